@@ -1,0 +1,45 @@
+"""Writes for users and units."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import UNIT_ROLES, OrgUnit, Role, User
+from accounts.phones import normalize_phone
+from core.errors import Conflict, InvalidInput
+
+
+@transaction.atomic
+def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None = None, region_id: str | None = None,
+                    code: str | None = None) -> OrgUnit:
+    if kind not in OrgUnit.Kind.values:
+        raise InvalidInput(_("Unknown unit kind “%(kind)s”.") % {"kind": kind}, field="kind")
+    if parent is None and kind != OrgUnit.Kind.FEDERATION:
+        raise InvalidInput(_("Only the county federation sits at the top of the tree."), field="parent")
+    if code and OrgUnit.objects.filter(code=code).exists():
+        raise Conflict(_("Unit code %(code)s is already used.") % {"code": code}, field="code")
+    return OrgUnit.objects.create(name=name, kind=kind, parent=parent, region_id=region_id, code=code)
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str | None, role: str, full_name: str = "",
+                phone: str | None = None, org_unit: OrgUnit | None = None, email: str = "") -> User:
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    if role in UNIT_ROLES and org_unit is None:
+        raise InvalidInput(_("Organizers, helpers and auditors belong to a union unit."), field="org_unit")
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("The username “%(name)s” is taken.") % {"name": username}, field="username")
+    normalized = normalize_phone(phone) if phone else None
+    if normalized and User.objects.filter(phone=normalized).exists():
+        raise Conflict(_("The mobile number is already registered."), field="phone")
+    user = User(username=username, role=role, full_name=full_name, phone=normalized,
+                org_unit=org_unit if role in UNIT_ROLES else None, email=email,
+                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user

@@ -1,0 +1,143 @@
+"""Who may see and do what. The one module that decides; selectors and services ask it.
+
+The rules, from the plan and DOMAIN.md:
+
+* organizers, helpers and auditors belong to one union unit and see that unit and the units below
+  it, never beside or above;
+* a worker sees their own household only; an employer sees nothing of the archive;
+* auditors read everything in their subtree and change nothing;
+* a household's exit is approved only by an organizer of a unit strictly above the household's;
+* full ID numbers are shown only to roles whose work needs them, and every such read is logged
+  (``households.services.member_reveal_id_number``).
+
+Anything a user may not see is reported as "not found", never as "forbidden", so that probing
+cannot confirm that a record exists.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from accounts.models import OrgUnit, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+class Action(StrEnum):
+    VIEW_ARCHIVE = "view_archive"
+    EDIT_ARCHIVE = "edit_archive"
+    RECORD_VISIT = "record_visit"
+    MANAGE_PAIRING = "manage_pairing"
+    REQUEST_EXIT = "request_exit"
+    APPROVE_EXIT = "approve_exit"
+    IMPORT_ARCHIVE = "import_archive"
+    EXPORT_ARCHIVE = "export_archive"
+    REVEAL_ID_NUMBER = "reveal_id_number"
+    VIEW_AUDIT_TRAIL = "view_audit_trail"
+    MANAGE_TAXONOMY = "manage_taxonomy"
+    EDIT_OWN_PROFILE = "edit_own_profile"
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.ORGANIZER: frozenset({
+        Action.VIEW_ARCHIVE, Action.EDIT_ARCHIVE, Action.RECORD_VISIT, Action.MANAGE_PAIRING,
+        Action.REQUEST_EXIT, Action.APPROVE_EXIT, Action.IMPORT_ARCHIVE, Action.EXPORT_ARCHIVE,
+        Action.REVEAL_ID_NUMBER, Action.VIEW_AUDIT_TRAIL, Action.MANAGE_TAXONOMY,
+    }),
+    Role.HELPER: frozenset({
+        Action.VIEW_ARCHIVE, Action.EDIT_ARCHIVE, Action.RECORD_VISIT, Action.REQUEST_EXIT,
+        Action.REVEAL_ID_NUMBER,
+    }),
+    Role.AUDITOR: frozenset({Action.VIEW_ARCHIVE, Action.VIEW_AUDIT_TRAIL}),
+    Role.WORKER: frozenset({Action.EDIT_OWN_PROFILE}),
+    Role.EMPLOYER: frozenset(),
+}
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def is_unit_staff(user: User) -> bool:
+    return bool(user.is_authenticated and user.role in (Role.ORGANIZER, Role.HELPER, Role.AUDITOR)
+                and user.org_unit_id)
+
+
+def may(user: User, action: Action, unit: OrgUnit | None = None) -> bool:
+    """May ``user`` do ``action`` (on something held by ``unit``, when given)?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_admin(user):
+        return True
+    if action not in ROLE_ACTIONS.get(user.role, frozenset()):
+        return False
+    if unit is None:
+        return True
+    return is_unit_staff(user) and user.org_unit.contains(unit)
+
+
+def may_approve_exit_for(user: User, unit: OrgUnit) -> bool:
+    """Exit approval comes from above: the approver's unit must be strictly higher than ``unit``."""
+    if not may(user, Action.APPROVE_EXIT):
+        return False
+    if is_admin(user):
+        return True
+    return user.org_unit.is_ancestor_of(unit)
+
+
+def visible_units(user: User) -> QuerySet[OrgUnit]:
+    if is_admin(user):
+        return OrgUnit.objects.all()
+    if is_unit_staff(user):
+        return OrgUnit.objects.filter(path__startswith=user.org_unit.path)
+    return OrgUnit.objects.none()
+
+
+def scope(user: User, queryset: QuerySet[M], *, unit: str | None = None, owner: str | None = None,
+          ) -> QuerySet[M]:
+    """Restrict ``queryset`` to the rows ``user`` may see.
+
+    ``unit`` is the lookup path from the model to its ``OrgUnit`` ("org_unit", "household__org_unit");
+    ``owner`` is the lookup path to the worker ``User`` the row belongs to
+    ("members__user", "household__members__user"). A model without one of them is invisible to
+    the roles that need it.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if is_admin(user):
+        return queryset
+    if is_unit_staff(user):
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(**{f"{unit}__path__startswith": user.org_unit.path})
+    if user.role == Role.WORKER and owner is not None:
+        # A worker's household has several members; filter through a subquery to avoid duplicates.
+        model = queryset.model
+        own_ids = model._default_manager.filter(**{owner: user}).values("pk")
+        return queryset.filter(pk__in=own_ids)
+    return queryset.none()
+
+
+def unit_filter(user: User, unit: str) -> Q:
+    """The same rule as :func:`scope` for unit staff, as a ``Q`` to combine with other filters."""
+    if is_admin(user):
+        return Q()
+    if is_unit_staff(user):
+        return Q(**{f"{unit}__path__startswith": user.org_unit.path})
+    return Q(pk__in=[])
+
+
+def describe(user: User) -> dict[str, Any]:
+    """What the navigation needs to know about a user's reach, computed once per request."""
+    return {
+        "role": user.role if user.is_authenticated else None,
+        "unit": user.org_unit if is_unit_staff(user) else None,
+        "actions": {a.value for a in Action if may(user, a)} if user.is_authenticated else set(),
+    }

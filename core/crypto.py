@@ -1,0 +1,129 @@
+"""Encryption at rest for personal data, and keyed hashes for looking it up.
+
+Why our own field and not a packaged one: the packaged Fernet fields we looked at derive their key
+from ``SECRET_KEY`` (so rotating the session secret would orphan the data) and hand back the
+ciphertext when decryption fails, which turns a wrong key into silently wrong data. Here the data
+keys are their own setting (``FIELD_ENCRYPTION_KEYS``, newest first, older ones kept for reading
+during rotation) and a value that cannot be decrypted raises ``EncryptionKeyError``.
+
+Fernet tokens are randomised, so an encrypted column cannot be searched. Columns that must be
+unique or looked up keep a keyed hash (HMAC-SHA256 under ``FIELD_HASH_KEY``) beside them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+
+class EncryptionKeyError(RuntimeError):
+    """Stored data cannot be decrypted with the configured keys."""
+
+
+@functools.cache
+def _fernet() -> MultiFernet:
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        raise EncryptionKeyError("FIELD_ENCRYPTION_KEYS is empty.")
+    return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
+
+
+@receiver(setting_changed)
+def _forget_keys(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"}:
+        _fernet.cache_clear()
+
+
+def encrypt(plaintext: str) -> str:
+    return _fernet().encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, ValueError) as exc:
+        raise EncryptionKeyError(
+            "A stored value cannot be decrypted with FIELD_ENCRYPTION_KEYS: the key is wrong or missing."
+        ) from exc
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt a token under the newest key (used by ``rotate_field_keys``)."""
+    return _fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA256 of a normalised value: stable for lookups, useless without the key."""
+    key = settings.FIELD_HASH_KEY.encode("utf-8")
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text value stored as a Fernet token. Only ``isnull`` lookups are allowed."""
+
+    description = _("Encrypted text")
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return self.to_python(decrypt(value))
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(str(value))
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name != "isnull":
+            raise TypeError(f"Encrypted field {self.name!r} cannot be searched with '{lookup_name}'.")
+        return super().get_lookup(lookup_name)
+
+    def get_transform(self, lookup_name: str) -> Any:
+        return None
+
+
+class EncryptedDecimalField(EncryptedTextField):
+    """A decimal amount (income) stored encrypted; Python sees a ``Decimal``."""
+
+    description = _("Encrypted decimal")
+
+    def __init__(self, *args: Any, decimal_places: int = 2, **kwargs: Any) -> None:
+        self.decimal_places = decimal_places
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["decimal_places"] = self.decimal_places
+        return name, path, args, kwargs
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or value == "" or isinstance(value, Decimal):
+            return value if value != "" else None
+        try:
+            return Decimal(str(value)).quantize(Decimal(1).scaleb(-self.decimal_places))
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationError(_("Enter a number."), code="invalid") from exc
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = self.to_python(value)
+        if value is None:
+            return None
+        return encrypt(str(value))
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return forms.DecimalField(decimal_places=self.decimal_places, **{
+            "required": not self.blank, "label": self.verbose_name, "help_text": self.help_text, **kwargs})

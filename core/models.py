@@ -1,0 +1,80 @@
+"""Shared reference data and the privacy records every app writes to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """An administrative division (province, city or county) by its 6-digit code."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        CITY = 2, _("City")
+        COUNTY = 3, _("County")
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    short_name = models.CharField(_("short name"), max_length=64, blank=True)
+    full_name = models.CharField(_("full name"), max_length=128, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children", verbose_name=_("parent"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    pinyin = models.CharField(_("pinyin"), max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.full_name.replace(",", " ") if self.full_name else self.name
+
+
+class SensitiveAccess(models.Model):
+    """One row each time someone sees or exports personal data unmasked (who, when, what, why)."""
+
+    class Purpose(models.TextChoices):
+        VERIFY_IDENTITY = "verify_identity", _("Verify identity")
+        BENEFIT_PROCESSING = "benefit_processing", _("Process a benefit or payment")
+        REFERRAL = "referral", _("Referral to another agency")
+        EXPORT = "export", _("Export")
+        AUDIT = "audit", _("Audit")
+        OTHER = "other", _("Other")
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                             related_name="sensitive_accesses", verbose_name=_("user"))
+    record_type = models.CharField(_("record type"), max_length=64)
+    record_id = models.CharField(_("record id"), max_length=64)
+    field = models.CharField(_("field"), max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("sensitive data access")
+        verbose_name_plural = _("sensitive data accesses")
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.record_type}#{self.record_id}.{self.field}"
+
+
+class EncryptionCanary(models.Model):
+    """A known value stored encrypted, so start-up can prove the configured keys still read the data."""
+
+    KNOWN_PLAINTEXT = "relief-platform-canary"
+
+    token = models.TextField()
+    hashed = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("encryption canary")
+
+    def __str__(self) -> str:
+        return f"canary {self.pk}"

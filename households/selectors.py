@@ -1,0 +1,279 @@
+"""Reads of the archive that a user triggers, already limited to what that user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import visibility
+from accounts.models import OrgUnit, User
+from accounts.visibility import Action
+from core.errors import NotFound
+from households.models import (
+    ExitRequest,
+    Household,
+    ImportJob,
+    Member,
+    MemberSkill,
+    Pairing,
+    PlanGoal,
+    PlanMeasure,
+    ReliefPlan,
+    Visit,
+)
+
+
+def _households(user: User) -> QuerySet[Household]:
+    return visibility.scope(user, Household.objects.all(), unit="org_unit", owner="members__user")
+
+
+@dataclass
+class HouseholdFilters:
+    unit: int | None = None          # a unit of the user's subtree; its whole subtree is shown
+    target_group: str = ""
+    state: str = ""
+    cause: str = ""
+    no_helper: bool = False
+    overdue_visit: bool = False
+    query: str = ""                  # archive number or a member's name
+
+    @classmethod
+    def from_params(cls, params: Any) -> HouseholdFilters:
+        def flag(name: str) -> bool:
+            return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
+
+        unit = params.get("unit") or None
+        return cls(unit=int(unit) if unit and str(unit).isdigit() else None,
+                   target_group=params.get("target_group", "") or "", state=params.get("state", "") or "",
+                   cause=params.get("cause", "") or "", no_helper=flag("no_helper"),
+                   overdue_visit=flag("overdue_visit"), query=(params.get("q", "") or "").strip())
+
+
+def current_pairing_exists() -> Exists:
+    return Exists(Pairing.objects.filter(household=OuterRef("pk"), ended_on__isnull=True))
+
+
+def household_list_for(user: User, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+    """The archive list: one query for the page, one for the count, one per prefetched relation,
+    whatever the number of rows."""
+    filters = filters or HouseholdFilters()
+    households = _households(user)
+    if filters.unit:
+        unit = visibility.visible_units(user).filter(pk=filters.unit).first()
+        if unit is None:
+            return households.none()
+        households = households.filter(org_unit__path__startswith=unit.path)
+    if filters.state:
+        households = households.filter(state=filters.state)
+    if filters.target_group:
+        households = households.filter(target_groups__code=filters.target_group)
+    if filters.cause:
+        households = households.filter(hardship_causes__code=filters.cause)
+    if filters.no_helper:
+        households = households.filter(state=Household.State.ACTIVE).exclude(current_pairing_exists())
+    if filters.overdue_visit:
+        households = households.filter(overdue_visit_q())
+    if filters.query:
+        households = households.filter(
+            Q(number__icontains=filters.query)
+            | Q(pk__in=Member.objects.filter(name__icontains=filters.query).values("household_id"))
+        )
+    return households.select_related("org_unit", "region").prefetch_related(
+        "target_groups",
+        Prefetch("members", queryset=Member.objects.filter(relation=Member.Relation.HEAD, is_current=True)
+                 .only("id", "household_id", "name", "relation"), to_attr="heads"),
+        Prefetch("pairings", queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
+                 to_attr="current_pairings"),
+    ).order_by("-id")
+
+
+def overdue_visit_q(today: dt.date | None = None) -> Q:
+    """Active households, and exited ones still in follow-up, whose next visit date has passed."""
+    today = today or timezone.localdate()
+    return Q(next_visit_due__lt=today) & (
+        Q(state=Household.State.ACTIVE) | Q(state=Household.State.EXITED, follow_up_until__gte=today))
+
+
+def household_get_for(user: User, pk: Any) -> Household:
+    household = _households(user).select_related("org_unit", "region").filter(pk=pk).first()
+    if household is None:
+        raise NotFound(_("No such household."))
+    return household
+
+
+def household_detail_for(user: User, pk: Any) -> dict[str, Any]:
+    """Everything the household page shows, read in a fixed number of queries."""
+    household = household_get_for(user, pk)
+    members = list(household.members.select_related("job_preference").prefetch_related(
+        Prefetch("skills", queryset=MemberSkill.objects.select_related("skill"))).order_by("-is_current", "id"))
+    plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).prefetch_related(
+        Prefetch("goals", queryset=PlanGoal.objects.select_related("member")), "measures").first()
+    return {
+        "household": household,
+        "members": members,
+        "plan": plan,
+        "past_plans": list(household.plans.exclude(status=ReliefPlan.Status.ACTIVE).order_by("-starts_on")[:10]),
+        "pairing": household.pairings.filter(ended_on__isnull=True).select_related("helper", "helping_unit").first(),
+        "past_pairings": list(household.pairings.filter(ended_on__isnull=False).select_related("helper")[:10]),
+        "visits": list(household.visits.select_related("visited_by")[:20]),
+        "exit_request": household.exit_requests.filter(status=ExitRequest.Status.PENDING)
+        .select_related("requested_by").first(),
+        "target_groups": list(household.target_groups.all()),
+        "hardship_causes": list(household.hardship_causes.all()),
+    }
+
+
+def member_get_for(user: User, pk: Any) -> Member:
+    member = visibility.scope(user, Member.objects.all(), unit="household__org_unit", owner="user") \
+        .select_related("household__org_unit").filter(pk=pk).first()
+    if member is None:
+        raise NotFound(_("No such member."))
+    return member
+
+
+def member_list_for(user: User) -> QuerySet[Member]:
+    return visibility.scope(user, Member.objects.all(), unit="household__org_unit",
+                            owner="household__members__user").select_related("household")
+
+
+def my_member(user: User) -> Member | None:
+    """The worker's own archive entry, if their login is linked to one."""
+    return Member.objects.select_related("household__org_unit", "household__region").filter(user=user).first()
+
+
+def plan_list_for(user: User) -> QuerySet[ReliefPlan]:
+    return visibility.scope(user, ReliefPlan.objects.all(), unit="household__org_unit",
+                            owner="household__members__user").select_related("household")
+
+
+def goal_get_for(user: User, pk: Any) -> PlanGoal:
+    goal = visibility.scope(user, PlanGoal.objects.all(), unit="plan__household__org_unit") \
+        .select_related("plan__household__org_unit").filter(pk=pk).first()
+    if goal is None:
+        raise NotFound(_("No such goal."))
+    return goal
+
+
+def pairing_list_for(user: User) -> QuerySet[Pairing]:
+    return visibility.scope(user, Pairing.objects.all(), unit="household__org_unit") \
+        .select_related("household", "helper", "helping_unit")
+
+
+def visit_list_for(user: User) -> QuerySet[Visit]:
+    return visibility.scope(user, Visit.objects.all(), unit="household__org_unit") \
+        .select_related("household", "visited_by")
+
+
+def exit_requests_to_decide_for(user: User) -> QuerySet[ExitRequest]:
+    """Pending requests the user may decide: households in units strictly below the user's unit."""
+    pending = ExitRequest.objects.filter(status=ExitRequest.Status.PENDING).select_related(
+        "household__org_unit", "requested_by")
+    if visibility.is_admin(user):
+        return pending
+    if not visibility.may(user, Action.APPROVE_EXIT) or not user.org_unit_id:
+        return pending.none()
+    return pending.filter(household__org_unit__path__startswith=user.org_unit.path).exclude(
+        household__org_unit=user.org_unit)
+
+
+def exit_request_get_for(user: User, pk: Any) -> ExitRequest:
+    request = visibility.scope(user, ExitRequest.objects.all(), unit="household__org_unit") \
+        .select_related("household__org_unit", "requested_by").filter(pk=pk).first()
+    if request is None:
+        raise NotFound(_("No such exit request."))
+    return request
+
+
+def import_job_get_for(user: User, pk: Any) -> ImportJob:
+    job = visibility.scope(user, ImportJob.objects.all(), unit="org_unit").filter(pk=pk).first()
+    if job is None or not visibility.may(user, Action.IMPORT_ARCHIVE):
+        raise NotFound(_("No such import."))
+    return job
+
+
+def import_job_list_for(user: User) -> QuerySet[ImportJob]:
+    if not visibility.may(user, Action.IMPORT_ARCHIVE):
+        return ImportJob.objects.none()
+    return visibility.scope(user, ImportJob.objects.all(), unit="org_unit").select_related("uploaded_by")[:20]
+
+
+def dashboard_counts_for(user: User) -> dict[str, int]:
+    households = _households(user)
+    today = timezone.localdate()
+    return {
+        "active": households.filter(state=Household.State.ACTIVE).count(),
+        "draft": households.filter(state=Household.State.DRAFT).count(),
+        "follow_up": households.filter(state=Household.State.EXITED, follow_up_until__gte=today).count(),
+        "no_helper": households.filter(state=Household.State.ACTIVE).exclude(current_pairing_exists()).count(),
+        "overdue_visit": households.filter(overdue_visit_q(today)).count(),
+        "exit_pending": exit_requests_to_decide_for(user).count(),
+    }
+
+
+def unit_choices_for(user: User) -> list[OrgUnit]:
+    return list(visibility.visible_units(user).order_by("path"))
+
+
+SENSITIVE_HISTORY_FIELDS = {"id_number", "id_number_hash", "health", "monthly_income", "income_per_head"}
+
+
+def household_history_for(user: User, household: Household, limit: int = 100) -> list[dict[str, Any]]:
+    """Who changed what, when, for the household and its members (sensitive values never shown)."""
+    if not visibility.may(user, Action.VIEW_AUDIT_TRAIL, household.org_unit):
+        return []
+    records = list(household.history.select_related("history_user").order_by("-history_date")[:limit])
+    member_records = list(Member.history.filter(household_id=household.pk).select_related("history_user")
+                          .order_by("-history_date")[:limit])
+    entries = []
+    for record in sorted(records + member_records, key=lambda r: r.history_date, reverse=True)[:limit]:
+        changes = []
+        previous = record.prev_record
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in SENSITIVE_HISTORY_FIELDS:
+                    changes.append({"field": change.field, "old": "***", "new": "***"})
+                else:
+                    changes.append({"field": change.field, "old": change.old, "new": change.new})
+        entries.append({
+            "at": record.history_date, "user": record.history_user, "type": record.history_type,
+            "subject": getattr(record, "name", None) or getattr(record, "number", ""),
+            "model": record.instance_type._meta.verbose_name, "changes": changes,
+        })
+    return entries
+
+
+def exit_request_list_for(user: User) -> QuerySet[ExitRequest]:
+    return visibility.scope(user, ExitRequest.objects.all(), unit="household__org_unit") \
+        .select_related("household", "requested_by", "decided_by").order_by("-requested_at")
+
+
+def member_skill_get_for(user: User, pk: Any) -> MemberSkill:
+    entry = visibility.scope(user, MemberSkill.objects.all(), unit="member__household__org_unit",
+                             owner="member__user").select_related("member__household__org_unit").filter(pk=pk).first()
+    if entry is None:
+        raise NotFound(_("No such skill entry."))
+    return entry
+
+
+def plan_in_effect_for(user: User, household_pk: Any) -> ReliefPlan:
+    """The plan in effect of a household the user may see (goals and measures are added to it)."""
+    household = household_get_for(user, household_pk)
+    plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).first()
+    if plan is None:
+        raise NotFound(_("This household has no plan in effect."))
+    plan.household = household  # already read with its unit; spares the services a query
+    return plan
+
+
+def measure_get_for(user: User, pk: Any) -> PlanMeasure:
+    measure = visibility.scope(user, PlanMeasure.objects.all(), unit="plan__household__org_unit") \
+        .select_related("plan__household__org_unit").filter(pk=pk).first()
+    if measure is None:
+        raise NotFound(_("No such measure."))
+    return measure

@@ -1,0 +1,1 @@
+"""Pure-Python text understanding and ranking. Nothing here imports Django."""

@@ -1,0 +1,99 @@
+"""Shared fixtures: a small union tree and named personas for permission tests.
+
+    county (旗总工会)
+    ├── town_a (乌兰镇工会)      ── station_a (乌兰镇帮扶站)
+    └── town_b (棋盘井镇工会)
+
+Alice organizes the county, Olga organizes town A, Bob organizes town B (A's sibling), Hana helps
+at station A, Aude audits the county, Wang is a worker in a town-A household, Eve an employer.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from accounts.models import OrgUnit, Role, User
+from households.models import Household, Member
+from tests.factories import HouseholdFactory, MemberFactory, OrgUnitFactory, PairingFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM then refuses to run
+# unless told that this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Tree:
+    county: OrgUnit
+    town_a: OrgUnit
+    station_a: OrgUnit
+    town_b: OrgUnit
+
+
+@dataclass
+class People:
+    alice: User   # county organizer
+    olga: User    # town A organizer
+    bob: User     # town B organizer (sibling of A)
+    hana: User    # helper at station A
+    aude: User    # county auditor
+    wang: User    # worker, head of a household in station A
+    eve: User     # employer
+    root: User    # administrator
+
+
+@pytest.fixture
+def tree(db: Any) -> Tree:
+    county = OrgUnitFactory(name="鄂托克旗总工会", kind=OrgUnit.Kind.FEDERATION)
+    town_a = OrgUnitFactory(name="乌兰镇工会", kind=OrgUnit.Kind.GRASSROOTS_UNION, parent=county)
+    station_a = OrgUnitFactory(name="乌兰镇帮扶站", kind=OrgUnit.Kind.STATION, parent=town_a)
+    town_b = OrgUnitFactory(name="棋盘井镇工会", kind=OrgUnit.Kind.GRASSROOTS_UNION, parent=county)
+    return Tree(county=county, town_a=town_a, station_a=station_a, town_b=town_b)
+
+
+@pytest.fixture
+def people(tree: Tree) -> People:
+    return People(
+        alice=UserFactory(username="alice", role=Role.ORGANIZER, org_unit=tree.county, full_name="阿丽"),
+        olga=UserFactory(username="olga", role=Role.ORGANIZER, org_unit=tree.town_a, full_name="奥尔嘉"),
+        bob=UserFactory(username="bob", role=Role.ORGANIZER, org_unit=tree.town_b, full_name="宝音"),
+        hana=UserFactory(username="hana", role=Role.HELPER, org_unit=tree.station_a, full_name="哈娜"),
+        aude=UserFactory(username="aude", role=Role.AUDITOR, org_unit=tree.county, full_name="奥德"),
+        wang=UserFactory(username="wang", role=Role.WORKER, phone="13847700001", full_name="王强"),
+        eve=UserFactory(username="eve", role=Role.EMPLOYER, full_name="伊娃"),
+        root=UserFactory(username="root", role=Role.ADMIN, is_superuser=True, is_staff=True),
+    )
+
+
+@pytest.fixture
+def household_a(tree: Tree, people: People) -> Household:
+    """An active household of station A, headed by Wang, paired with Hana."""
+    household = HouseholdFactory(org_unit=tree.station_a)
+    MemberFactory(household=household, name="王强", relation=Member.Relation.HEAD, user=people.wang)
+    PairingFactory(household=household, helper=people.hana, helping_unit=tree.station_a)
+    return household
+
+
+@pytest.fixture
+def household_b(tree: Tree) -> Household:
+    household = HouseholdFactory(org_unit=tree.town_b)
+    MemberFactory(household=household, name="李梅", relation=Member.Relation.HEAD)
+    return household
+
+
+def broker_configured() -> bool:
+    return bool(settings.CELERY_BROKER_URL)
