@@ -42,6 +42,7 @@ class SensitiveAccess(models.Model):
         REFERRAL = "referral", _("Referral to another agency")
         EXPORT = "export", _("Export")
         AUDIT = "audit", _("Audit")
+        CASEWORK = "casework", _("Casework (record opened)")
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import visibility
 from accounts.models import OrgUnit, User
+from accounts.visibility import Action
 from accounts.selectors import org_unit_list_for
 from core.errors import InvalidInput
 from core.models import SensitiveAccess
@@ -68,7 +70,17 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Member
         fields = ["id", "household", "name", "relation", "id_number", "sex", "birth_date", "age", "phone",
                   "ethnicity", "education", "graduation_year", "major", "work_capacity", "employment_status",
-                  "health", "monthly_income", "consent_to_be_found", "is_current", "skills", "job_preference"]
+                  "consent_to_be_found", "is_current", "skills", "job_preference"]
+
+
+class MemberDetailSerializer(MemberSerializer):
+    """With health and income: only for roles that see them, and only through a logged read."""
+
+    # Declared: DRF would map the encrypted (text-backed) decimal to a CharField.
+    monthly_income = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True, allow_null=True)
+
+    class Meta(MemberSerializer.Meta):
+        fields = [*MemberSerializer.Meta.fields, "health", "monthly_income"]
 
 
 class MemberWriteSerializer(serializers.Serializer):
@@ -104,7 +116,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     class Meta:
         model = Household
         fields = ["id", "number", "org_unit", "region", "address", "target_groups", "hardship_causes",
-                  "hardship_note", "income_per_head", "dibao_status", "state", "registered_on", "activated_on",
+                  "hardship_note", "dibao_status", "state", "registered_on", "activated_on",
                   "exited_on", "follow_up_until", "closed_on", "reentry_count", "next_visit_due", "head",
                   "helper"]
 
@@ -122,10 +134,25 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):
-    members = MemberSerializer(many=True, read_only=True)
+    """A household with its members. Income and health are filled in only for roles that see them
+    (the read is logged); for others they are null."""
+
+    members = serializers.SerializerMethodField()
+    income_per_head = serializers.SerializerMethodField()
 
     class Meta(HouseholdSerializer.Meta):
-        fields = [*HouseholdSerializer.Meta.fields, "members"]
+        fields = [*HouseholdSerializer.Meta.fields, "income_per_head", "members"]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
+    def get_income_per_head(self, household: Household) -> Any:
+        return str(household.income_per_head) if self.context.get("personal") and \
+            household.income_per_head is not None else None
+
+    @extend_schema_field(MemberDetailSerializer(many=True))
+    def get_members(self, household: Household) -> Any:
+        members = self.context.get("members", household.members.all())
+        serializer = MemberDetailSerializer if self.context.get("personal") else MemberSerializer
+        return serializer(members, many=True).data
 
 
 class HouseholdWriteSerializer(serializers.Serializer):
@@ -285,8 +312,9 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        household = self.get_object()
-        return Response(HouseholdDetailSerializer(household).data)
+        detail = selectors.household_detail_for(request.user, kwargs["pk"], ip_address=_client_ip(request))
+        context = {"personal": detail["show_personal"], "members": detail["members"]}
+        return Response(HouseholdDetailSerializer(detail["household"], context=context).data)
 
     @extend_schema(request=HouseholdWriteSerializer, responses={201: HouseholdSerializer})
     def create(self, request: Request) -> Response:
@@ -364,6 +392,13 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(parameters=[OpenApiParameter("household", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=MemberDetailSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A member; health and income only for organizers and helpers, and the read is logged."""
+        member = selectors.member_detail_for(request.user, kwargs["pk"], ip_address=_client_ip(request))
+        personal = visibility.may(request.user, Action.VIEW_PERSONAL_DETAIL, member.household.org_unit)
+        return Response((MemberDetailSerializer if personal else MemberSerializer)(member).data)
 
     @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
     def create(self, request: Request) -> Response:

@@ -68,8 +68,9 @@ def export_workbook(*, by: User, households: QuerySet[Household], full_id_number
         for member in household.members.all():
             member_sheet.append(_member_row(household, member, full_id_numbers))
             exported.append(member)
-    if full_id_numbers:
-        services.sensitive_export_logged(by=by, members=exported, note=note, ip_address=ip_address)
+    # Income and health are always in the file; full ID numbers only on request.
+    fields = "id_number,health,income" if full_id_numbers else "health,income"
+    services.sensitive_export_logged(by=by, members=exported, fields=fields, note=note, ip_address=ip_address)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -100,9 +101,10 @@ class Household(models.Model):
     close_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
     reentered_on = models.DateField(_("returned to hardship on"), null=True, blank=True)
     reentry_count = models.PositiveSmallIntegerField(_("times returned to hardship"), default=0)
-    # Denormalised from the latest visit so that "overdue visits" stays one indexed filter over the
-    # whole county; households.services.visit_record is the only writer.
-    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)
+    # Denormalised from the latest visit so that "overdue visits" stays one indexed range over the
+    # whole county. Set only while a visit is owed (active, or exited and still followed up); the
+    # services clear it when the archive closes or the follow-up year ends.
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -116,7 +118,6 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         indexes = [
             models.Index(fields=["org_unit", "state"]),
-            models.Index(fields=["state", "next_visit_due"]),
         ]
 
     def __str__(self) -> str:
@@ -124,7 +125,12 @@ class Household(models.Model):
 
     @property
     def is_in_follow_up(self) -> bool:
-        return self.state == self.State.EXITED and bool(self.follow_up_until) and self.follow_up_until >= date.today()
+        return (self.state == self.State.EXITED and bool(self.follow_up_until)
+                and self.follow_up_until >= timezone.localdate())
+
+    @property
+    def visit_overdue(self) -> bool:
+        return self.next_visit_due is not None and self.next_visit_due < timezone.localdate()
 
 
 class Member(models.Model):
@@ -170,7 +176,7 @@ class Member(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members",
                                   verbose_name=_("household"))
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("name"), max_length=64, db_index=True)
     relation = models.CharField(_("relation to the head"), max_length=16, choices=Relation.choices)
     id_number = EncryptedTextField(_("ID number"))
     # HMAC of the normalised ID number: uniqueness across the whole archive and look-ups.
@@ -229,7 +235,7 @@ class Member(models.Model):
 
     @property
     def age(self) -> int:
-        return self.age_on(date.today())
+        return self.age_on(timezone.localdate())
 
 
 class MemberSkill(models.Model):

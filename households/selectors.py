@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from accounts import visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
+from core.audit import sensitive_read_logged
 from core.errors import NotFound
+from core.models import SensitiveAccess
 from households.models import (
     ExitRequest,
     Household,
@@ -67,7 +69,7 @@ def household_list_for(user: User, filters: HouseholdFilters | None = None) -> Q
         unit = visibility.visible_units(user).filter(pk=filters.unit).first()
         if unit is None:
             return households.none()
-        households = households.filter(org_unit__path__startswith=unit.path)
+        households = households.filter(org_unit__in=unit.subtree().values("pk"))
     if filters.state:
         households = households.filter(state=filters.state)
     if filters.target_group:
@@ -75,28 +77,47 @@ def household_list_for(user: User, filters: HouseholdFilters | None = None) -> Q
     if filters.cause:
         households = households.filter(hardship_causes__code=filters.cause)
     if filters.no_helper:
-        households = households.filter(state=Household.State.ACTIVE).exclude(current_pairing_exists())
+        # NOT IN over the current pairings (built once) beats a correlated NOT EXISTS per row.
+        households = households.filter(state=Household.State.ACTIVE).exclude(
+            pk__in=Pairing.objects.filter(ended_on__isnull=True).values("household_id"))
     if filters.overdue_visit:
         households = households.filter(overdue_visit_q())
     if filters.query:
-        households = households.filter(
-            Q(number__icontains=filters.query)
-            | Q(pk__in=Member.objects.filter(name__icontains=filters.query).values("household_id"))
-        )
-    return households.select_related("org_unit", "region").prefetch_related(
+        households = households.filter(search_q(filters.query))
+    # The list shows neither income nor notes: leave them (and their decryption) out.
+    return households.select_related("org_unit").defer(
+        "income_per_head", "hardship_note", "close_reason", "org_unit__path").prefetch_related(
         "target_groups",
         Prefetch("members", queryset=Member.objects.filter(relation=Member.Relation.HEAD, is_current=True)
                  .only("id", "household_id", "name", "relation"), to_attr="heads"),
         Prefetch("pairings", queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
                  to_attr="current_pairings"),
-    ).order_by("-id")
+    ).order_by(*(("next_visit_due", "-id") if filters.overdue_visit else ("-id",)))
+
+
+def _prefix(field: str, text: str) -> Q:
+    """``field`` starts with ``text``, as an index range (LIKE cannot use an index on SQLite)."""
+    return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
+
+
+def search_q(query: str) -> Q:
+    """Search the archive by the start of the archive number or of a member's name, or by a full ID
+    number (through its keyed hash: the number itself is encrypted)."""
+    from households.id_numbers import normalize_id_number
+    from core.crypto import keyed_hash
+
+    text = query.strip()
+    members = Member.objects.filter(_prefix("name", text))
+    candidate = normalize_id_number(text)
+    if len(candidate) == 18:
+        members = Member.objects.filter(_prefix("name", text) | Q(id_number_hash=keyed_hash(candidate)))
+    return _prefix("number", text) | Q(pk__in=members.values("household_id"))
 
 
 def overdue_visit_q(today: dt.date | None = None) -> Q:
-    """Active households, and exited ones still in follow-up, whose next visit date has passed."""
-    today = today or timezone.localdate()
-    return Q(next_visit_due__lt=today) & (
-        Q(state=Household.State.ACTIVE) | Q(state=Household.State.EXITED, follow_up_until__gte=today))
+    """Households owed a visit whose date has passed. ``next_visit_due`` is only set while a visit is
+    owed (active households, and exited ones in their follow-up year), so this is one index range."""
+    return Q(next_visit_due__lt=today or timezone.localdate())
 
 
 def household_get_for(user: User, pk: Any) -> Household:
@@ -106,9 +127,17 @@ def household_get_for(user: User, pk: Any) -> Household:
     return household
 
 
-def household_detail_for(user: User, pk: Any) -> dict[str, Any]:
-    """Everything the household page shows, read in a fixed number of queries."""
+def household_detail_for(user: User, pk: Any, *, ip_address: str | None = None) -> dict[str, Any]:
+    """Everything the household page shows, read in a fixed number of queries.
+
+    For roles that see income and health (casework), the read itself is recorded in the access log:
+    this is the one door to those values, so the log cannot be forgotten by a page or the API."""
     household = household_get_for(user, pk)
+    personal = visibility.may(user, Action.VIEW_PERSONAL_DETAIL, household.org_unit)
+    if personal:
+        sensitive_read_logged(user=user, record_type="households.Household", record_ids=[household.pk],
+                              field="income,health", purpose=SensitiveAccess.Purpose.CASEWORK,
+                              ip_address=ip_address)
     members = list(household.members.select_related("job_preference").prefetch_related(
         Prefetch("skills", queryset=MemberSkill.objects.select_related("skill"))).order_by("-is_current", "id"))
     plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).prefetch_related(
@@ -125,6 +154,7 @@ def household_detail_for(user: User, pk: Any) -> dict[str, Any]:
         .select_related("requested_by").first(),
         "target_groups": list(household.target_groups.all()),
         "hardship_causes": list(household.hardship_causes.all()),
+        "show_personal": personal,
     }
 
 
@@ -177,8 +207,9 @@ def exit_requests_to_decide_for(user: User) -> QuerySet[ExitRequest]:
         return pending
     if not visibility.may(user, Action.APPROVE_EXIT) or not user.org_unit_id:
         return pending.none()
+    # Not the user's own requests: whoever asks does not decide.
     return pending.filter(household__org_unit__path__startswith=user.org_unit.path).exclude(
-        household__org_unit=user.org_unit)
+        household__org_unit=user.org_unit).exclude(requested_by=user)
 
 
 def exit_request_get_for(user: User, pk: Any) -> ExitRequest:
@@ -220,32 +251,67 @@ def unit_choices_for(user: User) -> list[OrgUnit]:
 
 
 SENSITIVE_HISTORY_FIELDS = {"id_number", "id_number_hash", "health", "monthly_income", "income_per_head"}
+_HISTORY_SKIP = {"id", "updated_at", "created_at", "consent_changed_at"}
 
 
 def household_history_for(user: User, household: Household, limit: int = 100) -> list[dict[str, Any]]:
-    """Who changed what, when, for the household and its members (sensitive values never shown)."""
+    """Who changed what and when, for the household and everything in its archive: members,
+    plans, goals, measures, pairings and exit requests. Sensitive values are never shown.
+
+    One query per kind of record, whatever the length of the history: consecutive versions of each
+    record are compared here rather than through ``prev_record`` (a query per row)."""
     if not visibility.may(user, Action.VIEW_AUDIT_TRAIL, household.org_unit):
         return []
-    records = list(household.history.select_related("history_user").order_by("-history_date")[:limit])
-    member_records = list(Member.history.filter(household_id=household.pk).select_related("history_user")
-                          .order_by("-history_date")[:limit])
+    plan_ids = list(household.plans.values_list("pk", flat=True))
+    sources = [
+        (Household, Household.history.filter(id=household.pk)),
+        (Member, Member.history.filter(household_id=household.pk)),
+        (ReliefPlan, ReliefPlan.history.filter(household_id=household.pk)),
+        (PlanGoal, PlanGoal.history.filter(plan_id__in=plan_ids)),
+        (PlanMeasure, PlanMeasure.history.filter(plan_id__in=plan_ids)),
+        (Pairing, Pairing.history.filter(household_id=household.pk)),
+        (ExitRequest, ExitRequest.history.filter(household_id=household.pk)),
+    ]
     entries = []
-    for record in sorted(records + member_records, key=lambda r: r.history_date, reverse=True)[:limit]:
-        changes = []
-        previous = record.prev_record
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in SENSITIVE_HISTORY_FIELDS:
-                    changes.append({"field": change.field, "old": "***", "new": "***"})
-                else:
-                    changes.append({"field": change.field, "old": change.old, "new": change.new})
-        entries.append({
-            "at": record.history_date, "user": record.history_user, "type": record.history_type,
-            "subject": getattr(record, "name", None) or getattr(record, "number", ""),
-            "model": record.instance_type._meta.verbose_name, "changes": changes,
-        })
-    return entries
+    for model, records in sources:
+        fields = [f for f in model._meta.concrete_fields if f.name not in _HISTORY_SKIP]
+        previous: dict[Any, Any] = {}
+        for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            before = previous.get(record.id)
+            changes = []
+            if before is not None and record.history_type == "~":
+                for field in fields:
+                    old, new = getattr(before, field.attname), getattr(record, field.attname)
+                    if old == new:
+                        continue
+                    hidden = field.name in SENSITIVE_HISTORY_FIELDS
+                    changes.append({"field": str(field.verbose_name), "old": "***" if hidden else _shown(field, old),
+                                    "new": "***" if hidden else _shown(field, new)})
+                if not changes:
+                    previous[record.id] = record
+                    continue
+            previous[record.id] = record
+            entries.append({
+                "at": record.history_date, "user": record.history_user, "type": record.history_type,
+                "model": model._meta.verbose_name, "subject": _subject(model, record), "changes": changes,
+            })
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:limit]
+
+
+def _shown(field: Any, value: Any) -> Any:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def _subject(model: Any, record: Any) -> str:
+    for name in ("number", "name", "title", "description"):
+        if hasattr(record, name):
+            return str(getattr(record, name))
+    return str(model._meta.verbose_name)
 
 
 def exit_request_list_for(user: User) -> QuerySet[ExitRequest]:
@@ -277,3 +343,12 @@ def measure_get_for(user: User, pk: Any) -> PlanMeasure:
     if measure is None:
         raise NotFound(_("No such measure."))
     return measure
+
+
+def member_detail_for(user: User, pk: Any, *, ip_address: str | None = None) -> Member:
+    """A member with health and income, for the roles that see them: the read goes into the access log."""
+    member = member_get_for(user, pk)
+    if visibility.may(user, Action.VIEW_PERSONAL_DETAIL, member.household.org_unit):
+        sensitive_read_logged(user=user, record_type="households.Member", record_ids=[member.pk],
+                              field="health,income", purpose=SensitiveAccess.Purpose.CASEWORK, ip_address=ip_address)
+    return member

@@ -19,6 +19,7 @@ from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from accounts.visibility import Action
+from core.audit import sensitive_read_logged
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region, SensitiveAccess
 from households.id_numbers import IdNumber, parse_id_number
@@ -216,6 +217,7 @@ def household_close(*, household: Household, by: User, reason: str) -> Household
     household.state = Household.State.CLOSED
     household.closed_on = _today()
     household.close_reason = reason.strip()
+    household.next_visit_due = None
     _stamp(household, by).save()
     for pairing in household.pairings.filter(ended_on__isnull=True):
         pairing.ended_on = _today()
@@ -237,6 +239,7 @@ def household_reenter(*, household: Household, by: User, reason: str) -> Househo
         raise InvalidInput(_("Pair the household with a responsible helper first."))
     household.state = Household.State.ACTIVE
     household.reentered_on = _today()
+    household.next_visit_due = household.next_visit_due or _today() + dt.timedelta(days=30)
     household.reentry_count += 1
     household.follow_up_until = None
     household.hardship_note = (household.hardship_note + "\n" if household.hardship_note else "") + \
@@ -353,20 +356,16 @@ def member_reveal_id_number(*, member: Member, by: User, purpose: str, note: str
         raise InvalidInput(_("Say why you need the full number."), field="purpose")
     if purpose == SensitiveAccess.Purpose.OTHER and not note.strip():
         raise InvalidInput(_("Describe the purpose."), field="note")
-    SensitiveAccess.objects.create(user=by, record_type="households.Member", record_id=str(member.pk),
-                                   field="id_number", purpose=purpose, note=note.strip()[:200],
-                                   ip_address=ip_address)
+    sensitive_read_logged(user=by, record_type="households.Member", record_ids=[member.pk], field="id_number",
+                          purpose=purpose, note=note.strip(), ip_address=ip_address)
     return member.id_number
 
 
-def sensitive_export_logged(*, by: User, members: Iterable[Member], note: str = "",
+def sensitive_export_logged(*, by: User, members: Iterable[Member], fields: str, note: str = "",
                             ip_address: str | None = None) -> None:
-    """One access-log row per member whose full number leaves the system in an export."""
-    SensitiveAccess.objects.bulk_create([
-        SensitiveAccess(user=by, record_type="households.Member", record_id=str(m.pk), field="id_number",
-                        purpose=SensitiveAccess.Purpose.EXPORT, note=note[:200], ip_address=ip_address)
-        for m in members
-    ], batch_size=1000)
+    """One access-log row per member whose personal data leaves the system in an export."""
+    sensitive_read_logged(user=by, record_type="households.Member", record_ids=[m.pk for m in members],
+                          field=fields, purpose=SensitiveAccess.Purpose.EXPORT, note=note, ip_address=ip_address)
 
 
 # --- skills and preferences on a profile ---------------------------------------------------------
@@ -508,6 +507,8 @@ def goal_set_status(*, goal: PlanGoal, by: User, status: str, evidence: str = ""
                     met_on: dt.date | None = None) -> PlanGoal:
     goal = PlanGoal.objects.select_for_update().select_related("plan__household__org_unit").get(pk=goal.pk)
     _require(by, Action.EDIT_ARCHIVE, goal.plan.household.org_unit)
+    if goal.plan.status != ReliefPlan.Status.ACTIVE:
+        raise Conflict(_("Only the goals of the plan in effect can change."))
     if status not in PlanGoal.Status.values:
         raise InvalidInput(_("Unknown goal status."), field="status")
     if status == PlanGoal.Status.MET:
@@ -530,6 +531,8 @@ def goal_set_status(*, goal: PlanGoal, by: User, status: str, evidence: str = ""
 def measure_add(*, plan: ReliefPlan, by: User, track: str, description: str, goal: PlanGoal | None = None,
                 due_on: dt.date | None = None) -> PlanMeasure:
     _require(by, Action.EDIT_ARCHIVE, plan.household.org_unit)
+    if plan.status != ReliefPlan.Status.ACTIVE:
+        raise Conflict(_("Measures are added to the plan in effect."))
     if track not in Track.values:
         raise InvalidInput(_("Unknown track “%(t)s”.") % {"t": track}, field="track")
     if not description.strip():
@@ -545,6 +548,8 @@ def measure_add(*, plan: ReliefPlan, by: User, track: str, description: str, goa
 @transaction.atomic
 def measure_set_status(*, measure: PlanMeasure, by: User, status: str) -> PlanMeasure:
     _require(by, Action.EDIT_ARCHIVE, measure.plan.household.org_unit)
+    if measure.plan.status != ReliefPlan.Status.ACTIVE:
+        raise Conflict(_("Only the measures of the plan in effect can change."))
     if status not in PlanMeasure.Status.values:
         raise InvalidInput(_("Unknown measure status."), field="status")
     measure.status = status
@@ -688,12 +693,62 @@ def exit_decide(*, request: ExitRequest, by: User, approve: bool, note: str = ""
 def follow_up_end(*, today: dt.date | None = None) -> int:
     """End the pairing of households whose 12 months of follow-up are over (Celery beat, daily)."""
     today = today or _today()
-    done = Pairing.objects.filter(ended_on__isnull=True, household__state=Household.State.EXITED,
-                                  household__follow_up_until__lt=today)
+    finished = Household.objects.filter(state=Household.State.EXITED, follow_up_until__lt=today)
     count = 0
-    for pairing in done.select_for_update():
+    for pairing in Pairing.objects.filter(ended_on__isnull=True, household__in=finished).select_for_update():
         pairing.ended_on = today
         pairing.end_reason = _("Follow-up after exit completed")
         _stamp(pairing, None).save()
         count += 1
+    # No more visits are owed once the follow-up year is over.
+    finished.exclude(next_visit_due__isnull=True).update(next_visit_due=None)
     return count
+
+
+# --- a member's login and leaving the household --------------------------------------------------------
+
+
+@transaction.atomic
+def member_account_create(*, member: Member, by: User, password: str) -> User:
+    """Give a member a worker login (username and mobile number are both their phone number)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import user_create
+
+    member = Member.objects.select_for_update().select_related("household__org_unit").get(pk=member.pk)
+    _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
+    if member.user_id:
+        raise Conflict(_("%(name)s already has a login.") % {"name": member.name})
+    if not member.phone:
+        raise InvalidInput(_("Record the member's mobile number first: it is their login."), field="phone")
+    if member.age < 16:
+        raise InvalidInput(_("Logins are for members aged 16 and over."))
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    user = user_create(username=member.phone, password=password, role=Role.WORKER, full_name=member.name,
+                       phone=member.phone)
+    member.user = user
+    _stamp(member, by).save(update_fields=["user", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def member_leave(*, member: Member, by: User, reason: str, left_on: dt.date | None = None) -> Member:
+    """A member no longer lives in the household (moved out, married, died). The record stays."""
+    member = Member.objects.select_for_update().select_related("household__org_unit").get(pk=member.pk)
+    _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
+    if not member.is_current:
+        raise Conflict(_("%(name)s has already left the household.") % {"name": member.name})
+    if member.relation == Member.Relation.HEAD:
+        raise Conflict(_("Make another member the head of household first."), field="relation")
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason."), field="reason")
+    left_on = left_on or _today()
+    if left_on > _today():
+        raise InvalidInput(_("The date cannot be in the future."), field="left_on")
+    member.is_current, member.left_on, member.left_reason = False, left_on, reason.strip()[:100]
+    _stamp(member, by).save()
+    return member

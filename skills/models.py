@@ -50,7 +50,9 @@ class Skill(models.Model):
         verbose_name_plural = _("skills")
 
     def __str__(self) -> str:
-        return self.name_zh
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 class SkillSynonym(models.Model):

@@ -260,8 +260,9 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         if state == Household.State.CLOSED:
             household.closed_on = today - dt.timedelta(days=rng.randrange(10, 300))
             household.close_reason = rng.choice(["迁出本旗", "户主去世，家庭成员并入其他户", "重复建档"])
-        if state in (Household.State.ACTIVE, Household.State.EXITED):
-            # Most visits are on time; about one household in eight is overdue.
+        if state == Household.State.ACTIVE or household.is_in_follow_up:
+            # Visits are owed while active and during the follow-up year. Most are on time; about
+            # one household in eight is overdue.
             household.next_visit_due = today + dt.timedelta(days=rng.randrange(-60, 90) if rng.random() < 0.12
                                                             else rng.randrange(1, 90))
         group_specs.append(group_codes)
@@ -390,8 +391,8 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
             visited = today - dt.timedelta(days=rng.randrange(20, 700))
             visits.append(Visit(household=household, visited_by=helper, visited_on=visited,
                                 kind=rng.choice(list(Visit.Kind.values)), summary=rng.choice(VISIT_NOTES),
-                                next_visit_due=household.next_visit_due if k == 0 else
-                                visited + dt.timedelta(days=90)))
+                                next_visit_due=(household.next_visit_due if k == 0 else None)
+                                or visited + dt.timedelta(days=90)))
     bulk_create_with_history(pairings, Pairing, batch_size=1000, default_date=now)
     Visit.objects.bulk_create(visits, batch_size=1000)
 
