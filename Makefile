@@ -39,8 +39,12 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
+# Refresh the Chinese catalogue from every app's strings (needs GNU gettext), then compile it.
+# The compiled .mo is committed, so running the service never needs gettext.
 messages: install
-	cd web && ../$(PY) ../manage.py makemessages -l zh_Hans --ignore '.venv/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*' \
+		--ignore='tests/*' --ignore='benchmarks/*' --ignore='docs/*'
+	$(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
 
 bench: install
 	$(PY) benchmarks/run_all.py

@@ -32,6 +32,7 @@ from accounts.models import OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from accounts.visibility import Action
 from core.errors import DomainError, InvalidInput
+from core.maintenance import analyze_database
 from core.masking import mask_id_number
 from core.models import Region
 from households import spreadsheet as sheet
@@ -668,6 +669,8 @@ def import_run(job_id: int) -> Any:
         job.message = _("The import failed and nothing was written. The error was logged for the administrator.")
         job.save(update_fields=["status", "message", "finished_at"])
         return job
+    if written.households > 1000:
+        analyze_database()  # fresh statistics for the planner after a bulk load (core.maintenance)
     job.households_created, job.members_created = written.households, written.members
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()

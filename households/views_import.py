@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import visibility
@@ -26,15 +26,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _need(request: HttpRequest, action: Action) -> None:
     if not visibility.may(request.user, action):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise PermissionDenied(gettext("Your role does not allow this."))
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_lazy("Spreadsheet (.xlsx)"),
+    file = forms.FileField(label=_("Spreadsheet (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}))
-    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_lazy("Unit for rows without a unit code"))
+    org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit for rows without a unit code"))
     mode = forms.ChoiceField(choices=ImportJob.Mode.choices, initial=ImportJob.Mode.ALL_OR_NOTHING,
-                             widget=forms.RadioSelect, label=_lazy("When some rows are bad"))
+                             widget=forms.RadioSelect, label=_("When some rows are bad"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +80,7 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if not job.report:
-        raise Http404(_("This import has no report."))
+        raise Http404(gettext("This import has no report."))
     return FileResponse(job.report.open("rb"), as_attachment=True, content_type=XLSX,
                         filename=f"import-{job.pk}-problems.xlsx")
 
@@ -94,18 +94,18 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 class ExportForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_lazy("Unit"),
-                                  empty_label=_lazy("All my units"))
-    state = forms.ChoiceField(choices=[("", _lazy("Any state")), *Household.State.choices], required=False,
-                              label=_lazy("State"))
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("Unit"),
+                                  empty_label=_("All my units"))
+    state = forms.ChoiceField(choices=[("", _("Any state")), *Household.State.choices], required=False,
+                              label=_("State"))
     target_group = forms.ModelChoiceField(queryset=TargetGroup.objects.all(), to_field_name="code",
-                                          required=False, label=_lazy("Target group"), empty_label=_lazy("Any"))
+                                          required=False, label=_("Target group"), empty_label=_("Any"))
     cause = forms.ModelChoiceField(queryset=HardshipCause.objects.all(), to_field_name="code", required=False,
-                                   label=_lazy("Hardship cause"), empty_label=_lazy("Any"))
-    full_id_numbers = forms.BooleanField(required=False, label=_lazy("Include full ID numbers"),
-                                         help_text=_lazy("Every member in the file is then recorded in the "
+                                   label=_("Hardship cause"), empty_label=_("Any"))
+    full_id_numbers = forms.BooleanField(required=False, label=_("Include full ID numbers"),
+                                         help_text=_("Every member in the file is then recorded in the "
                                                          "access log with your name and the reason below."))
-    note = forms.CharField(required=False, max_length=200, label=_lazy("Why the full numbers are needed"))
+    note = forms.CharField(required=False, max_length=200, label=_("Why the full numbers are needed"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

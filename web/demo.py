@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, User
 from core import crypto
+from core.maintenance import analyze_database
 from households.id_numbers import make_id_number
 from households.models import (
     ExitRequest,
@@ -460,5 +461,6 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         result.logins.append(("worker", worker_user.username, "their own household and profile"))
     result.households = len(household_rows)
     result.members = len(members)
+    transaction.on_commit(analyze_database)
     verbose(f"Created {result.households} households and {result.members} members.")
     return result

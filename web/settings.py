@@ -152,7 +152,8 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -185,6 +186,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "end-finished-follow-ups": {"task": "households.end_finished_follow_ups", "schedule": 60 * 60 * 24},
+    "analyze-database": {"task": "core.analyze_database", "schedule": 60 * 60 * 24},
 }
 
 # --- API ------------------------------------------------------------------------------------------
