@@ -65,8 +65,9 @@ class OrgUnit(models.Model):
         return other.path.startswith(self.path)
 
     def ancestors(self) -> models.QuerySet[OrgUnit]:
-        step = self.PATH_STEP + 1
-        prefixes = [self.path[:i] for i in range(step, len(self.path), step)]
+        # Ids are padded to at least PATH_STEP digits but may grow past it: split, don't slice.
+        parts = self.path.split(".")[:-2]
+        prefixes = [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
         return OrgUnit.objects.filter(path__in=prefixes).order_by("depth")
 
     def subtree(self) -> models.QuerySet[OrgUnit]:

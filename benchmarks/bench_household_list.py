@@ -77,7 +77,6 @@ def main() -> None:
     from django.urls import reverse
 
     from accounts.models import User
-
     from core.maintenance import analyze_database
 
     t0 = time.perf_counter()

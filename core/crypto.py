@@ -60,7 +60,10 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     """Re-encrypt a token under the newest key (used by ``rotate_field_keys``)."""
-    return _fernet().rotate(token.encode("ascii")).decode("ascii")
+    try:
+        return _fernet().rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, ValueError) as exc:
+        raise EncryptionKeyError("A stored value cannot be decrypted with any of FIELD_ENCRYPTION_KEYS.") from exc
 
 
 def keyed_hash(value: str) -> str:

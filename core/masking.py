@@ -16,6 +16,6 @@ def mask_phone(value: str | None) -> str:
     """13812345678 -> 138****5678."""
     if not value:
         return ""
-    if len(value) < 7:
+    if len(value) < 8:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]

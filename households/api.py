@@ -13,8 +13,8 @@ from rest_framework.response import Response
 
 from accounts import visibility
 from accounts.models import OrgUnit, User
-from accounts.visibility import Action
 from accounts.selectors import org_unit_list_for
+from accounts.visibility import Action
 from core.errors import InvalidInput
 from core.models import SensitiveAccess
 from households import selectors, services
@@ -46,6 +46,19 @@ class MemberSkillSerializer(serializers.ModelSerializer):
         fields = ["id", "member", "phrase", "skill", "skill_name", "level", "years", "certified",
                   "certificate_number", "source"]
         read_only_fields = ["source"]
+
+
+class MemberSkillInputSerializer(serializers.Serializer):
+    """What a client sends to add a skill: the phrase as written, or a taxonomy code, or both.
+    (Not the model serializer: its unique-together validator would make ``skill`` required.)"""
+
+    phrase = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    skill = serializers.SlugRelatedField(slug_field="code", queryset=Skill.objects.filter(is_active=True),
+                                         required=False, allow_null=True)
+    level = serializers.ChoiceField(choices=MemberSkill.Level.choices, required=False)
+    years = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=60)
+    certified = serializers.BooleanField(required=False)
+    certificate_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
 class JobPreferenceSerializer(serializers.ModelSerializer):
@@ -116,7 +129,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     class Meta:
         model = Household
         fields = ["id", "number", "org_unit", "region", "address", "target_groups", "hardship_causes",
-                  "hardship_note", "dibao_status", "state", "registered_on", "activated_on",
+                  "dibao_status", "state", "registered_on", "activated_on",
                   "exited_on", "follow_up_until", "closed_on", "reentry_count", "next_visit_due", "head",
                   "helper"]
 
@@ -141,7 +154,7 @@ class HouseholdDetailSerializer(HouseholdSerializer):
     income_per_head = serializers.SerializerMethodField()
 
     class Meta(HouseholdSerializer.Meta):
-        fields = [*HouseholdSerializer.Meta.fields, "income_per_head", "members"]
+        fields = [*HouseholdSerializer.Meta.fields, "hardship_note", "income_per_head", "members"]
 
     @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
     def get_income_per_head(self, household: Household) -> Any:
@@ -428,15 +441,14 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                                   ip_address=_client_ip(request), **data.validated_data)
         return Response({"id_number": number})
 
-    @extend_schema(request=MemberSkillSerializer, responses={201: MemberSkillSerializer})
+    @extend_schema(request=MemberSkillInputSerializer, responses={201: MemberSkillSerializer})
     @action(detail=True, methods=["post"])
     def skills(self, request: Request, pk: Any = None) -> Response:
         """Add a skill to the member's profile (the phrase as written; resolved to the taxonomy)."""
         member = self.get_object()
-        data = MemberSkillSerializer(data={**request.data, "member": member.pk})
+        data = MemberSkillInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = {k: v for k, v in data.validated_data.items() if k != "member"}
-        entry = services.member_skill_add(member=member, by=request.user, **values)
+        entry = services.member_skill_add(member=member, by=request.user, **data.validated_data)
         return Response(MemberSkillSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PreferenceWriteSerializer, responses=JobPreferenceSerializer)

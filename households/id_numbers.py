@@ -12,6 +12,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 from core import crypto
 from core.errors import InvalidInput
+from core.masking import mask_id_number
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,20 @@ def parse_id_number(raw: object, *, today: date | None = None, field: str = "id_
         raise InvalidInput(_("An ID number is 17 digits followed by a digit or X."), field=field) from exc
     except InvalidChecksum as exc:
         raise InvalidInput(_("The check digit (last character) of ID number %(n)s is wrong.")
-                           % {"n": number}, field=field) from exc
+                           % {"n": mask_id_number(number)}, field=field) from exc
     except InvalidComponent as exc:
         # stdnum raises this for an impossible birth date and for an unknown region code.
         try:
             ric.get_birth_date(number)
         except InvalidComponent:
-            raise InvalidInput(_("ID number %(n)s contains an impossible birth date.") % {"n": number},
-                               field=field) from exc
+            raise InvalidInput(_("ID number %(n)s contains an impossible birth date.")
+                               % {"n": mask_id_number(number)}, field=field) from exc
         raise InvalidInput(_("ID number %(n)s starts with an unknown region code %(r)s.")
-                           % {"n": number, "r": number[:6]}, field=field) from exc
+                           % {"n": mask_id_number(number), "r": number[:6]}, field=field) from exc
     birth = ric.get_birth_date(number)
     if birth > (today or date.today()):
-        raise InvalidInput(_("ID number %(n)s gives a birth date in the future.") % {"n": number}, field=field)
+        raise InvalidInput(_("ID number %(n)s gives a birth date in the future.") % {"n": mask_id_number(number)},
+                           field=field)
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdNumber(number=number, birth_date=birth, sex=sex, region_code=number[:6])
 

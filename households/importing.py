@@ -427,9 +427,11 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
         elif row.number in existing:
             household = existing[row.number]
             if not visibility.may(user, Action.EDIT_ARCHIVE, household.org_unit):
+                # Worded as for a number that does not exist: no confirming archives of other units.
                 row.bad = True
                 problems.append(Problem(sheet.MEMBER_SHEET, number, "户编号",
-                                        _("Household %(n)s is outside your units.") % {"n": row.number}, row.number))
+                                        _("No household %(n)s on the household sheet or in the archive.")
+                                        % {"n": row.number}, row.number))
             existing_targets[row.number] = household
             orphans.append(row)
         elif row.number:
@@ -474,12 +476,24 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
             problems.append(Problem(sheet.HOUSEHOLD_SHEET, household.row, "户编号",
                                     _("An archive in use needs a head of household on the member sheet."),
                                     household.number))
+    # Rows adding a head to an archived household: it may have one already, or the file may bring two.
+    new_heads: dict[str, MemberRow] = {}
+    headed = set(Member.objects.filter(household__in=existing_targets.values(), relation=Member.Relation.HEAD,
+                                       is_current=True).values_list("household__number", flat=True))
     for row in orphans:
-        if row.values.get("relation") == Member.Relation.HEAD and row.number in existing_targets and \
-                existing_targets[row.number].members.filter(relation=Member.Relation.HEAD, is_current=True).exists():
+        if row.values.get("relation") != Member.Relation.HEAD or row.number not in existing_targets:
+            continue
+        if row.number in headed:
             row.bad = True
             problems.append(Problem(sheet.MEMBER_SHEET, row.row, "与户主关系",
                                     _("Household %(n)s already has a head.") % {"n": row.number}, "户主"))
+        elif row.number in new_heads:
+            row.bad = True
+            problems.append(Problem(sheet.MEMBER_SHEET, row.row, "与户主关系",
+                                    _("Household %(n)s already has a head on row %(r)d.")
+                                    % {"n": row.number, "r": new_heads[row.number].row}, "户主"))
+        else:
+            new_heads[row.number] = row
     if progress:
         progress(total, total)
     problems.sort(key=lambda p: (p.sheet != sheet.HOUSEHOLD_SHEET, p.row))

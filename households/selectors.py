@@ -91,7 +91,7 @@ def household_list_for(user: User, filters: HouseholdFilters | None = None) -> Q
     # The list shows neither income nor notes: leave them (and their decryption) out.
     return households.select_related("org_unit").defer(
         "income_per_head", "hardship_note", "close_reason", "org_unit__path").prefetch_related(
-        "target_groups",
+        "target_groups", "hardship_causes",
         Prefetch("members", queryset=Member.objects.filter(relation=Member.Relation.HEAD, is_current=True)
                  .only("id", "household_id", "name", "relation"), to_attr="heads"),
         Prefetch("pairings", queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
@@ -107,8 +107,8 @@ def _prefix(field: str, text: str) -> Q:
 def search_q(query: str) -> Q:
     """Search the archive by the start of the archive number or of a member's name, or by a full ID
     number (through its keyed hash: the number itself is encrypted)."""
-    from households.id_numbers import normalize_id_number
     from core.crypto import keyed_hash
+    from households.id_numbers import normalize_id_number
 
     text = query.strip()
     members = Member.objects.filter(_prefix("name", text))

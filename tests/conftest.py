@@ -16,10 +16,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import OrgUnit, Role, User
 from households.models import Household, Member
 from tests.factories import HouseholdFactory, MemberFactory, OrgUnitFactory, PairingFactory, UserFactory
+from web.reference import ensure_reference_data
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM then refuses to run
 # unless told that this is deliberate.
@@ -32,8 +35,25 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _english_messages() -> Any:
+    """Service messages are asserted in English; pages pick their language per request anyway."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    """A transactional test (live server, real Celery worker, concurrency) ends with a flush that
+    empties every table, including the reference data the migrations loaded. Reload it once that
+    flush is done, so the tests that follow find regions, occupations and skills as on a real
+    database. (Serialized rollback cannot do this reliably: under Playwright the test thread runs
+    in another async context with another connection, which holds no serialized copy.)"""
+    yield
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & names:
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_reference_data()
 
 
 @dataclass
@@ -96,4 +116,4 @@ def household_b(tree: Tree) -> Household:
 
 
 def broker_configured() -> bool:
-    return bool(settings.CELERY_BROKER_URL)
+    return not settings.CELERY_TASK_ALWAYS_EAGER

@@ -173,8 +173,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@relief.inval
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-# Without a broker the embedded default runs every task in-process, at once.
+# Without a broker the embedded default runs every task in-process, at once. The in-memory
+# transport only keeps Celery from looking for a broker on localhost; nothing is sent through it.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ACKS_LATE = True
@@ -212,7 +214,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "GoalStatusEnum": "households.models.PlanGoal.Status",
+        "MeasureStatusEnum": "households.models.PlanMeasure.Status",
+        "PlanStatusEnum": "households.models.ReliefPlan.Status",
+        "ExitRequestStatusEnum": "households.models.ExitRequest.Status",
+    },
 }
 
 # --- Domain ---------------------------------------------------------------------------------------

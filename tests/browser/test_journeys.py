@@ -12,9 +12,7 @@ from households.models import Household, Member, MemberSkill
 from tests.browser.conftest import log_in
 from tests.factories import fresh_id_number
 
-# serialized_rollback: the flush after a transactional test would otherwise wipe the reference data
-# (regions, occupations, skills) that migrations load.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_organizer_creates_a_household_and_activates_it(phone_page: Any, tree: Any, people: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.models import Region
@@ -17,6 +18,13 @@ from ml import taxonomy
 from ml.text import normalize
 from skills import reference, services
 from skills.models import Occupation, Skill, SkillSynonym
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English; the interface is Chinese by default."""
+    with translation.override("en"):
+        yield
 
 
 def line(**data) -> str:

@@ -1,0 +1,34 @@
+"""All the reference data the service cannot run without, loaded in one place.
+
+Migrations load it on a new database; ``manage.py load_reference_data`` refreshes it; tests call
+:func:`ensure_reference_data` after a transactional test has flushed the tables.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from core.models import Region
+from core.reference import load_regions
+from households.lookups import load_lookups
+from households.models import HardshipCause, TargetGroup
+from ml import taxonomy
+from skills.models import Occupation, Skill
+from skills.reference import BUILTIN_TAXONOMY, load_occupations
+from skills.services import upsert_taxonomy
+
+
+@transaction.atomic
+def load_reference_data() -> dict[str, int]:
+    regions = load_regions(Region)
+    occupations = load_occupations(Occupation)
+    load_lookups(TargetGroup, HardshipCause)
+    with BUILTIN_TAXONOMY.open(encoding="utf-8") as handle:
+        result = upsert_taxonomy(taxonomy.parse(handle))
+    return {"regions": regions, "occupations": occupations, "skills": result.created + result.updated}
+
+
+def ensure_reference_data() -> None:
+    if not (Region.objects.exists() and Occupation.objects.exists() and Skill.objects.exists()
+            and TargetGroup.objects.exists()):
+        load_reference_data()
