@@ -13,8 +13,9 @@ from core.errors import InvalidInput
 class UsernameOrPhoneBackend(ModelBackend):
     """Log in with the username or the mobile number, whichever the person remembers."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> User | None:
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         if not username or password is None:
             return None
         login = username.strip()

@@ -22,12 +22,14 @@ class OrgUnit(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("parent unit"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent unit")
+    )
     path = models.CharField(max_length=255, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
-    region = models.ForeignKey("core.Region", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("region"))
+    region = models.ForeignKey(
+        "core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
     code = models.CharField(_("unit code"), max_length=32, unique=True, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -92,8 +94,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     phone = models.CharField(_("mobile number"), max_length=20, unique=True, null=True, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.WORKER)
-    org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="users", verbose_name=_("union unit"))
+    org_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("union unit")
+    )
 
     objects = UserManager()
 

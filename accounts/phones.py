@@ -23,6 +23,5 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
     except phonenumbers.NumberParseException as exc:
         raise InvalidInput(_("“%(value)s” is not a phone number.") % {"value": raw}, field=field) from exc
     if number.country_code != 86 or not phonenumbers.is_valid_number(number):
-        raise InvalidInput(_("“%(value)s” is not a valid Chinese phone number.") % {"value": raw},
-                           field=field)
+        raise InvalidInput(_("“%(value)s” is not a valid Chinese phone number.") % {"value": raw}, field=field)
     return phonenumbers.national_significant_number(number)

@@ -14,6 +14,8 @@ def org_unit_list_for(user: User) -> QuerySet[OrgUnit]:
 
 def helper_list_for(user: User) -> QuerySet[User]:
     """Helpers the user may pair with households: those in units the user can see."""
-    return visibility.scope(
-        user, User.objects.filter(role=Role.HELPER, is_active=True), unit="org_unit"
-    ).select_related("org_unit").order_by("org_unit__path", "full_name")
+    return (
+        visibility.scope(user, User.objects.filter(role=Role.HELPER, is_active=True), unit="org_unit")
+        .select_related("org_unit")
+        .order_by("org_unit__path", "full_name")
+    )

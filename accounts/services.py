@@ -11,8 +11,9 @@ from core.errors import Conflict, InvalidInput
 
 
 @transaction.atomic
-def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None = None, region_id: str | None = None,
-                    code: str | None = None) -> OrgUnit:
+def org_unit_create(
+    *, name: str, kind: str, parent: OrgUnit | None = None, region_id: str | None = None, code: str | None = None
+) -> OrgUnit:
     if kind not in OrgUnit.Kind.values:
         raise InvalidInput(_("Unknown unit kind “%(kind)s”.") % {"kind": kind}, field="kind")
     if parent is None and kind != OrgUnit.Kind.FEDERATION:
@@ -23,8 +24,16 @@ def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None = None, regi
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str | None, role: str, full_name: str = "",
-                phone: str | None = None, org_unit: OrgUnit | None = None, email: str = "") -> User:
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    full_name: str = "",
+    phone: str | None = None,
+    org_unit: OrgUnit | None = None,
+    email: str = "",
+) -> User:
     if role not in Role.values:
         raise InvalidInput(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if role in UNIT_ROLES and org_unit is None:
@@ -34,9 +43,16 @@ def user_create(*, username: str, password: str | None, role: str, full_name: st
     normalized = normalize_phone(phone) if phone else None
     if normalized and User.objects.filter(phone=normalized).exists():
         raise Conflict(_("The mobile number is already registered."), field="phone")
-    user = User(username=username, role=role, full_name=full_name, phone=normalized,
-                org_unit=org_unit if role in UNIT_ROLES else None, email=email,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name,
+        phone=normalized,
+        org_unit=org_unit if role in UNIT_ROLES else None,
+        email=email,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
     if password:
         user.set_password(password)
     else:

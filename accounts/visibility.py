@@ -49,15 +49,32 @@ class Action(StrEnum):
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ORGANIZER: frozenset({
-        Action.VIEW_ARCHIVE, Action.EDIT_ARCHIVE, Action.RECORD_VISIT, Action.MANAGE_PAIRING,
-        Action.REQUEST_EXIT, Action.APPROVE_EXIT, Action.IMPORT_ARCHIVE, Action.EXPORT_ARCHIVE,
-        Action.REVEAL_ID_NUMBER, Action.VIEW_AUDIT_TRAIL, Action.MANAGE_TAXONOMY, Action.VIEW_PERSONAL_DETAIL,
-    }),
-    Role.HELPER: frozenset({
-        Action.VIEW_ARCHIVE, Action.EDIT_ARCHIVE, Action.RECORD_VISIT, Action.REQUEST_EXIT,
-        Action.REVEAL_ID_NUMBER, Action.VIEW_PERSONAL_DETAIL,
-    }),
+    Role.ORGANIZER: frozenset(
+        {
+            Action.VIEW_ARCHIVE,
+            Action.EDIT_ARCHIVE,
+            Action.RECORD_VISIT,
+            Action.MANAGE_PAIRING,
+            Action.REQUEST_EXIT,
+            Action.APPROVE_EXIT,
+            Action.IMPORT_ARCHIVE,
+            Action.EXPORT_ARCHIVE,
+            Action.REVEAL_ID_NUMBER,
+            Action.VIEW_AUDIT_TRAIL,
+            Action.MANAGE_TAXONOMY,
+            Action.VIEW_PERSONAL_DETAIL,
+        }
+    ),
+    Role.HELPER: frozenset(
+        {
+            Action.VIEW_ARCHIVE,
+            Action.EDIT_ARCHIVE,
+            Action.RECORD_VISIT,
+            Action.REQUEST_EXIT,
+            Action.REVEAL_ID_NUMBER,
+            Action.VIEW_PERSONAL_DETAIL,
+        }
+    ),
     Role.AUDITOR: frozenset({Action.VIEW_ARCHIVE, Action.VIEW_AUDIT_TRAIL}),
     Role.WORKER: frozenset({Action.EDIT_OWN_PROFILE}),
     Role.EMPLOYER: frozenset(),
@@ -69,8 +86,7 @@ def is_admin(user: User) -> bool:
 
 
 def is_unit_staff(user: User) -> bool:
-    return bool(user.is_authenticated and user.role in (Role.ORGANIZER, Role.HELPER, Role.AUDITOR)
-                and user.org_unit_id)
+    return bool(user.is_authenticated and user.role in (Role.ORGANIZER, Role.HELPER, Role.AUDITOR) and user.org_unit_id)
 
 
 def may(user: User, action: Action, unit: OrgUnit | None = None) -> bool:
@@ -103,8 +119,13 @@ def visible_units(user: User) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.none()
 
 
-def scope(user: User, queryset: QuerySet[M], *, unit: str | None = None, owner: str | None = None,
-          ) -> QuerySet[M]:
+def scope(
+    user: User,
+    queryset: QuerySet[M],
+    *,
+    unit: str | None = None,
+    owner: str | None = None,
+) -> QuerySet[M]:
     """Restrict ``queryset`` to the rows ``user`` may see.
 
     ``unit`` is the lookup path from the model to its ``OrgUnit`` ("org_unit", "household__org_unit");

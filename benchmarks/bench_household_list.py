@@ -28,41 +28,69 @@ def fill(households: int) -> None:
 
     rng = random.Random(5)
     county = OrgUnit.objects.create(name="鄂托克旗总工会", kind=OrgUnit.Kind.FEDERATION, code="ETK")
-    towns = [OrgUnit.objects.create(name=f"镇工会{i}", kind=OrgUnit.Kind.GRASSROOTS_UNION, parent=county)
-             for i in range(6)]
-    stations = [OrgUnit.objects.create(name=f"帮扶站{i}", kind=OrgUnit.Kind.STATION, parent=towns[i % 6])
-                for i in range(24)]
-    helpers = [User.objects.create(username=f"helper{i}", role=Role.HELPER, org_unit=stations[i % 24],
-                                   full_name=f"帮扶员{i}") for i in range(96)]
+    towns = [
+        OrgUnit.objects.create(name=f"镇工会{i}", kind=OrgUnit.Kind.GRASSROOTS_UNION, parent=county) for i in range(6)
+    ]
+    stations = [
+        OrgUnit.objects.create(name=f"帮扶站{i}", kind=OrgUnit.Kind.STATION, parent=towns[i % 6]) for i in range(24)
+    ]
+    helpers = [
+        User.objects.create(username=f"helper{i}", role=Role.HELPER, org_unit=stations[i % 24], full_name=f"帮扶员{i}")
+        for i in range(96)
+    ]
     User.objects.create(username="county", role=Role.ORGANIZER, org_unit=county)
     groups = list(TargetGroup.objects.all())
     causes = list(HardshipCause.objects.all())
     today = dt.date.today()
     states = [Household.State.ACTIVE] * 8 + [Household.State.EXITED, Household.State.DRAFT]
     with transaction.atomic():
-        rows = [Household(number=f"150624-2025-{i:07d}", org_unit=stations[i % 24], region_id="150624",
-                          address=f"乌兰镇团结路{i}号", income_per_head=str(rng.randrange(300, 1500)),
-                          state=rng.choice(states), registered_on=today,
-                          next_visit_due=today + dt.timedelta(days=rng.randrange(-20, 90)))
-                for i in range(households)]
+        rows = [
+            Household(
+                number=f"150624-2025-{i:07d}",
+                org_unit=stations[i % 24],
+                region_id="150624",
+                address=f"乌兰镇团结路{i}号",
+                income_per_head=str(rng.randrange(300, 1500)),
+                state=rng.choice(states),
+                registered_on=today,
+                next_visit_due=today + dt.timedelta(days=rng.randrange(-20, 90)),
+            )
+            for i in range(households)
+        ]
         Household.objects.bulk_create(rows, batch_size=2000)
         ids = list(Household.objects.order_by("id").values_list("id", flat=True))
         Household.target_groups.through.objects.bulk_create(
             [Household.target_groups.through(household_id=h, targetgroup_id=rng.choice(groups).pk) for h in ids],
-            batch_size=5000)
+            batch_size=5000,
+        )
         Household.hardship_causes.through.objects.bulk_create(
             [Household.hardship_causes.through(household_id=h, hardshipcause_id=rng.choice(causes).pk) for h in ids],
-            batch_size=5000)
+            batch_size=5000,
+        )
         members = []
         for n, household_id in enumerate(ids):
             birth = dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28)
             number = make_id_number("150624" if birth.year >= 2001 else "152725", birth, (n // 480) % 1000)
-            members.append(Member(household_id=household_id, name=f"户主{n}", relation=Member.Relation.HEAD,
-                                  id_number=number, id_number_hash=crypto.keyed_hash(f"{number}:{n}"),
-                                  sex="M", birth_date=birth))
+            members.append(
+                Member(
+                    household_id=household_id,
+                    name=f"户主{n}",
+                    relation=Member.Relation.HEAD,
+                    id_number=number,
+                    id_number_hash=crypto.keyed_hash(f"{number}:{n}"),
+                    sex="M",
+                    birth_date=birth,
+                )
+            )
         Member.objects.bulk_create(members, batch_size=2000)
-        Pairing.objects.bulk_create([Pairing(household_id=h, helper=helpers[h % 96], helping_unit=helpers[h % 96].org_unit)
-                                     for h in ids if h % 33], batch_size=5000)
+        Pairing.objects.bulk_create(
+            [
+                Pairing(household_id=h, helper=helpers[h % 96], helping_unit=helpers[h % 96].org_unit)
+                for h in ids
+                if h % 33
+            ],
+            batch_size=5000,
+        )
 
 
 def main() -> None:
@@ -113,8 +141,7 @@ def main() -> None:
         worst_p95 = max(worst_p95, p95)
         query_counts |= queries
         print(f"{name:<16} {statistics.median(times):>8.1f} {p95:>8.1f} {'/'.join(map(str, sorted(queries))):>8}")
-    print(f"worst p95: {worst_p95:.1f} ms [target 100 ms]; queries per page: {sorted(query_counts)} "
-          f"[target: constant]")
+    print(f"worst p95: {worst_p95:.1f} ms [target 100 ms]; queries per page: {sorted(query_counts)} [target: constant]")
 
 
 if __name__ == "__main__":

@@ -42,16 +42,62 @@ def build_workbook(households: int) -> tuple[bytes, int]:
 
     for i in range(households):
         number = f"B-{i:06d}"
-        hs.append([number, "", "150624", f"乌兰镇团结路{i}号", "低保且有劳动能力、农牧民工", "因病、失业下岗",
-                   "", str(rng.randrange(300, 1500)), "享受中", "2025-03-01", "在档", ""])
+        hs.append(
+            [
+                number,
+                "",
+                "150624",
+                f"乌兰镇团结路{i}号",
+                "低保且有劳动能力、农牧民工",
+                "因病、失业下岗",
+                "",
+                str(rng.randrange(300, 1500)),
+                "享受中",
+                "2025-03-01",
+                "在档",
+                "",
+            ]
+        )
         head_birth = dt.date(1970 + rng.randrange(0, 25), rng.randrange(1, 13), rng.randrange(1, 28))
-        ms.append([number, f"户主{i}", "户主", id_for(head_birth, True), "13800000000", "汉族", "初中", "", "",
-                   "完全", "失业", "良好", "", "电焊、叉车、开出租"])
+        ms.append(
+            [
+                number,
+                f"户主{i}",
+                "户主",
+                id_for(head_birth, True),
+                "13800000000",
+                "汉族",
+                "初中",
+                "",
+                "",
+                "完全",
+                "失业",
+                "良好",
+                "",
+                "电焊、叉车、开出租",
+            ]
+        )
         members += 1
         for k in range(rng.choice([0, 1, 1, 2, 2, 3])):
             birth = dt.date(1995 + rng.randrange(0, 25), rng.randrange(1, 13), rng.randrange(1, 28))
-            ms.append([number, f"成员{i}-{k}", "子女", id_for(birth, k % 2 == 0), "", "汉族", "高中", "", "",
-                       "完全", "在校", "良好", "", ""])
+            ms.append(
+                [
+                    number,
+                    f"成员{i}-{k}",
+                    "子女",
+                    id_for(birth, k % 2 == 0),
+                    "",
+                    "汉族",
+                    "高中",
+                    "",
+                    "",
+                    "完全",
+                    "在校",
+                    "良好",
+                    "",
+                    "",
+                ]
+            )
             members += 1
     out = BytesIO()
     workbook.save(out)
@@ -84,10 +130,14 @@ def main() -> None:
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.message
     rows = args.households + members
-    print(f"file: {args.households} household rows + {members} member rows, {len(data) / 1e6:.1f} MB "
-          f"(built in {built:.1f} s, not counted)")
-    print(f"import (check + write): {elapsed:.1f} s  -> {rows / elapsed:,.0f} rows/s  "
-          f"[target: 10,000 households under 60 s]")
+    print(
+        f"file: {args.households} household rows + {members} member rows, {len(data) / 1e6:.1f} MB "
+        f"(built in {built:.1f} s, not counted)"
+    )
+    print(
+        f"import (check + write): {elapsed:.1f} s  -> {rows / elapsed:,.0f} rows/s  "
+        f"[target: 10,000 households under 60 s]"
+    )
     print(f"in the database: {Household.objects.count()} households, {Member.objects.count()} members")
 
 

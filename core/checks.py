@@ -42,17 +42,21 @@ def verify_encryption_keys() -> list[Error]:
     except crypto.EncryptionKeyError:
         ok = False
     if not ok:
-        errors.append(Error(
-            "FIELD_ENCRYPTION_KEYS cannot decrypt the stored canary: personal data would be unreadable.",
-            hint="Restore the key that encrypted the data (keep old keys after the new one while rotating).",
-            id="core.E001",
-        ))
+        errors.append(
+            Error(
+                "FIELD_ENCRYPTION_KEYS cannot decrypt the stored canary: personal data would be unreadable.",
+                hint="Restore the key that encrypted the data (keep old keys after the new one while rotating).",
+                id="core.E001",
+            )
+        )
     if canary.hashed != crypto.keyed_hash(EncryptionCanary.KNOWN_PLAINTEXT):
-        errors.append(Error(
-            "FIELD_HASH_KEY differs from the key the stored lookup hashes were made with.",
-            hint="Restore the original FIELD_HASH_KEY; ID-number uniqueness depends on it.",
-            id="core.E002",
-        ))
+        errors.append(
+            Error(
+                "FIELD_HASH_KEY differs from the key the stored lookup hashes were made with.",
+                hint="Restore the original FIELD_HASH_KEY; ID-number uniqueness depends on it.",
+                id="core.E002",
+            )
+        )
     return errors
 
 

@@ -128,5 +128,7 @@ class EncryptedDecimalField(EncryptedTextField):
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        return forms.DecimalField(decimal_places=self.decimal_places, **{
-            "required": not self.blank, "label": self.verbose_name, "help_text": self.help_text, **kwargs})
+        return forms.DecimalField(
+            decimal_places=self.decimal_places,
+            **{"required": not self.blank, "label": self.verbose_name, "help_text": self.help_text, **kwargs},
+        )

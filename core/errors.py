@@ -16,8 +16,7 @@ class DomainError(Exception):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
-                 details: Any = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None, details: Any = None) -> None:
         super().__init__(message)
         self.message = str(message)
         self.field = field

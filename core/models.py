@@ -19,8 +19,9 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=64)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
     full_name = models.CharField(_("full name"), max_length=128, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     pinyin = models.CharField(_("pinyin"), max_length=128, blank=True)
 
@@ -46,8 +47,13 @@ class SensitiveAccess(models.Model):
         OTHER = "other", _("Other")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                             related_name="sensitive_accesses", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="sensitive_accesses",
+        verbose_name=_("user"),
+    )
     record_type = models.CharField(_("record type"), max_length=64)
     record_id = models.CharField(_("record id"), max_length=64)
     field = models.CharField(_("field"), max_length=64)

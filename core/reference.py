@@ -21,11 +21,17 @@ def read_regions(path: Path = REGIONS_CSV) -> list[dict[str, Any]]:
             # the province instead.
             province = row["id"][:2] + "0000"
             parent = province if province in codes and province != row["id"] else None
-        result.append({
-            "code": row["id"], "name": row["name"], "short_name": row["short_name"],
-            "full_name": row["nerge_name"], "level": int(row["deep"]), "pinyin": row["pinyin"],
-            "parent_code": parent,
-        })
+        result.append(
+            {
+                "code": row["id"],
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "full_name": row["nerge_name"],
+                "level": int(row["deep"]),
+                "pinyin": row["pinyin"],
+                "parent_code": parent,
+            }
+        )
     return result
 
 
@@ -35,10 +41,16 @@ def load_regions(region_model: Any, path: Path = REGIONS_CSV) -> int:
     fields = ["name", "short_name", "full_name", "level", "pinyin"]
     # Parents first, so foreign keys always point at a row that exists.
     rows.sort(key=lambda r: r["level"])
-    new = [region_model(code=r["code"], parent_id=r["parent_code"], **{f: r[f] for f in fields})
-           for r in rows if r["code"] not in existing]
+    new = [
+        region_model(code=r["code"], parent_id=r["parent_code"], **{f: r[f] for f in fields})
+        for r in rows
+        if r["code"] not in existing
+    ]
     region_model.objects.bulk_create(new, batch_size=1000)
-    changed = [region_model(code=r["code"], parent_id=r["parent_code"], **{f: r[f] for f in fields})
-               for r in rows if r["code"] in existing]
+    changed = [
+        region_model(code=r["code"], parent_id=r["parent_code"], **{f: r[f] for f in fields})
+        for r in rows
+        if r["code"] in existing
+    ]
     region_model.objects.bulk_update(changed, [*fields, "parent"], batch_size=1000)
     return len(rows)

@@ -37,14 +37,25 @@ from skills.models import Skill
 
 
 class MemberSkillSerializer(serializers.ModelSerializer):
-    skill = serializers.SlugRelatedField(slug_field="code", queryset=Skill.objects.all(), required=False,
-                                         allow_null=True)
+    skill = serializers.SlugRelatedField(
+        slug_field="code", queryset=Skill.objects.all(), required=False, allow_null=True
+    )
     skill_name = serializers.CharField(source="skill.name_zh", read_only=True, default=None)
 
     class Meta:
         model = MemberSkill
-        fields = ["id", "member", "phrase", "skill", "skill_name", "level", "years", "certified",
-                  "certificate_number", "source"]
+        fields = [
+            "id",
+            "member",
+            "phrase",
+            "skill",
+            "skill_name",
+            "level",
+            "years",
+            "certified",
+            "certificate_number",
+            "source",
+        ]
         read_only_fields = ["source"]
 
 
@@ -53,8 +64,9 @@ class MemberSkillInputSerializer(serializers.Serializer):
     (Not the model serializer: its unique-together validator would make ``skill`` required.)"""
 
     phrase = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    skill = serializers.SlugRelatedField(slug_field="code", queryset=Skill.objects.filter(is_active=True),
-                                         required=False, allow_null=True)
+    skill = serializers.SlugRelatedField(
+        slug_field="code", queryset=Skill.objects.filter(is_active=True), required=False, allow_null=True
+    )
     level = serializers.ChoiceField(choices=MemberSkill.Level.choices, required=False)
     years = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=60)
     certified = serializers.BooleanField(required=False)
@@ -81,9 +93,27 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["id", "household", "name", "relation", "id_number", "sex", "birth_date", "age", "phone",
-                  "ethnicity", "education", "graduation_year", "major", "work_capacity", "employment_status",
-                  "consent_to_be_found", "is_current", "skills", "job_preference"]
+        fields = [
+            "id",
+            "household",
+            "name",
+            "relation",
+            "id_number",
+            "sex",
+            "birth_date",
+            "age",
+            "phone",
+            "ethnicity",
+            "education",
+            "graduation_year",
+            "major",
+            "work_capacity",
+            "employment_status",
+            "consent_to_be_found",
+            "is_current",
+            "skills",
+            "job_preference",
+        ]
 
 
 class MemberDetailSerializer(MemberSerializer):
@@ -128,10 +158,26 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "number", "org_unit", "region", "address", "target_groups", "hardship_causes",
-                  "dibao_status", "state", "registered_on", "activated_on",
-                  "exited_on", "follow_up_until", "closed_on", "reentry_count", "next_visit_due", "head",
-                  "helper"]
+        fields = [
+            "id",
+            "number",
+            "org_unit",
+            "region",
+            "address",
+            "target_groups",
+            "hardship_causes",
+            "dibao_status",
+            "state",
+            "registered_on",
+            "activated_on",
+            "exited_on",
+            "follow_up_until",
+            "closed_on",
+            "reentry_count",
+            "next_visit_due",
+            "head",
+            "helper",
+        ]
 
     def get_head(self, household: Household) -> str | None:
         heads = getattr(household, "heads", None)
@@ -158,8 +204,11 @@ class HouseholdDetailSerializer(HouseholdSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
     def get_income_per_head(self, household: Household) -> Any:
-        return str(household.income_per_head) if self.context.get("personal") and \
-            household.income_per_head is not None else None
+        return (
+            str(household.income_per_head)
+            if self.context.get("personal") and household.income_per_head is not None
+            else None
+        )
 
     @extend_schema_field(MemberDetailSerializer(many=True))
     def get_members(self, household: Household) -> Any:
@@ -236,11 +285,13 @@ class PairingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pairing
-        fields = ["id", "household", "helper", "helper_name", "helping_unit", "started_on", "ended_on",
-                  "end_reason"]
+        fields = ["id", "household", "helper", "helper_name", "helping_unit", "started_on", "ended_on", "end_reason"]
         read_only_fields = ["started_on", "ended_on", "end_reason"]
-        extra_kwargs = {"helping_unit": {"required": False}, "household": {"queryset": Household.objects.all()},
-                        "helper": {"queryset": User.objects.all()}}
+        extra_kwargs = {
+            "helping_unit": {"required": False},
+            "household": {"queryset": Household.objects.all()},
+            "helper": {"queryset": User.objects.all()},
+        }
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -254,8 +305,17 @@ class VisitSerializer(serializers.ModelSerializer):
 class ExitRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExitRequest
-        fields = ["id", "household", "requested_by", "requested_at", "reason", "status", "decided_by",
-                  "decided_at", "decision_note"]
+        fields = [
+            "id",
+            "household",
+            "requested_by",
+            "requested_at",
+            "reason",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
         read_only_fields = ["requested_by", "requested_at", "status", "decided_by", "decided_at", "decision_note"]
         extra_kwargs = {"household": {"queryset": Household.objects.all()}}
 
@@ -270,8 +330,7 @@ class RevealSerializer(serializers.Serializer):
 
 
 class PreferenceWriteSerializer(serializers.Serializer):
-    occupations = serializers.ListField(child=serializers.CharField(), required=False,
-                                        help_text="CSCO 2022 codes")
+    occupations = serializers.ListField(child=serializers.CharField(), required=False, help_text="CSCO 2022 codes")
     regions = serializers.ListField(child=serializers.CharField(), required=False, help_text="region codes")
     desired_work = serializers.CharField(required=False, allow_blank=True, max_length=200)
     willing_to_relocate = serializers.BooleanField(required=False)
@@ -285,6 +344,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
 
 def _unit_for(user: User, pk: Any) -> OrgUnit:
     unit = org_unit_list_for(user).filter(pk=pk).first()
@@ -301,8 +361,11 @@ def _client_ip(request: Request) -> str | None:
 
 HOUSEHOLD_FILTER_PARAMS = [
     OpenApiParameter("unit", int, description="a union unit; its whole subtree is listed"),
-    OpenApiParameter("target_group", str), OpenApiParameter("state", str), OpenApiParameter("cause", str),
-    OpenApiParameter("no_helper", bool), OpenApiParameter("overdue_visit", bool),
+    OpenApiParameter("target_group", str),
+    OpenApiParameter("state", str),
+    OpenApiParameter("cause", str),
+    OpenApiParameter("no_helper", bool),
+    OpenApiParameter("overdue_visit", bool),
     OpenApiParameter("q", str, description="archive number or a member's name"),
 ]
 
@@ -313,8 +376,9 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = HouseholdSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.household_list_for(self.request.user,
-                                            selectors.HouseholdFilters.from_params(self.request.query_params))
+        return selectors.household_list_for(
+            self.request.user, selectors.HouseholdFilters.from_params(self.request.query_params)
+        )
 
     def get_object(self) -> Household:
         return selectors.household_get_for(self.request.user, self.kwargs["pk"])
@@ -335,8 +399,11 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         household = services.household_create(
-            by=request.user, org_unit=_unit_for(request.user, values.pop("org_unit")),
-            region_code=values.pop("region"), **values)
+            by=request.user,
+            org_unit=_unit_for(request.user, values.pop("org_unit")),
+            region_code=values.pop("region"),
+            **values,
+        )
         return Response(HouseholdSerializer(household).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdSerializer)
@@ -362,8 +429,9 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def close(self, request: Request, pk: Any = None) -> Response:
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        household = services.household_close(household=self.get_object(), by=request.user,
-                                              reason=data.validated_data["reason"])
+        household = services.household_close(
+            household=self.get_object(), by=request.user, reason=data.validated_data["reason"]
+        )
         return Response(HouseholdSerializer(household).data)
 
     @extend_schema(request=ReasonSerializer, responses=HouseholdSerializer)
@@ -371,29 +439,51 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def reenter(self, request: Request, pk: Any = None) -> Response:
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        household = services.household_reenter(household=self.get_object(), by=request.user,
-                                                reason=data.validated_data["reason"])
+        household = services.household_reenter(
+            household=self.get_object(), by=request.user, reason=data.validated_data["reason"]
+        )
         return Response(HouseholdSerializer(household).data)
 
-    @extend_schema(responses=inline_serializer("HistoryEntry", {
-        "at": serializers.DateTimeField(), "user": serializers.CharField(), "type": serializers.CharField(),
-        "subject": serializers.CharField(), "model": serializers.CharField(),
-        "changes": serializers.ListField(child=serializers.DictField())}, many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "HistoryEntry",
+            {
+                "at": serializers.DateTimeField(),
+                "user": serializers.CharField(),
+                "type": serializers.CharField(),
+                "subject": serializers.CharField(),
+                "model": serializers.CharField(),
+                "changes": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        )
+    )
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: Any = None) -> Response:
         """Who changed what and when (sensitive values are never shown)."""
         entries = selectors.household_history_for(request.user, self.get_object())
-        return Response([{**e, "user": str(e["user"]) if e["user"] else None, "model": str(e["model"]),
-                          "changes": [{k: str(v) if v is not None else None for k, v in c.items()}
-                                      for c in e["changes"]]} for e in entries])
+        return Response(
+            [
+                {
+                    **e,
+                    "user": str(e["user"]) if e["user"] else None,
+                    "model": str(e["model"]),
+                    "changes": [{k: str(v) if v is not None else None for k, v in c.items()} for c in e["changes"]],
+                }
+                for e in entries
+            ]
+        )
 
 
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = MemberSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        members = selectors.member_list_for(self.request.user).select_related("job_preference") \
+        members = (
+            selectors.member_list_for(self.request.user)
+            .select_related("job_preference")
             .prefetch_related("skills__skill", "job_preference__occupations", "job_preference__regions")
+        )
         household = self.request.query_params.get("household")
         if household and household.isdigit():
             members = members.filter(household_id=int(household))
@@ -430,15 +520,18 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         member = services.member_update(member=member, by=request.user, **data.validated_data)
         return Response(MemberSerializer(member).data)
 
-    @extend_schema(request=RevealSerializer, responses=inline_serializer(
-        "RevealedIdNumber", {"id_number": serializers.CharField()}))
+    @extend_schema(
+        request=RevealSerializer,
+        responses=inline_serializer("RevealedIdNumber", {"id_number": serializers.CharField()}),
+    )
     @action(detail=True, methods=["post"], url_path="reveal-id-number")
     def reveal_id_number(self, request: Request, pk: Any = None) -> Response:
         """The full ID number. Allowed to organizers and helpers; every call is logged with its purpose."""
         data = RevealSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        number = services.member_reveal_id_number(member=self.get_object(), by=request.user,
-                                                  ip_address=_client_ip(request), **data.validated_data)
+        number = services.member_reveal_id_number(
+            member=self.get_object(), by=request.user, ip_address=_client_ip(request), **data.validated_data
+        )
         return Response({"id_number": number})
 
     @extend_schema(request=MemberSkillInputSerializer, responses={201: MemberSkillSerializer})
@@ -460,8 +553,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         preference = services.job_preference_update(
-            member=member, by=request.user, occupation_codes=values.pop("occupations", None),
-            region_codes=values.pop("regions", None), **values)
+            member=member,
+            by=request.user,
+            occupation_codes=values.pop("occupations", None),
+            region_codes=values.pop("regions", None),
+            **values,
+        )
         return Response(JobPreferenceSerializer(preference).data)
 
 
@@ -492,10 +589,17 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         values = data.validated_data
         household = selectors.household_get_for(request.user, values["household"])
-        goals = [services.GoalInput(track=g["track"], title=g["title"], due_on=g.get("due_on"),
-                                    member_id=g.get("member")) for g in values.get("goals", [])]
-        plan = services.plan_create(household=household, by=request.user, summary=values.get("summary", ""),
-                                    review_on=values.get("review_on"), goals=goals)
+        goals = [
+            services.GoalInput(track=g["track"], title=g["title"], due_on=g.get("due_on"), member_id=g.get("member"))
+            for g in values.get("goals", [])
+        ]
+        plan = services.plan_create(
+            household=household,
+            by=request.user,
+            summary=values.get("summary", ""),
+            review_on=values.get("review_on"),
+            goals=goals,
+        )
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -529,9 +633,12 @@ class PairingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = PairingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = selectors.household_get_for(request.user, data.validated_data["household"].pk)
-        pairing = services.pairing_assign(household=household, by=request.user,
-                                          helper=data.validated_data["helper"],
-                                          helping_unit=data.validated_data.get("helping_unit"))
+        pairing = services.pairing_assign(
+            household=household,
+            by=request.user,
+            helper=data.validated_data["helper"],
+            helping_unit=data.validated_data.get("helping_unit"),
+        )
         return Response(PairingSerializer(pairing).data, status=status.HTTP_201_CREATED)
 
 
@@ -579,8 +686,7 @@ class ExitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = ExitRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = selectors.household_get_for(request.user, data.validated_data["household"].pk)
-        exit_request = services.exit_request(household=household, by=request.user,
-                                             reason=data.validated_data["reason"])
+        exit_request = services.exit_request(household=household, by=request.user, reason=data.validated_data["reason"])
         return Response(ExitRequestSerializer(exit_request).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses=ExitRequestSerializer)
@@ -596,6 +702,7 @@ class ExitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def _decide(self, request: Request, *, approve: bool) -> Response:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decided = services.exit_decide(request=self.get_object(), by=request.user, approve=approve,
-                                       note=data.validated_data.get("note", ""))
+        decided = services.exit_decide(
+            request=self.get_object(), by=request.user, approve=approve, note=data.validated_data.get("note", "")
+        )
         return Response(ExitRequestSerializer(decided).data)

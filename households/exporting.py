@@ -25,8 +25,14 @@ from households.models import Household, Member, MemberSkill, Pairing
 MAX_EXPORT_HOUSEHOLDS = 50_000
 
 
-def export_workbook(*, by: User, households: QuerySet[Household], full_id_numbers: bool = False,
-                    note: str = "", ip_address: str | None = None) -> bytes:
+def export_workbook(
+    *,
+    by: User,
+    households: QuerySet[Household],
+    full_id_numbers: bool = False,
+    note: str = "",
+    ip_address: str | None = None,
+) -> bytes:
     """``households`` must come from a selector (already scoped to ``by``)."""
     if not visibility.may(by, Action.EXPORT_ARCHIVE):
         raise Forbidden(_("Your role does not allow exporting the archive."))
@@ -37,14 +43,21 @@ def export_workbook(*, by: User, households: QuerySet[Household], full_id_number
             raise InvalidInput(_("Say why the export needs full ID numbers."), field="note")
     count = households.count()
     if count > MAX_EXPORT_HOUSEHOLDS:
-        raise InvalidInput(_("At most %(n)d households per export; narrow the filters.")
-                           % {"n": MAX_EXPORT_HOUSEHOLDS})
+        raise InvalidInput(_("At most %(n)d households per export; narrow the filters.") % {"n": MAX_EXPORT_HOUSEHOLDS})
     households = households.prefetch_related(
-        "target_groups", "hardship_causes",
-        Prefetch("members", queryset=Member.objects.filter(is_current=True).prefetch_related(
-            Prefetch("skills", queryset=MemberSkill.objects.select_related("skill"))).order_by("id")),
-        Prefetch("pairings", queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
-                 to_attr="export_pairings"),
+        "target_groups",
+        "hardship_causes",
+        Prefetch(
+            "members",
+            queryset=Member.objects.filter(is_current=True)
+            .prefetch_related(Prefetch("skills", queryset=MemberSkill.objects.select_related("skill")))
+            .order_by("id"),
+        ),
+        Prefetch(
+            "pairings",
+            queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
+            to_attr="export_pairings",
+        ),
     ).select_related("org_unit")
     workbook = Workbook(write_only=True)
     household_sheet = workbook.create_sheet(sheet.HOUSEHOLD_SHEET)
@@ -54,17 +67,24 @@ def export_workbook(*, by: User, households: QuerySet[Household], full_id_number
     exported: list[Member] = []
     for household in households.iterator(chunk_size=500):
         pairing = household.export_pairings[0] if household.export_pairings else None
-        household_sheet.append([
-            household.number, household.org_unit.code or "", household.region_id, household.address,
-            "、".join(g.name_zh for g in household.target_groups.all()),
-            "、".join(c.name_zh for c in household.hardship_causes.all()),
-            household.hardship_note, _number(household.income_per_head),
-            sheet.label_for(sheet.DIBAO_WORDS, household.dibao_status),
-            household.registered_on.isoformat(),
-            sheet.label_for(sheet.STATE_WORDS, household.state) if household.state in (
-                Household.State.DRAFT, Household.State.ACTIVE) else household.get_state_display(),
-            pairing.helper.username if pairing else "",
-        ])
+        household_sheet.append(
+            [
+                household.number,
+                household.org_unit.code or "",
+                household.region_id,
+                household.address,
+                "、".join(g.name_zh for g in household.target_groups.all()),
+                "、".join(c.name_zh for c in household.hardship_causes.all()),
+                household.hardship_note,
+                _number(household.income_per_head),
+                sheet.label_for(sheet.DIBAO_WORDS, household.dibao_status),
+                household.registered_on.isoformat(),
+                sheet.label_for(sheet.STATE_WORDS, household.state)
+                if household.state in (Household.State.DRAFT, Household.State.ACTIVE)
+                else household.get_state_display(),
+                pairing.helper.username if pairing else "",
+            ]
+        )
         for member in household.members.all():
             member_sheet.append(_member_row(household, member, full_id_numbers))
             exported.append(member)
@@ -82,12 +102,18 @@ def _number(value: Any) -> str:
 
 def _member_row(household: Household, member: Member, full: bool) -> list[Any]:
     return [
-        household.number, member.name, sheet.label_for(sheet.RELATION_WORDS, member.relation),
-        member.id_number if full else mask_id_number(member.id_number), member.phone, member.ethnicity,
+        household.number,
+        member.name,
+        sheet.label_for(sheet.RELATION_WORDS, member.relation),
+        member.id_number if full else mask_id_number(member.id_number),
+        member.phone,
+        member.ethnicity,
         sheet.label_for(sheet.EDUCATION_WORDS, member.education) if member.education else "",
-        member.graduation_year or "", member.major,
+        member.graduation_year or "",
+        member.major,
         sheet.label_for(sheet.CAPACITY_WORDS, member.work_capacity),
         sheet.label_for(sheet.EMPLOYMENT_WORDS, member.employment_status),
-        member.health, _number(member.monthly_income),
+        member.health,
+        _number(member.monthly_income),
         "、".join(s.phrase for s in member.skills.all()),
     ]

@@ -40,26 +40,34 @@ def parse_id_number(raw: object, *, today: date | None = None, field: str = "id_
     try:
         ric.validate(number)
     except InvalidLength as exc:
-        raise InvalidInput(_("An ID number has 18 characters; this one has %(n)d.") % {"n": len(number)},
-                           field=field) from exc
+        raise InvalidInput(
+            _("An ID number has 18 characters; this one has %(n)d.") % {"n": len(number)}, field=field
+        ) from exc
     except InvalidFormat as exc:
         raise InvalidInput(_("An ID number is 17 digits followed by a digit or X."), field=field) from exc
     except InvalidChecksum as exc:
-        raise InvalidInput(_("The check digit (last character) of ID number %(n)s is wrong.")
-                           % {"n": mask_id_number(number)}, field=field) from exc
+        raise InvalidInput(
+            _("The check digit (last character) of ID number %(n)s is wrong.") % {"n": mask_id_number(number)},
+            field=field,
+        ) from exc
     except InvalidComponent as exc:
         # stdnum raises this for an impossible birth date and for an unknown region code.
         try:
             ric.get_birth_date(number)
         except InvalidComponent:
-            raise InvalidInput(_("ID number %(n)s contains an impossible birth date.")
-                               % {"n": mask_id_number(number)}, field=field) from exc
-        raise InvalidInput(_("ID number %(n)s starts with an unknown region code %(r)s.")
-                           % {"n": mask_id_number(number), "r": number[:6]}, field=field) from exc
+            raise InvalidInput(
+                _("ID number %(n)s contains an impossible birth date.") % {"n": mask_id_number(number)}, field=field
+            ) from exc
+        raise InvalidInput(
+            _("ID number %(n)s starts with an unknown region code %(r)s.")
+            % {"n": mask_id_number(number), "r": number[:6]},
+            field=field,
+        ) from exc
     birth = ric.get_birth_date(number)
     if birth > (today or date.today()):
-        raise InvalidInput(_("ID number %(n)s gives a birth date in the future.") % {"n": mask_id_number(number)},
-                           field=field)
+        raise InvalidInput(
+            _("ID number %(n)s gives a birth date in the future.") % {"n": mask_id_number(number)}, field=field
+        )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdNumber(number=number, birth_date=birth, sex=sex, region_code=number[:6])
 

@@ -76,7 +76,7 @@ class MemberRow:
 @dataclass
 class CheckResult:
     households: list[HouseholdRow]
-    existing_targets: dict[str, Household]     # member rows that add to households already archived
+    existing_targets: dict[str, Household]  # member rows that add to households already archived
     orphan_members: list[MemberRow]
     problems: list[Problem]
     total_rows: int
@@ -91,11 +91,13 @@ class ImportFileError(InvalidInput):
 
 # --- reading -------------------------------------------------------------------------------------------
 
+
 def open_workbook(handle: IO[bytes] | bytes) -> Any:
     data = handle if isinstance(handle, bytes) else handle.read()
     if not data.startswith(b"PK"):
-        raise ImportFileError(_("The file is not an Excel .xlsx spreadsheet. Save it as .xlsx and try again."),
-                              field="file")
+        raise ImportFileError(
+            _("The file is not an Excel .xlsx spreadsheet. Save it as .xlsx and try again."), field="file"
+        )
     try:
         # Formulas are kept as formulas (data_only=False) so that they can be refused: a computed
         # value is not stored in files written by many tools, and an ID number must be typed.
@@ -104,11 +106,13 @@ def open_workbook(handle: IO[bytes] | bytes) -> Any:
         raise ImportFileError(_("The file cannot be read as an Excel .xlsx spreadsheet."), field="file") from exc
 
 
-def _rows(workbook: Any, name: str, columns: list[sheet.Column], problems: list[Problem]
-          ) -> Iterator[tuple[int, dict[str, Any]]]:
+def _rows(
+    workbook: Any, name: str, columns: list[sheet.Column], problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     if name not in workbook.sheetnames:
-        raise ImportFileError(_("The sheet “%(name)s” is missing. Use the import template.") % {"name": name},
-                              field="file")
+        raise ImportFileError(
+            _("The sheet “%(name)s” is missing. Use the import template.") % {"name": name}, field="file"
+        )
     rows = workbook[name].iter_rows()
     header_cells = next(rows, None)
     if header_cells is None:
@@ -119,8 +123,11 @@ def _rows(workbook: Any, name: str, columns: list[sheet.Column], problems: list[
         if column.header in headers:
             index[column.key] = headers.index(column.header)
         elif column.required:
-            raise ImportFileError(_("The sheet “%(sheet)s” has no column “%(col)s”. Use the import template.")
-                                  % {"sheet": name, "col": column.header}, field="file")
+            raise ImportFileError(
+                _("The sheet “%(sheet)s” has no column “%(col)s”. Use the import template.")
+                % {"sheet": name, "col": column.header},
+                field="file",
+            )
     headers_by_key = {c.key: c.header for c in columns}
     for number, cells in enumerate(rows, start=2):
         values: dict[str, Any] = {}
@@ -132,8 +139,15 @@ def _rows(workbook: Any, name: str, columns: list[sheet.Column], problems: list[
                 continue
             empty = False
             if getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                problems.append(Problem(name, number, headers_by_key[key],
-                                        _("The cell holds a formula; enter the value itself."), str(cell.value)[:50]))
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        headers_by_key[key],
+                        _("The cell holds a formula; enter the value itself."),
+                        str(cell.value)[:50],
+                    )
+                )
                 values[key] = None
                 values.setdefault("__bad__", True)
                 continue
@@ -143,6 +157,7 @@ def _rows(workbook: Any, name: str, columns: list[sheet.Column], problems: list[
 
 
 # --- cell parsing --------------------------------------------------------------------------------------
+
 
 def _text(value: Any) -> str:
     if value is None:
@@ -160,8 +175,9 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = _text(value)
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text) or \
-        re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text) or re.fullmatch(
+        r"(\d{4})(\d{2})(\d{2})", text
+    )
     if not match:
         raise ValueError(_("Write dates as YYYY-MM-DD."))
     try:
@@ -205,10 +221,11 @@ def _split(value: Any) -> list[str]:
 def _in_chunks(queryset: Any, field_name: str, values: list[Any], size: int = 2000) -> Iterator[Any]:
     """``field__in`` over many values, a chunk at a time (SQLite caps the parameters of a query)."""
     for start in range(0, len(values), size):
-        yield from queryset.filter(**{f"{field_name}__in": values[start:start + size]})
+        yield from queryset.filter(**{f"{field_name}__in": values[start : start + size]})
 
 
 # --- checking ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Context:
@@ -234,10 +251,15 @@ def _context(user: User, default_unit: OrgUnit) -> _Context:
         helpers[helper.username] = helper
         if helper.phone:
             helpers[helper.phone] = helper
-    return _Context(user=user, default_unit=default_unit,
-                    units_by_code={u.code: u for u in units if u.code},
-                    regions=set(Region.objects.values_list("code", flat=True)),
-                    target_groups=groups, causes=causes, helpers=helpers)
+    return _Context(
+        user=user,
+        default_unit=default_unit,
+        units_by_code={u.code: u for u in units if u.code},
+        regions=set(Region.objects.values_list("code", flat=True)),
+        target_groups=groups,
+        causes=causes,
+        helpers=helpers,
+    )
 
 
 def _check_household(number: int, raw: dict[str, Any], ctx: _Context, problems: list[Problem]) -> HouseholdRow:
@@ -290,14 +312,20 @@ def _check_household(number: int, raw: dict[str, Any], ctx: _Context, problems: 
     row.values["hardship_causes"] = causes
     row.values["hardship_note"] = _text(raw.get("hardship_note"))
     row.values["income_per_head"] = parse("income_per_head", _decimal)
-    row.values["dibao_status"] = parse("dibao_status", lambda v: _choice(
-        v, sheet.DIBAO_WORDS, Household.DibaoStatus.values, Household.DibaoStatus.NONE))
+    row.values["dibao_status"] = parse(
+        "dibao_status",
+        lambda v: _choice(v, sheet.DIBAO_WORDS, Household.DibaoStatus.values, Household.DibaoStatus.NONE),
+    )
     registered = parse("registered_on", _date)
     if registered and registered > timezone.localdate():
         fail("registered_on", _("The date is in the future."))
     row.values["registered_on"] = registered or timezone.localdate()
-    row.values["state"] = parse("state", lambda v: _choice(v, sheet.STATE_WORDS, [Household.State.DRAFT,
-                                                           Household.State.ACTIVE], Household.State.ACTIVE))
+    row.values["state"] = parse(
+        "state",
+        lambda v: _choice(
+            v, sheet.STATE_WORDS, [Household.State.DRAFT, Household.State.ACTIVE], Household.State.ACTIVE
+        ),
+    )
     helper_key = _text(raw.get("helper"))
     row.values["helper"] = None
     if helper_key:
@@ -345,8 +373,9 @@ def _check_member(number: int, raw: dict[str, Any], problems: list[Problem]) -> 
         fail("id_number", exc.message, mask_id_number(_text(raw.get("id_number"))))
     row.values["phone"] = parse("phone", lambda v: normalize_phone(_text(v)) if _text(v) else "")
     row.values["ethnicity"] = _text(raw.get("ethnicity"))[:16]
-    row.values["education"] = parse("education", lambda v: _choice(
-        v, sheet.EDUCATION_WORDS, Member.Education.values, "")) or ""
+    row.values["education"] = (
+        parse("education", lambda v: _choice(v, sheet.EDUCATION_WORDS, Member.Education.values, "")) or ""
+    )
     year = _text(raw.get("graduation_year"))
     row.values["graduation_year"] = None
     if year:
@@ -355,18 +384,25 @@ def _check_member(number: int, raw: dict[str, Any], problems: list[Problem]) -> 
         else:
             row.values["graduation_year"] = int(year)
     row.values["major"] = _text(raw.get("major"))[:64]
-    row.values["work_capacity"] = parse("work_capacity", lambda v: _choice(
-        v, sheet.CAPACITY_WORDS, Member.WorkCapacity.values, Member.WorkCapacity.FULL))
-    row.values["employment_status"] = parse("employment_status", lambda v: _choice(
-        v, sheet.EMPLOYMENT_WORDS, Member.EmploymentStatus.values, Member.EmploymentStatus.UNEMPLOYED))
+    row.values["work_capacity"] = parse(
+        "work_capacity",
+        lambda v: _choice(v, sheet.CAPACITY_WORDS, Member.WorkCapacity.values, Member.WorkCapacity.FULL),
+    )
+    row.values["employment_status"] = parse(
+        "employment_status",
+        lambda v: _choice(
+            v, sheet.EMPLOYMENT_WORDS, Member.EmploymentStatus.values, Member.EmploymentStatus.UNEMPLOYED
+        ),
+    )
     row.values["health"] = _text(raw.get("health"))
     row.values["monthly_income"] = parse("monthly_income", _decimal)
     row.skills = [s[:100] for s in _split(raw.get("skills"))][:30]
     return row, parsed
 
 
-def check(workbook: Any, *, user: User, default_unit: OrgUnit,
-          progress: Callable[[int, int], None] | None = None) -> CheckResult:
+def check(
+    workbook: Any, *, user: User, default_unit: OrgUnit, progress: Callable[[int, int], None] | None = None
+) -> CheckResult:
     problems: list[Problem] = []
     ctx = _context(user, default_unit)
     household_raw = list(_rows(workbook, sheet.HOUSEHOLD_SHEET, sheet.HOUSEHOLD_COLUMNS, problems))
@@ -385,9 +421,15 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
         row = _check_household(number, raw, ctx, problems)
         if row.number and row.number in households:
             row.bad = True
-            problems.append(Problem(sheet.HOUSEHOLD_SHEET, number, "户编号",
-                                    _("The same archive number is on row %(r)d.") % {"r": households[row.number].row},
-                                    row.number))
+            problems.append(
+                Problem(
+                    sheet.HOUSEHOLD_SHEET,
+                    number,
+                    "户编号",
+                    _("The same archive number is on row %(r)d.") % {"r": households[row.number].row},
+                    row.number,
+                )
+            )
         elif row.number:
             households[row.number] = row
         ordered.append(row)
@@ -401,9 +443,15 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
     for row in ordered:
         if row.number in existing and households.get(row.number) is row:
             row.bad = True
-            problems.append(Problem(sheet.HOUSEHOLD_SHEET, row.row, "户编号",
-                                    _("Archive number %(n)s is already in the archive.") % {"n": row.number},
-                                    row.number))
+            problems.append(
+                Problem(
+                    sheet.HOUSEHOLD_SHEET,
+                    row.row,
+                    "户编号",
+                    _("Archive number %(n)s is already in the archive.") % {"n": row.number},
+                    row.number,
+                )
+            )
 
     seen_ids: dict[str, int] = {}
     parsed_by_row: dict[int, Any] = {}
@@ -415,9 +463,15 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
         if parsed is not None:
             if parsed.number in seen_ids:
                 row.bad = True
-                problems.append(Problem(sheet.MEMBER_SHEET, number, "身份证号",
-                                        _("The same ID number is on row %(r)d.") % {"r": seen_ids[parsed.number]},
-                                        mask_id_number(parsed.number)))
+                problems.append(
+                    Problem(
+                        sheet.MEMBER_SHEET,
+                        number,
+                        "身份证号",
+                        _("The same ID number is on row %(r)d.") % {"r": seen_ids[parsed.number]},
+                        mask_id_number(parsed.number),
+                    )
+                )
             else:
                 seen_ids[parsed.number] = number
                 parsed_by_row[number] = parsed
@@ -429,16 +483,28 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
             if not visibility.may(user, Action.EDIT_ARCHIVE, household.org_unit):
                 # Worded as for a number that does not exist: no confirming archives of other units.
                 row.bad = True
-                problems.append(Problem(sheet.MEMBER_SHEET, number, "户编号",
-                                        _("No household %(n)s on the household sheet or in the archive.")
-                                        % {"n": row.number}, row.number))
+                problems.append(
+                    Problem(
+                        sheet.MEMBER_SHEET,
+                        number,
+                        "户编号",
+                        _("No household %(n)s on the household sheet or in the archive.") % {"n": row.number},
+                        row.number,
+                    )
+                )
             existing_targets[row.number] = household
             orphans.append(row)
         elif row.number:
             row.bad = True
-            problems.append(Problem(sheet.MEMBER_SHEET, number, "户编号",
-                                    _("No household %(n)s on the household sheet or in the archive.")
-                                    % {"n": row.number}, row.number))
+            problems.append(
+                Problem(
+                    sheet.MEMBER_SHEET,
+                    number,
+                    "户编号",
+                    _("No household %(n)s on the household sheet or in the archive.") % {"n": row.number},
+                    row.number,
+                )
+            )
             orphans.append(row)
         else:
             orphans.append(row)
@@ -450,17 +516,24 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
 
     # One query per thousand ID numbers for people already in the archive.
     hashes = {p.lookup_hash: n for n, p in parsed_by_row.items()}
-    clashes = {hashes[m.id_number_hash]: m for m in _in_chunks(
-        Member.objects.select_related("household__org_unit"), "id_number_hash", list(hashes))}
+    clashes = {
+        hashes[m.id_number_hash]: m
+        for m in _in_chunks(Member.objects.select_related("household__org_unit"), "id_number_hash", list(hashes))
+    }
     for row in member_rows:
         other = clashes.get(row.row)
         if other is not None:
             row.bad = True
-            problems.append(Problem(
-                sheet.MEMBER_SHEET, row.row, "身份证号",
-                _("Already in the archive: household %(n)s, %(unit)s.") % {
-                    "n": other.household.number, "unit": other.household.org_unit.name},
-                other.id_number_masked))
+            problems.append(
+                Problem(
+                    sheet.MEMBER_SHEET,
+                    row.row,
+                    "身份证号",
+                    _("Already in the archive: household %(n)s, %(unit)s.")
+                    % {"n": other.household.number, "unit": other.household.org_unit.name},
+                    other.id_number_masked,
+                )
+            )
 
     # A household has one head.
     for household in ordered:
@@ -468,40 +541,76 @@ def check(workbook: Any, *, user: User, default_unit: OrgUnit,
         if len(heads) > 1:
             for extra in heads[1:]:
                 extra.bad = True
-                problems.append(Problem(sheet.MEMBER_SHEET, extra.row, "与户主关系",
-                                        _("Household %(n)s already has a head on row %(r)d.")
-                                        % {"n": household.number, "r": heads[0].row}, "户主"))
+                problems.append(
+                    Problem(
+                        sheet.MEMBER_SHEET,
+                        extra.row,
+                        "与户主关系",
+                        _("Household %(n)s already has a head on row %(r)d.")
+                        % {"n": household.number, "r": heads[0].row},
+                        "户主",
+                    )
+                )
         if household.values.get("state") == Household.State.ACTIVE and not heads and not household.bad:
             household.bad = True
-            problems.append(Problem(sheet.HOUSEHOLD_SHEET, household.row, "户编号",
-                                    _("An archive in use needs a head of household on the member sheet."),
-                                    household.number))
+            problems.append(
+                Problem(
+                    sheet.HOUSEHOLD_SHEET,
+                    household.row,
+                    "户编号",
+                    _("An archive in use needs a head of household on the member sheet."),
+                    household.number,
+                )
+            )
     # Rows adding a head to an archived household: it may have one already, or the file may bring two.
     new_heads: dict[str, MemberRow] = {}
-    headed = set(Member.objects.filter(household__in=existing_targets.values(), relation=Member.Relation.HEAD,
-                                       is_current=True).values_list("household__number", flat=True))
+    headed = set(
+        Member.objects.filter(
+            household__in=existing_targets.values(), relation=Member.Relation.HEAD, is_current=True
+        ).values_list("household__number", flat=True)
+    )
     for row in orphans:
         if row.values.get("relation") != Member.Relation.HEAD or row.number not in existing_targets:
             continue
         if row.number in headed:
             row.bad = True
-            problems.append(Problem(sheet.MEMBER_SHEET, row.row, "与户主关系",
-                                    _("Household %(n)s already has a head.") % {"n": row.number}, "户主"))
+            problems.append(
+                Problem(
+                    sheet.MEMBER_SHEET,
+                    row.row,
+                    "与户主关系",
+                    _("Household %(n)s already has a head.") % {"n": row.number},
+                    "户主",
+                )
+            )
         elif row.number in new_heads:
             row.bad = True
-            problems.append(Problem(sheet.MEMBER_SHEET, row.row, "与户主关系",
-                                    _("Household %(n)s already has a head on row %(r)d.")
-                                    % {"n": row.number, "r": new_heads[row.number].row}, "户主"))
+            problems.append(
+                Problem(
+                    sheet.MEMBER_SHEET,
+                    row.row,
+                    "与户主关系",
+                    _("Household %(n)s already has a head on row %(r)d.")
+                    % {"n": row.number, "r": new_heads[row.number].row},
+                    "户主",
+                )
+            )
         else:
             new_heads[row.number] = row
     if progress:
         progress(total, total)
     problems.sort(key=lambda p: (p.sheet != sheet.HOUSEHOLD_SHEET, p.row))
-    return CheckResult(households=ordered, existing_targets=existing_targets, orphan_members=orphans,
-                       problems=problems, total_rows=total)
+    return CheckResult(
+        households=ordered,
+        existing_targets=existing_targets,
+        orphan_members=orphans,
+        problems=problems,
+        total_rows=total,
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------------
+
 
 @dataclass
 class WriteResult:
@@ -512,8 +621,14 @@ class WriteResult:
 def _member(row: MemberRow, household: Household) -> Member:
     parsed = row.values["_parsed"]
     values = {k: v for k, v in row.values.items() if not k.startswith("_")}
-    return Member(household=household, id_number=parsed.number, id_number_hash=parsed.lookup_hash,
-                  sex=parsed.sex, birth_date=parsed.birth_date, **values)
+    return Member(
+        household=household,
+        id_number=parsed.number,
+        id_number_hash=parsed.lookup_hash,
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        **values,
+    )
 
 
 @transaction.atomic
@@ -526,39 +641,55 @@ def write(result: CheckResult, *, user: User) -> WriteResult:
     households = []
     for row in good:
         values = row.values
-        households.append(Household(
-            number=row.number, org_unit=values["org_unit"], region_id=values["region_id"],
-            address=values["address"], hardship_note=values["hardship_note"],
-            income_per_head=values["income_per_head"], dibao_status=values["dibao_status"],
-            registered_on=values["registered_on"], state=values["state"], created_by=user,
-            activated_on=today if values["state"] == Household.State.ACTIVE else None,
-            next_visit_due=today + dt.timedelta(days=30) if values["state"] == Household.State.ACTIVE else None,
-        ))
-    created = bulk_create_with_history(households, Household, batch_size=500, default_user=user,
-                                       default_date=now)
+        households.append(
+            Household(
+                number=row.number,
+                org_unit=values["org_unit"],
+                region_id=values["region_id"],
+                address=values["address"],
+                hardship_note=values["hardship_note"],
+                income_per_head=values["income_per_head"],
+                dibao_status=values["dibao_status"],
+                registered_on=values["registered_on"],
+                state=values["state"],
+                created_by=user,
+                activated_on=today if values["state"] == Household.State.ACTIVE else None,
+                next_visit_due=today + dt.timedelta(days=30) if values["state"] == Household.State.ACTIVE else None,
+            )
+        )
+    created = bulk_create_with_history(households, Household, batch_size=500, default_user=user, default_date=now)
     # bulk_create_with_history re-reads rows on backends without RETURNING; map by number either way.
     by_number = {h.number: h for h in _in_chunks(Household.objects.all(), "number", [h.number for h in created])}
     group_links, cause_links, members, pairings = [], [], [], []
     for row in good:
         household = by_number[row.number]
-        group_links += [Household.target_groups.through(household_id=household.pk, targetgroup_id=g.pk)
-                        for g in dict.fromkeys(row.values["target_groups"])]
-        cause_links += [Household.hardship_causes.through(household_id=household.pk, hardshipcause_id=c.pk)
-                        for c in dict.fromkeys(row.values["hardship_causes"])]
+        group_links += [
+            Household.target_groups.through(household_id=household.pk, targetgroup_id=g.pk)
+            for g in dict.fromkeys(row.values["target_groups"])
+        ]
+        cause_links += [
+            Household.hardship_causes.through(household_id=household.pk, hardshipcause_id=c.pk)
+            for c in dict.fromkeys(row.values["hardship_causes"])
+        ]
         members += [(_member(m, household), m.skills) for m in row.members]
         if row.values["helper"] is not None:
             helper = row.values["helper"]
-            pairings.append(Pairing(household=household, helper=helper, helping_unit=helper.org_unit,
-                                    started_on=today))
-    members += [(_member(m, result.existing_targets[m.number]), m.skills)
-                for m in result.orphan_members if not m.bad and m.number in result.existing_targets]
+            pairings.append(Pairing(household=household, helper=helper, helping_unit=helper.org_unit, started_on=today))
+    members += [
+        (_member(m, result.existing_targets[m.number]), m.skills)
+        for m in result.orphan_members
+        if not m.bad and m.number in result.existing_targets
+    ]
     Household.target_groups.through.objects.bulk_create(group_links, batch_size=1000)
     Household.hardship_causes.through.objects.bulk_create(cause_links, batch_size=1000)
-    bulk_create_with_history([m for m, _skills in members], Member, batch_size=500, default_user=user,
-                             default_date=now)
+    bulk_create_with_history([m for m, _skills in members], Member, batch_size=500, default_user=user, default_date=now)
     bulk_create_with_history(pairings, Pairing, batch_size=500, default_user=user, default_date=now)
-    member_ids = {m.id_number_hash: m.pk for m in _in_chunks(
-        Member.objects.only("id", "id_number_hash"), "id_number_hash", [m.id_number_hash for m, _s in members])}
+    member_ids = {
+        m.id_number_hash: m.pk
+        for m in _in_chunks(
+            Member.objects.only("id", "id_number_hash"), "id_number_hash", [m.id_number_hash for m, _s in members]
+        )
+    }
     synonyms = dict(SkillSynonym.objects.filter(skill__is_active=True).values_list("normalized", "skill_id"))
     skill_rows = []
     for member, phrases in members:
@@ -569,13 +700,20 @@ def write(result: CheckResult, *, user: User) -> WriteResult:
                 continue
             if skill_id:
                 seen.add(skill_id)
-            skill_rows.append(MemberSkill(member_id=member_ids[member.id_number_hash], phrase=phrase,
-                                          skill_id=skill_id, source=MemberSkill.Source.IMPORT))
+            skill_rows.append(
+                MemberSkill(
+                    member_id=member_ids[member.id_number_hash],
+                    phrase=phrase,
+                    skill_id=skill_id,
+                    source=MemberSkill.Source.IMPORT,
+                )
+            )
     bulk_create_with_history(skill_rows, MemberSkill, batch_size=1000, default_user=user, default_date=now)
     return WriteResult(households=len(good), members=len(members))
 
 
 # --- the report and the template -----------------------------------------------------------------------
+
 
 def report_workbook(problems: list[Problem]) -> bytes:
     workbook = Workbook(write_only=True)
@@ -594,12 +732,42 @@ def template_workbook() -> bytes:
     households = workbook.active
     households.title = sheet.HOUSEHOLD_SHEET
     households.append([c.header for c in sheet.HOUSEHOLD_COLUMNS])
-    households.append(["150624-2026-000001", "", "150624", "乌兰镇团结路12号", "低保且有劳动能力",
-                       "因病、失业下岗", "户主下岗，配偶慢性病", "620", "享受中", "2026-03-01", "在档", ""])
+    households.append(
+        [
+            "150624-2026-000001",
+            "",
+            "150624",
+            "乌兰镇团结路12号",
+            "低保且有劳动能力",
+            "因病、失业下岗",
+            "户主下岗，配偶慢性病",
+            "620",
+            "享受中",
+            "2026-03-01",
+            "在档",
+            "",
+        ]
+    )
     members = workbook.create_sheet(sheet.MEMBER_SHEET)
     members.append([c.header for c in sheet.MEMBER_COLUMNS])
-    members.append(["150624-2026-000001", "张三", "户主", "(18 位身份证号)", "13800000000", "汉族", "高中", "",
-                    "", "完全", "失业", "良好", "", "电焊、叉车"])
+    members.append(
+        [
+            "150624-2026-000001",
+            "张三",
+            "户主",
+            "(18 位身份证号)",
+            "13800000000",
+            "汉族",
+            "高中",
+            "",
+            "",
+            "完全",
+            "失业",
+            "良好",
+            "",
+            "电焊、叉车",
+        ]
+    )
     notes = workbook.create_sheet("填写说明")
     notes.append(["工作表", "列", "必填", "说明"])
     for name, columns in ((sheet.HOUSEHOLD_SHEET, sheet.HOUSEHOLD_COLUMNS), (sheet.MEMBER_SHEET, sheet.MEMBER_COLUMNS)):
@@ -611,6 +779,7 @@ def template_workbook() -> bytes:
 
 
 # --- the job: upload, check, write -----------------------------------------------------------------------
+
 
 def import_start(*, by: User, org_unit: OrgUnit, upload: Any, mode: str) -> Any:
     """Store the upload and queue the import. A file that is not a spreadsheet is refused at once."""
@@ -668,8 +837,9 @@ def import_run(job_id: int) -> Any:
         job.report.save("report.xlsx", ContentFile(report_workbook(result.problems)), save=False)
     if result.problems and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
         job.status = ImportJob.Status.REJECTED
-        job.message = _("%(n)d problem(s) found; nothing was imported. Download the report, fix the rows "
-                        "and upload the file again.") % {"n": len(result.problems)}
+        job.message = _(
+            "%(n)d problem(s) found; nothing was imported. Download the report, fix the rows and upload the file again."
+        ) % {"n": len(result.problems)}
         job.finished_at = timezone.now()
         job.save()
         return job

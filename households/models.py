@@ -79,19 +79,22 @@ class Household(models.Model):
         STOPPED = "stopped", _("Minimum living allowance stopped")
 
     number = models.CharField(_("archive number"), max_length=32, unique=True)
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="households",
-                                 verbose_name=_("union unit"))
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("region"))
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="households", verbose_name=_("union unit")
+    )
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     address = models.CharField(_("address"), max_length=200)
-    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="households",
-                                           verbose_name=_("target groups"))
-    hardship_causes = models.ManyToManyField(HardshipCause, blank=True, related_name="households",
-                                             verbose_name=_("hardship causes"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="households", verbose_name=_("target groups")
+    )
+    hardship_causes = models.ManyToManyField(
+        HardshipCause, blank=True, related_name="households", verbose_name=_("hardship causes")
+    )
     hardship_note = models.TextField(_("hardship details"), blank=True)
     income_per_head = EncryptedDecimalField(_("monthly income per head (CNY)"), null=True, blank=True)
-    dibao_status = models.CharField(_("minimum living allowance (低保)"), max_length=16,
-                                    choices=DibaoStatus.choices, default=DibaoStatus.NONE)
+    dibao_status = models.CharField(
+        _("minimum living allowance (低保)"), max_length=16, choices=DibaoStatus.choices, default=DibaoStatus.NONE
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     registered_on = models.DateField(_("registered on"), default=date.today)
     activated_on = models.DateField(_("activated on"), null=True, blank=True)
@@ -107,8 +110,9 @@ class Household(models.Model):
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     history = HistoricalRecords(m2m_fields=[target_groups, hardship_causes])
 
@@ -125,8 +129,11 @@ class Household(models.Model):
 
     @property
     def is_in_follow_up(self) -> bool:
-        return (self.state == self.State.EXITED and bool(self.follow_up_until)
-                and self.follow_up_until >= timezone.localdate())
+        return (
+            self.state == self.State.EXITED
+            and bool(self.follow_up_until)
+            and self.follow_up_until >= timezone.localdate()
+        )
 
     @property
     def visit_overdue(self) -> bool:
@@ -174,8 +181,9 @@ class Member(models.Model):
         RETIRED = "retired", _("Retired")
         UNABLE = "unable", _("Unable to work")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
+    )
     name = models.CharField(_("name"), max_length=64, db_index=True)
     relation = models.CharField(_("relation to the head"), max_length=16, choices=Relation.choices)
     id_number = EncryptedTextField(_("ID number"))
@@ -188,18 +196,28 @@ class Member(models.Model):
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
     graduation_year = models.PositiveSmallIntegerField(_("graduation year"), null=True, blank=True)
     major = models.CharField(_("major"), max_length=64, blank=True)
-    work_capacity = models.CharField(_("work capacity"), max_length=8, choices=WorkCapacity.choices,
-                                     default=WorkCapacity.FULL)
-    employment_status = models.CharField(_("employment status"), max_length=16,
-                                         choices=EmploymentStatus.choices, default=EmploymentStatus.UNEMPLOYED)
+    work_capacity = models.CharField(
+        _("work capacity"), max_length=8, choices=WorkCapacity.choices, default=WorkCapacity.FULL
+    )
+    employment_status = models.CharField(
+        _("employment status"), max_length=16, choices=EmploymentStatus.choices, default=EmploymentStatus.UNEMPLOYED
+    )
     health = EncryptedTextField(_("health condition"), blank=True)
     monthly_income = EncryptedDecimalField(_("own monthly income (CNY)"), null=True, blank=True)
     consent_to_be_found = models.BooleanField(
-        _("employers may find me"), default=False,
-        help_text=_("When on, employers can see this profile (never the ID number or household details)."))
+        _("employers may find me"),
+        default=False,
+        help_text=_("When on, employers can see this profile (never the ID number or household details)."),
+    )
     consent_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="member", verbose_name=_("login account"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+        verbose_name=_("login account"),
+    )
     is_current = models.BooleanField(_("lives in the household"), default=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     left_reason = models.CharField(_("reason for leaving"), max_length=100, blank=True)
@@ -213,9 +231,12 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(relation="head", is_current=True),
-                                    name="one_current_head_per_household",
-                                    violation_error_message=_("A household has one head.")),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relation="head", is_current=True),
+                name="one_current_head_per_household",
+                violation_error_message=_("A household has one head."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -253,11 +274,16 @@ class MemberSkill(models.Model):
         IMPORT = "import", _("Imported")
         TRAINING = "training", _("Training certificate")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="skills",
-                               verbose_name=_("member"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="skills", verbose_name=_("member"))
     phrase = models.CharField(_("as written"), max_length=100)
-    skill = models.ForeignKey("skills.Skill", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="member_skills", verbose_name=_("skill"))
+    skill = models.ForeignKey(
+        "skills.Skill",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_skills",
+        verbose_name=_("skill"),
+    )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.BASIC)
     years = models.PositiveSmallIntegerField(_("years of experience"), null=True, blank=True)
     certified = models.BooleanField(_("certified"), default=False)
@@ -272,9 +298,12 @@ class MemberSkill(models.Model):
         verbose_name = _("member skill")
         verbose_name_plural = _("member skills")
         constraints = [
-            models.UniqueConstraint(fields=["member", "skill"], condition=Q(skill__isnull=False),
-                                    name="one_entry_per_skill_per_member",
-                                    violation_error_message=_("This skill is already on the profile.")),
+            models.UniqueConstraint(
+                fields=["member", "skill"],
+                condition=Q(skill__isnull=False),
+                name="one_entry_per_skill_per_member",
+                violation_error_message=_("This skill is already on the profile."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -282,13 +311,16 @@ class MemberSkill(models.Model):
 
 
 class JobPreference(models.Model):
-    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="job_preference",
-                                  verbose_name=_("member"))
-    occupations = models.ManyToManyField("skills.Occupation", blank=True, related_name="+",
-                                         verbose_name=_("desired occupations"))
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="job_preference", verbose_name=_("member")
+    )
+    occupations = models.ManyToManyField(
+        "skills.Occupation", blank=True, related_name="+", verbose_name=_("desired occupations")
+    )
     desired_work = models.CharField(_("desired work, as written"), max_length=200, blank=True)
-    regions = models.ManyToManyField("core.Region", blank=True, related_name="+",
-                                     verbose_name=_("where I want to work"))
+    regions = models.ManyToManyField(
+        "core.Region", blank=True, related_name="+", verbose_name=_("where I want to work")
+    )
     willing_to_relocate = models.BooleanField(_("willing to work in another region"), default=False)
     expected_salary = models.PositiveIntegerField(_("expected monthly salary (CNY)"), null=True, blank=True)
     full_time = models.BooleanField(_("full-time"), default=True)
@@ -325,14 +357,16 @@ class ReliefPlan(models.Model):
         COMPLETED = "completed", _("Completed")
         SUPERSEDED = "superseded", _("Superseded")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="plans",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="plans", verbose_name=_("household")
+    )
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     starts_on = models.DateField(_("starts on"), default=date.today)
     review_on = models.DateField(_("review on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -342,9 +376,12 @@ class ReliefPlan(models.Model):
         verbose_name = _("relief plan")
         verbose_name_plural = _("relief plans")
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(status="active"),
-                                    name="one_plan_in_effect_per_household",
-                                    violation_error_message=_("A household has one plan in effect.")),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status="active"),
+                name="one_plan_in_effect_per_household",
+                violation_error_message=_("A household has one plan in effect."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -359,8 +396,9 @@ class PlanGoal(models.Model):
 
     plan = models.ForeignKey(ReliefPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan"))
     track = models.CharField(_("track"), max_length=16, choices=Track.choices)
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="goals",
-                               verbose_name=_("for member"))
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="goals", verbose_name=_("for member")
+    )
     title = models.CharField(_("goal"), max_length=200)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -374,8 +412,7 @@ class PlanGoal(models.Model):
         verbose_name = _("plan goal")
         verbose_name_plural = _("plan goals")
         constraints = [
-            models.CheckConstraint(name="met_goals_have_a_date",
-                                   condition=~Q(status="met") | Q(met_on__isnull=False)),
+            models.CheckConstraint(name="met_goals_have_a_date", condition=~Q(status="met") | Q(met_on__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -389,10 +426,15 @@ class PlanMeasure(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    plan = models.ForeignKey(ReliefPlan, on_delete=models.CASCADE, related_name="measures",
-                             verbose_name=_("plan"))
-    goal = models.ForeignKey(PlanGoal, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures",
-                             verbose_name=_("serves goal"))
+    plan = models.ForeignKey(ReliefPlan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("plan"))
+    goal = models.ForeignKey(
+        PlanGoal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measures",
+        verbose_name=_("serves goal"),
+    )
     track = models.CharField(_("track"), max_length=16, choices=Track.choices)
     description = models.CharField(_("measure"), max_length=200)
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -413,12 +455,18 @@ class PlanMeasure(models.Model):
 class Pairing(models.Model):
     """一帮一: the named helper and helping unit responsible for a household until it exits."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="pairings",
-                                  verbose_name=_("household"))
-    helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pairings",
-                               verbose_name=_("responsible helper"))
-    helping_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="pairings",
-                                     verbose_name=_("helping unit"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("household")
+    )
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pairings",
+        verbose_name=_("responsible helper"),
+    )
+    helping_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="pairings", verbose_name=_("helping unit")
+    )
     started_on = models.DateField(_("started on"), default=date.today)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
@@ -430,9 +478,12 @@ class Pairing(models.Model):
         verbose_name = _("pairing")
         verbose_name_plural = _("pairings")
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(ended_on__isnull=True),
-                                    name="one_current_pairing_per_household",
-                                    violation_error_message=_("A household has one responsible helper at a time.")),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_pairing_per_household",
+                violation_error_message=_("A household has one responsible helper at a time."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -446,10 +497,12 @@ class Visit(models.Model):
         WORKPLACE = "workplace", _("Workplace visit")
         ONLINE = "online", _("Online")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits",
-                                  verbose_name=_("household"))
-    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits",
-                                   verbose_name=_("visited by"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("household")
+    )
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("visited by")
+    )
     visited_on = models.DateField(_("visited on"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.HOME)
     summary = models.TextField(_("what we found"))
@@ -475,15 +528,23 @@ class ExitRequest(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="exit_requests",
-                                  verbose_name=_("household"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("requested by"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="exit_requests", verbose_name=_("household")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     reason = models.TextField(_("why the household can exit"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
@@ -494,9 +555,12 @@ class ExitRequest(models.Model):
         verbose_name = _("exit request")
         verbose_name_plural = _("exit requests")
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(status="pending"),
-                                    name="one_pending_exit_request_per_household",
-                                    violation_error_message=_("An exit request is already pending.")),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status="pending"),
+                name="one_pending_exit_request_per_household",
+                violation_error_message=_("An exit request is already pending."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -519,8 +583,9 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("default unit"))
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("default unit")
+    )
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=200)
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)

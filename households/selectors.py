@@ -36,13 +36,13 @@ def _households(user: User) -> QuerySet[Household]:
 
 @dataclass
 class HouseholdFilters:
-    unit: int | None = None          # a unit of the user's subtree; its whole subtree is shown
+    unit: int | None = None  # a unit of the user's subtree; its whole subtree is shown
     target_group: str = ""
     state: str = ""
     cause: str = ""
     no_helper: bool = False
     overdue_visit: bool = False
-    query: str = ""                  # archive number or a member's name
+    query: str = ""  # archive number or a member's name
 
     @classmethod
     def from_params(cls, params: Any) -> HouseholdFilters:
@@ -50,10 +50,15 @@ class HouseholdFilters:
             return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
 
         unit = params.get("unit") or None
-        return cls(unit=int(unit) if unit and str(unit).isdigit() else None,
-                   target_group=params.get("target_group", "") or "", state=params.get("state", "") or "",
-                   cause=params.get("cause", "") or "", no_helper=flag("no_helper"),
-                   overdue_visit=flag("overdue_visit"), query=(params.get("q", "") or "").strip())
+        return cls(
+            unit=int(unit) if unit and str(unit).isdigit() else None,
+            target_group=params.get("target_group", "") or "",
+            state=params.get("state", "") or "",
+            cause=params.get("cause", "") or "",
+            no_helper=flag("no_helper"),
+            overdue_visit=flag("overdue_visit"),
+            query=(params.get("q", "") or "").strip(),
+        )
 
 
 def current_pairing_exists() -> Exists:
@@ -75,28 +80,48 @@ def household_list_for(user: User, filters: HouseholdFilters | None = None) -> Q
     # Membership as "id IN (...)" rather than a join: the planner can then walk the households
     # newest first and stop at the page, instead of sorting every match.
     if filters.target_group:
-        households = households.filter(pk__in=Household.target_groups.through.objects.filter(
-            targetgroup__code=filters.target_group).values("household_id"))
+        households = households.filter(
+            pk__in=Household.target_groups.through.objects.filter(targetgroup__code=filters.target_group).values(
+                "household_id"
+            )
+        )
     if filters.cause:
-        households = households.filter(pk__in=Household.hardship_causes.through.objects.filter(
-            hardshipcause__code=filters.cause).values("household_id"))
+        households = households.filter(
+            pk__in=Household.hardship_causes.through.objects.filter(hardshipcause__code=filters.cause).values(
+                "household_id"
+            )
+        )
     if filters.no_helper:
         # NOT IN over the current pairings (built once) beats a correlated NOT EXISTS per row.
         households = households.filter(state=Household.State.ACTIVE).exclude(
-            pk__in=Pairing.objects.filter(ended_on__isnull=True).values("household_id"))
+            pk__in=Pairing.objects.filter(ended_on__isnull=True).values("household_id")
+        )
     if filters.overdue_visit:
         households = households.filter(overdue_visit_q())
     if filters.query:
         households = households.filter(search_q(filters.query))
     # The list shows neither income nor notes: leave them (and their decryption) out.
-    return households.select_related("org_unit").defer(
-        "income_per_head", "hardship_note", "close_reason", "org_unit__path").prefetch_related(
-        "target_groups", "hardship_causes",
-        Prefetch("members", queryset=Member.objects.filter(relation=Member.Relation.HEAD, is_current=True)
-                 .only("id", "household_id", "name", "relation"), to_attr="heads"),
-        Prefetch("pairings", queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
-                 to_attr="current_pairings"),
-    ).order_by(*(("next_visit_due", "-id") if filters.overdue_visit else ("-id",)))
+    return (
+        households.select_related("org_unit")
+        .defer("income_per_head", "hardship_note", "close_reason", "org_unit__path")
+        .prefetch_related(
+            "target_groups",
+            "hardship_causes",
+            Prefetch(
+                "members",
+                queryset=Member.objects.filter(relation=Member.Relation.HEAD, is_current=True).only(
+                    "id", "household_id", "name", "relation"
+                ),
+                to_attr="heads",
+            ),
+            Prefetch(
+                "pairings",
+                queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
+                to_attr="current_pairings",
+            ),
+        )
+        .order_by(*(("next_visit_due", "-id") if filters.overdue_visit else ("-id",)))
+    )
 
 
 def _prefix(field: str, text: str) -> Q:
@@ -139,13 +164,24 @@ def household_detail_for(user: User, pk: Any, *, ip_address: str | None = None) 
     household = household_get_for(user, pk)
     personal = visibility.may(user, Action.VIEW_PERSONAL_DETAIL, household.org_unit)
     if personal:
-        sensitive_read_logged(user=user, record_type="households.Household", record_ids=[household.pk],
-                              field="income,health", purpose=SensitiveAccess.Purpose.CASEWORK,
-                              ip_address=ip_address)
-    members = list(household.members.select_related("job_preference").prefetch_related(
-        Prefetch("skills", queryset=MemberSkill.objects.select_related("skill"))).order_by("-is_current", "id"))
-    plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).prefetch_related(
-        Prefetch("goals", queryset=PlanGoal.objects.select_related("member")), "measures").first()
+        sensitive_read_logged(
+            user=user,
+            record_type="households.Household",
+            record_ids=[household.pk],
+            field="income,health",
+            purpose=SensitiveAccess.Purpose.CASEWORK,
+            ip_address=ip_address,
+        )
+    members = list(
+        household.members.select_related("job_preference")
+        .prefetch_related(Prefetch("skills", queryset=MemberSkill.objects.select_related("skill")))
+        .order_by("-is_current", "id")
+    )
+    plan = (
+        household.plans.filter(status=ReliefPlan.Status.ACTIVE)
+        .prefetch_related(Prefetch("goals", queryset=PlanGoal.objects.select_related("member")), "measures")
+        .first()
+    )
     return {
         "household": household,
         "members": members,
@@ -155,7 +191,8 @@ def household_detail_for(user: User, pk: Any, *, ip_address: str | None = None) 
         "past_pairings": list(household.pairings.filter(ended_on__isnull=False).select_related("helper")[:10]),
         "visits": list(household.visits.select_related("visited_by")[:20]),
         "exit_request": household.exit_requests.filter(status=ExitRequest.Status.PENDING)
-        .select_related("requested_by").first(),
+        .select_related("requested_by")
+        .first(),
         "target_groups": list(household.target_groups.all()),
         "hardship_causes": list(household.hardship_causes.all()),
         "show_personal": personal,
@@ -163,16 +200,21 @@ def household_detail_for(user: User, pk: Any, *, ip_address: str | None = None) 
 
 
 def member_get_for(user: User, pk: Any) -> Member:
-    member = visibility.scope(user, Member.objects.all(), unit="household__org_unit", owner="user") \
-        .select_related("household__org_unit").filter(pk=pk).first()
+    member = (
+        visibility.scope(user, Member.objects.all(), unit="household__org_unit", owner="user")
+        .select_related("household__org_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if member is None:
         raise NotFound(_("No such member."))
     return member
 
 
 def member_list_for(user: User) -> QuerySet[Member]:
-    return visibility.scope(user, Member.objects.all(), unit="household__org_unit",
-                            owner="household__members__user").select_related("household")
+    return visibility.scope(
+        user, Member.objects.all(), unit="household__org_unit", owner="household__members__user"
+    ).select_related("household")
 
 
 def my_member(user: User) -> Member | None:
@@ -181,44 +223,59 @@ def my_member(user: User) -> Member | None:
 
 
 def plan_list_for(user: User) -> QuerySet[ReliefPlan]:
-    return visibility.scope(user, ReliefPlan.objects.all(), unit="household__org_unit",
-                            owner="household__members__user").select_related("household")
+    return visibility.scope(
+        user, ReliefPlan.objects.all(), unit="household__org_unit", owner="household__members__user"
+    ).select_related("household")
 
 
 def goal_get_for(user: User, pk: Any) -> PlanGoal:
-    goal = visibility.scope(user, PlanGoal.objects.all(), unit="plan__household__org_unit") \
-        .select_related("plan__household__org_unit").filter(pk=pk).first()
+    goal = (
+        visibility.scope(user, PlanGoal.objects.all(), unit="plan__household__org_unit")
+        .select_related("plan__household__org_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if goal is None:
         raise NotFound(_("No such goal."))
     return goal
 
 
 def pairing_list_for(user: User) -> QuerySet[Pairing]:
-    return visibility.scope(user, Pairing.objects.all(), unit="household__org_unit") \
-        .select_related("household", "helper", "helping_unit")
+    return visibility.scope(user, Pairing.objects.all(), unit="household__org_unit").select_related(
+        "household", "helper", "helping_unit"
+    )
 
 
 def visit_list_for(user: User) -> QuerySet[Visit]:
-    return visibility.scope(user, Visit.objects.all(), unit="household__org_unit") \
-        .select_related("household", "visited_by")
+    return visibility.scope(user, Visit.objects.all(), unit="household__org_unit").select_related(
+        "household", "visited_by"
+    )
 
 
 def exit_requests_to_decide_for(user: User) -> QuerySet[ExitRequest]:
     """Pending requests the user may decide: households in units strictly below the user's unit."""
     pending = ExitRequest.objects.filter(status=ExitRequest.Status.PENDING).select_related(
-        "household__org_unit", "requested_by")
+        "household__org_unit", "requested_by"
+    )
     if visibility.is_admin(user):
         return pending
     if not visibility.may(user, Action.APPROVE_EXIT) or not user.org_unit_id:
         return pending.none()
     # Not the user's own requests: whoever asks does not decide.
-    return pending.filter(household__org_unit__path__startswith=user.org_unit.path).exclude(
-        household__org_unit=user.org_unit).exclude(requested_by=user)
+    return (
+        pending.filter(household__org_unit__path__startswith=user.org_unit.path)
+        .exclude(household__org_unit=user.org_unit)
+        .exclude(requested_by=user)
+    )
 
 
 def exit_request_get_for(user: User, pk: Any) -> ExitRequest:
-    request = visibility.scope(user, ExitRequest.objects.all(), unit="household__org_unit") \
-        .select_related("household__org_unit", "requested_by").filter(pk=pk).first()
+    request = (
+        visibility.scope(user, ExitRequest.objects.all(), unit="household__org_unit")
+        .select_related("household__org_unit", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
     if request is None:
         raise NotFound(_("No such exit request."))
     return request
@@ -289,16 +346,27 @@ def household_history_for(user: User, household: Household, limit: int = 100) ->
                     if old == new:
                         continue
                     hidden = field.name in SENSITIVE_HISTORY_FIELDS
-                    changes.append({"field": str(field.verbose_name), "old": "***" if hidden else _shown(field, old),
-                                    "new": "***" if hidden else _shown(field, new)})
+                    changes.append(
+                        {
+                            "field": str(field.verbose_name),
+                            "old": "***" if hidden else _shown(field, old),
+                            "new": "***" if hidden else _shown(field, new),
+                        }
+                    )
                 if not changes:
                     previous[record.id] = record
                     continue
             previous[record.id] = record
-            entries.append({
-                "at": record.history_date, "user": record.history_user, "type": record.history_type,
-                "model": model._meta.verbose_name, "subject": _subject(model, record), "changes": changes,
-            })
+            entries.append(
+                {
+                    "at": record.history_date,
+                    "user": record.history_user,
+                    "type": record.history_type,
+                    "model": model._meta.verbose_name,
+                    "subject": _subject(model, record),
+                    "changes": changes,
+                }
+            )
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:limit]
 
@@ -319,13 +387,20 @@ def _subject(model: Any, record: Any) -> str:
 
 
 def exit_request_list_for(user: User) -> QuerySet[ExitRequest]:
-    return visibility.scope(user, ExitRequest.objects.all(), unit="household__org_unit") \
-        .select_related("household", "requested_by", "decided_by").order_by("-requested_at")
+    return (
+        visibility.scope(user, ExitRequest.objects.all(), unit="household__org_unit")
+        .select_related("household", "requested_by", "decided_by")
+        .order_by("-requested_at")
+    )
 
 
 def member_skill_get_for(user: User, pk: Any) -> MemberSkill:
-    entry = visibility.scope(user, MemberSkill.objects.all(), unit="member__household__org_unit",
-                             owner="member__user").select_related("member__household__org_unit").filter(pk=pk).first()
+    entry = (
+        visibility.scope(user, MemberSkill.objects.all(), unit="member__household__org_unit", owner="member__user")
+        .select_related("member__household__org_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if entry is None:
         raise NotFound(_("No such skill entry."))
     return entry
@@ -342,8 +417,12 @@ def plan_in_effect_for(user: User, household_pk: Any) -> ReliefPlan:
 
 
 def measure_get_for(user: User, pk: Any) -> PlanMeasure:
-    measure = visibility.scope(user, PlanMeasure.objects.all(), unit="plan__household__org_unit") \
-        .select_related("plan__household__org_unit").filter(pk=pk).first()
+    measure = (
+        visibility.scope(user, PlanMeasure.objects.all(), unit="plan__household__org_unit")
+        .select_related("plan__household__org_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if measure is None:
         raise NotFound(_("No such measure."))
     return measure
@@ -353,6 +432,12 @@ def member_detail_for(user: User, pk: Any, *, ip_address: str | None = None) -> 
     """A member with health and income, for the roles that see them: the read goes into the access log."""
     member = member_get_for(user, pk)
     if visibility.may(user, Action.VIEW_PERSONAL_DETAIL, member.household.org_unit):
-        sensitive_read_logged(user=user, record_type="households.Member", record_ids=[member.pk],
-                              field="health,income", purpose=SensitiveAccess.Purpose.CASEWORK, ip_address=ip_address)
+        sensitive_read_logged(
+            user=user,
+            record_type="households.Member",
+            record_ids=[member.pk],
+            field="health,income",
+            purpose=SensitiveAccess.Purpose.CASEWORK,
+            ip_address=ip_address,
+        )
     return member

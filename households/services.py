@@ -110,8 +110,9 @@ def _next_number(region: Region) -> str:
     """Archive numbers: region code, year, sequence (150624-2026-000123)."""
     year = _today().year
     prefix = f"{region.code}-{year}-"
-    last = (Household.objects.filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
+    last = (
+        Household.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
     return f"{prefix}{sequence:06d}"
 
@@ -122,11 +123,20 @@ HOUSEHOLD_FIELDS = ("region", "address", "hardship_note", "income_per_head", "di
 
 
 @transaction.atomic
-def household_create(*, by: User, org_unit: OrgUnit, region_code: str, address: str,
-                     target_groups: Sequence[str] = (), hardship_causes: Sequence[str] = (),
-                     hardship_note: str = "", income_per_head: Any = None,
-                     dibao_status: str = Household.DibaoStatus.NONE, number: str | None = None,
-                     registered_on: dt.date | None = None) -> Household:
+def household_create(
+    *,
+    by: User,
+    org_unit: OrgUnit,
+    region_code: str,
+    address: str,
+    target_groups: Sequence[str] = (),
+    hardship_causes: Sequence[str] = (),
+    hardship_note: str = "",
+    income_per_head: Any = None,
+    dibao_status: str = Household.DibaoStatus.NONE,
+    number: str | None = None,
+    registered_on: dt.date | None = None,
+) -> Household:
     _require(by, Action.EDIT_ARCHIVE, org_unit)
     if not address.strip():
         raise InvalidInput(_("Enter the address."), field="address")
@@ -140,11 +150,20 @@ def household_create(*, by: User, org_unit: OrgUnit, region_code: str, address: 
     number = (number or "").strip() or _next_number(region)
     if Household.objects.filter(number=number).exists():
         raise Conflict(_("Archive number %(n)s is already used.") % {"n": number}, field="number")
-    household = _stamp(Household(
-        number=number, org_unit=org_unit, region=region, address=address.strip(), hardship_note=hardship_note,
-        income_per_head=_money(income_per_head, field="income_per_head", label=_("Income per head")),
-        dibao_status=dibao_status, registered_on=registered_on or _today(), created_by=by,
-    ), by)
+    household = _stamp(
+        Household(
+            number=number,
+            org_unit=org_unit,
+            region=region,
+            address=address.strip(),
+            hardship_note=hardship_note,
+            income_per_head=_money(income_per_head, field="income_per_head", label=_("Income per head")),
+            dibao_status=dibao_status,
+            registered_on=registered_on or _today(),
+            created_by=by,
+        ),
+        by,
+    )
     household.save()
     household.target_groups.set(groups)
     household.hardship_causes.set(causes)
@@ -152,9 +171,15 @@ def household_create(*, by: User, org_unit: OrgUnit, region_code: str, address: 
 
 
 @transaction.atomic
-def household_update(*, household: Household, by: User, org_unit: OrgUnit | None = None,
-                     target_groups: Sequence[str] | None = None, hardship_causes: Sequence[str] | None = None,
-                     **changes: Any) -> Household:
+def household_update(
+    *,
+    household: Household,
+    by: User,
+    org_unit: OrgUnit | None = None,
+    target_groups: Sequence[str] | None = None,
+    hardship_causes: Sequence[str] | None = None,
+    **changes: Any,
+) -> Household:
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require(by, Action.EDIT_ARCHIVE, household.org_unit)
     if household.state == Household.State.CLOSED:
@@ -165,8 +190,9 @@ def household_update(*, household: Household, by: User, org_unit: OrgUnit | None
     if "region_code" in changes:
         household.region = _region(changes.pop("region_code"))
     if "income_per_head" in changes:
-        household.income_per_head = _money(changes.pop("income_per_head"), field="income_per_head",
-                                           label=_("Income per head"))
+        household.income_per_head = _money(
+            changes.pop("income_per_head"), field="income_per_head", label=_("Income per head")
+        )
     if "address" in changes and not str(changes["address"]).strip():
         raise InvalidInput(_("Enter the address."), field="address")
     if "dibao_status" in changes and changes["dibao_status"] not in Household.DibaoStatus.values:
@@ -242,27 +268,47 @@ def household_reenter(*, household: Household, by: User, reason: str) -> Househo
     household.next_visit_due = household.next_visit_due or _today() + dt.timedelta(days=30)
     household.reentry_count += 1
     household.follow_up_until = None
-    household.hardship_note = (household.hardship_note + "\n" if household.hardship_note else "") + \
-        _("%(day)s returned to hardship: %(reason)s") % {"day": _today(), "reason": reason.strip()}
+    household.hardship_note = (household.hardship_note + "\n" if household.hardship_note else "") + _(
+        "%(day)s returned to hardship: %(reason)s"
+    ) % {"day": _today(), "reason": reason.strip()}
     _stamp(household, by).save()
     return household
 
 
 # --- members ---------------------------------------------------------------------------------------
 
-MEMBER_FIELDS = ("name", "relation", "phone", "ethnicity", "education", "graduation_year", "major",
-                 "work_capacity", "employment_status", "health", "monthly_income", "consent_to_be_found")
+MEMBER_FIELDS = (
+    "name",
+    "relation",
+    "phone",
+    "ethnicity",
+    "education",
+    "graduation_year",
+    "major",
+    "work_capacity",
+    "employment_status",
+    "health",
+    "monthly_income",
+    "consent_to_be_found",
+)
 
 
 def id_number_claim_check(parsed: IdNumber, *, exclude_member: Member | None = None) -> None:
     """A person is in one household only. The error names the unit that holds the other record."""
-    other = (Member.objects.filter(id_number_hash=parsed.lookup_hash).select_related("household__org_unit")
-             .exclude(pk=getattr(exclude_member, "pk", None)).first())
+    other = (
+        Member.objects.filter(id_number_hash=parsed.lookup_hash)
+        .select_related("household__org_unit")
+        .exclude(pk=getattr(exclude_member, "pk", None))
+        .first()
+    )
     if other is not None:
         raise Conflict(
             _("ID number %(masked)s is already in the archive (household %(number)s, %(unit)s).")
-            % {"masked": other.id_number_masked, "number": other.household.number,
-               "unit": other.household.org_unit.name},
+            % {
+                "masked": other.id_number_masked,
+                "number": other.household.number,
+                "unit": other.household.org_unit.name,
+            },
             field="id_number",
         )
 
@@ -273,16 +319,19 @@ def _clean_member_fields(values: dict[str, Any]) -> dict[str, Any]:
         cleaned["name"] = str(cleaned["name"] or "").strip()
         if not cleaned["name"]:
             raise InvalidInput(_("Enter the name."), field="name")
-    choices = {"relation": Member.Relation, "education": Member.Education,
-               "work_capacity": Member.WorkCapacity, "employment_status": Member.EmploymentStatus}
+    choices = {
+        "relation": Member.Relation,
+        "education": Member.Education,
+        "work_capacity": Member.WorkCapacity,
+        "employment_status": Member.EmploymentStatus,
+    }
     for key, enum in choices.items():
         if key in cleaned and cleaned[key] not in enum.values and not (key == "education" and cleaned[key] == ""):
             raise InvalidInput(_("Unknown value “%(v)s”.") % {"v": cleaned[key]}, field=key)
     if cleaned.get("phone"):
         cleaned["phone"] = normalize_phone(cleaned["phone"])
     if "monthly_income" in cleaned:
-        cleaned["monthly_income"] = _money(cleaned["monthly_income"], field="monthly_income",
-                                           label=_("Monthly income"))
+        cleaned["monthly_income"] = _money(cleaned["monthly_income"], field="monthly_income", label=_("Monthly income"))
     year = cleaned.get("graduation_year")
     if year not in (None, ""):
         if not (1950 <= int(year) <= _today().year + 6):
@@ -293,8 +342,7 @@ def _clean_member_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def member_add(*, household: Household, by: User, name: str, relation: str, id_number: str,
-               **fields: Any) -> Member:
+def member_add(*, household: Household, by: User, name: str, relation: str, id_number: str, **fields: Any) -> Member:
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require(by, Action.EDIT_ARCHIVE, household.org_unit)
     if household.state == Household.State.CLOSED:
@@ -305,11 +353,19 @@ def member_add(*, household: Household, by: User, name: str, relation: str, id_n
     values = _clean_member_fields({"name": name, "relation": relation, **fields})
     parsed = parse_id_number(id_number)
     id_number_claim_check(parsed)
-    if values["relation"] == Member.Relation.HEAD and household.members.filter(
-            relation=Member.Relation.HEAD, is_current=True).exists():
+    if (
+        values["relation"] == Member.Relation.HEAD
+        and household.members.filter(relation=Member.Relation.HEAD, is_current=True).exists()
+    ):
         raise Conflict(_("This household already has a head."), field="relation")
-    member = Member(household=household, id_number=parsed.number, id_number_hash=parsed.lookup_hash,
-                    sex=parsed.sex, birth_date=parsed.birth_date, **values)
+    member = Member(
+        household=household,
+        id_number=parsed.number,
+        id_number_hash=parsed.lookup_hash,
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        **values,
+    )
     if member.consent_to_be_found:
         member.consent_changed_at = timezone.now()
     try:
@@ -317,8 +373,7 @@ def member_add(*, household: Household, by: User, name: str, relation: str, id_n
             _stamp(member, by).save()
     except IntegrityError as exc:
         # Two people entering the same ID at the same moment: the unique hash decides.
-        raise Conflict(_("This ID number was just added to the archive by someone else."),
-                       field="id_number") from exc
+        raise Conflict(_("This ID number was just added to the archive by someone else."), field="id_number") from exc
     return member
 
 
@@ -330,8 +385,11 @@ def member_update(*, member: Member, by: User, id_number: str | None = None, **c
     if unknown:
         raise InvalidInput(_("Unknown field(s): %(f)s.") % {"f": ", ".join(sorted(unknown))})
     values = _clean_member_fields(changes)
-    if values.get("relation") == Member.Relation.HEAD and member.relation != Member.Relation.HEAD and \
-            member.household.members.filter(relation=Member.Relation.HEAD, is_current=True).exists():
+    if (
+        values.get("relation") == Member.Relation.HEAD
+        and member.relation != Member.Relation.HEAD
+        and member.household.members.filter(relation=Member.Relation.HEAD, is_current=True).exists()
+    ):
         raise Conflict(_("This household already has a head."), field="relation")
     if id_number is not None:
         parsed = parse_id_number(id_number)
@@ -348,27 +406,44 @@ def member_update(*, member: Member, by: User, id_number: str | None = None, **c
 
 
 @transaction.atomic
-def member_reveal_id_number(*, member: Member, by: User, purpose: str, note: str = "",
-                            ip_address: str | None = None) -> str:
+def member_reveal_id_number(
+    *, member: Member, by: User, purpose: str, note: str = "", ip_address: str | None = None
+) -> str:
     """The full ID number, for a role that needs it, with an access-log row saying who, when and why."""
     _require(by, Action.REVEAL_ID_NUMBER, member.household.org_unit)
     if purpose not in SensitiveAccess.Purpose.values:
         raise InvalidInput(_("Say why you need the full number."), field="purpose")
     if purpose == SensitiveAccess.Purpose.OTHER and not note.strip():
         raise InvalidInput(_("Describe the purpose."), field="note")
-    sensitive_read_logged(user=by, record_type="households.Member", record_ids=[member.pk], field="id_number",
-                          purpose=purpose, note=note.strip(), ip_address=ip_address)
+    sensitive_read_logged(
+        user=by,
+        record_type="households.Member",
+        record_ids=[member.pk],
+        field="id_number",
+        purpose=purpose,
+        note=note.strip(),
+        ip_address=ip_address,
+    )
     return member.id_number
 
 
-def sensitive_export_logged(*, by: User, members: Iterable[Member], fields: str, note: str = "",
-                            ip_address: str | None = None) -> None:
+def sensitive_export_logged(
+    *, by: User, members: Iterable[Member], fields: str, note: str = "", ip_address: str | None = None
+) -> None:
     """One access-log row per member whose personal data leaves the system in an export."""
-    sensitive_read_logged(user=by, record_type="households.Member", record_ids=[m.pk for m in members],
-                          field=fields, purpose=SensitiveAccess.Purpose.EXPORT, note=note, ip_address=ip_address)
+    sensitive_read_logged(
+        user=by,
+        record_type="households.Member",
+        record_ids=[m.pk for m in members],
+        field=fields,
+        purpose=SensitiveAccess.Purpose.EXPORT,
+        note=note,
+        ip_address=ip_address,
+    )
 
 
 # --- skills and preferences on a profile ---------------------------------------------------------
+
 
 def _may_edit_profile(by: User, member: Member) -> None:
     if by.role == Role.WORKER:
@@ -379,9 +454,17 @@ def _may_edit_profile(by: User, member: Member) -> None:
 
 
 @transaction.atomic
-def member_skill_add(*, member: Member, by: User, phrase: str = "", skill: Skill | None = None,
-                     level: str = MemberSkill.Level.BASIC, years: int | None = None,
-                     certified: bool = False, certificate_number: str = "") -> MemberSkill:
+def member_skill_add(
+    *,
+    member: Member,
+    by: User,
+    phrase: str = "",
+    skill: Skill | None = None,
+    level: str = MemberSkill.Level.BASIC,
+    years: int | None = None,
+    certified: bool = False,
+    certificate_number: str = "",
+) -> MemberSkill:
     _may_edit_profile(by, member)
     phrase = (phrase or "").strip()
     if not phrase and skill is None:
@@ -402,8 +485,16 @@ def member_skill_add(*, member: Member, by: User, phrase: str = "", skill: Skill
     if by.role == Role.WORKER:
         certified, certificate_number = False, ""
     source = MemberSkill.Source.SELF if by.role == Role.WORKER else MemberSkill.Source.HELPER
-    entry = MemberSkill(member=member, phrase=phrase or skill.name_zh, skill=skill, level=level, years=years,
-                        certified=certified, certificate_number=certificate_number.strip(), source=source)
+    entry = MemberSkill(
+        member=member,
+        phrase=phrase or skill.name_zh,
+        skill=skill,
+        level=level,
+        years=years,
+        certified=certified,
+        certificate_number=certificate_number.strip(),
+        source=source,
+    )
     _stamp(entry, by).save()
     return entry
 
@@ -417,11 +508,18 @@ def member_skill_remove(*, entry: MemberSkill, by: User) -> None:
 
 
 @transaction.atomic
-def job_preference_update(*, member: Member, by: User, occupation_codes: Sequence[str] | None = None,
-                          region_codes: Sequence[str] | None = None, desired_work: str | None = None,
-                          willing_to_relocate: bool | None = None, expected_salary: Any = None,
-                          full_time: bool | None = None, consent_to_be_found: bool | None = None
-                          ) -> JobPreference:
+def job_preference_update(
+    *,
+    member: Member,
+    by: User,
+    occupation_codes: Sequence[str] | None = None,
+    region_codes: Sequence[str] | None = None,
+    desired_work: str | None = None,
+    willing_to_relocate: bool | None = None,
+    expected_salary: Any = None,
+    full_time: bool | None = None,
+    consent_to_be_found: bool | None = None,
+) -> JobPreference:
     _may_edit_profile(by, member)
     preference, _created = JobPreference.objects.get_or_create(member=member)
     if desired_work is not None:
@@ -457,6 +555,7 @@ def job_preference_update(*, member: Member, by: User, occupation_codes: Sequenc
 
 # --- plans -----------------------------------------------------------------------------------------
 
+
 @dataclass
 class GoalInput:
     track: str
@@ -466,8 +565,14 @@ class GoalInput:
 
 
 @transaction.atomic
-def plan_create(*, household: Household, by: User, summary: str = "", goals: Sequence[GoalInput] = (),
-                review_on: dt.date | None = None) -> ReliefPlan:
+def plan_create(
+    *,
+    household: Household,
+    by: User,
+    summary: str = "",
+    goals: Sequence[GoalInput] = (),
+    review_on: dt.date | None = None,
+) -> ReliefPlan:
     """A new plan in effect; the previous one, if any, is kept as superseded."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require(by, Action.EDIT_ARCHIVE, household.org_unit)
@@ -476,8 +581,16 @@ def plan_create(*, household: Household, by: User, summary: str = "", goals: Seq
     for previous in household.plans.filter(status=ReliefPlan.Status.ACTIVE):
         previous.status = ReliefPlan.Status.SUPERSEDED
         _stamp(previous, by).save()
-    plan = _stamp(ReliefPlan(household=household, summary=summary.strip(), review_on=review_on,
-                             created_by=by, status=ReliefPlan.Status.ACTIVE), by)
+    plan = _stamp(
+        ReliefPlan(
+            household=household,
+            summary=summary.strip(),
+            review_on=review_on,
+            created_by=by,
+            status=ReliefPlan.Status.ACTIVE,
+        ),
+        by,
+    )
     plan.save()
     for goal in goals:
         goal_add(plan=plan, by=by, track=goal.track, title=goal.title, due_on=goal.due_on, member_id=goal.member_id)
@@ -485,8 +598,9 @@ def plan_create(*, household: Household, by: User, summary: str = "", goals: Seq
 
 
 @transaction.atomic
-def goal_add(*, plan: ReliefPlan, by: User, track: str, title: str, due_on: dt.date | None = None,
-             member_id: int | None = None) -> PlanGoal:
+def goal_add(
+    *, plan: ReliefPlan, by: User, track: str, title: str, due_on: dt.date | None = None, member_id: int | None = None
+) -> PlanGoal:
     _require(by, Action.EDIT_ARCHIVE, plan.household.org_unit)
     if plan.status != ReliefPlan.Status.ACTIVE:
         raise Conflict(_("Goals are added to the plan in effect."))
@@ -496,15 +610,17 @@ def goal_add(*, plan: ReliefPlan, by: User, track: str, title: str, due_on: dt.d
         raise InvalidInput(_("Describe the goal."), field="title")
     if member_id and not plan.household.members.filter(pk=member_id).exists():
         raise InvalidInput(_("That person is not a member of this household."), field="member")
-    goal = _stamp(PlanGoal(plan=plan, track=track, title=title.strip()[:200], due_on=due_on,
-                           member_id=member_id or None), by)
+    goal = _stamp(
+        PlanGoal(plan=plan, track=track, title=title.strip()[:200], due_on=due_on, member_id=member_id or None), by
+    )
     goal.save()
     return goal
 
 
 @transaction.atomic
-def goal_set_status(*, goal: PlanGoal, by: User, status: str, evidence: str = "",
-                    met_on: dt.date | None = None) -> PlanGoal:
+def goal_set_status(
+    *, goal: PlanGoal, by: User, status: str, evidence: str = "", met_on: dt.date | None = None
+) -> PlanGoal:
     goal = PlanGoal.objects.select_for_update().select_related("plan__household__org_unit").get(pk=goal.pk)
     _require(by, Action.EDIT_ARCHIVE, goal.plan.household.org_unit)
     if goal.plan.status != ReliefPlan.Status.ACTIVE:
@@ -528,8 +644,15 @@ def goal_set_status(*, goal: PlanGoal, by: User, status: str, evidence: str = ""
 
 
 @transaction.atomic
-def measure_add(*, plan: ReliefPlan, by: User, track: str, description: str, goal: PlanGoal | None = None,
-                due_on: dt.date | None = None) -> PlanMeasure:
+def measure_add(
+    *,
+    plan: ReliefPlan,
+    by: User,
+    track: str,
+    description: str,
+    goal: PlanGoal | None = None,
+    due_on: dt.date | None = None,
+) -> PlanMeasure:
     _require(by, Action.EDIT_ARCHIVE, plan.household.org_unit)
     if plan.status != ReliefPlan.Status.ACTIVE:
         raise Conflict(_("Measures are added to the plan in effect."))
@@ -539,8 +662,9 @@ def measure_add(*, plan: ReliefPlan, by: User, track: str, description: str, goa
         raise InvalidInput(_("Describe the measure."), field="description")
     if goal is not None and goal.plan_id != plan.pk:
         raise InvalidInput(_("That goal belongs to another plan."), field="goal")
-    measure = _stamp(PlanMeasure(plan=plan, goal=goal, track=track, description=description.strip()[:200],
-                                 due_on=due_on), by)
+    measure = _stamp(
+        PlanMeasure(plan=plan, goal=goal, track=track, description=description.strip()[:200], due_on=due_on), by
+    )
     measure.save()
     return measure
 
@@ -560,9 +684,16 @@ def measure_set_status(*, measure: PlanMeasure, by: User, status: str) -> PlanMe
 
 # --- pairing ---------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def pairing_assign(*, household: Household, by: User, helper: User, helping_unit: OrgUnit | None = None,
-                   started_on: dt.date | None = None) -> Pairing:
+def pairing_assign(
+    *,
+    household: Household,
+    by: User,
+    helper: User,
+    helping_unit: OrgUnit | None = None,
+    started_on: dt.date | None = None,
+) -> Pairing:
     """Name the responsible helper. A current pairing is ended and replaced, never left empty."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require(by, Action.MANAGE_PAIRING, household.org_unit)
@@ -582,17 +713,27 @@ def pairing_assign(*, household: Household, by: User, helper: User, helping_unit
         current.ended_on = _today()
         current.end_reason = _("Replaced by %(name)s") % {"name": helper.display_name}
         _stamp(current, by).save()
-    pairing = _stamp(Pairing(household=household, helper=helper, helping_unit=helping_unit,
-                             started_on=started_on or _today()), by)
+    pairing = _stamp(
+        Pairing(household=household, helper=helper, helping_unit=helping_unit, started_on=started_on or _today()), by
+    )
     pairing.save()
     return pairing
 
 
 # --- visits ----------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def visit_record(*, household: Household, by: User, visited_on: dt.date, summary: str,
-                 kind: str = Visit.Kind.HOME, needs: str = "", next_visit_due: dt.date | None = None) -> Visit:
+def visit_record(
+    *,
+    household: Household,
+    by: User,
+    visited_on: dt.date,
+    summary: str,
+    kind: str = Visit.Kind.HOME,
+    needs: str = "",
+    next_visit_due: dt.date | None = None,
+) -> Visit:
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require(by, Action.RECORD_VISIT, household.org_unit)
     if household.state in (Household.State.CLOSED,):
@@ -606,8 +747,15 @@ def visit_record(*, household: Household, by: User, visited_on: dt.date, summary
     next_visit_due = next_visit_due or visited_on + dt.timedelta(days=settings.VISIT_INTERVAL_DAYS)
     if next_visit_due <= visited_on:
         raise InvalidInput(_("The next visit must come after this one."), field="next_visit_due")
-    visit = Visit.objects.create(household=household, visited_by=by, visited_on=visited_on, kind=kind,
-                                 summary=summary.strip(), needs=needs.strip(), next_visit_due=next_visit_due)
+    visit = Visit.objects.create(
+        household=household,
+        visited_by=by,
+        visited_on=visited_on,
+        kind=kind,
+        summary=summary.strip(),
+        needs=needs.strip(),
+        next_visit_due=next_visit_due,
+    )
     latest = household.visits.order_by("-visited_on", "-id").first()
     if latest is not None and household.next_visit_due != latest.next_visit_due:
         household.next_visit_due = latest.next_visit_due
@@ -616,6 +764,7 @@ def visit_record(*, household: Household, by: User, visited_on: dt.date, summary
 
 
 # --- exit (脱困) -----------------------------------------------------------------------------------
+
 
 def open_goals(household: Household) -> list[PlanGoal]:
     plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).first()
@@ -633,7 +782,8 @@ def _exit_blockers(household: Household) -> str | None:
     still_open = open_goals(household)
     if still_open:
         return _("Not every goal is met (不达目标不脱钩). Open: %(goals)s.") % {
-            "goals": "; ".join(g.title for g in still_open[:5])}
+            "goals": "; ".join(g.title for g in still_open[:5])
+        }
     return None
 
 
@@ -728,8 +878,9 @@ def member_account_create(*, member: Member, by: User, password: str) -> User:
         validate_password(password)
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages), field="password") from exc
-    user = user_create(username=member.phone, password=password, role=Role.WORKER, full_name=member.name,
-                       phone=member.phone)
+    user = user_create(
+        username=member.phone, password=password, role=Role.WORKER, full_name=member.name, phone=member.phone
+    )
     member.user = user
     _stamp(member, by).save(update_fields=["user", "updated_at"])
     return user

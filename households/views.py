@@ -377,14 +377,26 @@ def member_account(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, Action.EDIT_ARCHIVE, member.household.org_unit)
     form = MemberAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = attempt(request, services.member_account_create, form=form, member=member, by=request.user,
-                       password=form.cleaned_data["password"],
-                       success=_("%(name)s can now log in with the mobile number.") % {"name": member.name})
+        done = attempt(
+            request,
+            services.member_account_create,
+            form=form,
+            member=member,
+            by=request.user,
+            password=form.cleaned_data["password"],
+            success=_("%(name)s can now log in with the mobile number.") % {"name": member.name},
+        )
         if done.ok:
             return to_detail(member.household)
-    return form_page(request, "households/action_form.html", {
-        "form": form, "household": member.household,
-        "title": _("Create a login for %(name)s") % {"name": member.name}})
+    return form_page(
+        request,
+        "households/action_form.html",
+        {
+            "form": form,
+            "household": member.household,
+            "title": _("Create a login for %(name)s") % {"name": member.name},
+        },
+    )
 
 
 @archive_record
@@ -393,14 +405,27 @@ def member_leave(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, Action.EDIT_ARCHIVE, member.household.org_unit)
     form = MemberLeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = attempt(request, services.member_leave, form=form, member=member, by=request.user,
-                       reason=form.cleaned_data["reason"], left_on=form.cleaned_data["left_on"],
-                       success=_("%(name)s is recorded as having left the household.") % {"name": member.name})
+        done = attempt(
+            request,
+            services.member_leave,
+            form=form,
+            member=member,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            left_on=form.cleaned_data["left_on"],
+            success=_("%(name)s is recorded as having left the household.") % {"name": member.name},
+        )
         if done.ok:
             return to_detail(member.household)
-    return form_page(request, "households/action_form.html", {
-        "form": form, "household": member.household,
-        "title": _("%(name)s left the household") % {"name": member.name}})
+    return form_page(
+        request,
+        "households/action_form.html",
+        {
+            "form": form,
+            "household": member.household,
+            "title": _("%(name)s left the household") % {"name": member.name},
+        },
+    )
 
 
 @archive_record

@@ -30,11 +30,16 @@ def _need(request: HttpRequest, action: Action) -> None:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Spreadsheet (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}))
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX})
+    )
     org_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit for rows without a unit code"))
-    mode = forms.ChoiceField(choices=ImportJob.Mode.choices, initial=ImportJob.Mode.ALL_OR_NOTHING,
-                             widget=forms.RadioSelect, label=_("When some rows are bad"))
+    mode = forms.ChoiceField(
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+        label=_("When some rows are bad"),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,15 +57,23 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                job = importing.import_start(by=request.user, org_unit=form.cleaned_data["org_unit"],
-                                             upload=form.cleaned_data["file"], mode=form.cleaned_data["mode"])
+                job = importing.import_start(
+                    by=request.user,
+                    org_unit=form.cleaned_data["org_unit"],
+                    upload=form.cleaned_data["file"],
+                    mode=form.cleaned_data["mode"],
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 return redirect("households:import_job", pk=job.pk)
         status = 400
-    return render(request, "households/import.html",
-                  {"form": form, "jobs": selectors.import_job_list_for(request.user)}, status=status)
+    return render(
+        request,
+        "households/import.html",
+        {"form": form, "jobs": selectors.import_job_list_for(request.user)},
+        status=status,
+    )
 
 
 @login_required
@@ -81,8 +94,9 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404(exc.message) from exc
     if not job.report:
         raise Http404(gettext("This import has no report."))
-    return FileResponse(job.report.open("rb"), as_attachment=True, content_type=XLSX,
-                        filename=f"import-{job.pk}-problems.xlsx")
+    return FileResponse(
+        job.report.open("rb"), as_attachment=True, content_type=XLSX, filename=f"import-{job.pk}-problems.xlsx"
+    )
 
 
 @login_required
@@ -94,17 +108,31 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 class ExportForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("Unit"),
-                                  empty_label=_("All my units"))
-    state = forms.ChoiceField(choices=[("", _("Any state")), *Household.State.choices], required=False,
-                              label=_("State"))
-    target_group = forms.ModelChoiceField(queryset=TargetGroup.objects.all(), to_field_name="code",
-                                          required=False, label=_("Target group"), empty_label=_("Any"))
-    cause = forms.ModelChoiceField(queryset=HardshipCause.objects.all(), to_field_name="code", required=False,
-                                   label=_("Hardship cause"), empty_label=_("Any"))
-    full_id_numbers = forms.BooleanField(required=False, label=_("Include full ID numbers"),
-                                         help_text=_("Every member in the file is then recorded in the "
-                                                         "access log with your name and the reason below."))
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), required=False, label=_("Unit"), empty_label=_("All my units")
+    )
+    state = forms.ChoiceField(
+        choices=[("", _("Any state")), *Household.State.choices], required=False, label=_("State")
+    )
+    target_group = forms.ModelChoiceField(
+        queryset=TargetGroup.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Target group"),
+        empty_label=_("Any"),
+    )
+    cause = forms.ModelChoiceField(
+        queryset=HardshipCause.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Hardship cause"),
+        empty_label=_("Any"),
+    )
+    full_id_numbers = forms.BooleanField(
+        required=False,
+        label=_("Include full ID numbers"),
+        help_text=_("Every member in the file is then recorded in the access log with your name and the reason below."),
+    )
     note = forms.CharField(required=False, max_length=200, label=_("Why the full numbers are needed"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -123,14 +151,19 @@ def export_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         filters = selectors.HouseholdFilters(
-            unit=data["unit"].pk if data.get("unit") else None, state=data.get("state") or "",
+            unit=data["unit"].pk if data.get("unit") else None,
+            state=data.get("state") or "",
             target_group=data["target_group"].code if data.get("target_group") else "",
-            cause=data["cause"].code if data.get("cause") else "")
+            cause=data["cause"].code if data.get("cause") else "",
+        )
         try:
             content = exporting.export_workbook(
-                by=request.user, households=selectors.household_list_for(request.user, filters).order_by("id"),
-                full_id_numbers=bool(data.get("full_id_numbers")), note=data.get("note") or "",
-                ip_address=request.META.get("REMOTE_ADDR"))
+                by=request.user,
+                households=selectors.household_list_for(request.user, filters).order_by("id"),
+                full_id_numbers=bool(data.get("full_id_numbers")),
+                note=data.get("note") or "",
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -138,5 +171,4 @@ def export_page(request: HttpRequest) -> HttpResponse:
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
             response["Content-Disposition"] = f'attachment; filename="archive-{stamp}.xlsx"'
             return response
-    return render(request, "households/export.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "households/export.html", {"form": form}, status=400 if request.method == "POST" else 200)

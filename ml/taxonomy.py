@@ -32,8 +32,12 @@ class TaxonomyEntry:
         return [self.name_zh, self.name_en, *self.synonyms]
 
     def as_json(self) -> str:
-        data: dict[str, object] = {"id": self.id, "name_zh": self.name_zh, "name_en": self.name_en,
-                                   "synonyms": list(self.synonyms)}
+        data: dict[str, object] = {
+            "id": self.id,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "synonyms": list(self.synonyms),
+        }
         if self.category:
             data["category"] = self.category
         if self.description:
@@ -55,8 +59,10 @@ class TaxonomyProblem:
 class TaxonomyFormatError(ValueError):
     def __init__(self, problems: list[TaxonomyProblem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:20]) + (
-            f"; and {len(problems) - 20} more" if len(problems) > 20 else ""))
+        super().__init__(
+            "; ".join(str(p) for p in problems[:20])
+            + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
+        )
 
 
 def _text(value: object) -> str | None:
@@ -95,9 +101,12 @@ def parse(lines: Iterable[str]) -> list[TaxonomyEntry]:
             problems.append(TaxonomyProblem(number, "occupations must be a list of CSCO codes"))
             continue
         entry = TaxonomyEntry(
-            id=data["id"].strip(), name_zh=data["name_zh"].strip(), name_en=data["name_en"].strip(),
+            id=data["id"].strip(),
+            name_zh=data["name_zh"].strip(),
+            name_en=data["name_en"].strip(),
             synonyms=tuple(dict.fromkeys(s.strip() for s in synonyms if s.strip())),
-            category=(_text(data.get("category")) or ""), description=(_text(data.get("description")) or ""),
+            category=(_text(data.get("category")) or ""),
+            description=(_text(data.get("description")) or ""),
             occupations=tuple(occupations),
         )
         if entry.id in seen_ids:
@@ -110,8 +119,7 @@ def parse(lines: Iterable[str]) -> list[TaxonomyEntry]:
                 continue
             owner = owner_of_form.get(key)
             if owner and owner[0] != entry.id:
-                problems.append(TaxonomyProblem(
-                    number, f"{form!r} is also claimed by {owner[0]!r} (line {owner[1]})"))
+                problems.append(TaxonomyProblem(number, f"{form!r} is also claimed by {owner[0]!r} (line {owner[1]})"))
             else:
                 owner_of_form[key] = (entry.id, number)
         entries.append(entry)

@@ -49,8 +49,9 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         params = self.request.query_params
-        return selectors.skill_search(query=params.get("q", ""), category=params.get("category", "")) \
-            .prefetch_related("occupations")
+        return selectors.skill_search(query=params.get("q", ""), category=params.get("category", "")).prefetch_related(
+            "occupations"
+        )
 
     @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("category", str)])
     def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
@@ -60,14 +61,14 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="export")
     def export(self, request: Request) -> StreamingHttpResponse:
         """The whole taxonomy as JSON Lines (the import format)."""
-        response = StreamingHttpResponse(taxonomy.dump(services.taxonomy_export()),
-                                         content_type="application/jsonl; charset=utf-8")
+        response = StreamingHttpResponse(
+            taxonomy.dump(services.taxonomy_export()), content_type="application/jsonl; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="skills.jsonl"'
         return response
 
     @extend_schema(request={"multipart/form-data": TaxonomyUploadSerializer})
-    @action(detail=False, methods=["post"], url_path="import",
-            parser_classes=[MultiPartParser, FileUploadParser])
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FileUploadParser])
     def import_(self, request: Request) -> Response:
         """Insert or update skills from a JSON Lines file; any bad line rejects the whole file."""
         if not visibility.may(request.user, Action.MANAGE_TAXONOMY):
@@ -91,9 +92,9 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         level = self.request.query_params.get("level")
-        return selectors.occupation_search(query=self.request.query_params.get("q", ""),
-                                           level=int(level) if level and level.isdigit() else None
-                                           ).select_related("parent")
+        return selectors.occupation_search(
+            query=self.request.query_params.get("q", ""), level=int(level) if level and level.isdigit() else None
+        ).select_related("parent")
 
     @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("level", int)])
     def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]

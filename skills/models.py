@@ -36,11 +36,11 @@ class Skill(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=128)
-    category = models.CharField(_("category"), max_length=24, choices=SkillCategory.choices,
-                                default=SkillCategory.OTHER, db_index=True)
+    category = models.CharField(
+        _("category"), max_length=24, choices=SkillCategory.choices, default=SkillCategory.OTHER, db_index=True
+    )
     description = models.TextField(_("description"), blank=True)
-    occupations = models.ManyToManyField("Occupation", blank=True, related_name="skills",
-                                         verbose_name=_("occupations"))
+    occupations = models.ManyToManyField("Occupation", blank=True, related_name="skills", verbose_name=_("occupations"))
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,8 +69,7 @@ class SkillSynonym(models.Model):
         ENGLISH = "english", _("English")
         LEARNED = "learned", _("Mapped by an organizer")
 
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="synonyms",
-                              verbose_name=_("skill"))
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="synonyms", verbose_name=_("skill"))
     text = models.CharField(_("text"), max_length=128)
     normalized = models.CharField(max_length=128, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SYNONYM)
@@ -93,8 +92,9 @@ class Occupation(models.Model):
     definition = models.TextField(_("definition"), blank=True)
     tasks = models.TextField(_("tasks"), blank=True)
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
     is_digital = models.BooleanField(_("digital occupation"), default=False)
     is_green = models.BooleanField(_("green occupation"), default=False)
 

@@ -53,13 +53,19 @@ def read_occupations(path: Path = OCCUPATIONS_CSV) -> list[dict[str, Any]]:
                 name = name[: suffix.start()]
             aliases = [a.strip() for a in _ALIAS_SPLIT.split(row.get("alias") or "") if a.strip()]
             aliases = [re.sub(r"[SL/]+$", "", a) or a for a in aliases]
-            rows.append({
-                "code": row["code"].strip(), "level": level, "name": name,
-                "definition": (row.get("definition") or "").strip(), "tasks": (row.get("tasks") or "").strip(),
-                "aliases": [a for a in dict.fromkeys(aliases) if a != name],
-                "is_digital": is_digital, "is_green": is_green,
-                "ancestors": _ancestor_codes(row["code"].strip()),
-            })
+            rows.append(
+                {
+                    "code": row["code"].strip(),
+                    "level": level,
+                    "name": name,
+                    "definition": (row.get("definition") or "").strip(),
+                    "tasks": (row.get("tasks") or "").strip(),
+                    "aliases": [a for a in dict.fromkeys(aliases) if a != name],
+                    "is_digital": is_digital,
+                    "is_green": is_green,
+                    "ancestors": _ancestor_codes(row["code"].strip()),
+                }
+            )
     return rows
 
 

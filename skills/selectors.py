@@ -15,8 +15,10 @@ def skill_search(*, query: str = "", category: str = "") -> QuerySet[Skill]:
     if query.strip():
         key = normalize(query)
         skills = skills.filter(
-            Q(name_zh__icontains=query.strip()) | Q(name_en__icontains=query.strip())
-            | Q(code__icontains=query.strip()) | Q(synonyms__normalized__contains=key)
+            Q(name_zh__icontains=query.strip())
+            | Q(name_en__icontains=query.strip())
+            | Q(code__icontains=query.strip())
+            | Q(synonyms__normalized__contains=key)
         ).distinct()
     return skills.prefetch_related("synonyms").order_by("category", "code")
 

@@ -22,9 +22,13 @@ class TaxonomyImportResult:
     synonyms: int = 0
 
 
-def upsert_taxonomy(entries: Iterable[taxonomy.TaxonomyEntry], *, skill_model: Any = Skill,
-                    synonym_model: Any = SkillSynonym, occupation_model: Any = Occupation
-                    ) -> TaxonomyImportResult:
+def upsert_taxonomy(
+    entries: Iterable[taxonomy.TaxonomyEntry],
+    *,
+    skill_model: Any = Skill,
+    synonym_model: Any = SkillSynonym,
+    occupation_model: Any = Occupation,
+) -> TaxonomyImportResult:
     """Insert or update skills by id and replace their synonyms. Model classes are parameters so
     that the data migration can pass its historical models."""
     entries = list(entries)
@@ -34,9 +38,13 @@ def upsert_taxonomy(entries: Iterable[taxonomy.TaxonomyEntry], *, skill_model: A
     categories = set(SkillCategory.values)
     by_code = {}
     for entry in entries:
-        values = {"name_zh": entry.name_zh, "name_en": entry.name_en,
-                  "category": entry.category if entry.category in categories else SkillCategory.OTHER,
-                  "description": entry.description, "is_active": True}
+        values = {
+            "name_zh": entry.name_zh,
+            "name_en": entry.name_en,
+            "category": entry.category if entry.category in categories else SkillCategory.OTHER,
+            "description": entry.description,
+            "is_active": True,
+        }
         skill = existing.get(entry.id)
         if skill is None:
             skill = skill_model.objects.create(code=entry.id, **values)
@@ -49,8 +57,7 @@ def upsert_taxonomy(entries: Iterable[taxonomy.TaxonomyEntry], *, skill_model: A
         skill.occupations.set([occupations[c] for c in entry.occupations if c in occupations])
         by_code[entry.id] = skill
     # Synonyms: drop the old forms of these skills first so that a form may move between them.
-    synonym_model.objects.filter(skill__in=list(by_code.values())).exclude(
-        kind=SkillSynonym.Kind.LEARNED).delete()
+    synonym_model.objects.filter(skill__in=list(by_code.values())).exclude(kind=SkillSynonym.Kind.LEARNED).delete()
     taken = {s.normalized: s.skill_id for s in synonym_model.objects.all()}
     rows = []
     for entry in entries:
@@ -75,8 +82,7 @@ def taxonomy_import(*, lines: Iterable[str]) -> TaxonomyImportResult:
     try:
         entries = taxonomy.parse(lines)
     except taxonomy.TaxonomyFormatError as exc:
-        raise InvalidInput(str(exc), details=[{"line": p.line, "message": p.message} for p in exc.problems]
-                           ) from exc
+        raise InvalidInput(str(exc), details=[{"line": p.line, "message": p.message} for p in exc.problems]) from exc
     return upsert_taxonomy(entries)
 
 
@@ -86,11 +92,17 @@ def taxonomy_export() -> list[taxonomy.TaxonomyEntry]:
     for skill in skills:
         names = {normalize(skill.name_zh), normalize(skill.name_en)}
         synonyms = tuple(s.text for s in skill.synonyms.all() if s.normalized not in names)
-        result.append(taxonomy.TaxonomyEntry(
-            id=skill.code, name_zh=skill.name_zh, name_en=skill.name_en, synonyms=synonyms,
-            category=skill.category, description=skill.description,
-            occupations=tuple(o.code for o in skill.occupations.all()),
-        ))
+        result.append(
+            taxonomy.TaxonomyEntry(
+                id=skill.code,
+                name_zh=skill.name_zh,
+                name_en=skill.name_en,
+                synonyms=synonyms,
+                category=skill.category,
+                description=skill.description,
+                occupations=tuple(o.code for o in skill.occupations.all()),
+            )
+        )
     return result
 
 

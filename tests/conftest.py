@@ -49,6 +49,8 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
     database. (Serialized rollback cannot do this reliably: under Playwright the test thread runs
     in another async context with another connection, which holds no serialized copy.)"""
     yield
+    if nextitem is None:
+        return  # the session's teardown has dropped the test database already
     marker = item.get_closest_marker("django_db")
     names = set(getattr(item, "fixturenames", ()))
     if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & names:
@@ -66,14 +68,14 @@ class Tree:
 
 @dataclass
 class People:
-    alice: User   # county organizer
-    olga: User    # town A organizer
-    bob: User     # town B organizer (sibling of A)
-    hana: User    # helper at station A
-    aude: User    # county auditor
-    wang: User    # worker, head of a household in station A
-    eve: User     # employer
-    root: User    # administrator
+    alice: User  # county organizer
+    olga: User  # town A organizer
+    bob: User  # town B organizer (sibling of A)
+    hana: User  # helper at station A
+    aude: User  # county auditor
+    wang: User  # worker, head of a household in station A
+    eve: User  # employer
+    root: User  # administrator
 
 
 @pytest.fixture

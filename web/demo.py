@@ -39,8 +39,8 @@ from households.models import (
 from skills.models import Skill
 
 DEMO_PASSWORD = "demo-pass-2026"
-COUNTY_CODE = "150624"        # 鄂托克旗 since 2001
-OLD_COUNTY_CODE = "152725"    # the same banner's code on ID cards issued for births before 2001
+COUNTY_CODE = "150624"  # 鄂托克旗 since 2001
+OLD_COUNTY_CODE = "152725"  # the same banner's code on ID cards issued for births before 2001
 
 # (code, name, kind, parent code)
 UNITS = [
@@ -67,8 +67,18 @@ UNITS = [
     ("ETK-CO-1", "建筑业农牧民工服务站", OrgUnit.Kind.STATION, "ETK-CO"),
 ]
 # Where households live: stations weighted by population.
-STATION_WEIGHTS = {"ETK-WL-1": 18, "ETK-WL-2": 12, "ETK-QP-1": 16, "ETK-QP-2": 10, "ETK-MX-1": 12,
-                   "ETK-MK-1": 6, "ETK-SM-1": 5, "ETK-AB-1": 5, "ETK-EN-1": 9, "ETK-CO-1": 7}
+STATION_WEIGHTS = {
+    "ETK-WL-1": 18,
+    "ETK-WL-2": 12,
+    "ETK-QP-1": 16,
+    "ETK-QP-2": 10,
+    "ETK-MX-1": 12,
+    "ETK-MK-1": 6,
+    "ETK-SM-1": 5,
+    "ETK-AB-1": 5,
+    "ETK-EN-1": 9,
+    "ETK-CO-1": 7,
+}
 STREETS = {
     "ETK-WL": ["乌兰镇团结路", "乌兰镇乌仁都西街", "乌兰镇拉僧庙路", "乌兰镇新华街", "乌兰镇阿尔寨路"],
     "ETK-QP": ["棋盘井镇沙井街", "棋盘井镇鄂尔多斯西街", "棋盘井镇新区", "棋盘井镇千里山路"],
@@ -84,19 +94,147 @@ SURNAMES = (
     "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
     "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-GIVEN_M = ["伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波", "斌",
-           "宇", "浩", "凯", "健", "俊", "帆", "帅", "旭", "宁", "龙", "林", "文", "建国", "建军", "志强", "海龙",
-           "永胜", "子豪", "浩然", "宇轩", "俊杰", "晓东"]
-GIVEN_F = ["芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "桂英", "秀英", "丹", "萍", "红", "玉兰",
-           "婷", "雪", "慧", "梅", "琳", "洁", "欣怡", "子涵", "雨萱", "佳琪", "晓燕", "春梅", "美玲", "海燕"]
-MONGOLIAN_M = ["巴特尔", "额尔敦", "苏和", "那仁", "朝鲁", "宝音", "巴图", "孟和", "乌力吉", "特木尔", "毕力格",
-               "阿拉坦", "哈斯", "额日和木", "图雅其", "达来", "布和", "斯琴"]
-MONGOLIAN_F = ["其其格", "乌日娜", "萨仁", "娜仁花", "高娃", "乌云", "图雅", "斯琴高娃", "托娅", "阿拉坦其其格",
-               "琪琪格", "塔娜", "萨日娜", "乌兰"]
-MAJORS = ["煤矿开采技术", "化学工程与工艺", "电气自动化", "会计", "护理", "学前教育", "计算机应用", "物流管理",
-          "汽车检测与维修", "电子商务", "旅游管理", "畜牧兽医", "蒙汉翻译", "建筑工程技术", "市场营销"]
-HEALTH = ["良好", "良好", "良好", "高血压", "糖尿病", "腰椎间盘突出", "慢性肾病，需定期透析", "乳腺癌术后康复",
-          "肢体残疾三级", "尘肺病一期", "心脏病", "视力残疾"]
+GIVEN_M = [
+    "伟",
+    "强",
+    "磊",
+    "军",
+    "勇",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "刚",
+    "平",
+    "辉",
+    "鹏",
+    "华",
+    "飞",
+    "鑫",
+    "波",
+    "斌",
+    "宇",
+    "浩",
+    "凯",
+    "健",
+    "俊",
+    "帆",
+    "帅",
+    "旭",
+    "宁",
+    "龙",
+    "林",
+    "文",
+    "建国",
+    "建军",
+    "志强",
+    "海龙",
+    "永胜",
+    "子豪",
+    "浩然",
+    "宇轩",
+    "俊杰",
+    "晓东",
+]
+GIVEN_F = [
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "艳",
+    "娟",
+    "霞",
+    "燕",
+    "玲",
+    "桂英",
+    "秀英",
+    "丹",
+    "萍",
+    "红",
+    "玉兰",
+    "婷",
+    "雪",
+    "慧",
+    "梅",
+    "琳",
+    "洁",
+    "欣怡",
+    "子涵",
+    "雨萱",
+    "佳琪",
+    "晓燕",
+    "春梅",
+    "美玲",
+    "海燕",
+]
+MONGOLIAN_M = [
+    "巴特尔",
+    "额尔敦",
+    "苏和",
+    "那仁",
+    "朝鲁",
+    "宝音",
+    "巴图",
+    "孟和",
+    "乌力吉",
+    "特木尔",
+    "毕力格",
+    "阿拉坦",
+    "哈斯",
+    "额日和木",
+    "图雅其",
+    "达来",
+    "布和",
+    "斯琴",
+]
+MONGOLIAN_F = [
+    "其其格",
+    "乌日娜",
+    "萨仁",
+    "娜仁花",
+    "高娃",
+    "乌云",
+    "图雅",
+    "斯琴高娃",
+    "托娅",
+    "阿拉坦其其格",
+    "琪琪格",
+    "塔娜",
+    "萨日娜",
+    "乌兰",
+]
+MAJORS = [
+    "煤矿开采技术",
+    "化学工程与工艺",
+    "电气自动化",
+    "会计",
+    "护理",
+    "学前教育",
+    "计算机应用",
+    "物流管理",
+    "汽车检测与维修",
+    "电子商务",
+    "旅游管理",
+    "畜牧兽医",
+    "蒙汉翻译",
+    "建筑工程技术",
+    "市场营销",
+]
+HEALTH = [
+    "良好",
+    "良好",
+    "良好",
+    "高血压",
+    "糖尿病",
+    "腰椎间盘突出",
+    "慢性肾病，需定期透析",
+    "乳腺癌术后康复",
+    "肢体残疾三级",
+    "尘肺病一期",
+    "心脏病",
+    "视力残疾",
+]
 GOALS = {
     Track.JOB: ["{name}实现稳定就业，月收入不低于3000元", "{name}参加招聘会并获得录用", "{name}转岗再就业"],
     Track.TRAINING: ["{name}完成一项职业技能培训并取得证书", "{name}掌握一门就业技能"],
@@ -109,13 +247,26 @@ GOALS = {
     Track.CARE: ["{name}参加免费体检"],
 }
 MEASURES = {
-    Track.JOB: "推荐岗位并陪同面试", Track.TRAINING: "报名政府补贴培训班", Track.VENTURE: "开展创业指导",
-    Track.INSURANCE: "协调企业补缴社保", Track.MEDICAL: "协助办理医疗互助报销", Track.ASSISTANCE: "协助向民政部门申请",
-    Track.STUDENT_AID: "提交金秋助学申请", Track.WARMTH: "节日走访慰问", Track.CARE: "联系定点医院体检",
+    Track.JOB: "推荐岗位并陪同面试",
+    Track.TRAINING: "报名政府补贴培训班",
+    Track.VENTURE: "开展创业指导",
+    Track.INSURANCE: "协调企业补缴社保",
+    Track.MEDICAL: "协助办理医疗互助报销",
+    Track.ASSISTANCE: "协助向民政部门申请",
+    Track.STUDENT_AID: "提交金秋助学申请",
+    Track.WARMTH: "节日走访慰问",
+    Track.CARE: "联系定点医院体检",
 }
-VISIT_NOTES = ["家中情况稳定，户主积极找工作。", "配偶病情好转，医疗费用压力仍大。", "孩子学习情况良好，申请助学。",
-               "户主已参加叉车培训，下月考证。", "收入较上次走访有提高。", "家中老人需长期照护，难以外出务工。",
-               "了解到企业拖欠工资，已转法律援助。", "冬季取暖困难，列入送温暖名单。"]
+VISIT_NOTES = [
+    "家中情况稳定，户主积极找工作。",
+    "配偶病情好转，医疗费用压力仍大。",
+    "孩子学习情况良好，申请助学。",
+    "户主已参加叉车培训，下月考证。",
+    "收入较上次走访有提高。",
+    "家中老人需长期照护，难以外出务工。",
+    "了解到企业拖欠工资，已转法律援助。",
+    "冬季取暖困难，列入送温暖名单。",
+]
 
 
 @dataclass
@@ -157,8 +308,9 @@ def ensure_units() -> dict[str, OrgUnit]:
     units: dict[str, OrgUnit] = {u.code: u for u in OrgUnit.objects.filter(code__startswith="ETK")}
     for code, name, kind, parent in UNITS:
         if code not in units:
-            units[code] = OrgUnit.objects.create(code=code, name=name, kind=kind,
-                                                 parent=units[parent] if parent else None, region_id=COUNTY_CODE)
+            units[code] = OrgUnit.objects.create(
+                code=code, name=name, kind=kind, parent=units[parent] if parent else None, region_id=COUNTY_CODE
+            )
     return units
 
 
@@ -178,16 +330,28 @@ def ensure_users(units: dict[str, OrgUnit], password_hash: str) -> dict[str, lis
     for index, station in enumerate(STATION_WEIGHTS):
         for k in range(4):
             male = rng.random() < 0.5
-            wanted.append((f"helper_{station.lower().replace('-', '_')}_{k + 1}",
-                           _name(rng, male, rng.random() < 0.3), Role.HELPER, station,
-                           f"1394771{index:02d}{k:02d}"))
+            wanted.append(
+                (
+                    f"helper_{station.lower().replace('-', '_')}_{k + 1}",
+                    _name(rng, male, rng.random() < 0.3),
+                    Role.HELPER,
+                    station,
+                    f"1394771{index:02d}{k:02d}",
+                )
+            )
     existing = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
     for username, full_name, role, unit_code, phone in wanted:
         if username in existing:
             continue
-        user = User(username=username, full_name=full_name, role=role, phone=phone,
-                    org_unit=units[unit_code] if unit_code else None,
-                    is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            phone=phone,
+            org_unit=units[unit_code] if unit_code else None,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
         user.password = password_hash
         user.save()
         existing[username] = user
@@ -212,8 +376,11 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         ("employer", "employer_demo", "an employer account"),
     ]
     if Household.objects.filter(org_unit__code__startswith="ETK").exists():
-        worker = Member.objects.filter(user__isnull=False, household__org_unit__code__startswith="ETK") \
-            .select_related("user").first()
+        worker = (
+            Member.objects.filter(user__isnull=False, household__org_unit__code__startswith="ETK")
+            .select_related("user")
+            .first()
+        )
         if worker:
             result.logins.append(("worker", worker.user.username, "their own household and profile"))
         result.households = Household.objects.filter(org_unit__code__startswith="ETK").count()
@@ -242,17 +409,24 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         town = station.parent.code if station.parent else "ETK-WL"
         group_codes = rng.sample(list(groups), k=rng.choice([1, 1, 1, 2]))
         cause_codes = rng.sample(list(causes), k=rng.choice([1, 1, 2, 2, 3]))
-        state = rng.choices([Household.State.ACTIVE, Household.State.DRAFT, Household.State.EXITED,
-                             Household.State.CLOSED], [78, 6, 13, 3])[0]
+        state = rng.choices(
+            [Household.State.ACTIVE, Household.State.DRAFT, Household.State.EXITED, Household.State.CLOSED],
+            [78, 6, 13, 3],
+        )[0]
         registered = today - dt.timedelta(days=rng.randrange(60, 5 * 365))
         year = registered.year
         household = Household(
-            number=f"{COUNTY_CODE}-{year}-{index + 1:06d}", org_unit=station,
-            region_id=COUNTY_CODE, address=f"{rng.choice(STREETS[town])}{rng.randrange(1, 300)}号",
-            hardship_note="", income_per_head=Decimal(rng.randrange(280, 1600)),
-            dibao_status=Household.DibaoStatus.RECEIVING if "dibao_able" in group_codes else rng.choice(
-                [Household.DibaoStatus.NONE, Household.DibaoStatus.NONE, Household.DibaoStatus.APPLYING]),
-            state=state, registered_on=registered,
+            number=f"{COUNTY_CODE}-{year}-{index + 1:06d}",
+            org_unit=station,
+            region_id=COUNTY_CODE,
+            address=f"{rng.choice(STREETS[town])}{rng.randrange(1, 300)}号",
+            hardship_note="",
+            income_per_head=Decimal(rng.randrange(280, 1600)),
+            dibao_status=Household.DibaoStatus.RECEIVING
+            if "dibao_able" in group_codes
+            else rng.choice([Household.DibaoStatus.NONE, Household.DibaoStatus.NONE, Household.DibaoStatus.APPLYING]),
+            state=state,
+            registered_on=registered,
             activated_on=registered + dt.timedelta(days=14) if state != Household.State.DRAFT else None,
         )
         if state == Household.State.EXITED:
@@ -264,8 +438,9 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         if state == Household.State.ACTIVE or household.is_in_follow_up:
             # Visits are owed while active and during the follow-up year. Most are on time; about
             # one household in eight is overdue.
-            household.next_visit_due = today + dt.timedelta(days=rng.randrange(-60, 90) if rng.random() < 0.12
-                                                            else rng.randrange(1, 90))
+            household.next_visit_due = today + dt.timedelta(
+                days=rng.randrange(-60, 90) if rng.random() < 0.12 else rng.randrange(1, 90)
+            )
         group_specs.append(group_codes)
         cause_specs.append(cause_codes)
         household_rows.append(household)
@@ -276,30 +451,52 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         head_age = rng.randrange(28, 62)
         people = [{"relation": Member.Relation.HEAD, "male": head_male, "age": head_age, "surname": surname}]
         if rng.random() < 0.75:
-            people.append({"relation": Member.Relation.SPOUSE, "male": not head_male,
-                           "age": max(22, head_age + rng.randrange(-5, 4)), "surname": None})
+            people.append(
+                {
+                    "relation": Member.Relation.SPOUSE,
+                    "male": not head_male,
+                    "age": max(22, head_age + rng.randrange(-5, 4)),
+                    "surname": None,
+                }
+            )
         for _ in range(rng.choice([0, 1, 1, 1, 2, 2, 3])):
             child_age = rng.randrange(1, max(2, head_age - 20))
-            people.append({"relation": Member.Relation.CHILD, "male": rng.random() < 0.5, "age": child_age,
-                           "surname": surname})
+            people.append(
+                {"relation": Member.Relation.CHILD, "male": rng.random() < 0.5, "age": child_age, "surname": surname}
+            )
         if rng.random() < 0.2:
-            people.append({"relation": Member.Relation.PARENT, "male": rng.random() < 0.4,
-                           "age": head_age + rng.randrange(22, 32), "surname": surname})
+            people.append(
+                {
+                    "relation": Member.Relation.PARENT,
+                    "male": rng.random() < 0.4,
+                    "age": head_age + rng.randrange(22, 32),
+                    "surname": surname,
+                }
+            )
         for person in people:
             person["mongolian"] = mongolian
         member_specs.append(people)
 
     bulk_create_with_history(household_rows, Household, batch_size=500, default_date=now)
-    household_rows = list(Household.objects.filter(org_unit__code__startswith="ETK").select_related("org_unit")
-                          .order_by("id"))
-    Household.target_groups.through.objects.bulk_create([
-        Household.target_groups.through(household_id=h.pk, targetgroup_id=groups[code].pk)
-        for h, codes in zip(household_rows, group_specs, strict=True) for code in codes
-    ], batch_size=1000)
-    Household.hardship_causes.through.objects.bulk_create([
-        Household.hardship_causes.through(household_id=h.pk, hardshipcause_id=causes[code].pk)
-        for h, codes in zip(household_rows, cause_specs, strict=True) for code in codes
-    ], batch_size=1000)
+    household_rows = list(
+        Household.objects.filter(org_unit__code__startswith="ETK").select_related("org_unit").order_by("id")
+    )
+    Household.target_groups.through.objects.bulk_create(
+        [
+            Household.target_groups.through(household_id=h.pk, targetgroup_id=groups[code].pk)
+            for h, codes in zip(household_rows, group_specs, strict=True)
+            for code in codes
+        ],
+        batch_size=1000,
+    )
+    Household.hardship_causes.through.objects.bulk_create(
+        [
+            Household.hardship_causes.through(household_id=h.pk, hardshipcause_id=causes[code].pk)
+            for h, codes in zip(household_rows, cause_specs, strict=True)
+            for code in codes
+        ],
+        batch_size=1000,
+    )
 
     members: list[Member] = []
     member_skill_plan: list[tuple[int, list[Skill]]] = []
@@ -312,47 +509,82 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
             if age < 6:
                 education, status, capacity = "", Member.EmploymentStatus.NOT_SEEKING, Member.WorkCapacity.NONE
             elif age < 18:
-                education, status, capacity = rng.choice([Member.Education.PRIMARY, Member.Education.JUNIOR,
-                                                          Member.Education.SENIOR]), \
-                    Member.EmploymentStatus.STUDENT, Member.WorkCapacity.NONE
+                education, status, capacity = (
+                    rng.choice([Member.Education.PRIMARY, Member.Education.JUNIOR, Member.Education.SENIOR]),
+                    Member.EmploymentStatus.STUDENT,
+                    Member.WorkCapacity.NONE,
+                )
             elif age < 24 and rng.random() < 0.5:
-                education, status, capacity = rng.choice([Member.Education.COLLEGE, Member.Education.BACHELOR]), \
-                    rng.choice([Member.EmploymentStatus.STUDENT, Member.EmploymentStatus.UNEMPLOYED]), \
-                    Member.WorkCapacity.FULL
+                education, status, capacity = (
+                    rng.choice([Member.Education.COLLEGE, Member.Education.BACHELOR]),
+                    rng.choice([Member.EmploymentStatus.STUDENT, Member.EmploymentStatus.UNEMPLOYED]),
+                    Member.WorkCapacity.FULL,
+                )
             elif age >= 60:
-                education, status = rng.choice([Member.Education.NONE, Member.Education.PRIMARY]), \
-                    Member.EmploymentStatus.RETIRED
+                education, status = (
+                    rng.choice([Member.Education.NONE, Member.Education.PRIMARY]),
+                    Member.EmploymentStatus.RETIRED,
+                )
                 capacity = rng.choice([Member.WorkCapacity.NONE, Member.WorkCapacity.PARTIAL])
             else:
-                education = rng.choices([Member.Education.PRIMARY, Member.Education.JUNIOR, Member.Education.SENIOR,
-                                         Member.Education.VOCATIONAL, Member.Education.COLLEGE,
-                                         Member.Education.BACHELOR], [10, 35, 20, 15, 12, 8])[0]
-                capacity = rng.choices([Member.WorkCapacity.FULL, Member.WorkCapacity.PARTIAL,
-                                        Member.WorkCapacity.NONE], [70, 22, 8])[0]
-                status = Member.EmploymentStatus.UNABLE if capacity == Member.WorkCapacity.NONE else rng.choices(
-                    [Member.EmploymentStatus.UNEMPLOYED, Member.EmploymentStatus.FLEXIBLE,
-                     Member.EmploymentStatus.EMPLOYED, Member.EmploymentStatus.SELF_EMPLOYED], [40, 30, 22, 8])[0]
+                education = rng.choices(
+                    [
+                        Member.Education.PRIMARY,
+                        Member.Education.JUNIOR,
+                        Member.Education.SENIOR,
+                        Member.Education.VOCATIONAL,
+                        Member.Education.COLLEGE,
+                        Member.Education.BACHELOR,
+                    ],
+                    [10, 35, 20, 15, 12, 8],
+                )[0]
+                capacity = rng.choices(
+                    [Member.WorkCapacity.FULL, Member.WorkCapacity.PARTIAL, Member.WorkCapacity.NONE], [70, 22, 8]
+                )[0]
+                status = (
+                    Member.EmploymentStatus.UNABLE
+                    if capacity == Member.WorkCapacity.NONE
+                    else rng.choices(
+                        [
+                            Member.EmploymentStatus.UNEMPLOYED,
+                            Member.EmploymentStatus.FLEXIBLE,
+                            Member.EmploymentStatus.EMPLOYED,
+                            Member.EmploymentStatus.SELF_EMPLOYED,
+                        ],
+                        [40, 30, 22, 8],
+                    )[0]
+                )
             graduation_year = None
             major = ""
             if education in (Member.Education.COLLEGE, Member.Education.BACHELOR) and age < 30:
                 graduation_year = birth.year + (21 if education == Member.Education.COLLEGE else 22)
                 major = rng.choice(MAJORS)
             member = Member(
-                household=household, name=_name(rng, male, person["mongolian"], person["surname"]),
-                relation=person["relation"], id_number=number, id_number_hash=crypto.keyed_hash(number),
-                sex="M" if male else "F", birth_date=birth,
+                household=household,
+                name=_name(rng, male, person["mongolian"], person["surname"]),
+                relation=person["relation"],
+                id_number=number,
+                id_number_hash=crypto.keyed_hash(number),
+                sex="M" if male else "F",
+                birth_date=birth,
                 phone=f"1{rng.choice([3, 5, 8])}{rng.randrange(10**8, 10**9)}" if age >= 18 else "",
-                ethnicity="蒙古族" if person["mongolian"] else "汉族", education=education,
-                graduation_year=graduation_year, major=major, work_capacity=capacity, employment_status=status,
-                health=rng.choice(HEALTH), monthly_income=Decimal(rng.randrange(0, 4200)) if age >= 18 else None,
+                ethnicity="蒙古族" if person["mongolian"] else "汉族",
+                education=education,
+                graduation_year=graduation_year,
+                major=major,
+                work_capacity=capacity,
+                employment_status=status,
+                health=rng.choice(HEALTH),
+                monthly_income=Decimal(rng.randrange(0, 4200)) if age >= 18 else None,
                 consent_to_be_found=age >= 18 and capacity != Member.WorkCapacity.NONE and rng.random() < 0.45,
             )
             members.append(member)
             if 18 <= age < 60 and capacity != Member.WorkCapacity.NONE and skills:
                 member_skill_plan.append((len(members) - 1, rng.sample(skills, k=rng.choice([0, 1, 1, 2, 2, 3]))))
     bulk_create_with_history(members, Member, batch_size=500, default_date=now)
-    member_ids = dict(Member.objects.filter(household__org_unit__code__startswith="ETK")
-                      .values_list("id_number_hash", "id"))
+    member_ids = dict(
+        Member.objects.filter(household__org_unit__code__startswith="ETK").values_list("id_number_hash", "id")
+    )
     for member in members:
         member.pk = member_ids[member.id_number_hash]
     skill_rows = []
@@ -360,13 +592,25 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     for position, chosen in member_skill_plan:
         member = members[position]
         for skill in chosen:
-            skill_rows.append(MemberSkill(
-                member_id=member.pk, phrase=skill.name_zh, skill=skill,
-                level=rng.choice(list(MemberSkill.Level.values)), years=rng.randrange(0, 15),
-                certified=rng.random() < 0.3, source=MemberSkill.Source.HELPER))
-        preferences.append(JobPreference(member_id=member.pk, expected_salary=rng.randrange(25, 70) * 100,
-                                         willing_to_relocate=rng.random() < 0.25,
-                                         desired_work=chosen[0].name_zh if chosen else ""))
+            skill_rows.append(
+                MemberSkill(
+                    member_id=member.pk,
+                    phrase=skill.name_zh,
+                    skill=skill,
+                    level=rng.choice(list(MemberSkill.Level.values)),
+                    years=rng.randrange(0, 15),
+                    certified=rng.random() < 0.3,
+                    source=MemberSkill.Source.HELPER,
+                )
+            )
+        preferences.append(
+            JobPreference(
+                member_id=member.pk,
+                expected_salary=rng.randrange(25, 70) * 100,
+                willing_to_relocate=rng.random() < 0.25,
+                desired_work=chosen[0].name_zh if chosen else "",
+            )
+        )
     for row in skill_rows:
         if row.certified:
             row.certificate_number = f"{rng.randrange(10**13, 10**14)}"
@@ -379,42 +623,74 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     for member in members:
         heads_by_household.setdefault(member.household_id, []).append(member)
     for household in household_rows:
-        if household.state == Household.State.DRAFT or (household.state == Household.State.ACTIVE
-                                                         and rng.random() < 0.03):
+        if household.state == Household.State.DRAFT or (
+            household.state == Household.State.ACTIVE and rng.random() < 0.03
+        ):
             continue
         if household.state == Household.State.CLOSED:
             continue
         station_helpers = helpers_by_unit.get(household.org_unit_id) or users[Role.HELPER]
         helper = rng.choice(station_helpers)
-        pairings.append(Pairing(household=household, helper=helper, helping_unit=helper.org_unit,
-                                started_on=household.activated_on or household.registered_on))
+        pairings.append(
+            Pairing(
+                household=household,
+                helper=helper,
+                helping_unit=helper.org_unit,
+                started_on=household.activated_on or household.registered_on,
+            )
+        )
         for k in range(rng.randrange(1, 5)):
             visited = today - dt.timedelta(days=rng.randrange(20, 700))
-            visits.append(Visit(household=household, visited_by=helper, visited_on=visited,
-                                kind=rng.choice(list(Visit.Kind.values)), summary=rng.choice(VISIT_NOTES),
-                                next_visit_due=(household.next_visit_due if k == 0 else None)
-                                or visited + dt.timedelta(days=90)))
+            visits.append(
+                Visit(
+                    household=household,
+                    visited_by=helper,
+                    visited_on=visited,
+                    kind=rng.choice(list(Visit.Kind.values)),
+                    summary=rng.choice(VISIT_NOTES),
+                    next_visit_due=(household.next_visit_due if k == 0 else None) or visited + dt.timedelta(days=90),
+                )
+            )
     bulk_create_with_history(pairings, Pairing, batch_size=1000, default_date=now)
     Visit.objects.bulk_create(visits, batch_size=1000)
 
     for household in household_rows:
         if household.state not in (Household.State.ACTIVE, Household.State.EXITED):
             continue
-        plans.append(ReliefPlan(household=household, summary="根据致困原因制定的一户一策帮扶计划",
-                                starts_on=household.activated_on or household.registered_on,
-                                review_on=today + dt.timedelta(days=rng.randrange(30, 200)),
-                                status=ReliefPlan.Status.ACTIVE if household.state == Household.State.ACTIVE
-                                else ReliefPlan.Status.COMPLETED))
+        plans.append(
+            ReliefPlan(
+                household=household,
+                summary="根据致困原因制定的一户一策帮扶计划",
+                starts_on=household.activated_on or household.registered_on,
+                review_on=today + dt.timedelta(days=rng.randrange(30, 200)),
+                status=ReliefPlan.Status.ACTIVE
+                if household.state == Household.State.ACTIVE
+                else ReliefPlan.Status.COMPLETED,
+            )
+        )
     bulk_create_with_history(plans, ReliefPlan, batch_size=1000, default_date=now)
     plans = list(ReliefPlan.objects.filter(household__org_unit__code__startswith="ETK").select_related("household"))
     goals, measures = [], []
     pending_exits = []
     for plan in plans:
         household_members = heads_by_household.get(plan.household_id, [])
-        capable = [m for m in household_members if m.work_capacity != Member.WorkCapacity.NONE
-                   and 18 <= m.age_on(today) < 60] or household_members[:1]
-        tracks = rng.sample([Track.JOB, Track.TRAINING, Track.MEDICAL, Track.INSURANCE, Track.ASSISTANCE,
-                             Track.STUDENT_AID, Track.VENTURE, Track.WARMTH, Track.CARE], k=rng.randrange(1, 4))
+        capable = [
+            m for m in household_members if m.work_capacity != Member.WorkCapacity.NONE and 18 <= m.age_on(today) < 60
+        ] or household_members[:1]
+        tracks = rng.sample(
+            [
+                Track.JOB,
+                Track.TRAINING,
+                Track.MEDICAL,
+                Track.INSURANCE,
+                Track.ASSISTANCE,
+                Track.STUDENT_AID,
+                Track.VENTURE,
+                Track.WARMTH,
+                Track.CARE,
+            ],
+            k=rng.randrange(1, 4),
+        )
         if Track.JOB not in tracks and capable:
             tracks[0] = Track.JOB
         exited = plan.status == ReliefPlan.Status.COMPLETED
@@ -423,16 +699,31 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
             who = rng.choice(capable) if capable else None
             title = rng.choice(GOALS[track]).format(name=who.name if who else "户主")
             met = all_met or rng.random() < 0.25
-            goals.append(PlanGoal(plan=plan, track=track, member_id=who.pk if who else None, title=title,
-                                  due_on=today + dt.timedelta(days=rng.randrange(-30, 300)),
-                                  status=PlanGoal.Status.MET if met else rng.choice(
-                                      [PlanGoal.Status.OPEN, PlanGoal.Status.IN_PROGRESS]),
-                                  met_on=(plan.household.exited_on or today) - dt.timedelta(days=rng.randrange(1, 60))
-                                  if met else None,
-                                  evidence="走访核实" if met else ""))
-            measures.append(PlanMeasure(plan=plan, track=track, description=MEASURES[track],
-                                        status=PlanMeasure.Status.DONE if met else PlanMeasure.Status.IN_PROGRESS,
-                                        done_on=today - dt.timedelta(days=5) if met else None))
+            goals.append(
+                PlanGoal(
+                    plan=plan,
+                    track=track,
+                    member_id=who.pk if who else None,
+                    title=title,
+                    due_on=today + dt.timedelta(days=rng.randrange(-30, 300)),
+                    status=PlanGoal.Status.MET
+                    if met
+                    else rng.choice([PlanGoal.Status.OPEN, PlanGoal.Status.IN_PROGRESS]),
+                    met_on=(plan.household.exited_on or today) - dt.timedelta(days=rng.randrange(1, 60))
+                    if met
+                    else None,
+                    evidence="走访核实" if met else "",
+                )
+            )
+            measures.append(
+                PlanMeasure(
+                    plan=plan,
+                    track=track,
+                    description=MEASURES[track],
+                    status=PlanMeasure.Status.DONE if met else PlanMeasure.Status.IN_PROGRESS,
+                    done_on=today - dt.timedelta(days=5) if met else None,
+                )
+            )
         if all_met and not exited:
             pending_exits.append(plan.household)
     bulk_create_with_history(goals, PlanGoal, batch_size=1000, default_date=now)
@@ -441,8 +732,11 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     for household in pending_exits:
         helper = pairing_helper.get(household.pk)
         if helper is not None:
-            ExitRequest.objects.create(household=household, requested_by=helper,
-                                       reason="计划目标均已完成：户主已稳定就业，家庭人均收入超过低保线。")
+            ExitRequest.objects.create(
+                household=household,
+                requested_by=helper,
+                reason="计划目标均已完成：户主已稳定就业，家庭人均收入超过低保线。",
+            )
 
     # A worker login for the head of an active, paired household at 乌兰镇职工帮扶站.
     worker_user = None
@@ -450,8 +744,13 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     paired = set(pairing_helper)
     for member in members:
         household = by_pk[member.household_id]
-        if (member.relation == Member.Relation.HEAD and member.phone and household.pk in paired
-                and household.state == Household.State.ACTIVE and household.org_unit.code == "ETK-WL-1"):
+        if (
+            member.relation == Member.Relation.HEAD
+            and member.phone
+            and household.pk in paired
+            and household.state == Household.State.ACTIVE
+            and household.org_unit.code == "ETK-WL-1"
+        ):
             worker_user = User(username="worker_demo", full_name=member.name, role=Role.WORKER, phone=member.phone)
             worker_user.password = password_hash
             worker_user.save()

@@ -29,6 +29,10 @@ def load_reference_data() -> dict[str, int]:
 
 
 def ensure_reference_data() -> None:
-    if not (Region.objects.exists() and Occupation.objects.exists() and Skill.objects.exists()
-            and TargetGroup.objects.exists()):
+    if not (
+        Region.objects.exists()
+        and Occupation.objects.exists()
+        and Skill.objects.exists()
+        and TargetGroup.objects.exists()
+    ):
         load_reference_data()

@@ -21,6 +21,7 @@ LOGIN = "/accounts/login/"
 
 # --- logging in ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestLogin:
     def logged_in_as(self, client) -> int | None:
@@ -32,8 +33,18 @@ class TestLogin:
         assert response.status_code == 302
         assert self.logged_in_as(client) == people.olga.pk
 
-    @pytest.mark.parametrize("typed", ["13847700001", "138 4770 0001", "+86 138 4770 0001", "+8613847700001",
-                                       "  13847700001 ", "１３８４７７００００１", "138-4770-0001"])
+    @pytest.mark.parametrize(
+        "typed",
+        [
+            "13847700001",
+            "138 4770 0001",
+            "+86 138 4770 0001",
+            "+8613847700001",
+            "  13847700001 ",
+            "１３８４７７００００１",
+            "138-4770-0001",
+        ],
+    )
     def test_a_user_logs_in_with_the_mobile_number_however_it_is_typed(self, client, people, typed):
         response = client.post(LOGIN, {"username": typed, "password": PASSWORD})
         assert response.status_code == 302
@@ -75,6 +86,7 @@ class TestLogin:
 
 
 # --- the unit tree ------------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 class TestOrgUnitPaths:
@@ -130,39 +142,43 @@ class TestOrgUnitPaths:
 
 # --- may ----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestMay:
-    @pytest.mark.parametrize(("persona", "action", "unit", "allowed"), [
-        # organizers act in their unit and below
-        ("alice", Action.EDIT_ARCHIVE, "station_a", True),
-        ("alice", Action.APPROVE_EXIT, "town_b", True),
-        ("olga", Action.EDIT_ARCHIVE, "town_a", True),
-        ("olga", Action.IMPORT_ARCHIVE, "station_a", True),
-        ("olga", Action.EDIT_ARCHIVE, "town_b", False),        # sibling unit
-        ("olga", Action.VIEW_ARCHIVE, "county", False),        # the parent, seen from below
-        ("bob", Action.VIEW_ARCHIVE, "station_a", False),      # a sibling's child
-        # helpers record and edit, but neither pair nor approve nor export
-        ("hana", Action.EDIT_ARCHIVE, "station_a", True),
-        ("hana", Action.REVEAL_ID_NUMBER, "station_a", True),
-        ("hana", Action.VIEW_ARCHIVE, "town_a", False),        # the unit above the helper's
-        ("hana", Action.MANAGE_PAIRING, "station_a", False),
-        ("hana", Action.APPROVE_EXIT, "station_a", False),
-        ("hana", Action.EXPORT_ARCHIVE, "station_a", False),
-        # auditors read everything in the county and change nothing
-        ("aude", Action.VIEW_ARCHIVE, "station_a", True),
-        ("aude", Action.VIEW_AUDIT_TRAIL, "town_b", True),
-        ("aude", Action.EDIT_ARCHIVE, "station_a", False),
-        ("aude", Action.REVEAL_ID_NUMBER, "station_a", False),
-        ("aude", Action.EXPORT_ARCHIVE, "county", False),
-        # workers and employers hold no unit
-        ("wang", Action.VIEW_ARCHIVE, "station_a", False),
-        ("wang", Action.EDIT_OWN_PROFILE, None, True),
-        ("eve", Action.VIEW_ARCHIVE, None, False),
-        ("eve", Action.EDIT_OWN_PROFILE, None, False),
-        # the administrator may do everything anywhere
-        ("root", Action.APPROVE_EXIT, "county", True),
-        ("root", Action.MANAGE_TAXONOMY, None, True),
-    ])
+    @pytest.mark.parametrize(
+        ("persona", "action", "unit", "allowed"),
+        [
+            # organizers act in their unit and below
+            ("alice", Action.EDIT_ARCHIVE, "station_a", True),
+            ("alice", Action.APPROVE_EXIT, "town_b", True),
+            ("olga", Action.EDIT_ARCHIVE, "town_a", True),
+            ("olga", Action.IMPORT_ARCHIVE, "station_a", True),
+            ("olga", Action.EDIT_ARCHIVE, "town_b", False),  # sibling unit
+            ("olga", Action.VIEW_ARCHIVE, "county", False),  # the parent, seen from below
+            ("bob", Action.VIEW_ARCHIVE, "station_a", False),  # a sibling's child
+            # helpers record and edit, but neither pair nor approve nor export
+            ("hana", Action.EDIT_ARCHIVE, "station_a", True),
+            ("hana", Action.REVEAL_ID_NUMBER, "station_a", True),
+            ("hana", Action.VIEW_ARCHIVE, "town_a", False),  # the unit above the helper's
+            ("hana", Action.MANAGE_PAIRING, "station_a", False),
+            ("hana", Action.APPROVE_EXIT, "station_a", False),
+            ("hana", Action.EXPORT_ARCHIVE, "station_a", False),
+            # auditors read everything in the county and change nothing
+            ("aude", Action.VIEW_ARCHIVE, "station_a", True),
+            ("aude", Action.VIEW_AUDIT_TRAIL, "town_b", True),
+            ("aude", Action.EDIT_ARCHIVE, "station_a", False),
+            ("aude", Action.REVEAL_ID_NUMBER, "station_a", False),
+            ("aude", Action.EXPORT_ARCHIVE, "county", False),
+            # workers and employers hold no unit
+            ("wang", Action.VIEW_ARCHIVE, "station_a", False),
+            ("wang", Action.EDIT_OWN_PROFILE, None, True),
+            ("eve", Action.VIEW_ARCHIVE, None, False),
+            ("eve", Action.EDIT_OWN_PROFILE, None, False),
+            # the administrator may do everything anywhere
+            ("root", Action.APPROVE_EXIT, "county", True),
+            ("root", Action.MANAGE_TAXONOMY, None, True),
+        ],
+    )
     def test_may(self, tree, people, persona, action, unit, allowed):
         assert visibility.may(getattr(people, persona), action, getattr(tree, unit) if unit else None) is allowed
 
@@ -178,6 +194,7 @@ class TestMay:
 
 # --- scope --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestScope:
     @pytest.fixture
@@ -185,19 +202,23 @@ class TestScope:
         county_household = HouseholdFactory(org_unit=tree.county)
         return {"a": household_a, "b": household_b, "county": county_household}
 
-    @pytest.mark.parametrize(("persona", "expected"), [
-        ("alice", {"a", "b", "county"}),
-        ("olga", {"a"}),
-        ("bob", {"b"}),
-        ("hana", {"a"}),
-        ("aude", {"a", "b", "county"}),
-        ("wang", {"a"}),
-        ("eve", set()),
-        ("root", {"a", "b", "county"}),
-    ])
+    @pytest.mark.parametrize(
+        ("persona", "expected"),
+        [
+            ("alice", {"a", "b", "county"}),
+            ("olga", {"a"}),
+            ("bob", {"b"}),
+            ("hana", {"a"}),
+            ("aude", {"a", "b", "county"}),
+            ("wang", {"a"}),
+            ("eve", set()),
+            ("root", {"a", "b", "county"}),
+        ],
+    )
     def test_each_persona_sees_the_households_of_their_reach(self, people, archive, persona, expected):
-        seen = visibility.scope(getattr(people, persona), Household.objects.all(), unit="org_unit",
-                                owner="members__user")
+        seen = visibility.scope(
+            getattr(people, persona), Household.objects.all(), unit="org_unit", owner="members__user"
+        )
         assert {key for key, h in archive.items() if h in seen} == expected
         assert seen.count() == len(expected)  # no duplicates through the members join
 
@@ -209,8 +230,7 @@ class TestScope:
 
     def test_a_worker_not_linked_to_a_member_sees_nothing(self, people, archive):
         stranger = UserFactory(role=Role.WORKER)
-        assert visibility.scope(stranger, Household.objects.all(), unit="org_unit",
-                                owner="members__user").count() == 0
+        assert visibility.scope(stranger, Household.objects.all(), unit="org_unit", owner="members__user").count() == 0
 
     def test_visible_units_are_the_unit_and_below(self, tree, people):
         assert set(visibility.visible_units(people.olga)) == {tree.town_a, tree.station_a}
@@ -221,21 +241,25 @@ class TestScope:
 
 # --- approving an exit comes from above ---------------------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestMayApproveExit:
-    @pytest.mark.parametrize(("persona", "unit", "allowed"), [
-        ("olga", "station_a", True),    # town A is above station A
-        ("olga", "town_a", False),      # the same unit
-        ("alice", "town_a", True),
-        ("alice", "station_a", True),
-        ("alice", "county", False),     # nobody is above the county but the administrator
-        ("bob", "station_a", False),    # a sibling town
-        ("hana", "station_a", False),   # helpers never approve
-        ("aude", "station_a", False),   # auditors never approve
-        ("wang", "station_a", False),
-        ("eve", "station_a", False),
-        ("root", "county", True),
-    ])
+    @pytest.mark.parametrize(
+        ("persona", "unit", "allowed"),
+        [
+            ("olga", "station_a", True),  # town A is above station A
+            ("olga", "town_a", False),  # the same unit
+            ("alice", "town_a", True),
+            ("alice", "station_a", True),
+            ("alice", "county", False),  # nobody is above the county but the administrator
+            ("bob", "station_a", False),  # a sibling town
+            ("hana", "station_a", False),  # helpers never approve
+            ("aude", "station_a", False),  # auditors never approve
+            ("wang", "station_a", False),
+            ("eve", "station_a", False),
+            ("root", "county", True),
+        ],
+    )
     def test_may_approve_exit_for(self, tree, people, persona, unit, allowed):
         assert visibility.may_approve_exit_for(getattr(people, persona), getattr(tree, unit)) is allowed
 
@@ -246,6 +270,7 @@ class TestMayApproveExit:
 
 
 # --- the database constraint and user creation --------------------------------------------------------
+
 
 @pytest.mark.django_db
 class TestUsers:
@@ -267,16 +292,16 @@ class TestUsers:
         assert User.objects.filter(org_unit__isnull=True).count() == 2
 
     def test_user_create_normalises_the_phone_and_hashes_the_password(self, tree):
-        user = services.user_create(username="hu", password="s3cret-pass", role=Role.HELPER,
-                                    phone="+86 139 4770 2222", org_unit=tree.station_a)
+        user = services.user_create(
+            username="hu", password="s3cret-pass", role=Role.HELPER, phone="+86 139 4770 2222", org_unit=tree.station_a
+        )
         assert user.phone == "13947702222"
         assert user.check_password("s3cret-pass")
         assert user.password != "s3cret-pass"
 
     def test_user_create_rejects_a_phone_already_registered_however_it_is_typed(self, people):
         with pytest.raises(Conflict) as error:
-            services.user_create(username="twin", password="x-pass-123", role=Role.WORKER,
-                                 phone="+86 138-4770-0001")
+            services.user_create(username="twin", password="x-pass-123", role=Role.WORKER, phone="+86 138-4770-0001")
         assert error.value.field == "phone"
         assert not User.objects.filter(username="twin").exists()
 
@@ -310,22 +335,27 @@ class TestUsers:
 
 # --- phone numbers ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "stored"), [
-    ("13847700001", "13847700001"),
-    ("138 4770 0001", "13847700001"),
-    ("138-4770-0001", "13847700001"),
-    ("+86 138 4770 0001", "13847700001"),
-    ("+8613847700001", "13847700001"),
-    ("0086 13847700001", "13847700001"),
-    ("１３８４７７００００１", "13847700001"),
-    ("0477-3123456", "4773123456"),      # an Ordos landline, without the trunk 0
-])
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("13847700001", "13847700001"),
+        ("138 4770 0001", "13847700001"),
+        ("138-4770-0001", "13847700001"),
+        ("+86 138 4770 0001", "13847700001"),
+        ("+8613847700001", "13847700001"),
+        ("0086 13847700001", "13847700001"),
+        ("１３８４７７００００１", "13847700001"),
+        ("0477-3123456", "4773123456"),  # an Ordos landline, without the trunk 0
+    ],
+)
 def test_normalize_phone_accepts_the_ways_people_type_numbers(typed, stored):
     assert normalize_phone(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "abc", "12345", "1384770000", "138477000011", "+1 202 555 0143",
-                                   "+852 9123 4567"])
+@pytest.mark.parametrize(
+    "typed", ["", "   ", "abc", "12345", "1384770000", "138477000011", "+1 202 555 0143", "+852 9123 4567"]
+)
 def test_normalize_phone_refuses_what_cannot_be_a_chinese_number(typed):
     with pytest.raises(InvalidInput) as error:
         normalize_phone(typed, field="mobile")

@@ -14,8 +14,15 @@ from typing import Any
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +42,16 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A page the size of a common phone, in Chinese, as most workers see the service."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                                  base_url=live_server.url)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
     context.close()
+    # Under Playwright the test's ORM calls ran in another async context, on a connection of their
+    # own; close it, or PostgreSQL refuses to drop the test database at the end of the run.
+    from django.db import connections
+
+    connections.close_all()
 
 
 def log_in(page: Any, login: str, password: str = "pass-word-123") -> None:

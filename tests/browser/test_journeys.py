@@ -56,8 +56,7 @@ def test_an_organizer_creates_a_household_and_activates_it(phone_page: Any, tree
     assert page.locator(".badge-active").count() >= 1
 
 
-def test_a_worker_adds_a_skill_and_sets_preferences_on_a_phone(phone_page: Any, people: Any,
-                                                                 household_a: Any) -> None:
+def test_a_worker_adds_a_skill_and_sets_preferences_on_a_phone(phone_page: Any, people: Any, household_a: Any) -> None:
     page = phone_page
     log_in(page, "138 4770 0001")  # the worker logs in with the mobile number, spaces and all
     page.goto("/me/")

@@ -10,7 +10,7 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import CommandError, SystemCheckError
+from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.utils import translation
 from rest_framework import exceptions as drf_exceptions
@@ -44,6 +44,7 @@ def key_a(settings) -> str:
 
 
 # --- encryption ---------------------------------------------------------------------------------------
+
 
 class TestEncryption:
     @pytest.mark.parametrize("plaintext", ["150624198503140011", "王强 患慢性肾病", "", "x" * 5000])
@@ -121,11 +122,19 @@ class TestKeyedHash:
 
 # --- encrypted fields ---------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestEncryptedFields:
-    @pytest.mark.parametrize("lookup", [{"id_number": "150624198503140011"}, {"id_number__startswith": "150624"},
-                                        {"health__icontains": "病"}, {"monthly_income__gt": 0},
-                                        {"id_number__in": ["150624198503140011"]}])
+    @pytest.mark.parametrize(
+        "lookup",
+        [
+            {"id_number": "150624198503140011"},
+            {"id_number__startswith": "150624"},
+            {"health__icontains": "病"},
+            {"monthly_income__gt": 0},
+            {"id_number__in": ["150624198503140011"]},
+        ],
+    )
     def test_lookups_other_than_isnull_are_refused(self, lookup):
         with pytest.raises(TypeError, match="cannot be searched"):
             Member.objects.filter(**lookup)
@@ -186,6 +195,7 @@ class TestEncryptedFields:
 
 # --- the start-up canary ------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestCanary:
     @pytest.fixture(autouse=True)
@@ -237,26 +247,33 @@ class TestCanary:
 
 # --- masking ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "masked"), [
-    ("110105194912310025", "110105********0025"),
-    ("15062419850314001X", "150624********001X"),
-    ("152725850314001", "152725*****4001"),   # the old 15-digit numbers
-    ("1234567890", "**********"),
-    ("123", "***"),
-    ("", ""),
-    (None, ""),
-])
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("110105194912310025", "110105********0025"),
+        ("15062419850314001X", "150624********001X"),
+        ("152725850314001", "152725*****4001"),  # the old 15-digit numbers
+        ("1234567890", "**********"),
+        ("123", "***"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_mask_id_number(value, masked):
     assert mask_id_number(value) == masked
 
 
-@pytest.mark.parametrize(("value", "masked"), [
-    ("13812345678", "138****5678"),
-    ("4773123456", "477***3456"),
-    ("123456", "******"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("4773123456", "477***3456"),
+        ("123456", "******"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_mask_phone(value, masked):
     assert mask_phone(value) == masked
 
@@ -273,14 +290,18 @@ def test_a_masked_id_number_hides_the_birth_date():
 
 # --- domain errors become HTTP answers ----------------------------------------------------------------
 
+
 class TestExceptionHandler:
-    @pytest.mark.parametrize(("error", "status", "code"), [
-        (InvalidInput("Enter the address.", field="address"), 400, "invalid"),
-        (Forbidden("Your role does not allow this."), 403, "forbidden"),
-        (NotFound("No such household."), 404, "not_found"),
-        (Conflict("Archive number taken.", field="number"), 409, "conflict"),
-        (DomainError("A rule said no."), 400, "invalid"),
-    ])
+    @pytest.mark.parametrize(
+        ("error", "status", "code"),
+        [
+            (InvalidInput("Enter the address.", field="address"), 400, "invalid"),
+            (Forbidden("Your role does not allow this."), 403, "forbidden"),
+            (NotFound("No such household."), 404, "not_found"),
+            (Conflict("Archive number taken.", field="number"), 409, "conflict"),
+            (DomainError("A rule said no."), 400, "invalid"),
+        ],
+    )
     def test_each_domain_error_gets_its_status_and_code(self, error, status, code):
         response = exception_handler(error, {})
         assert response.status_code == status
@@ -289,13 +310,19 @@ class TestExceptionHandler:
 
     def test_the_field_is_given_when_there_is_one_and_left_out_otherwise(self):
         assert exception_handler(InvalidInput("x", field="address"), {}).data == {
-            "detail": "x", "code": "invalid", "field": "address"}
+            "detail": "x",
+            "code": "invalid",
+            "field": "address",
+        }
         assert exception_handler(Forbidden("y"), {}).data == {"detail": "y", "code": "forbidden"}
 
     def test_a_custom_code_and_details_are_passed_on(self):
         error = InvalidInput("Two lines are bad.", code="bad_file", details=[{"line": 2, "message": "?"}])
         assert exception_handler(error, {}).data == {
-            "detail": "Two lines are bad.", "code": "bad_file", "details": [{"line": 2, "message": "?"}]}
+            "detail": "Two lines are bad.",
+            "code": "bad_file",
+            "details": [{"line": 2, "message": "?"}],
+        }
 
     def test_a_django_validation_error_is_a_400_per_field(self):
         response = exception_handler(ValidationError({"phone": ["Not a phone number."]}), {})

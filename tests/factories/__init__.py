@@ -72,7 +72,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
     id_number_hash = factory.LazyAttribute(lambda o: crypto.keyed_hash(o.id_number))
     sex = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")
     birth_date = factory.LazyAttribute(
-        lambda o: dt.date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14])))
+        lambda o: dt.date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14]))
+    )
     work_capacity = Member.WorkCapacity.FULL
     employment_status = Member.EmploymentStatus.UNEMPLOYED
 
@@ -100,8 +101,7 @@ class PairingFactory(factory.django.DjangoModelFactory):
         model = Pairing
 
     household = factory.SubFactory(HouseholdFactory)
-    helper = factory.SubFactory(UserFactory, role=Role.HELPER,
-                                org_unit=factory.SelfAttribute("..household.org_unit"))
+    helper = factory.SubFactory(UserFactory, role=Role.HELPER, org_unit=factory.SelfAttribute("..household.org_unit"))
     helping_unit = factory.SelfAttribute("household.org_unit")
 
 
@@ -110,8 +110,9 @@ class VisitFactory(factory.django.DjangoModelFactory):
         model = Visit
 
     household = factory.SubFactory(HouseholdFactory)
-    visited_by = factory.SubFactory(UserFactory, role=Role.HELPER,
-                                    org_unit=factory.SelfAttribute("..household.org_unit"))
+    visited_by = factory.SubFactory(
+        UserFactory, role=Role.HELPER, org_unit=factory.SelfAttribute("..household.org_unit")
+    )
     visited_on = factory.LazyFunction(timezone.localdate)
     summary = "家中情况稳定"
     next_visit_due = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))

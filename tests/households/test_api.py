@@ -106,9 +106,11 @@ def items(response) -> list[dict]:
 
 # --- households ---------------------------------------------------------------------------------------
 
+
 class TestHouseholds:
-    def test_the_list_shows_households_of_the_callers_subtree_with_head_and_helper(self, olga, household_a,
-                                                                                   household_b):
+    def test_the_list_shows_households_of_the_callers_subtree_with_head_and_helper(
+        self, olga, household_a, household_b
+    ):
         [row] = items(olga.get(f"{API}/households/"))
         assert row["number"] == household_a.number
         assert row["head"] == "王强"
@@ -119,8 +121,9 @@ class TestHouseholds:
         assert numbers == {household_a.number, household_b.number}
 
     def test_the_list_filters_by_unit_and_by_name(self, alice, tree, household_a, household_b):
-        assert [r["number"] for r in items(alice.get(f"{API}/households/", {"unit": tree.town_b.pk}))] == \
-            [household_b.number]
+        assert [r["number"] for r in items(alice.get(f"{API}/households/", {"unit": tree.town_b.pk}))] == [
+            household_b.number
+        ]
         assert [r["number"] for r in items(alice.get(f"{API}/households/", {"q": "王强"}))] == [household_a.number]
 
     def test_the_detail_includes_members_with_masked_id_numbers(self, olga, household_a):
@@ -131,10 +134,18 @@ class TestHouseholds:
         assert member["id_number"] == full[:6] + "********" + full[-4:]
 
     def test_an_organizer_creates_a_draft_household(self, olga, tree, people):
-        response = olga.post(f"{API}/households/", {
-            "org_unit": tree.station_a.pk, "region": "150624", "address": "乌兰镇团结路5号",
-            "target_groups": ["dibao_able"], "hardship_causes": ["illness"], "income_per_head": "420.50",
-        }, format="json")
+        response = olga.post(
+            f"{API}/households/",
+            {
+                "org_unit": tree.station_a.pk,
+                "region": "150624",
+                "address": "乌兰镇团结路5号",
+                "target_groups": ["dibao_able"],
+                "hardship_causes": ["illness"],
+                "income_per_head": "420.50",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["state"] == Household.State.DRAFT
@@ -144,16 +155,21 @@ class TestHouseholds:
         assert str(household.income_per_head) == "420.50"
 
     def test_an_organizer_cannot_create_a_household_in_a_sibling_unit(self, olga, tree):
-        response = olga.post(f"{API}/households/", {"org_unit": tree.town_b.pk, "region": "150624",
-                                                     "address": "棋盘井镇1号"}, format="json")
+        response = olga.post(
+            f"{API}/households/",
+            {"org_unit": tree.town_b.pk, "region": "150624", "address": "棋盘井镇1号"},
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["field"] == "org_unit"
         assert Household.objects.count() == 0
 
     def test_a_partial_update_changes_only_the_fields_sent(self, olga, household_a):
-        response = olga.patch(f"{API}/households/{household_a.pk}/", {"address": "乌兰镇新华街8号",
-                                                                      "hardship_causes": ["disability"]},
-                              format="json")
+        response = olga.patch(
+            f"{API}/households/{household_a.pk}/",
+            {"address": "乌兰镇新华街8号", "hardship_causes": ["disability"]},
+            format="json",
+        )
         assert response.status_code == 200, response.content
         household_a.refresh_from_db()
         assert household_a.address == "乌兰镇新华街8号"
@@ -161,16 +177,29 @@ class TestHouseholds:
         assert [c.code for c in household_a.hardship_causes.all()] == ["disability"]
 
     def test_a_draft_is_activated_once_it_has_a_head_and_a_helper(self, olga, tree, people):
-        household = olga.post(f"{API}/households/", {"org_unit": tree.station_a.pk, "region": "150624",
-                                                     "address": "乌兰镇团结路5号"}, format="json").json()
+        household = olga.post(
+            f"{API}/households/",
+            {"org_unit": tree.station_a.pk, "region": "150624", "address": "乌兰镇团结路5号"},
+            format="json",
+        ).json()
         url = f"{API}/households/{household['id']}/activate/"
         refused = olga.post(url)
         assert refused.status_code == 400
         assert "head" in refused.json()["detail"]
-        assert olga.post(f"{API}/members/", {"household": household["id"], "name": "张三", "relation": "head",
-                                             "id_number": fresh_id_number()}, format="json").status_code == 201
-        assert olga.post(f"{API}/pairings/", {"household": household["id"], "helper": people.hana.pk},
-                         format="json").status_code == 201
+        assert (
+            olga.post(
+                f"{API}/members/",
+                {"household": household["id"], "name": "张三", "relation": "head", "id_number": fresh_id_number()},
+                format="json",
+            ).status_code
+            == 201
+        )
+        assert (
+            olga.post(
+                f"{API}/pairings/", {"household": household["id"], "helper": people.hana.pk}, format="json"
+            ).status_code
+            == 201
+        )
         response = olga.post(url)
         assert response.status_code == 200, response.content
         assert response.json()["state"] == Household.State.ACTIVE
@@ -192,10 +221,11 @@ class TestHouseholds:
 
     def test_an_exited_household_reenters_hardship(self, olga, household_a):
         Household.objects.filter(pk=household_a.pk).update(
-            state=Household.State.EXITED, exited_on=timezone.localdate(),
-            follow_up_until=timezone.localdate() + dt.timedelta(days=365))
-        response = olga.post(f"{API}/households/{household_a.pk}/reenter/", {"reason": "户主再次失业"},
-                             format="json")
+            state=Household.State.EXITED,
+            exited_on=timezone.localdate(),
+            follow_up_until=timezone.localdate() + dt.timedelta(days=365),
+        )
+        response = olga.post(f"{API}/households/{household_a.pk}/reenter/", {"reason": "户主再次失业"}, format="json")
         assert response.status_code == 200, response.content
         assert response.json()["state"] == Household.State.ACTIVE
         assert response.json()["reentry_count"] == 1
@@ -239,15 +269,18 @@ class TestHouseholds:
             rows = items(olga.get(f"{API}/households/"))
         assert len(rows) == 40
         assert all(r["hardship_causes"] == ["illness"] and r["head"] and r["helper"] for r in rows)
-        assert len(large.captured_queries) == len(small.captured_queries), \
-            "\n".join(q["sql"] for q in large.captured_queries)
+        assert len(large.captured_queries) == len(small.captured_queries), "\n".join(
+            q["sql"] for q in large.captured_queries
+        )
 
 
 # --- members ------------------------------------------------------------------------------------------
 
+
 class TestMembers:
-    def test_an_organizer_reading_a_household_sees_income_and_health_and_the_read_is_logged(self, olga, people,
-                                                                                            household_a):
+    def test_an_organizer_reading_a_household_sees_income_and_health_and_the_read_is_logged(
+        self, olga, people, household_a
+    ):
         head = head_of(household_a)
         head.health = "慢性肾病"
         head.monthly_income = "1200.5"
@@ -257,10 +290,16 @@ class TestMembers:
         assert (body["members"][0]["health"], body["members"][0]["monthly_income"]) == ("慢性肾病", "1200.50")
         [access] = SensitiveAccess.objects.all()
         assert (access.user, access.record_type, access.record_id, access.purpose, access.ip_address) == (
-            people.olga, "households.Household", str(household_a.pk), SensitiveAccess.Purpose.CASEWORK, "10.1.2.3")
+            people.olga,
+            "households.Household",
+            str(household_a.pk),
+            SensitiveAccess.Purpose.CASEWORK,
+            "10.1.2.3",
+        )
 
-    def test_an_auditor_reading_a_household_sees_neither_income_nor_health_and_nothing_is_logged(self, aude,
-                                                                                                household_a):
+    def test_an_auditor_reading_a_household_sees_neither_income_nor_health_and_nothing_is_logged(
+        self, aude, household_a
+    ):
         head = head_of(household_a)
         head.health = "慢性肾病"
         head.save()
@@ -278,8 +317,17 @@ class TestMembers:
 
     def test_an_organizer_adds_a_member(self, olga, household_a):
         number = fresh_id_number(male=False)
-        response = olga.post(f"{API}/members/", {"household": household_a.pk, "name": "刘芳", "relation": "spouse",
-                                                 "id_number": number, "phone": "139 4770 1234"}, format="json")
+        response = olga.post(
+            f"{API}/members/",
+            {
+                "household": household_a.pk,
+                "name": "刘芳",
+                "relation": "spouse",
+                "id_number": number,
+                "phone": "139 4770 1234",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["sex"] == "F"
@@ -288,11 +336,13 @@ class TestMembers:
         assert number not in response.content.decode()
         assert household_a.members.get(name="刘芳").id_number == number
 
-    def test_an_id_number_already_in_the_archive_is_a_conflict_naming_the_unit(self, olga, household_a,
-                                                                              household_b):
+    def test_an_id_number_already_in_the_archive_is_a_conflict_naming_the_unit(self, olga, household_a, household_b):
         taken = head_of(household_b).id_number
-        response = olga.post(f"{API}/members/", {"household": household_a.pk, "name": "李四", "relation": "spouse",
-                                                 "id_number": taken}, format="json")
+        response = olga.post(
+            f"{API}/members/",
+            {"household": household_a.pk, "name": "李四", "relation": "spouse", "id_number": taken},
+            format="json",
+        )
         assert response.status_code == 409
         body = response.json()
         assert body["code"] == "conflict" and body["field"] == "id_number"
@@ -320,8 +370,9 @@ class TestMembers:
 
     def test_a_partial_update_of_a_member(self, olga, household_a):
         member = head_of(household_a)
-        response = olga.patch(f"{API}/members/{member.pk}/", {"employment_status": "employed",
-                                                              "monthly_income": "3200.00"}, format="json")
+        response = olga.patch(
+            f"{API}/members/{member.pk}/", {"employment_status": "employed", "monthly_income": "3200.00"}, format="json"
+        )
         assert response.status_code == 200, response.content
         member.refresh_from_db()
         assert member.employment_status == Member.EmploymentStatus.EMPLOYED
@@ -330,25 +381,36 @@ class TestMembers:
 
     def test_no_member_answer_contains_the_unmasked_id_number(self, olga, household_a):
         member = head_of(household_a)
-        answers = [olga.get(f"{API}/members/"), olga.get(f"{API}/members/{member.pk}/"),
-                   olga.get(f"{API}/households/{household_a.pk}/"),
-                   olga.patch(f"{API}/members/{member.pk}/", {"major": "机电"}, format="json")]
+        answers = [
+            olga.get(f"{API}/members/"),
+            olga.get(f"{API}/members/{member.pk}/"),
+            olga.get(f"{API}/households/{household_a.pk}/"),
+            olga.patch(f"{API}/members/{member.pk}/", {"major": "机电"}, format="json"),
+        ]
         for response in answers:
             assert response.status_code == 200
             assert member.id_number not in response.content.decode()
             assert member.id_number[6:14] not in response.content.decode()  # not even the birth date part
 
-    def test_revealing_an_id_number_returns_it_and_logs_one_access_with_its_purpose(self, hana, people,
-                                                                                   household_a):
+    def test_revealing_an_id_number_returns_it_and_logs_one_access_with_its_purpose(self, hana, people, household_a):
         member = head_of(household_a)
-        response = hana.post(f"{API}/members/{member.pk}/reveal-id-number/", {"purpose": "verify_identity"},
-                             format="json", REMOTE_ADDR="10.1.2.3")
+        response = hana.post(
+            f"{API}/members/{member.pk}/reveal-id-number/",
+            {"purpose": "verify_identity"},
+            format="json",
+            REMOTE_ADDR="10.1.2.3",
+        )
         assert response.status_code == 200
         assert response.json() == {"id_number": member.id_number}
         [access] = SensitiveAccess.objects.all()
-        assert (access.user, access.record_type, access.record_id, access.field, access.purpose,
-                access.ip_address) == (people.hana, "households.Member", str(member.pk), "id_number",
-                                       "verify_identity", "10.1.2.3")
+        assert (access.user, access.record_type, access.record_id, access.field, access.purpose, access.ip_address) == (
+            people.hana,
+            "households.Member",
+            str(member.pk),
+            "id_number",
+            "verify_identity",
+            "10.1.2.3",
+        )
 
     def test_revealing_without_a_purpose_is_refused_and_not_logged(self, hana, household_a):
         member = head_of(household_a)
@@ -359,31 +421,38 @@ class TestMembers:
         assert SensitiveAccess.objects.count() == 0
 
     @pytest.mark.parametrize("persona", ["aude", "wang"])
-    def test_an_auditor_or_the_worker_cannot_reveal_an_id_number_and_nothing_is_logged(self, client_for, people,
-                                                                                      household_a, persona):
+    def test_an_auditor_or_the_worker_cannot_reveal_an_id_number_and_nothing_is_logged(
+        self, client_for, people, household_a, persona
+    ):
         client = client_for(getattr(people, persona))
         member = head_of(household_a)  # Wang's own entry
-        response = client.post(f"{API}/members/{member.pk}/reveal-id-number/", {"purpose": "verify_identity"},
-                               format="json")
+        response = client.post(
+            f"{API}/members/{member.pk}/reveal-id-number/", {"purpose": "verify_identity"}, format="json"
+        )
         assert response.status_code == 403
         assert member.id_number not in response.content.decode()
         assert SensitiveAccess.objects.count() == 0
 
     def test_an_organizer_of_a_sibling_unit_cannot_reveal_and_is_told_not_found(self, bob, household_a):
         member = head_of(household_a)
-        response = bob.post(f"{API}/members/{member.pk}/reveal-id-number/", {"purpose": "verify_identity"},
-                            format="json")
+        response = bob.post(
+            f"{API}/members/{member.pk}/reveal-id-number/", {"purpose": "verify_identity"}, format="json"
+        )
         assert response.status_code == 404
         assert SensitiveAccess.objects.count() == 0
 
 
 # --- skills and preferences on a profile --------------------------------------------------------------
 
+
 class TestProfiles:
     def test_a_helper_adds_a_skill_resolved_through_a_synonym(self, hana, household_a):
         member = head_of(household_a)
-        response = hana.post(f"{API}/members/{member.pk}/skills/", {"phrase": "开叉车", "skill": None,
-                                                                    "level": "skilled", "years": 4}, format="json")
+        response = hana.post(
+            f"{API}/members/{member.pk}/skills/",
+            {"phrase": "开叉车", "skill": None, "level": "skilled", "years": 4},
+            format="json",
+        )
         assert response.status_code == 201, response.content
         body = response.json()
         assert (body["skill"], body["source"], body["phrase"]) == ("logistics.forklift", "helper", "开叉车")
@@ -401,9 +470,11 @@ class TestProfiles:
         assert MemberSkill.objects.count() == 1
 
     def test_a_worker_adds_a_skill_to_their_own_profile_but_cannot_certify_it(self, wang, household_a):
-        response = wang.post(f"{API}/members/{head_of(household_a).pk}/skills/",
-                             {"phrase": "电焊", "skill": None, "certified": True, "certificate_number": "FAKE-1"},
-                             format="json")
+        response = wang.post(
+            f"{API}/members/{head_of(household_a).pk}/skills/",
+            {"phrase": "电焊", "skill": None, "certified": True, "certificate_number": "FAKE-1"},
+            format="json",
+        )
         assert response.status_code == 201, response.content
         entry = MemberSkill.objects.get()
         assert (entry.source, entry.certified, entry.certificate_number) == ("self", False, "")
@@ -434,9 +505,17 @@ class TestProfiles:
 
     def test_a_worker_sets_preferences_and_consent_on_their_own_profile(self, wang, household_a):
         member = head_of(household_a)
-        response = wang.post(f"{API}/members/{member.pk}/preferences/", {
-            "occupations": ["6-30-05-01"], "regions": ["150624"], "desired_work": "开叉车",
-            "expected_salary": 4500, "consent_to_be_found": True}, format="json")
+        response = wang.post(
+            f"{API}/members/{member.pk}/preferences/",
+            {
+                "occupations": ["6-30-05-01"],
+                "regions": ["150624"],
+                "desired_work": "开叉车",
+                "expected_salary": 4500,
+                "consent_to_be_found": True,
+            },
+            format="json",
+        )
         assert response.status_code == 200, response.content
         assert response.json()["occupations"] == ["6-30-05-01"]
         member.refresh_from_db()
@@ -446,9 +525,11 @@ class TestProfiles:
 
     def test_an_unknown_occupation_code_writes_nothing(self, wang, household_a):
         member = head_of(household_a)
-        response = wang.post(f"{API}/members/{member.pk}/preferences/", {"occupations": ["9-99-99-99"],
-                                                                         "consent_to_be_found": True},
-                             format="json")
+        response = wang.post(
+            f"{API}/members/{member.pk}/preferences/",
+            {"occupations": ["9-99-99-99"], "consent_to_be_found": True},
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["field"] == "occupations"
         member.refresh_from_db()
@@ -458,18 +539,29 @@ class TestProfiles:
 
 # --- plans, pairing, visits ---------------------------------------------------------------------------
 
+
 class TestPlansPairingVisits:
     def test_a_plan_is_created_with_its_goals(self, hana, household_a):
         member = head_of(household_a)
-        response = hana.post(f"{API}/plans/", {
-            "household": household_a.pk, "summary": "帮助户主稳定就业",
-            "goals": [{"track": "job", "title": "户主实现稳定就业", "member": member.pk},
-                      {"track": "training", "title": "取得叉车证", "due_on": "2027-03-01"}]}, format="json")
+        response = hana.post(
+            f"{API}/plans/",
+            {
+                "household": household_a.pk,
+                "summary": "帮助户主稳定就业",
+                "goals": [
+                    {"track": "job", "title": "户主实现稳定就业", "member": member.pk},
+                    {"track": "training", "title": "取得叉车证", "due_on": "2027-03-01"},
+                ],
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["status"] == ReliefPlan.Status.ACTIVE
         assert [(g["track"], g["title"], g["status"]) for g in body["goals"]] == [
-            ("job", "户主实现稳定就业", "open"), ("training", "取得叉车证", "open")]
+            ("job", "户主实现稳定就业", "open"),
+            ("training", "取得叉车证", "open"),
+        ]
 
     def test_a_new_plan_supersedes_the_one_in_effect(self, olga, household_a):
         old = ReliefPlanFactory(household=household_a)
@@ -479,8 +571,11 @@ class TestPlansPairingVisits:
 
     def test_a_goal_of_a_member_of_another_household_is_refused_and_no_plan_is_written(self, olga, household_a):
         stranger = MemberFactory(household=HouseholdFactory(org_unit=household_a.org_unit))
-        response = olga.post(f"{API}/plans/", {"household": household_a.pk, "goals": [
-            {"track": "job", "title": "就业", "member": stranger.pk}]}, format="json")
+        response = olga.post(
+            f"{API}/plans/",
+            {"household": household_a.pk, "goals": [{"track": "job", "title": "就业", "member": stranger.pk}]},
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["field"] == "member"
         assert not ReliefPlan.objects.filter(household=household_a).exists()
@@ -514,8 +609,7 @@ class TestPlansPairingVisits:
 
     def test_a_helper_of_a_sibling_unit_cannot_be_paired(self, olga, tree, household_a):
         stranger = UserFactory(role=Role.HELPER, org_unit=tree.town_b)
-        response = olga.post(f"{API}/pairings/", {"household": household_a.pk, "helper": stranger.pk},
-                             format="json")
+        response = olga.post(f"{API}/pairings/", {"household": household_a.pk, "helper": stranger.pk}, format="json")
         assert response.status_code == 400
         assert response.json()["field"] in {"helper", "helping_unit"}
         assert not Pairing.objects.filter(helper=stranger).exists()
@@ -528,8 +622,16 @@ class TestPlansPairingVisits:
 
     def test_a_visit_is_recorded_and_moves_the_next_visit_date(self, hana, people, household_a):
         today = timezone.localdate()
-        response = hana.post(f"{API}/visits/", {"household": household_a.pk, "visited_on": today.isoformat(),
-                                                "summary": "户主已参加叉车培训", "kind": "home"}, format="json")
+        response = hana.post(
+            f"{API}/visits/",
+            {
+                "household": household_a.pk,
+                "visited_on": today.isoformat(),
+                "summary": "户主已参加叉车培训",
+                "kind": "home",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
         assert response.json()["visited_by"] == people.hana.pk
         household_a.refresh_from_db()
@@ -537,8 +639,11 @@ class TestPlansPairingVisits:
 
     def test_a_visit_in_the_future_is_refused(self, hana, household_a):
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
-        response = hana.post(f"{API}/visits/", {"household": household_a.pk, "visited_on": tomorrow.isoformat(),
-                                                "summary": "还没去"}, format="json")
+        response = hana.post(
+            f"{API}/visits/",
+            {"household": household_a.pk, "visited_on": tomorrow.isoformat(), "summary": "还没去"},
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["field"] == "visited_on"
         assert Visit.objects.count() == 0
@@ -550,21 +655,24 @@ class TestPlansPairingVisits:
         assert [v["household"] for v in items(bob.get(f"{API}/visits/"))] == [household_b.pk]
 
     def test_an_auditor_cannot_record_a_visit(self, aude, household_a):
-        response = aude.post(f"{API}/visits/", {"household": household_a.pk,
-                                                "visited_on": timezone.localdate().isoformat(), "summary": "看看"},
-                             format="json")
+        response = aude.post(
+            f"{API}/visits/",
+            {"household": household_a.pk, "visited_on": timezone.localdate().isoformat(), "summary": "看看"},
+            format="json",
+        )
         assert response.status_code == 403
         assert Visit.objects.count() == 0
 
 
 # --- exit ---------------------------------------------------------------------------------------------
 
+
 class TestExit:
-    def test_the_responsible_helper_requests_and_an_organizer_above_approves(self, hana, olga, people,
-                                                                            household_a):
+    def test_the_responsible_helper_requests_and_an_organizer_above_approves(self, hana, olga, people, household_a):
         ready_to_exit(household_a)
-        response = hana.post(f"{API}/exit-requests/", {"household": household_a.pk, "reason": "户主稳定就业半年"},
-                             format="json")
+        response = hana.post(
+            f"{API}/exit-requests/", {"household": household_a.pk, "reason": "户主稳定就业半年"}, format="json"
+        )
         assert response.status_code == 201, response.content
         request_id = response.json()["id"]
         assert [r["id"] for r in items(olga.get(f"{API}/exit-requests/", {"to_decide": "1"}))] == [request_id]
@@ -579,8 +687,9 @@ class TestExit:
     def test_an_exit_with_open_goals_is_refused(self, hana, household_a):
         plan = ready_to_exit(household_a)
         PlanGoalFactory(plan=plan, title="配偶参加家政培训")
-        response = hana.post(f"{API}/exit-requests/", {"household": household_a.pk, "reason": "差不多了"},
-                             format="json")
+        response = hana.post(
+            f"{API}/exit-requests/", {"household": household_a.pk, "reason": "差不多了"}, format="json"
+        )
         assert response.status_code == 409
         assert "配偶参加家政培训" in response.json()["detail"]
         assert ExitRequest.objects.count() == 0
@@ -588,10 +697,12 @@ class TestExit:
     def test_an_organizer_of_the_same_unit_cannot_approve(self, hana, client_for, tree, household_a):
         ready_to_exit(household_a)
         station_organizer = UserFactory(role=Role.ORGANIZER, org_unit=tree.station_a)
-        request = hana.post(f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"},
-                            format="json").json()
-        response = client_for(station_organizer).post(f"{API}/exit-requests/{request['id']}/approve/",
-                                                      {}, format="json")
+        request = hana.post(
+            f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"}, format="json"
+        ).json()
+        response = client_for(station_organizer).post(
+            f"{API}/exit-requests/{request['id']}/approve/", {}, format="json"
+        )
         assert response.status_code == 403
         assert response.json()["code"] == "forbidden"
         assert "above" in response.json()["detail"]
@@ -601,8 +712,9 @@ class TestExit:
 
     def test_the_requester_cannot_approve_their_own_request(self, alice, household_a):
         ready_to_exit(household_a)
-        request = alice.post(f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"},
-                             format="json").json()
+        request = alice.post(
+            f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"}, format="json"
+        ).json()
         response = alice.post(f"{API}/exit-requests/{request['id']}/approve/", {}, format="json")
         assert response.status_code == 403
         assert "requested" in response.json()["detail"]
@@ -611,15 +723,17 @@ class TestExit:
     def test_a_helper_who_is_not_responsible_cannot_request(self, client_for, tree, household_a):
         ready_to_exit(household_a)
         other = UserFactory(role=Role.HELPER, org_unit=tree.station_a)
-        response = client_for(other).post(f"{API}/exit-requests/", {"household": household_a.pk, "reason": "x"},
-                                          format="json")
+        response = client_for(other).post(
+            f"{API}/exit-requests/", {"household": household_a.pk, "reason": "x"}, format="json"
+        )
         assert response.status_code == 403
         assert ExitRequest.objects.count() == 0
 
     def test_a_rejection_needs_a_note_and_keeps_the_household_active(self, hana, olga, household_a):
         ready_to_exit(household_a)
-        request = hana.post(f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"},
-                            format="json").json()
+        request = hana.post(
+            f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"}, format="json"
+        ).json()
         url = f"{API}/exit-requests/{request['id']}/reject/"
         refused = olga.post(url, {}, format="json")
         assert refused.status_code == 400
@@ -633,14 +747,16 @@ class TestExit:
 
     def test_an_organizer_of_a_sibling_unit_cannot_see_or_decide_the_request(self, hana, bob, household_a):
         ready_to_exit(household_a)
-        request = hana.post(f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"},
-                            format="json").json()
+        request = hana.post(
+            f"{API}/exit-requests/", {"household": household_a.pk, "reason": "已就业"}, format="json"
+        ).json()
         assert items(bob.get(f"{API}/exit-requests/")) == []
         assert bob.post(f"{API}/exit-requests/{request['id']}/approve/", {}, format="json").status_code == 404
         assert ExitRequest.objects.get().status == ExitRequest.Status.PENDING
 
 
 # --- units and me -------------------------------------------------------------------------------------
+
 
 class TestUnitsAndMe:
     def test_org_units_are_the_callers_unit_and_those_below(self, olga, bob, tree):
@@ -667,6 +783,7 @@ class TestUnitsAndMe:
 
 # --- crossing the lines -------------------------------------------------------------------------------
 
+
 class TestCrossings:
     def test_an_organizer_of_town_b_reading_a_town_a_household_gets_not_found(self, bob, household_a):
         response = bob.get(f"{API}/households/{household_a.pk}/")
@@ -674,11 +791,16 @@ class TestCrossings:
         assert response.json() == {"detail": "No such household.", "code": "not_found"}
 
     def test_an_organizer_of_town_b_editing_a_town_a_household_gets_not_found(self, bob, household_a):
-        for response in (bob.patch(f"{API}/households/{household_a.pk}/", {"address": "改掉"}, format="json"),
-                         bob.post(f"{API}/households/{household_a.pk}/close/", {"reason": "x"}, format="json"),
-                         bob.post(f"{API}/members/", {"household": household_a.pk, "name": "x", "relation": "child",
-                                                      "id_number": fresh_id_number()}, format="json"),
-                         bob.patch(f"{API}/members/{head_of(household_a).pk}/", {"name": "改掉"}, format="json")):
+        for response in (
+            bob.patch(f"{API}/households/{household_a.pk}/", {"address": "改掉"}, format="json"),
+            bob.post(f"{API}/households/{household_a.pk}/close/", {"reason": "x"}, format="json"),
+            bob.post(
+                f"{API}/members/",
+                {"household": household_a.pk, "name": "x", "relation": "child", "id_number": fresh_id_number()},
+                format="json",
+            ),
+            bob.patch(f"{API}/members/{head_of(household_a).pk}/", {"name": "改掉"}, format="json"),
+        ):
             assert response.status_code == 404
         household_a.refresh_from_db()
         assert household_a.address != "改掉"
@@ -711,8 +833,9 @@ class TestCrossings:
         household_a.refresh_from_db()
         assert household_a.address != "改掉"
 
-    @pytest.mark.parametrize("endpoint", ["households", "members", "plans", "pairings", "visits", "exit-requests",
-                                          "org-units"])
+    @pytest.mark.parametrize(
+        "endpoint", ["households", "members", "plans", "pairings", "visits", "exit-requests", "org-units"]
+    )
     def test_an_employer_gets_empty_lists(self, eve, household_a, household_b, endpoint):
         ReliefPlanFactory(household=household_a)
         VisitFactory(household=household_a)
@@ -724,10 +847,12 @@ class TestCrossings:
 
 # --- the error format ---------------------------------------------------------------------------------
 
+
 class TestErrorFormat:
     def test_invalid_input_is_400_with_detail_code_and_field(self, olga, tree):
-        response = olga.post(f"{API}/households/", {"org_unit": tree.station_a.pk, "region": "999999",
-                                                    "address": "某地"}, format="json")
+        response = olga.post(
+            f"{API}/households/", {"org_unit": tree.station_a.pk, "region": "999999", "address": "某地"}, format="json"
+        )
         assert response.status_code == 400
         body = response.json()
         assert set(body) == {"detail", "code", "field"}
@@ -735,8 +860,11 @@ class TestErrorFormat:
         assert "999999" in body["detail"]
 
     def test_forbidden_is_403_with_detail_and_code(self, aude, household_a):
-        response = aude.post(f"{API}/members/", {"household": household_a.pk, "name": "x", "relation": "child",
-                                                 "id_number": fresh_id_number()}, format="json")
+        response = aude.post(
+            f"{API}/members/",
+            {"household": household_a.pk, "name": "x", "relation": "child", "id_number": fresh_id_number()},
+            format="json",
+        )
         assert response.status_code == 403
         body = response.json()
         assert body["code"] == "forbidden" and body["detail"]
@@ -756,8 +884,11 @@ class TestErrorFormat:
         assert response.json()["code"] == "not_found"
 
     def test_conflict_is_409_with_detail_code_and_field(self, olga, household_a):
-        response = olga.post(f"{API}/members/", {"household": household_a.pk, "name": "赵六", "relation": "head",
-                                                 "id_number": fresh_id_number()}, format="json")
+        response = olga.post(
+            f"{API}/members/",
+            {"household": household_a.pk, "name": "赵六", "relation": "head", "id_number": fresh_id_number()},
+            format="json",
+        )
         assert response.status_code == 409
         assert response.json() == {"detail": response.json()["detail"], "code": "conflict", "field": "relation"}
 
@@ -768,6 +899,7 @@ class TestErrorFormat:
 
 
 # --- schema and docs ----------------------------------------------------------------------------------
+
 
 class TestSchema:
     def test_the_schema_lists_the_household_endpoints(self, client, people):

@@ -23,8 +23,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _create(people, unit, **overrides):
-    values = {"by": people.alice, "org_unit": unit, "region_code": "150624", "address": "乌兰镇团结路5号",
-              "target_groups": ["dibao_able"], "hardship_causes": ["illness"], "income_per_head": "420.50"}
+    values = {
+        "by": people.alice,
+        "org_unit": unit,
+        "region_code": "150624",
+        "address": "乌兰镇团结路5号",
+        "target_groups": ["dibao_able"],
+        "hardship_causes": ["illness"],
+        "income_per_head": "420.50",
+    }
     values.update(overrides)
     return services.household_create(**values)
 
@@ -61,8 +68,9 @@ class TestHouseholds:
         household = _create(people, tree.station_a)
         with pytest.raises(InvalidInput, match="head"):
             services.household_activate(household=household, by=people.alice)
-        services.member_add(household=household, by=people.alice, name="张三", relation="head",
-                            id_number=fresh_id_number())
+        services.member_add(
+            household=household, by=people.alice, name="张三", relation="head", id_number=fresh_id_number()
+        )
         with pytest.raises(InvalidInput, match="helper"):
             services.household_activate(household=household, by=people.alice)
         services.pairing_assign(household=household, by=people.alice, helper=people.hana)
@@ -80,12 +88,10 @@ class TestHouseholds:
 
 
 class TestMembers:
-    def test_an_id_already_in_another_household_names_the_unit_holding_it(self, tree, people, household_a,
-                                                                          household_b):
+    def test_an_id_already_in_another_household_names_the_unit_holding_it(self, tree, people, household_a, household_b):
         taken = household_b.members.get().id_number
         with pytest.raises(Conflict) as error:
-            services.member_add(household=household_a, by=people.alice, name="李四", relation="spouse",
-                                id_number=taken)
+            services.member_add(household=household_a, by=people.alice, name="李四", relation="spouse", id_number=taken)
         assert "棋盘井镇工会" in error.value.message
         assert household_b.number in error.value.message
         assert taken not in error.value.message  # only the masked number appears
@@ -95,8 +101,7 @@ class TestMembers:
         number = fresh_id_number()
         wrong = number[:-1] + ("1" if number[-1] != "1" else "2")
         with pytest.raises(InvalidInput, match="check digit"):
-            services.member_add(household=household_a, by=people.alice, name="李四", relation="spouse",
-                                id_number=wrong)
+            services.member_add(household=household_a, by=people.alice, name="李四", relation="spouse", id_number=wrong)
         assert household_a.members.count() == 1
 
     def test_a_future_birth_date_writes_nothing(self, people, household_a):
@@ -104,34 +109,45 @@ class TestMembers:
 
         future = make_id_number("150624", dt.date.today() + dt.timedelta(days=30), 2)
         with pytest.raises(InvalidInput, match="future"):
-            services.member_add(household=household_a, by=people.alice, name="小宝", relation="child",
-                                id_number=future)
+            services.member_add(household=household_a, by=people.alice, name="小宝", relation="child", id_number=future)
         assert household_a.members.count() == 1
 
     def test_sex_and_birth_date_come_from_the_id_number(self, people, household_a):
         number = fresh_id_number(birth=dt.date(1990, 6, 1), male=False)
-        member = services.member_add(household=household_a, by=people.alice, name="刘芳", relation="spouse",
-                                     id_number=number, phone="139 4770 1234")
+        member = services.member_add(
+            household=household_a,
+            by=people.alice,
+            name="刘芳",
+            relation="spouse",
+            id_number=number,
+            phone="139 4770 1234",
+        )
         assert member.sex == "F"
         assert member.birth_date.year == 1990
         assert member.phone == "13947701234"
 
     def test_an_invalid_phone_number_is_refused(self, people, household_a):
         with pytest.raises(InvalidInput, match="phone"):
-            services.member_add(household=household_a, by=people.alice, name="刘芳", relation="spouse",
-                                id_number=fresh_id_number(), phone="12345")
+            services.member_add(
+                household=household_a,
+                by=people.alice,
+                name="刘芳",
+                relation="spouse",
+                id_number=fresh_id_number(),
+                phone="12345",
+            )
         assert household_a.members.count() == 1
 
     def test_a_household_has_one_head(self, people, household_a):
         with pytest.raises(Conflict, match="head"):
-            services.member_add(household=household_a, by=people.alice, name="赵六", relation="head",
-                                id_number=fresh_id_number())
+            services.member_add(
+                household=household_a, by=people.alice, name="赵六", relation="head", id_number=fresh_id_number()
+            )
 
     def test_id_numbers_are_encrypted_at_rest_and_looked_up_by_keyed_hash(self, household_a):
         member = household_a.members.get()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id_number, id_number_hash, health FROM households_member WHERE id = %s",
-                           [member.pk])
+            cursor.execute("SELECT id_number, id_number_hash, health FROM households_member WHERE id = %s", [member.pk])
             stored, hashed, _health = cursor.fetchone()
         assert member.id_number not in stored
         assert stored.startswith("gAAAA")  # a Fernet token
@@ -189,22 +205,32 @@ class TestPairingAndVisits:
 
     def test_a_visit_moves_the_next_visit_date(self, people, household_a):
         today = dt.date.today()
-        services.visit_record(household=household_a, by=people.hana, visited_on=today, summary="情况稳定",
-                              next_visit_due=today + dt.timedelta(days=45))
+        services.visit_record(
+            household=household_a,
+            by=people.hana,
+            visited_on=today,
+            summary="情况稳定",
+            next_visit_due=today + dt.timedelta(days=45),
+        )
         household_a.refresh_from_db()
         assert household_a.next_visit_due == today + dt.timedelta(days=45)
 
     def test_a_visit_in_the_future_is_refused(self, people, household_a):
         with pytest.raises(InvalidInput, match="before it happens"):
-            services.visit_record(household=household_a, by=people.hana,
-                                  visited_on=dt.date.today() + dt.timedelta(days=1), summary="x")
+            services.visit_record(
+                household=household_a, by=people.hana, visited_on=dt.date.today() + dt.timedelta(days=1), summary="x"
+            )
         assert household_a.visits.count() == 0
 
 
 @pytest.fixture
 def plan_a(people, household_a):
-    plan = services.plan_create(household=household_a, by=people.hana, summary="就业脱困",
-                                goals=[services.GoalInput(track="job", title="户主稳定就业")])
+    plan = services.plan_create(
+        household=household_a,
+        by=people.hana,
+        summary="就业脱困",
+        goals=[services.GoalInput(track="job", title="户主稳定就业")],
+    )
     return plan
 
 
@@ -258,8 +284,11 @@ class TestExit:
         household_a.refresh_from_db()
         assert household_a.state == Household.State.EXITED
         assert household_a.exited_on == dt.date.today()
-        months = (household_a.follow_up_until.year - household_a.exited_on.year) * 12 + \
-            household_a.follow_up_until.month - household_a.exited_on.month
+        months = (
+            (household_a.follow_up_until.year - household_a.exited_on.year) * 12
+            + household_a.follow_up_until.month
+            - household_a.exited_on.month
+        )
         assert months == 12
         assert ReliefPlan.objects.get(pk=plan_a.pk).status == ReliefPlan.Status.COMPLETED
         # The helper stays paired through the follow-up year.

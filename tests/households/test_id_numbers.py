@@ -5,9 +5,10 @@ import pytest
 from core.errors import InvalidInput
 from households.id_numbers import make_id_number, normalize_id_number, parse_id_number
 
-VALID = make_id_number("152725", dt.date(1985, 3, 14), 13)   # a man born 1985 in 鄂托克旗
-VALID_X = next(n for n in (make_id_number("150624", dt.date(2003, 7, 1), s) for s in range(0, 400, 2))
-               if n.endswith("X"))
+VALID = make_id_number("152725", dt.date(1985, 3, 14), 13)  # a man born 1985 in 鄂托克旗
+VALID_X = next(
+    n for n in (make_id_number("150624", dt.date(2003, 7, 1), s) for s in range(0, 400, 2)) if n.endswith("X")
+)
 
 
 def test_a_valid_number_gives_birth_date_sex_and_region():
@@ -31,7 +32,7 @@ def test_a_birth_date_in_the_future_is_refused():
 
 
 def test_an_impossible_birth_date_is_refused():
-    body = "15062420230230" + "021"     # 30 February
+    body = "15062420230230" + "021"  # 30 February
     from stdnum.cn import ric
 
     number = body + ric.calc_check_digit(body + "0")

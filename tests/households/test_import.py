@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
 from typing import Any
 
 import pytest
@@ -45,38 +45,65 @@ def _english():
     with translation.override("en"):
         yield
 
+
 ALL_OR_NOTHING = ImportJob.Mode.ALL_OR_NOTHING
 GOOD_ROWS = ImportJob.Mode.GOOD_ROWS
 
 
 # --- building workbooks ------------------------------------------------------------------------------
 
+
 def household_row(number: str, **values: Any) -> dict[str, Any]:
-    row = {"number": number, "region": "150624", "address": "乌兰镇团结路12号",
-           "target_groups": "低保且有劳动能力", "hardship_causes": "因病、失业下岗",
-           "hardship_note": "户主下岗，配偶慢性病", "income_per_head": "620", "dibao_status": "享受中",
-           "registered_on": "2026-03-01", "state": "在档", "helper": ""}
+    row = {
+        "number": number,
+        "region": "150624",
+        "address": "乌兰镇团结路12号",
+        "target_groups": "低保且有劳动能力",
+        "hardship_causes": "因病、失业下岗",
+        "hardship_note": "户主下岗，配偶慢性病",
+        "income_per_head": "620",
+        "dibao_status": "享受中",
+        "registered_on": "2026-03-01",
+        "state": "在档",
+        "helper": "",
+    }
     row.update(values)
     return row
 
 
 def member_row(number: str, **values: Any) -> dict[str, Any]:
-    row = {"number": number, "name": "张三", "relation": "户主", "id_number": fresh_id_number(),
-           "phone": "", "ethnicity": "汉族", "education": "高中", "work_capacity": "完全",
-           "employment_status": "失业", "health": "良好", "skills": ""}
+    row = {
+        "number": number,
+        "name": "张三",
+        "relation": "户主",
+        "id_number": fresh_id_number(),
+        "phone": "",
+        "ethnicity": "汉族",
+        "education": "高中",
+        "work_capacity": "完全",
+        "employment_status": "失业",
+        "health": "良好",
+        "skills": "",
+    }
     row.update(values)
     return row
 
 
-def workbook_bytes(households: list[dict[str, Any]], members: list[dict[str, Any]], *,
-                   household_columns: list[sheet.Column] | None = None,
-                   member_columns: list[sheet.Column] | None = None,
-                   sheets: tuple[str, ...] = (sheet.HOUSEHOLD_SHEET, sheet.MEMBER_SHEET)) -> bytes:
+def workbook_bytes(
+    households: list[dict[str, Any]],
+    members: list[dict[str, Any]],
+    *,
+    household_columns: list[sheet.Column] | None = None,
+    member_columns: list[sheet.Column] | None = None,
+    sheets: tuple[str, ...] = (sheet.HOUSEHOLD_SHEET, sheet.MEMBER_SHEET),
+) -> bytes:
     """A workbook in the template layout; each row is a dict keyed by column key."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    layout = {sheet.HOUSEHOLD_SHEET: (household_columns or sheet.HOUSEHOLD_COLUMNS, households),
-              sheet.MEMBER_SHEET: (member_columns or sheet.MEMBER_COLUMNS, members)}
+    layout = {
+        sheet.HOUSEHOLD_SHEET: (household_columns or sheet.HOUSEHOLD_COLUMNS, households),
+        sheet.MEMBER_SHEET: (member_columns or sheet.MEMBER_COLUMNS, members),
+    }
     for name in sheets:
         columns, rows = layout[name]
         ws = workbook.create_sheet(name)
@@ -126,8 +153,12 @@ def problems_of(job: ImportJob) -> list[tuple[str, int, str, str]]:
 
 
 def archive_counts() -> dict[str, int]:
-    return {"households": Household.objects.count(), "members": Member.objects.count(),
-            "skills": MemberSkill.objects.count(), "pairings": Pairing.objects.count()}
+    return {
+        "households": Household.objects.count(),
+        "members": Member.objects.count(),
+        "skills": MemberSkill.objects.count(),
+        "pairings": Pairing.objects.count(),
+    }
 
 
 def full_width(text: str) -> str:
@@ -135,11 +166,13 @@ def full_width(text: str) -> str:
 
 
 def id_number_ending_in_x() -> str:
-    return next(n for n in (make_id_number("150624", dt.date(2003, 7, 1), s) for s in range(0, 400, 2))
-                if n.endswith("X"))
+    return next(
+        n for n in (make_id_number("150624", dt.date(2003, 7, 1), s) for s in range(0, 400, 2)) if n.endswith("X")
+    )
 
 
 # --- a good file ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class Imported:
@@ -153,14 +186,32 @@ class TestAGoodFile:
     def imported(self, tree, people, run_import) -> Imported:
         head_id, spouse_id = fresh_id_number(), fresh_id_number(male=False)
         data = workbook_bytes(
-            [household_row("H-001", helper="hana", income_per_head="620.5"),
-             household_row("H-002", target_groups="农牧民工", hardship_causes="因学", dibao_status="无",
-                           state="草稿", registered_on=dt.datetime(2026, 2, 1))],
-            [member_row("H-001", name="张三", id_number=head_id, phone="138 4770 0123",
-                        skills="叉车、电焊、会吹唢呐"),
-             member_row("H-001", name="李芳", relation="妻子", id_number=spouse_id, education="大专",
-                        employment_status="灵活就业", skills="保母"),
-             member_row("H-002", name="赵六", skills="")],
+            [
+                household_row("H-001", helper="hana", income_per_head="620.5"),
+                household_row(
+                    "H-002",
+                    target_groups="农牧民工",
+                    hardship_causes="因学",
+                    dibao_status="无",
+                    state="草稿",
+                    registered_on=dt.datetime(2026, 2, 1),
+                ),
+            ],
+            [
+                member_row(
+                    "H-001", name="张三", id_number=head_id, phone="138 4770 0123", skills="叉车、电焊、会吹唢呐"
+                ),
+                member_row(
+                    "H-001",
+                    name="李芳",
+                    relation="妻子",
+                    id_number=spouse_id,
+                    education="大专",
+                    employment_status="灵活就业",
+                    skills="保母",
+                ),
+                member_row("H-002", name="赵六", skills=""),
+            ],
         )
         return Imported(run_import(people.alice, tree.station_a, data), head_id, spouse_id)
 
@@ -240,17 +291,20 @@ class TestAGoodFile:
 
 # --- files that are not spreadsheets -------------------------------------------------------------------
 
+
 class TestFilesThatAreNotSpreadsheets:
-    @pytest.mark.parametrize("data", [
-        pytest.param("户编号,姓名\nH-001,张三\n".encode(), id="plain-text-csv"),
-        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64, id="png-header"),
-        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, id="old-xls"),
-        pytest.param(b"", id="empty-file"),
-    ])
+    @pytest.mark.parametrize(
+        "data",
+        [
+            pytest.param("户编号,姓名\nH-001,张三\n".encode(), id="plain-text-csv"),
+            pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64, id="png-header"),
+            pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, id="old-xls"),
+            pytest.param(b"", id="empty-file"),
+        ],
+    )
     def test_a_file_without_the_xlsx_signature_is_refused_at_once(self, tree, people, data):
         with pytest.raises(InvalidInput, match=r"not an Excel \.xlsx") as error:
-            importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(data),
-                                   mode=ALL_OR_NOTHING)
+            importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(data), mode=ALL_OR_NOTHING)
         assert error.value.field == "file"
         assert ImportJob.objects.count() == 0
         assert Household.objects.count() == 0
@@ -258,8 +312,7 @@ class TestFilesThatAreNotSpreadsheets:
     def test_a_corrupt_zip_is_refused_at_once(self, tree, people):
         data = b"PK\x03\x04" + b"\x14\x00\x00\x00garbage" * 20
         with pytest.raises(InvalidInput, match="cannot be read"):
-            importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(data),
-                                   mode=ALL_OR_NOTHING)
+            importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(data), mode=ALL_OR_NOTHING)
         assert ImportJob.objects.count() == 0
 
     def test_a_zip_that_is_not_a_workbook_is_refused_at_once(self, tree, people):
@@ -269,15 +322,17 @@ class TestFilesThatAreNotSpreadsheets:
         with zipfile.ZipFile(out, "w") as archive:
             archive.writestr("readme.txt", "不是表格")
         with pytest.raises(InvalidInput, match="cannot be read"):
-            importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(out.getvalue()),
-                                   mode=ALL_OR_NOTHING)
+            importing.import_start(
+                by=people.alice, org_unit=tree.station_a, upload=upload(out.getvalue()), mode=ALL_OR_NOTHING
+            )
         assert ImportJob.objects.count() == 0
 
     def test_a_truncated_workbook_is_refused_at_once(self, tree, people):
         data = workbook_bytes([household_row("H-001")], [member_row("H-001")])
         with pytest.raises(InvalidInput, match="cannot be read"):
-            importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(data[:len(data) // 2]),
-                                   mode=ALL_OR_NOTHING)
+            importing.import_start(
+                by=people.alice, org_unit=tree.station_a, upload=upload(data[: len(data) // 2]), mode=ALL_OR_NOTHING
+            )
         assert ImportJob.objects.count() == 0
 
     def test_an_unknown_mode_is_refused(self, tree, people):
@@ -288,6 +343,7 @@ class TestFilesThatAreNotSpreadsheets:
 
 
 # --- the layout ----------------------------------------------------------------------------------------
+
 
 class TestTheLayout:
     def test_a_missing_member_sheet_rejects_the_job_naming_the_sheet(self, tree, people, run_import):
@@ -308,8 +364,9 @@ class TestTheLayout:
     def test_optional_columns_may_be_left_out(self, tree, people, run_import):
         households = [c for c in sheet.HOUSEHOLD_COLUMNS if c.required]
         members = [c for c in sheet.MEMBER_COLUMNS if c.required]
-        data = workbook_bytes([household_row("H-001")], [member_row("H-001")],
-                              household_columns=households, member_columns=members)
+        data = workbook_bytes(
+            [household_row("H-001")], [member_row("H-001")], household_columns=households, member_columns=members
+        )
         job = run_import(people.alice, tree.station_a, data)
         assert job.status == ImportJob.Status.DONE
         household = Household.objects.get(number="H-001")
@@ -322,8 +379,9 @@ class TestTheLayout:
         assert "no rows" in job.message
 
     def test_blank_rows_between_data_rows_are_ignored(self, tree, people, run_import):
-        data = workbook_bytes([household_row("H-001"), {}, household_row("H-002")],
-                              [member_row("H-001"), {}, member_row("H-002")])
+        data = workbook_bytes(
+            [household_row("H-001"), {}, household_row("H-002")], [member_row("H-001"), {}, member_row("H-002")]
+        )
         job = run_import(people.alice, tree.station_a, data)
         assert job.status == ImportJob.Status.DONE
         assert job.households_created == 2
@@ -331,10 +389,12 @@ class TestTheLayout:
 
 # --- bad cells -----------------------------------------------------------------------------------------
 
+
 class TestBadCells:
     def test_formulas_are_reported_by_row_and_column_and_nothing_is_written(self, tree, people, run_import):
-        data = workbook_bytes([household_row("H-001", income_per_head="=300*2")],
-                              [member_row("H-001", id_number="=1+1")])
+        data = workbook_bytes(
+            [household_row("H-001", income_per_head="=300*2")], [member_row("H-001", id_number="=1+1")]
+        )
         job = run_import(people.alice, tree.station_a, data)
         assert job.status == ImportJob.Status.REJECTED
         problems = report_rows(job)
@@ -346,9 +406,13 @@ class TestBadCells:
     def test_full_width_digits_and_a_lower_case_x_are_accepted_and_normalised(self, tree, people, run_import):
         with_x = id_number_ending_in_x()
         plain = fresh_id_number()
-        data = workbook_bytes([household_row("H-001")],
-                              [member_row("H-001", name="甲", id_number=full_width(plain)),
-                               member_row("H-001", name="乙", relation="子女", id_number=with_x.lower())])
+        data = workbook_bytes(
+            [household_row("H-001")],
+            [
+                member_row("H-001", name="甲", id_number=full_width(plain)),
+                member_row("H-001", name="乙", relation="子女", id_number=with_x.lower()),
+            ],
+        )
         job = run_import(people.alice, tree.station_a, data)
         assert job.status == ImportJob.Status.DONE, job.message
         assert Member.objects.get(name="甲").id_number == plain
@@ -356,9 +420,13 @@ class TestBadCells:
 
     def test_a_normalised_id_number_clashes_with_the_same_number_typed_plainly(self, tree, people, run_import):
         number = id_number_ending_in_x()
-        data = workbook_bytes([household_row("H-001")],
-                              [member_row("H-001", name="甲", id_number=number),
-                               member_row("H-001", name="乙", relation="子女", id_number=full_width(number.lower()))])
+        data = workbook_bytes(
+            [household_row("H-001")],
+            [
+                member_row("H-001", name="甲", id_number=number),
+                member_row("H-001", name="乙", relation="子女", id_number=full_width(number.lower())),
+            ],
+        )
         job = run_import(people.alice, tree.station_a, data)
         assert job.status == ImportJob.Status.REJECTED
         assert (sheet.MEMBER_SHEET, 3, "身份证号", "The same ID number is on row 2.") in problems_of(job)
@@ -379,8 +447,10 @@ class TestBadCells:
 
     def test_the_same_id_number_twice_in_the_file_names_the_other_row(self, tree, people, run_import):
         number = fresh_id_number()
-        data = workbook_bytes([household_row("H-001"), household_row("H-002")],
-                              [member_row("H-001", id_number=number), member_row("H-002", id_number=number)])
+        data = workbook_bytes(
+            [household_row("H-001"), household_row("H-002")],
+            [member_row("H-001", id_number=number), member_row("H-002", id_number=number)],
+        )
         job = run_import(people.alice, tree.station_a, data)
         problems = report_rows(job)
         [duplicate] = [p for p in problems if p["column"] == "身份证号"]
@@ -389,8 +459,7 @@ class TestBadCells:
         assert number not in duplicate["value"]  # the report shows the number masked
         assert Member.objects.count() == 0
 
-    def test_an_id_number_already_in_the_archive_names_the_unit_holding_it(self, tree, people, household_b,
-                                                                          run_import):
+    def test_an_id_number_already_in_the_archive_names_the_unit_holding_it(self, tree, people, household_b, run_import):
         taken = household_b.members.get().id_number
         data = workbook_bytes([household_row("H-001")], [member_row("H-001", id_number=taken)])
         job = run_import(people.alice, tree.station_a, data)
@@ -411,8 +480,9 @@ class TestBadCells:
         assert "check digit" in problem["reason"]
 
     def test_negative_income_is_reported(self, tree, people, run_import):
-        data = workbook_bytes([household_row("H-001", income_per_head="-120")],
-                              [member_row("H-001", monthly_income="-1")])
+        data = workbook_bytes(
+            [household_row("H-001", income_per_head="-120")], [member_row("H-001", monthly_income="-1")]
+        )
         job = run_import(people.alice, tree.station_a, data)
         problems = problems_of(job)
         assert (sheet.HOUSEHOLD_SHEET, 2, "人均月收入", "Cannot be negative.") in problems
@@ -424,12 +494,18 @@ class TestBadCells:
         assert (sheet.HOUSEHOLD_SHEET, 2, "行政区划代码", "Unknown region code.") in problems_of(job)
 
     def test_unknown_words_in_choice_and_list_cells_are_reported(self, tree, people, run_import):
-        data = workbook_bytes([household_row("H-001", target_groups="外星人", dibao_status="也许")],
-                              [member_row("H-001", relation="邻居", education="幼儿园")])
+        data = workbook_bytes(
+            [household_row("H-001", target_groups="外星人", dibao_status="也许")],
+            [member_row("H-001", relation="邻居", education="幼儿园")],
+        )
         job = run_import(people.alice, tree.station_a, data)
         columns = {(p[0], p[2]) for p in problems_of(job)}
-        assert {(sheet.HOUSEHOLD_SHEET, "目标群体"), (sheet.HOUSEHOLD_SHEET, "低保状态"),
-                (sheet.MEMBER_SHEET, "与户主关系"), (sheet.MEMBER_SHEET, "文化程度")} <= columns
+        assert {
+            (sheet.HOUSEHOLD_SHEET, "目标群体"),
+            (sheet.HOUSEHOLD_SHEET, "低保状态"),
+            (sheet.MEMBER_SHEET, "与户主关系"),
+            (sheet.MEMBER_SHEET, "文化程度"),
+        } <= columns
 
     def test_an_unknown_helper_is_reported(self, tree, people, run_import):
         data = workbook_bytes([household_row("H-001", helper="nobody")], [member_row("H-001")])
@@ -451,8 +527,9 @@ class TestBadCells:
         assert "H-404" in problem["reason"]
 
     def test_two_heads_in_one_household_are_reported_on_the_second(self, tree, people, run_import):
-        data = workbook_bytes([household_row("H-001")],
-                              [member_row("H-001", name="甲"), member_row("H-001", name="乙")])
+        data = workbook_bytes(
+            [household_row("H-001")], [member_row("H-001", name="甲"), member_row("H-001", name="乙")]
+        )
         job = run_import(people.alice, tree.station_a, data)
         [problem] = report_rows(job)
         assert (problem["sheet"], problem["row"], problem["column"]) == (sheet.MEMBER_SHEET, 3, "与户主关系")
@@ -468,8 +545,7 @@ class TestBadCells:
         job = run_import(people.alice, tree.station_a, data)
         assert (sheet.HOUSEHOLD_SHEET, 3, "户编号", "The same archive number is on row 2.") in problems_of(job)
 
-    def test_a_household_row_whose_number_is_already_archived_is_reported(self, tree, people, household_a,
-                                                                         run_import):
+    def test_a_household_row_whose_number_is_already_archived_is_reported(self, tree, people, household_a, run_import):
         data = workbook_bytes([household_row(household_a.number)], [])
         job = run_import(people.alice, tree.station_a, data)
         [problem] = report_rows(job)
@@ -479,6 +555,7 @@ class TestBadCells:
 
 # --- all or nothing, good rows ------------------------------------------------------------------------
 
+
 class TestModes:
     @pytest.fixture
     def mixed_file(self, tree):
@@ -486,11 +563,17 @@ class TestModes:
         tree.station_a.code = "ETK-WL-ZH"
         tree.station_a.save()
         return workbook_bytes(
-            [household_row("H-001", helper="hana"), household_row("H-002", unit_code="ETK-WL-ZH"),
-             household_row("H-003", helper="hana")],
-            [member_row("H-001", skills="叉车"), member_row("H-002", skills="电焊"),
-             member_row("H-003", skills="开出租"),
-             member_row("H-003", name="钱七", relation="配偶", monthly_income="-5", skills="保母")],
+            [
+                household_row("H-001", helper="hana"),
+                household_row("H-002", unit_code="ETK-WL-ZH"),
+                household_row("H-003", helper="hana"),
+            ],
+            [
+                member_row("H-001", skills="叉车"),
+                member_row("H-002", skills="电焊"),
+                member_row("H-003", skills="开出租"),
+                member_row("H-003", name="钱七", relation="配偶", monthly_income="-5", skills="保母"),
+            ],
         )
 
     def test_all_or_nothing_writes_nothing_when_one_row_is_bad(self, tree, people, mixed_file, run_import):
@@ -500,19 +583,21 @@ class TestModes:
         assert archive_counts() == {"households": 0, "members": 0, "skills": 0, "pairings": 0}
         assert (job.households_created, job.members_created, job.error_count) == (0, 0, 1)
 
-    def test_the_rejected_job_has_a_report_listing_sheet_row_column_and_reason(self, tree, people, mixed_file,
-                                                                               run_import):
+    def test_the_rejected_job_has_a_report_listing_sheet_row_column_and_reason(
+        self, tree, people, mixed_file, run_import
+    ):
         job = run_import(people.alice, tree.town_a, mixed_file, ALL_OR_NOTHING)
         assert problems_of(job) == [(sheet.MEMBER_SHEET, 5, "个人月收入", "Cannot be negative.")]
 
-    def test_good_rows_mode_imports_the_good_households_and_reports_the_rest(self, tree, people, mixed_file,
-                                                                            run_import):
+    def test_good_rows_mode_imports_the_good_households_and_reports_the_rest(
+        self, tree, people, mixed_file, run_import
+    ):
         job = run_import(people.alice, tree.town_a, mixed_file, GOOD_ROWS)
         assert job.status == ImportJob.Status.DONE
         assert (job.households_created, job.members_created, job.error_count) == (2, 2, 1)
         assert sorted(Household.objects.values_list("number", flat=True)) == ["H-001", "H-002"]
         assert Household.objects.get(number="H-002").org_unit == tree.station_a  # from its unit code
-        assert Household.objects.get(number="H-001").org_unit == tree.town_a     # the import's unit
+        assert Household.objects.get(number="H-001").org_unit == tree.town_a  # the import's unit
         assert archive_counts() == {"households": 2, "members": 2, "skills": 2, "pairings": 1}
         assert problems_of(job) == [(sheet.MEMBER_SHEET, 5, "个人月收入", "Cannot be negative.")]
         assert "see the report" in job.message
@@ -533,12 +618,13 @@ class TestModes:
 
 # --- adding to the archive, and who may --------------------------------------------------------------
 
+
 class TestAddingAndReach:
-    def test_a_member_row_may_add_to_a_household_already_in_the_archive(self, tree, people, household_a,
-                                                                       run_import):
+    def test_a_member_row_may_add_to_a_household_already_in_the_archive(self, tree, people, household_a, run_import):
         number = fresh_id_number(male=False)
-        data = workbook_bytes([], [member_row(household_a.number, name="刘芳", relation="配偶", id_number=number,
-                                              skills="叉车")])
+        data = workbook_bytes(
+            [], [member_row(household_a.number, name="刘芳", relation="配偶", id_number=number, skills="叉车")]
+        )
         job = run_import(people.olga, tree.town_a, data)
         assert job.status == ImportJob.Status.DONE, job.message
         spouse = household_a.members.get(name="刘芳")
@@ -546,8 +632,9 @@ class TestAddingAndReach:
         assert spouse.skills.get().skill.code == "logistics.forklift"
         assert Household.objects.count() == 1
 
-    def test_a_second_head_for_a_household_already_in_the_archive_is_reported(self, tree, people, household_a,
-                                                                             run_import):
+    def test_a_second_head_for_a_household_already_in_the_archive_is_reported(
+        self, tree, people, household_a, run_import
+    ):
         data = workbook_bytes([], [member_row(household_a.number, name="赵六", relation="户主")])
         job = run_import(people.olga, tree.town_a, data)
         assert job.status == ImportJob.Status.REJECTED
@@ -578,8 +665,9 @@ class TestAddingAndReach:
     def test_roles_without_the_import_right_cannot_start_an_import(self, tree, people, persona):
         data = workbook_bytes([household_row("H-001")], [member_row("H-001")])
         with pytest.raises(InvalidInput):
-            importing.import_start(by=getattr(people, persona), org_unit=tree.station_a, upload=upload(data),
-                                   mode=ALL_OR_NOTHING)
+            importing.import_start(
+                by=getattr(people, persona), org_unit=tree.station_a, upload=upload(data), mode=ALL_OR_NOTHING
+            )
         assert ImportJob.objects.count() == 0
 
     def test_a_unit_code_of_a_sibling_unit_is_reported_as_unknown(self, tree, people, run_import):
@@ -590,8 +678,7 @@ class TestAddingAndReach:
         assert [(p[0], p[2]) for p in problems_of(job)] == [(sheet.HOUSEHOLD_SHEET, "所属单位编码")]
         assert Household.objects.count() == 0
 
-    def test_a_member_row_cannot_add_to_a_household_of_a_sibling_unit(self, tree, people, household_b,
-                                                                     run_import):
+    def test_a_member_row_cannot_add_to_a_household_of_a_sibling_unit(self, tree, people, household_b, run_import):
         data = workbook_bytes([], [member_row(household_b.number, name="钱七", relation="配偶")])
         job = run_import(people.olga, tree.town_a, data, GOOD_ROWS)
         assert [(p[0], p[2]) for p in problems_of(job)] == [(sheet.MEMBER_SHEET, "户编号")]
@@ -599,6 +686,7 @@ class TestAddingAndReach:
 
 
 # --- export and round trip ----------------------------------------------------------------------------
+
 
 def exported_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     ws = load_workbook(BytesIO(data), read_only=True)[name]
@@ -609,8 +697,13 @@ def exported_rows(data: bytes, name: str) -> list[dict[str, Any]]:
 class TestExport:
     @pytest.fixture
     def archive(self, tree, household_a, household_b):
-        MemberFactory(household=household_a, name="刘芳", relation=Member.Relation.SPOUSE,
-                      id_number=fresh_id_number(male=False), phone="13947701234")
+        MemberFactory(
+            household=household_a,
+            name="刘芳",
+            relation=Member.Relation.SPOUSE,
+            id_number=fresh_id_number(male=False),
+            phone="13947701234",
+        )
         return [household_a, household_b]
 
     def test_id_numbers_are_masked_by_default(self, people, archive):
@@ -630,20 +723,27 @@ class TestExport:
 
     def test_full_id_numbers_need_a_note(self, people, archive):
         with pytest.raises(InvalidInput, match="Say why") as error:
-            exporting.export_workbook(by=people.alice, households=selectors.household_list_for(people.alice),
-                                      full_id_numbers=True, note="  ")
+            exporting.export_workbook(
+                by=people.alice, households=selectors.household_list_for(people.alice), full_id_numbers=True, note="  "
+            )
         assert error.value.field == "note"
         assert SensitiveAccess.objects.count() == 0
 
     def test_full_id_numbers_are_written_with_one_access_row_per_member(self, people, archive):
-        data = exporting.export_workbook(by=people.alice, households=selectors.household_list_for(people.alice),
-                                         full_id_numbers=True, note="报送市总工会核对", ip_address="10.0.0.7")
+        data = exporting.export_workbook(
+            by=people.alice,
+            households=selectors.household_list_for(people.alice),
+            full_id_numbers=True,
+            note="报送市总工会核对",
+            ip_address="10.0.0.7",
+        )
         members = exported_rows(data, sheet.MEMBER_SHEET)
         assert sorted(r["身份证号"] for r in members) == sorted(m.id_number for m in Member.objects.all())
         log = SensitiveAccess.objects.all()
         assert sorted(int(a.record_id) for a in log) == sorted(Member.objects.values_list("pk", flat=True))
         assert {(a.user_id, a.purpose, a.note, a.ip_address) for a in log} == {
-            (people.alice.pk, SensitiveAccess.Purpose.EXPORT, "报送市总工会核对", "10.0.0.7")}
+            (people.alice.pk, SensitiveAccess.Purpose.EXPORT, "报送市总工会核对", "10.0.0.7")
+        }
         assert all("id_number" in a.field.split(",") for a in log)
 
     def test_an_auditor_is_refused_and_nothing_is_logged(self, people, archive):
@@ -653,30 +753,60 @@ class TestExport:
 
     def test_a_helper_cannot_export_full_numbers_either(self, people, archive):
         with pytest.raises(Forbidden):
-            exporting.export_workbook(by=people.hana, households=selectors.household_list_for(people.hana),
-                                      full_id_numbers=True, note="核对")
+            exporting.export_workbook(
+                by=people.hana, households=selectors.household_list_for(people.hana), full_id_numbers=True, note="核对"
+            )
         assert SensitiveAccess.objects.count() == 0
 
     def test_an_export_imports_again_into_an_empty_archive(self, tree, people, archive, household_a, run_import):
         tree.station_a.code = "ETK-WL-ZH"
         tree.station_a.save()
-        MemberSkill.objects.create(member=household_a.members.get(name="王强"), phrase="开叉车",
-                                   skill_id=None, source=MemberSkill.Source.HELPER)
+        MemberSkill.objects.create(
+            member=household_a.members.get(name="王强"),
+            phrase="开叉车",
+            skill_id=None,
+            source=MemberSkill.Source.HELPER,
+        )
         household_a.target_groups.set(household_a.target_groups.model.objects.filter(code="migrant"))
 
         def snapshot() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], set[tuple[Any, ...]]]:
-            households = {(h.number, h.org_unit_id, h.region_id, h.address, h.income_per_head, h.dibao_status,
-                           h.state, h.registered_on, tuple(g.code for g in h.target_groups.all()))
-                          for h in Household.objects.all()}
-            members = {(m.household.number, m.name, m.relation, m.id_number, m.phone, m.work_capacity,
-                        m.employment_status, tuple(s.phrase for s in m.skills.all()))
-                       for m in Member.objects.select_related("household")}
+            households = {
+                (
+                    h.number,
+                    h.org_unit_id,
+                    h.region_id,
+                    h.address,
+                    h.income_per_head,
+                    h.dibao_status,
+                    h.state,
+                    h.registered_on,
+                    tuple(g.code for g in h.target_groups.all()),
+                )
+                for h in Household.objects.all()
+            }
+            members = {
+                (
+                    m.household.number,
+                    m.name,
+                    m.relation,
+                    m.id_number,
+                    m.phone,
+                    m.work_capacity,
+                    m.employment_status,
+                    tuple(s.phrase for s in m.skills.all()),
+                )
+                for m in Member.objects.select_related("household")
+            }
             pairings = {(p.household.number, p.helper_id) for p in Pairing.objects.filter(ended_on__isnull=True)}
             return households, members, pairings
 
         before = snapshot()
-        data = exporting.export_workbook(by=people.alice, households=selectors.household_list_for(people.alice),
-                                         full_id_numbers=True, note="迁移到新系统")
+        data = exporting.export_workbook(
+            by=people.alice,
+            households=selectors.household_list_for(people.alice),
+            full_id_numbers=True,
+            note="迁移到新系统",
+        )
         MemberSkill.objects.all().delete()
         Pairing.objects.all().delete()
         Member.objects.all().delete()
@@ -695,8 +825,11 @@ class TestExport:
 
 # --- a real worker ------------------------------------------------------------------------------------
 
-@pytest.mark.skipif(settings.CELERY_TASK_ALWAYS_EAGER,
-                    reason="no Celery broker configured (CELERY_BROKER_URL is empty; tasks run eagerly)")
+
+@pytest.mark.skipif(
+    settings.CELERY_TASK_ALWAYS_EAGER,
+    reason="no Celery broker configured (CELERY_BROKER_URL is empty; tasks run eagerly)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_an_import_runs_on_a_real_celery_worker_through_the_broker(tree, people):
     from celery.contrib.testing.worker import start_worker
@@ -707,8 +840,7 @@ def test_an_import_runs_on_a_real_celery_worker_through_the_broker(tree, people)
     app.control.purge()
     data = workbook_bytes([household_row("H-001", helper="hana")], [member_row("H-001", skills="叉车")])
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
-        job = importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(data),
-                                     mode=ALL_OR_NOTHING)
+        job = importing.import_start(by=people.alice, org_unit=tree.station_a, upload=upload(data), mode=ALL_OR_NOTHING)
         deadline = time.monotonic() + 30
         while not job.is_finished and time.monotonic() < deadline:
             time.sleep(0.2)

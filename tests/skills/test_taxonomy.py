@@ -41,17 +41,29 @@ def problems(lines: list[str]) -> list[tuple[int, str]]:
 
 # --- the format ---------------------------------------------------------------------------------------
 
+
 class TestParse:
     def test_a_good_file_gives_one_entry_per_line(self):
-        entries = taxonomy.parse([line(), line(id="test.crane", name_zh="测试吊车", name_en="Test crane",
-                                               synonyms=["测试起重"], occupations=["6-30-05-01"])])
+        entries = taxonomy.parse(
+            [
+                line(),
+                line(
+                    id="test.crane",
+                    name_zh="测试吊车",
+                    name_en="Test crane",
+                    synonyms=["测试起重"],
+                    occupations=["6-30-05-01"],
+                ),
+            ]
+        )
         assert [e.id for e in entries] == ["test.welding", "test.crane"]
         assert entries[1].occupations == ("6-30-05-01",)
         assert entries[0].forms() == ["测试电焊", "Test welding", "测试焊工"]
 
     def test_a_malformed_json_line_is_reported_with_its_line_number(self):
-        [(number, message)] = problems([line(), '{"id": "test.x", "name_zh": ', line(id="test.y", name_zh="乙",
-                                                                                      name_en="Y", synonyms=[])])
+        [(number, message)] = problems(
+            [line(), '{"id": "test.x", "name_zh": ', line(id="test.y", name_zh="乙", name_en="Y", synonyms=[])]
+        )
         assert number == 2
         assert "not valid JSON" in message
 
@@ -85,9 +97,13 @@ class TestParse:
         assert "line 1" in message and "test.welding" in message
 
     def test_two_skills_claiming_the_same_form_after_normalisation_are_reported_with_both_lines(self):
-        found = problems([line(id="test.a2", name_zh="测试A2", name_en="Test A2", synonyms=["A2驾照"]),
-                          "",
-                          line(id="test.truck", name_zh="测试货车", name_en="Test truck", synonyms=["a2 驾照"])])
+        found = problems(
+            [
+                line(id="test.a2", name_zh="测试A2", name_en="Test A2", synonyms=["A2驾照"]),
+                "",
+                line(id="test.truck", name_zh="测试货车", name_en="Test truck", synonyms=["a2 驾照"]),
+            ]
+        )
         [(number, message)] = found
         assert number == 3
         assert "'test.a2'" in message and "line 1" in message
@@ -97,8 +113,7 @@ class TestParse:
         assert entry.synonyms == ("测试电焊", "测试 电焊", "测试焊工")
 
     def test_empty_lines_are_skipped_and_line_numbers_still_count_them(self):
-        entries = taxonomy.parse(["", line(), "   ", "\n", line(id="test.b", name_zh="乙", name_en="B",
-                                                                 synonyms=[])])
+        entries = taxonomy.parse(["", line(), "   ", "\n", line(id="test.b", name_zh="乙", name_en="B", synonyms=[])])
         assert [e.id for e in entries] == ["test.welding", "test.b"]
         assert problems(["", "", "{"])[0][0] == 3
 
@@ -113,6 +128,7 @@ class TestParse:
 
 # --- the built-in taxonomy ----------------------------------------------------------------------------
 
+
 class TestBuiltInTaxonomy:
     def test_the_built_in_file_parses_without_problems(self):
         with reference.BUILTIN_TAXONOMY.open(encoding="utf-8") as handle:
@@ -125,10 +141,16 @@ class TestBuiltInTaxonomy:
         assert SkillSynonym.objects.count() > Skill.objects.count()
 
     @pytest.mark.django_db
-    @pytest.mark.parametrize(("phrase", "name_zh"), [
-        ("吊车", "起重机操作"), ("开出租", "出租车驾驶"), ("保母", "保姆"), ("叉车", "叉车驾驶"),
-        ("  ＦＯＲＫＬＩＦＴ ", "叉车驾驶"),
-    ])
+    @pytest.mark.parametrize(
+        ("phrase", "name_zh"),
+        [
+            ("吊车", "起重机操作"),
+            ("开出租", "出租车驾驶"),
+            ("保母", "保姆"),
+            ("叉车", "叉车驾驶"),
+            ("  ＦＯＲＫＬＩＦＴ ", "叉车驾驶"),
+        ],
+    )
     def test_colloquial_forms_and_typos_resolve_to_their_skill(self, phrase, name_zh):
         skill = services.skill_resolve_exact(phrase)
         assert skill is not None
@@ -154,10 +176,18 @@ class TestBuiltInTaxonomy:
 
 # --- import and export commands -----------------------------------------------------------------------
 
+
 def taxonomy_state() -> dict[str, tuple[str, str, str, frozenset[str], frozenset[str]]]:
-    return {s.code: (s.name_zh, s.name_en, s.category, frozenset(normalize(x.text) for x in s.synonyms.all()),
-                     frozenset(o.code for o in s.occupations.all()))
-            for s in Skill.objects.prefetch_related("synonyms", "occupations")}
+    return {
+        s.code: (
+            s.name_zh,
+            s.name_en,
+            s.category,
+            frozenset(normalize(x.text) for x in s.synonyms.all()),
+            frozenset(o.code for o in s.occupations.all()),
+        )
+        for s in Skill.objects.prefetch_related("synonyms", "occupations")
+    }
 
 
 @pytest.mark.django_db
@@ -165,11 +195,17 @@ class TestCommands:
     def test_a_bad_file_is_refused_naming_the_line_and_the_database_is_unchanged(self, tmp_path):
         before = taxonomy_state()
         path = tmp_path / "skills.jsonl"
-        path.write_text("\n".join([
-            line(id="logistics.forklift", name_zh="改过的叉车", name_en="Changed", synonyms=["叉车"]),
-            line(id="test.new"),
-            '{"id": "test.broken"',
-        ]) + "\n", encoding="utf-8")
+        path.write_text(
+            "\n".join(
+                [
+                    line(id="logistics.forklift", name_zh="改过的叉车", name_en="Changed", synonyms=["叉车"]),
+                    line(id="test.new"),
+                    '{"id": "test.broken"',
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         with pytest.raises(CommandError, match="line 3"):
             call_command("import_skills", "--in", str(path), stdout=StringIO())
         assert taxonomy_state() == before
@@ -177,8 +213,13 @@ class TestCommands:
     def test_a_form_already_owned_by_another_skill_rolls_back_the_whole_file(self, tmp_path):
         before = taxonomy_state()
         path = tmp_path / "skills.jsonl"
-        path.write_text(line(id="test.new") + "\n" + line(id="test.thief", name_zh="偷名字", name_en="Thief",
-                                                          synonyms=["叉车"]) + "\n", encoding="utf-8")
+        path.write_text(
+            line(id="test.new")
+            + "\n"
+            + line(id="test.thief", name_zh="偷名字", name_en="Thief", synonyms=["叉车"])
+            + "\n",
+            encoding="utf-8",
+        )
         with pytest.raises(CommandError, match="叉车"):
             call_command("import_skills", "--in", str(path), stdout=StringIO())
         assert taxonomy_state() == before
@@ -190,9 +231,19 @@ class TestCommands:
 
     def test_a_good_file_adds_and_updates_skills(self, tmp_path):
         path = tmp_path / "skills.jsonl"
-        path.write_text(line(id="test.new", synonyms=["测试焊工", "焊个东西"]) + "\n"
-                        + line(id="logistics.forklift", name_zh="叉车驾驶", name_en="Forklift driving",
-                               synonyms=["叉车", "叉车老师傅"], category="logistics") + "\n", encoding="utf-8")
+        path.write_text(
+            line(id="test.new", synonyms=["测试焊工", "焊个东西"])
+            + "\n"
+            + line(
+                id="logistics.forklift",
+                name_zh="叉车驾驶",
+                name_en="Forklift driving",
+                synonyms=["叉车", "叉车老师傅"],
+                category="logistics",
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         out = StringIO()
         call_command("import_skills", "--in", str(path), stdout=out)
         assert "1 skills created, 1 updated" in out.getvalue()
@@ -215,6 +266,7 @@ class TestCommands:
 
 # --- the API ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 class TestApi:
     def test_searching_for_a_colloquial_form_finds_the_forklift_skill(self, people):
@@ -236,8 +288,11 @@ class TestApi:
     def test_the_import_is_refused_for_roles_that_do_not_keep_the_taxonomy(self, people, persona):
         client = APIClient()
         client.force_authenticate(getattr(people, persona))
-        response = client.post("/api/v1/skills/import/", {"file": SimpleUploadedFile(
-            "skills.jsonl", (line(id="test.new") + "\n").encode())}, format="multipart")
+        response = client.post(
+            "/api/v1/skills/import/",
+            {"file": SimpleUploadedFile("skills.jsonl", (line(id="test.new") + "\n").encode())},
+            format="multipart",
+        )
         assert response.status_code == 403
         assert response.json()["code"] == "forbidden"
         assert not Skill.objects.filter(code="test.new").exists()
@@ -245,8 +300,11 @@ class TestApi:
     def test_an_organizer_imports_a_file(self, people):
         client = APIClient()
         client.force_authenticate(people.olga)
-        response = client.post("/api/v1/skills/import/", {"file": SimpleUploadedFile(
-            "skills.jsonl", ("\ufeff" + line(id="test.new") + "\n").encode())}, format="multipart")
+        response = client.post(
+            "/api/v1/skills/import/",
+            {"file": SimpleUploadedFile("skills.jsonl", ("\ufeff" + line(id="test.new") + "\n").encode())},
+            format="multipart",
+        )
         assert response.status_code == 200, response.content
         assert response.json()["created"] == 1
         assert services.skill_resolve_exact("测试焊工").code == "test.new"
@@ -255,8 +313,11 @@ class TestApi:
         client = APIClient()
         client.force_authenticate(people.olga)
         before = Skill.objects.count()
-        response = client.post("/api/v1/skills/import/", {"file": SimpleUploadedFile(
-            "skills.jsonl", (line(id="test.new") + "\n{\n").encode())}, format="multipart")
+        response = client.post(
+            "/api/v1/skills/import/",
+            {"file": SimpleUploadedFile("skills.jsonl", (line(id="test.new") + "\n{\n").encode())},
+            format="multipart",
+        )
         assert response.status_code == 400
         assert [d["line"] for d in response.json()["details"]] == [2]
         assert Skill.objects.count() == before
@@ -264,13 +325,17 @@ class TestApi:
     def test_a_file_that_is_not_utf8_is_refused(self, people):
         client = APIClient()
         client.force_authenticate(people.olga)
-        response = client.post("/api/v1/skills/import/", {"file": SimpleUploadedFile(
-            "skills.jsonl", line(id="test.new").encode("gbk"))}, format="multipart")
+        response = client.post(
+            "/api/v1/skills/import/",
+            {"file": SimpleUploadedFile("skills.jsonl", line(id="test.new").encode("gbk"))},
+            format="multipart",
+        )
         assert response.status_code == 400
         assert response.json()["field"] == "file"
 
 
 # --- occupations and reference data -------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 class TestOccupations:
@@ -296,8 +361,12 @@ class TestOccupations:
 
     def test_the_load_reference_data_command_is_idempotent(self):
         def counts() -> tuple[int, int, int, int]:
-            return (Occupation.objects.count(), Occupation.objects.filter(parent__isnull=False).count(),
-                    Region.objects.count(), Region.objects.filter(parent__isnull=False).count())
+            return (
+                Occupation.objects.count(),
+                Occupation.objects.filter(parent__isnull=False).count(),
+                Region.objects.count(),
+                Region.objects.filter(parent__isnull=False).count(),
+            )
 
         after_migrations = counts()
         call_command("load_reference_data", stdout=StringIO())

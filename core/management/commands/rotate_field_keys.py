@@ -12,8 +12,10 @@ from core.models import EncryptionCanary
 
 
 class Command(BaseCommand):
-    help = ("Re-encrypt every encrypted column under the newest key in FIELD_ENCRYPTION_KEYS. Run it after "
-            "putting a new key first; when it finishes, the older keys can be removed from the setting.")
+    help = (
+        "Re-encrypt every encrypted column under the newest key in FIELD_ENCRYPTION_KEYS. Run it after "
+        "putting a new key first; when it finishes, the older keys can be removed from the setting."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch-size", type=int, default=1000)
@@ -31,7 +33,7 @@ class Command(BaseCommand):
             # History tables hold encrypted copies too; they are models here and are rotated alike.
             pks = list(table.values_list("pk", flat=True).order_by("pk"))
             for start in range(0, len(pks), batch_size):
-                chunk = pks[start:start + batch_size]
+                chunk = pks[start : start + batch_size]
                 with transaction.atomic():
                     for row in _raw_rows(model, columns, chunk):
                         updates = {c: crypto.rotate(v) for c, v in row.items() if c != "pk" and v}

@@ -12,19 +12,25 @@ from households.models import ImportJob
 
 
 class Command(BaseCommand):
-    help = ("Import households and members from a spreadsheet in the archive template "
-            "(docs/import-template.md), as the given user and into the given unit.")
+    help = (
+        "Import households and members from a spreadsheet in the archive template "
+        "(docs/import-template.md), as the given user and into the given unit."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("path")
         parser.add_argument("--unit", required=True, help="unit code for rows without one")
         parser.add_argument("--user", required=True, help="username of the organizer importing")
-        parser.add_argument("--good-rows", action="store_true",
-                            help="import the good rows and report the rest (default: all or nothing)")
+        parser.add_argument(
+            "--good-rows",
+            action="store_true",
+            help="import the good rows and report the rest (default: all or nothing)",
+        )
         parser.add_argument("--report", help="where to write the problem report (.xlsx)")
 
-    def handle(self, *args: Any, path: str, unit: str, user: str, good_rows: bool, report: str | None,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, path: str, unit: str, user: str, good_rows: bool, report: str | None, **options: Any
+    ) -> None:
         acting = User.objects.filter(username=user).first()
         org_unit = OrgUnit.objects.filter(code=unit).first()
         if acting is None:
@@ -34,8 +40,11 @@ class Command(BaseCommand):
         try:
             with Path(path).open("rb") as handle:
                 job = importing.import_start(
-                    by=acting, org_unit=org_unit, upload=handle,
-                    mode=ImportJob.Mode.GOOD_ROWS if good_rows else ImportJob.Mode.ALL_OR_NOTHING)
+                    by=acting,
+                    org_unit=org_unit,
+                    upload=handle,
+                    mode=ImportJob.Mode.GOOD_ROWS if good_rows else ImportJob.Mode.ALL_OR_NOTHING,
+                )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         except DomainError as exc:

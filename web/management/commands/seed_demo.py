@@ -16,8 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, households: int, **options: Any) -> None:
         result = demo.seed(households=households, verbose=lambda s: self.stdout.write(s))
         if not result.created:
-            self.stdout.write(f"Demo data already present ({result.households} households, "
-                              f"{result.members} members); nothing changed.")
+            self.stdout.write(
+                f"Demo data already present ({result.households} households, "
+                f"{result.members} members); nothing changed."
+            )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})"))
         for role, username, reach in result.logins:
             self.stdout.write(f"  {role:<10} {username:<22} {reach}")
