@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from accounts import visibility
 from accounts.models import OrgUnit, Role, User
+from core.models import SensitiveAccess
 
 
 def org_unit_list_for(user: User) -> QuerySet[OrgUnit]:
@@ -19,3 +20,18 @@ def helper_list_for(user: User) -> QuerySet[User]:
         .select_related("org_unit")
         .order_by("org_unit__path", "full_name")
     )
+
+
+def access_log_for(user: User, *, purpose: str = "", username: str = "") -> QuerySet[SensitiveAccess]:
+    """The personal-data access log, for auditors and organizers: reads made by people in the
+    viewer's units (and by workers and administrators for an administrator)."""
+    if not visibility.may(user, visibility.Action.VIEW_AUDIT_TRAIL):
+        return SensitiveAccess.objects.none()
+    rows = SensitiveAccess.objects.select_related("user__org_unit")
+    if not visibility.is_admin(user):
+        rows = rows.filter(user__org_unit__in=visibility.visible_units(user).values("pk"))
+    if purpose:
+        rows = rows.filter(purpose=purpose)
+    if username:
+        rows = rows.filter(user__username=username)
+    return rows.order_by("-at", "-id")

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
 from accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -12,5 +13,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("access-log/", views.access_log, name="access_log"),
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
 ]
