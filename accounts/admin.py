@@ -22,7 +22,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "phone"]
     autocomplete_fields = ["org_unit"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Relief platform"), {"fields": ("full_name", "phone", "role", "org_unit")}),
     )
     add_fieldsets = (

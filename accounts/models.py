@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models, transaction
 from django.db.models import Q
@@ -98,7 +100,7 @@ class User(AbstractUser):
         OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("union unit")
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("user")

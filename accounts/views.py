@@ -10,11 +10,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts import selectors, visibility
+from accounts.models import User
 from core.models import SensitiveAccess
 
 
+class AuthedRequest(HttpRequest):
+    """What a view behind ``login_required`` receives: the user is a real ``User``."""
+
+    user: User  # type: ignore[assignment]
+
+
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthedRequest) -> HttpResponse:
     if not visibility.may(request.user, visibility.Action.VIEW_AUDIT_TRAIL):
         raise PermissionDenied(_("Your role does not allow this."))
     purpose = request.GET.get("purpose", "")

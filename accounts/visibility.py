@@ -18,6 +18,7 @@ cannot confirm that a record exists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -99,7 +100,10 @@ def may(user: User, action: Action, unit: OrgUnit | None = None) -> bool:
         return False
     if unit is None:
         return True
-    return is_unit_staff(user) and user.org_unit.contains(unit)
+    if not is_unit_staff(user):
+        return False
+    own_unit = user.org_unit
+    return own_unit is not None and own_unit.contains(unit)
 
 
 def may_approve_exit_for(user: User, unit: OrgUnit) -> bool:
@@ -108,14 +112,16 @@ def may_approve_exit_for(user: User, unit: OrgUnit) -> bool:
         return False
     if is_admin(user):
         return True
-    return user.org_unit.is_ancestor_of(unit)
+    own_unit = user.org_unit  # organizers always have one (the ``unit_roles_have_a_unit`` constraint)
+    return own_unit is not None and own_unit.is_ancestor_of(unit)
 
 
 def visible_units(user: User) -> QuerySet[OrgUnit]:
     if is_admin(user):
         return OrgUnit.objects.all()
-    if is_unit_staff(user):
-        return OrgUnit.objects.filter(path__startswith=user.org_unit.path)
+    own_unit = user.org_unit if is_unit_staff(user) else None
+    if own_unit is not None:
+        return OrgUnit.objects.filter(path__startswith=own_unit.path)
     return OrgUnit.objects.none()
 
 
@@ -151,8 +157,10 @@ def scope(
     return queryset.none()
 
 
-def _subtree_ids(user: User) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.filter(path__startswith=user.org_unit.path).values("pk")
+def _subtree_ids(user: User) -> QuerySet[OrgUnit, Mapping[str, Any]]:
+    own_unit = user.org_unit  # unit staff always have one (``is_unit_staff``)
+    units = OrgUnit.objects.filter(path__startswith=own_unit.path) if own_unit is not None else OrgUnit.objects.none()
+    return units.values("pk")
 
 
 def describe(user: User) -> dict[str, Any]:

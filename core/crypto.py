@@ -16,7 +16,8 @@ import functools
 import hashlib
 import hmac
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from types import GenericAlias
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -72,8 +73,23 @@ def keyed_hash(value: str) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-class EncryptedTextField(models.TextField):
+# django-stubs types a field as ``Field[_ST, _GT]``: what its model attribute accepts and gives back.
+# Django's classes take no type parameters at runtime, so there the parameterised bases below stand
+# for the plain classes (a ``GenericAlias`` used as a base resolves to its origin).
+_ST = TypeVar("_ST", contravariant=True)
+_GT = TypeVar("_GT", covariant=True)
+
+if TYPE_CHECKING:
+    _TextField = models.TextField
+else:
+    _TextField = GenericAlias(models.TextField, (_ST, _GT))
+
+
+class EncryptedTextField(_TextField[_ST, _GT]):
     """A text value stored as a Fernet token. Only ``isnull`` lookups are allowed."""
+
+    def __class_getitem__(cls, params: Any) -> GenericAlias:  # ``EncryptedTextField[...]`` at runtime
+        return GenericAlias(cls, params)
 
     description = _("Encrypted text")
 
@@ -97,7 +113,7 @@ class EncryptedTextField(models.TextField):
         return None
 
 
-class EncryptedDecimalField(EncryptedTextField):
+class EncryptedDecimalField(EncryptedTextField[Decimal | int | float | str | None, Decimal | None]):
     """A decimal amount (income) stored encrypted; Python sees a ``Decimal``."""
 
     description = _("Encrypted decimal")

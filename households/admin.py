@@ -24,8 +24,15 @@ from households.models import (
 
 class MemberInline(admin.TabularInline):
     model = Member
-    fields = ["name", "relation", "id_number_masked", "sex", "birth_date", "work_capacity", "employment_status"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "name",
+        "relation",
+        "id_number_masked",
+        "sex",
+        "birth_date",
+        "work_capacity",
+        "employment_status",
+    )
     extra = 0
     can_delete = False
     show_change_link = True
@@ -33,8 +40,7 @@ class MemberInline(admin.TabularInline):
 
 class PairingInline(admin.TabularInline):
     model = Pairing
-    fields = ["helper", "helping_unit", "started_on", "ended_on", "end_reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("helper", "helping_unit", "started_on", "ended_on", "end_reason")
     extra = 0
     can_delete = False
 

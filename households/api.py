@@ -12,14 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import visibility
+from accounts.api import acting_user
 from accounts.models import OrgUnit, User
 from accounts.selectors import org_unit_list_for
 from accounts.visibility import Action
 from core.errors import InvalidInput
-from core.models import SensitiveAccess
+from core.models import Region, SensitiveAccess
 from households import selectors, services
 from households.models import (
     ExitRequest,
+    HardshipCause,
     Household,
     JobPreference,
     Member,
@@ -28,10 +30,11 @@ from households.models import (
     PlanGoal,
     PlanMeasure,
     ReliefPlan,
+    TargetGroup,
     Track,
     Visit,
 )
-from skills.models import Skill
+from skills.models import Occupation, Skill
 
 # --- serializers -------------------------------------------------------------------------------------
 
@@ -74,8 +77,8 @@ class MemberSkillInputSerializer(serializers.Serializer):
 
 
 class JobPreferenceSerializer(serializers.ModelSerializer):
-    occupations = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    regions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    occupations = serializers.SlugRelatedField[Occupation](slug_field="code", many=True, read_only=True)
+    regions = serializers.PrimaryKeyRelatedField[Region](many=True, read_only=True)
 
     class Meta:
         model = JobPreference
@@ -151,8 +154,8 @@ class MemberUpdateSerializer(MemberWriteSerializer):
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
-    target_groups = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    hardship_causes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    target_groups = serializers.SlugRelatedField[TargetGroup](slug_field="code", many=True, read_only=True)
+    hardship_causes = serializers.SlugRelatedField[HardshipCause](slug_field="code", many=True, read_only=True)
     head = serializers.SerializerMethodField()
     helper = serializers.SerializerMethodField()
 
@@ -377,11 +380,11 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.household_list_for(
-            self.request.user, selectors.HouseholdFilters.from_params(self.request.query_params)
+            acting_user(self.request), selectors.HouseholdFilters.from_params(self.request.query_params)
         )
 
     def get_object(self) -> Household:
-        return selectors.household_get_for(self.request.user, self.kwargs["pk"])
+        return selectors.household_get_for(acting_user(self.request), self.kwargs["pk"])
 
     @extend_schema(parameters=HOUSEHOLD_FILTER_PARAMS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -389,7 +392,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        detail = selectors.household_detail_for(request.user, kwargs["pk"], ip_address=_client_ip(request))
+        detail = selectors.household_detail_for(acting_user(request), kwargs["pk"], ip_address=_client_ip(request))
         context = {"personal": detail["show_personal"], "members": detail["members"]}
         return Response(HouseholdDetailSerializer(detail["household"], context=context).data)
 
@@ -399,8 +402,8 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         household = services.household_create(
-            by=request.user,
-            org_unit=_unit_for(request.user, values.pop("org_unit")),
+            by=acting_user(request),
+            org_unit=_unit_for(acting_user(request), values.pop("org_unit")),
             region_code=values.pop("region"),
             **values,
         )
@@ -412,16 +415,16 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = HouseholdUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        unit = _unit_for(request.user, values.pop("org_unit")) if "org_unit" in values else None
+        unit = _unit_for(acting_user(request), values.pop("org_unit")) if "org_unit" in values else None
         if "region" in values:
             values["region_code"] = values.pop("region")
-        household = services.household_update(household=household, by=request.user, org_unit=unit, **values)
+        household = services.household_update(household=household, by=acting_user(request), org_unit=unit, **values)
         return Response(HouseholdSerializer(household).data)
 
     @extend_schema(request=None, responses=HouseholdSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: Any = None) -> Response:
-        household = services.household_activate(household=self.get_object(), by=request.user)
+        household = services.household_activate(household=self.get_object(), by=acting_user(request))
         return Response(HouseholdSerializer(household).data)
 
     @extend_schema(request=ReasonSerializer, responses=HouseholdSerializer)
@@ -430,7 +433,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = services.household_close(
-            household=self.get_object(), by=request.user, reason=data.validated_data["reason"]
+            household=self.get_object(), by=acting_user(request), reason=data.validated_data["reason"]
         )
         return Response(HouseholdSerializer(household).data)
 
@@ -440,7 +443,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = services.household_reenter(
-            household=self.get_object(), by=request.user, reason=data.validated_data["reason"]
+            household=self.get_object(), by=acting_user(request), reason=data.validated_data["reason"]
         )
         return Response(HouseholdSerializer(household).data)
 
@@ -461,7 +464,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: Any = None) -> Response:
         """Who changed what and when (sensitive values are never shown)."""
-        entries = selectors.household_history_for(request.user, self.get_object())
+        entries = selectors.household_history_for(acting_user(request), self.get_object())
         return Response(
             [
                 {
@@ -480,7 +483,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         members = (
-            selectors.member_list_for(self.request.user)
+            selectors.member_list_for(acting_user(self.request))
             .select_related("job_preference")
             .prefetch_related("skills__skill", "job_preference__occupations", "job_preference__regions")
         )
@@ -490,7 +493,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return members.order_by("household_id", "id")
 
     def get_object(self) -> Member:
-        return selectors.member_get_for(self.request.user, self.kwargs["pk"])
+        return selectors.member_get_for(acting_user(self.request), self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("household", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -499,8 +502,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses=MemberDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A member; health and income only for organizers and helpers, and the read is logged."""
-        member = selectors.member_detail_for(request.user, kwargs["pk"], ip_address=_client_ip(request))
-        personal = visibility.may(request.user, Action.VIEW_PERSONAL_DETAIL, member.household.org_unit)
+        member = selectors.member_detail_for(acting_user(request), kwargs["pk"], ip_address=_client_ip(request))
+        personal = visibility.may(acting_user(request), Action.VIEW_PERSONAL_DETAIL, member.household.org_unit)
         return Response((MemberDetailSerializer if personal else MemberSerializer)(member).data)
 
     @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
@@ -508,8 +511,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = MemberWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        household = selectors.household_get_for(request.user, values.pop("household"))
-        member = services.member_add(household=household, by=request.user, **values)
+        household = selectors.household_get_for(acting_user(request), values.pop("household"))
+        member = services.member_add(household=household, by=acting_user(request), **values)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
@@ -517,7 +520,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         member = self.get_object()
         data = MemberUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        member = services.member_update(member=member, by=request.user, **data.validated_data)
+        member = services.member_update(member=member, by=acting_user(request), **data.validated_data)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(
@@ -530,7 +533,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = RevealSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         number = services.member_reveal_id_number(
-            member=self.get_object(), by=request.user, ip_address=_client_ip(request), **data.validated_data
+            member=self.get_object(), by=acting_user(request), ip_address=_client_ip(request), **data.validated_data
         )
         return Response({"id_number": number})
 
@@ -541,7 +544,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         member = self.get_object()
         data = MemberSkillInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.member_skill_add(member=member, by=request.user, **data.validated_data)
+        entry = services.member_skill_add(member=member, by=acting_user(request), **data.validated_data)
         return Response(MemberSkillSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PreferenceWriteSerializer, responses=JobPreferenceSerializer)
@@ -554,7 +557,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         values = dict(data.validated_data)
         preference = services.job_preference_update(
             member=member,
-            by=request.user,
+            by=acting_user(request),
             occupation_codes=values.pop("occupations", None),
             region_codes=values.pop("regions", None),
             **values,
@@ -568,34 +571,34 @@ class MemberSkillViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = MemberSkillSerializer
 
     def get_object(self) -> MemberSkill:
-        return selectors.member_skill_get_for(self.request.user, self.kwargs["pk"])
+        return selectors.member_skill_get_for(acting_user(self.request), self.kwargs["pk"])
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return MemberSkill.objects.none()  # single objects only, through the selector
 
     def perform_destroy(self, instance: MemberSkill) -> None:
-        services.member_skill_remove(entry=instance, by=self.request.user)
+        services.member_skill_remove(entry=instance, by=acting_user(self.request))
 
 
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PlanSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.plan_list_for(self.request.user).prefetch_related("goals", "measures").order_by("-id")
+        return selectors.plan_list_for(acting_user(self.request)).prefetch_related("goals", "measures").order_by("-id")
 
     @extend_schema(request=PlanWriteSerializer, responses={201: PlanSerializer})
     def create(self, request: Request) -> Response:
         data = PlanWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        household = selectors.household_get_for(request.user, values["household"])
+        household = selectors.household_get_for(acting_user(request), values["household"])
         goals = [
             services.GoalInput(track=g["track"], title=g["title"], due_on=g.get("due_on"), member_id=g.get("member"))
             for g in values.get("goals", [])
         ]
         plan = services.plan_create(
             household=household,
-            by=request.user,
+            by=acting_user(request),
             summary=values.get("summary", ""),
             review_on=values.get("review_on"),
             goals=goals,
@@ -607,7 +610,7 @@ class GoalViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = GoalSerializer
 
     def get_object(self) -> PlanGoal:
-        return selectors.goal_get_for(self.request.user, self.kwargs["pk"])
+        return selectors.goal_get_for(acting_user(self.request), self.kwargs["pk"])
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return PlanGoal.objects.none()  # single objects only, through the selector
@@ -617,7 +620,7 @@ class GoalViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def status(self, request: Request, pk: Any = None) -> Response:
         data = GoalStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        goal = services.goal_set_status(goal=self.get_object(), by=request.user, **data.validated_data)
+        goal = services.goal_set_status(goal=self.get_object(), by=acting_user(request), **data.validated_data)
         return Response(GoalSerializer(goal).data)
 
 
@@ -627,15 +630,15 @@ class PairingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = PairingSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.pairing_list_for(self.request.user).order_by("-started_on", "-id")
+        return selectors.pairing_list_for(acting_user(self.request)).order_by("-started_on", "-id")
 
     def create(self, request: Request) -> Response:
         data = PairingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        household = selectors.household_get_for(request.user, data.validated_data["household"].pk)
+        household = selectors.household_get_for(acting_user(request), data.validated_data["household"].pk)
         pairing = services.pairing_assign(
             household=household,
-            by=request.user,
+            by=acting_user(request),
             helper=data.validated_data["helper"],
             helping_unit=data.validated_data.get("helping_unit"),
         )
@@ -646,7 +649,7 @@ class VisitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = VisitSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        visits = selectors.visit_list_for(self.request.user)
+        visits = selectors.visit_list_for(acting_user(self.request))
         household = self.request.query_params.get("household")
         if household and household.isdigit():
             visits = visits.filter(household_id=int(household))
@@ -660,8 +663,8 @@ class VisitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = VisitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        household = selectors.household_get_for(request.user, values.pop("household").pk)
-        visit = services.visit_record(household=household, by=request.user, **values)
+        household = selectors.household_get_for(acting_user(request), values.pop("household").pk)
+        visit = services.visit_record(household=household, by=acting_user(request), **values)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
@@ -672,11 +675,11 @@ class ExitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if self.request.query_params.get("to_decide"):
-            return selectors.exit_requests_to_decide_for(self.request.user)
-        return selectors.exit_request_list_for(self.request.user)
+            return selectors.exit_requests_to_decide_for(acting_user(self.request))
+        return selectors.exit_request_list_for(acting_user(self.request))
 
     def get_object(self) -> ExitRequest:
-        return selectors.exit_request_get_for(self.request.user, self.kwargs["pk"])
+        return selectors.exit_request_get_for(acting_user(self.request), self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("to_decide", bool)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -685,8 +688,10 @@ class ExitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request: Request) -> Response:
         data = ExitRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        household = selectors.household_get_for(request.user, data.validated_data["household"].pk)
-        exit_request = services.exit_request(household=household, by=request.user, reason=data.validated_data["reason"])
+        household = selectors.household_get_for(acting_user(request), data.validated_data["household"].pk)
+        exit_request = services.exit_request(
+            household=household, by=acting_user(request), reason=data.validated_data["reason"]
+        )
         return Response(ExitRequestSerializer(exit_request).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses=ExitRequestSerializer)
@@ -703,6 +708,9 @@ class ExitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decided = services.exit_decide(
-            request=self.get_object(), by=request.user, approve=approve, note=data.validated_data.get("note", "")
+            request=self.get_object(),
+            by=acting_user(request),
+            approve=approve,
+            note=data.validated_data.get("note", ""),
         )
         return Response(ExitRequestSerializer(decided).data)

@@ -14,7 +14,7 @@ import logging
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -203,7 +203,7 @@ def _decimal(value: Any) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _choice(value: Any, words: dict[str, str], codes: Iterable[str], default: str | None = None) -> str | None:
+def _choice(value: Any, words: Mapping[str, str], codes: Iterable[str], default: str | None = None) -> str | None:
     text = _text(value)
     if not text:
         return default
@@ -415,6 +415,7 @@ def check(
     done = 0
     step = 500
 
+    row: HouseholdRow | MemberRow  # the loops below go over the rows of one sheet, then the other
     households: dict[str, HouseholdRow] = {}
     ordered: list[HouseholdRow] = []
     for number, raw in household_raw:

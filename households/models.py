@@ -131,7 +131,7 @@ class Household(models.Model):
     def is_in_follow_up(self) -> bool:
         return (
             self.state == self.State.EXITED
-            and bool(self.follow_up_until)
+            and self.follow_up_until is not None
             and self.follow_up_until >= timezone.localdate()
         )
 
@@ -307,7 +307,8 @@ class MemberSkill(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.skill.name_zh if self.skill_id else self.phrase
+        skill = self.skill if self.skill_id else None
+        return skill.name_zh if skill is not None else self.phrase
 
 
 class JobPreference(models.Model):

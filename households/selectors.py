@@ -259,12 +259,15 @@ def exit_requests_to_decide_for(user: User) -> QuerySet[ExitRequest]:
     )
     if visibility.is_admin(user):
         return pending
-    if not visibility.may(user, Action.APPROVE_EXIT) or not user.org_unit_id:
+    if not visibility.may(user, Action.APPROVE_EXIT):
+        return pending.none()
+    unit = user.org_unit
+    if unit is None:
         return pending.none()
     # Not the user's own requests: whoever asks does not decide.
     return (
-        pending.filter(household__org_unit__path__startswith=user.org_unit.path)
-        .exclude(household__org_unit=user.org_unit)
+        pending.filter(household__org_unit__path__startswith=unit.path)
+        .exclude(household__org_unit=unit)
         .exclude(requested_by=user)
     )
 

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -82,7 +82,10 @@ def _region(code: str | None) -> Region:
     return region
 
 
-def _lookups(model: type[TargetGroup] | type[HardshipCause], codes: Iterable[str], field: str) -> list[Any]:
+_Lookup = TypeVar("_Lookup", TargetGroup, HardshipCause)
+
+
+def _lookups(model: type[_Lookup], codes: Iterable[str], field: str) -> list[_Lookup]:
     codes = [c for c in dict.fromkeys(codes) if c]
     found = list(model.objects.filter(code__in=codes))
     missing = set(codes) - {f.code for f in found}
@@ -295,12 +298,10 @@ MEMBER_FIELDS = (
 
 def id_number_claim_check(parsed: IdNumber, *, exclude_member: Member | None = None) -> None:
     """A person is in one household only. The error names the unit that holds the other record."""
-    other = (
-        Member.objects.filter(id_number_hash=parsed.lookup_hash)
-        .select_related("household__org_unit")
-        .exclude(pk=getattr(exclude_member, "pk", None))
-        .first()
-    )
+    others = Member.objects.filter(id_number_hash=parsed.lookup_hash).select_related("household__org_unit")
+    if exclude_member is not None:
+        others = others.exclude(pk=exclude_member.pk)
+    other = others.first()
     if other is not None:
         raise Conflict(
             _("ID number %(masked)s is already in the archive (household %(number)s, %(unit)s).")
@@ -487,7 +488,7 @@ def member_skill_add(
     source = MemberSkill.Source.SELF if by.role == Role.WORKER else MemberSkill.Source.HELPER
     entry = MemberSkill(
         member=member,
-        phrase=phrase or skill.name_zh,
+        phrase=phrase or (skill.name_zh if skill is not None else ""),  # no phrase: the skill was given
         skill=skill,
         level=level,
         years=years,

@@ -6,6 +6,7 @@ into another installation. It is documented in docs/import-template.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from households.models import Household, Member
@@ -163,5 +164,5 @@ STATE_WORDS = {
 
 
 # What export writes for each code: the first word mapping to it.
-def label_for(words: dict[str, str], code: str) -> str:
+def label_for(words: Mapping[str, str], code: str) -> str:
     return next((word for word, value in words.items() if value == code), code)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,11 +20,12 @@ from accounts.visibility import Action
 from core.errors import DomainError, NotFound
 from households import exporting, importing, selectors
 from households.models import HardshipCause, Household, ImportJob, TargetGroup
+from households.views import AuthedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _need(request: HttpRequest, action: Action) -> None:
+def _need(request: AuthedRequest, action: Action) -> None:
     if not visibility.may(request.user, action):
         raise PermissionDenied(gettext("Your role does not allow this."))
 
@@ -43,14 +44,14 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = visibility.visible_units(user).order_by("path")
+        cast(forms.ModelChoiceField, self.fields["org_unit"]).queryset = visibility.visible_units(user).order_by("path")
         if user.org_unit_id:
             self.fields["org_unit"].initial = user.org_unit_id
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthedRequest) -> HttpResponse:
     _need(request, Action.IMPORT_ARCHIVE)
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
@@ -77,7 +78,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         job = selectors.import_job_get_for(request.user, pk)
     except NotFound as exc:
@@ -87,7 +88,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_report(request: HttpRequest, pk: int) -> FileResponse:
+def import_report(request: AuthedRequest, pk: int) -> FileResponse:
     try:
         job = selectors.import_job_get_for(request.user, pk)
     except NotFound as exc:
@@ -100,7 +101,7 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedRequest) -> HttpResponse:
     _need(request, Action.IMPORT_ARCHIVE)
     response = HttpResponse(importing.template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="archive-template.xlsx"'
@@ -137,7 +138,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = visibility.visible_units(user).order_by("path")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = visibility.visible_units(user).order_by("path")
         if not visibility.may(user, Action.REVEAL_ID_NUMBER):
             del self.fields["full_id_numbers"]
             del self.fields["note"]
@@ -145,7 +146,7 @@ class ExportForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: AuthedRequest) -> HttpResponse:
     _need(request, Action.EXPORT_ARCHIVE)
     form = ExportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

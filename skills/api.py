@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import visibility
+from accounts.api import acting_user
 from accounts.visibility import Action
 from core.errors import Forbidden, InvalidInput
 from ml import taxonomy
@@ -18,7 +19,7 @@ from skills.models import Occupation, Skill
 
 class SkillSerializer(serializers.ModelSerializer):
     synonyms = serializers.SerializerMethodField()
-    occupations = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    occupations = serializers.SlugRelatedField[Occupation](slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = Skill
@@ -29,7 +30,9 @@ class SkillSerializer(serializers.ModelSerializer):
 
 
 class OccupationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A declared field, which DRF's serializer metaclass moves into ``_declared_fields``: it does not
+    # replace ``Field.parent`` (the enclosing serializer) at runtime, as the stubs cannot tell.
+    parent = serializers.SlugRelatedField[Occupation](slug_field="code", read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = Occupation
@@ -71,7 +74,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FileUploadParser])
     def import_(self, request: Request) -> Response:
         """Insert or update skills from a JSON Lines file; any bad line rejects the whole file."""
-        if not visibility.may(request.user, Action.MANAGE_TAXONOMY):
+        if not visibility.may(acting_user(request), Action.MANAGE_TAXONOMY):
             raise Forbidden("Only organizers maintain the skill taxonomy.")
         upload = request.FILES.get("file")
         if upload is None:

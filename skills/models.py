@@ -40,7 +40,9 @@ class Skill(models.Model):
         _("category"), max_length=24, choices=SkillCategory.choices, default=SkillCategory.OTHER, db_index=True
     )
     description = models.TextField(_("description"), blank=True)
-    occupations = models.ManyToManyField("Occupation", blank=True, related_name="skills", verbose_name=_("occupations"))
+    occupations = models.ManyToManyField(
+        "skills.Occupation", blank=True, related_name="skills", verbose_name=_("occupations")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -269,6 +270,16 @@ VISIT_NOTES = [
 ]
 
 
+class _PersonSpec(TypedDict):
+    """A household member to create, as drawn before the households are saved."""
+
+    relation: str
+    male: bool
+    age: int
+    surname: str | None
+    mongolian: bool
+
+
 @dataclass
 class DemoResult:
     created: bool
@@ -305,7 +316,7 @@ def _birth(rng: random.Random, today: dt.date, age: int) -> dt.date:
 
 
 def ensure_units() -> dict[str, OrgUnit]:
-    units: dict[str, OrgUnit] = {u.code: u for u in OrgUnit.objects.filter(code__startswith="ETK")}
+    units: dict[str, OrgUnit] = {u.code: u for u in OrgUnit.objects.filter(code__startswith="ETK") if u.code}
     for code, name, kind, parent in UNITS:
         if code not in units:
             units[code] = OrgUnit.objects.create(
@@ -381,7 +392,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
             .select_related("user")
             .first()
         )
-        if worker:
+        if worker and worker.user:
             result.logins.append(("worker", worker.user.username, "their own household and profile"))
         result.households = Household.objects.filter(org_unit__code__startswith="ETK").count()
         result.members = Member.objects.filter(household__org_unit__code__startswith="ETK").count()
@@ -392,7 +403,8 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     now = timezone.now()
     helpers_by_unit: dict[int, list[User]] = {}
     for helper in users.get(Role.HELPER, []):
-        helpers_by_unit.setdefault(helper.org_unit_id, []).append(helper)
+        if helper.org_unit_id is not None:  # always: helpers belong to a unit
+            helpers_by_unit.setdefault(helper.org_unit_id, []).append(helper)
     groups = {g.code: g for g in TargetGroup.objects.all()}
     causes = {c.code: c for c in HardshipCause.objects.all()}
     skills = list(Skill.objects.filter(is_active=True).only("id", "name_zh", "category"))
@@ -403,10 +415,10 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     household_rows: list[Household] = []
     group_specs: list[list[str]] = []
     cause_specs: list[list[str]] = []
-    member_specs: list[list[dict]] = []
+    member_specs: list[list[_PersonSpec]] = []
     for index in range(households):
         station = units[rng.choices(stations, weights)[0]]
-        town = station.parent.code if station.parent else "ETK-WL"
+        town = station.parent.code if station.parent and station.parent.code else "ETK-WL"
         group_codes = rng.sample(list(groups), k=rng.choice([1, 1, 1, 2]))
         cause_codes = rng.sample(list(causes), k=rng.choice([1, 1, 2, 2, 3]))
         state = rng.choices(
@@ -449,7 +461,15 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         surname = rng.choice(SURNAMES)
         head_male = rng.random() < 0.7
         head_age = rng.randrange(28, 62)
-        people = [{"relation": Member.Relation.HEAD, "male": head_male, "age": head_age, "surname": surname}]
+        people: list[_PersonSpec] = [
+            {
+                "relation": Member.Relation.HEAD,
+                "male": head_male,
+                "age": head_age,
+                "surname": surname,
+                "mongolian": mongolian,
+            }
+        ]
         if rng.random() < 0.75:
             people.append(
                 {
@@ -457,12 +477,19 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
                     "male": not head_male,
                     "age": max(22, head_age + rng.randrange(-5, 4)),
                     "surname": None,
+                    "mongolian": mongolian,
                 }
             )
         for _ in range(rng.choice([0, 1, 1, 1, 2, 2, 3])):
             child_age = rng.randrange(1, max(2, head_age - 20))
             people.append(
-                {"relation": Member.Relation.CHILD, "male": rng.random() < 0.5, "age": child_age, "surname": surname}
+                {
+                    "relation": Member.Relation.CHILD,
+                    "male": rng.random() < 0.5,
+                    "age": child_age,
+                    "surname": surname,
+                    "mongolian": mongolian,
+                }
             )
         if rng.random() < 0.2:
             people.append(
@@ -471,10 +498,9 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
                     "male": rng.random() < 0.4,
                     "age": head_age + rng.randrange(22, 32),
                     "surname": surname,
+                    "mongolian": mongolian,
                 }
             )
-        for person in people:
-            person["mongolian"] = mongolian
         member_specs.append(people)
 
     bulk_create_with_history(household_rows, Household, batch_size=500, default_date=now)
@@ -730,11 +756,11 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     bulk_create_with_history(measures, PlanMeasure, batch_size=1000, default_date=now)
     pairing_helper = {p.household_id: p.helper for p in pairings}
     for household in pending_exits:
-        helper = pairing_helper.get(household.pk)
-        if helper is not None:
+        requester = pairing_helper.get(household.pk)
+        if requester is not None:
             ExitRequest.objects.create(
                 household=household,
-                requested_by=helper,
+                requested_by=requester,
                 reason="计划目标均已完成：户主已稳定就业，家庭人均收入超过低保线。",
             )
 
