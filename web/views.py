@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,9 +28,11 @@ class AuthedRequest(HttpRequest):
     user: User  # type: ignore[assignment]
 
 
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    user = request.user
+def home(request: HttpRequest) -> HttpResponse:
+    """The public front page for visitors; each role's starting page once logged in."""
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    user = cast(User, request.user)
     if user.role == Role.WORKER:
         return redirect("me:home")
     if not visibility.may(user, Action.VIEW_ARCHIVE):
