@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from accounts import throttle
 from accounts.models import User
 from accounts.phones import normalize_phone
 from core.errors import InvalidInput
@@ -18,6 +19,8 @@ class UsernameOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
+        if throttle.is_locked(username):
+            return None  # locked: not even a correct password gets in until the lock expires
         login = username.strip()
         user = User.objects.filter(username=login).first()
         if user is None:
@@ -30,7 +33,10 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user is None:
             # Spend the same time as a real check so that timing does not reveal who exists.
             User().set_password(password)
+            throttle.record_failure(username)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            throttle.reset(username)
             return user
+        throttle.record_failure(username)
         return None

@@ -904,3 +904,28 @@ def member_leave(*, member: Member, by: User, reason: str, left_on: dt.date | No
     member.is_current, member.left_on, member.left_reason = False, left_on, reason.strip()[:100]
     _stamp(member, by).save()
     return member
+
+
+@transaction.atomic
+def member_account_reset_password(*, member: Member, by: User, password: str) -> User:
+    """A helper sets a new password for a member who forgot theirs (and lifts a login lock)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from accounts import throttle
+
+    member = Member.objects.select_related("household__org_unit", "user").get(pk=member.pk)
+    _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
+    user = member.user
+    if user is None:
+        raise InvalidInput(_("%(name)s has no login yet.") % {"name": member.name})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    throttle.reset(user.username)
+    if user.phone:
+        throttle.reset(user.phone)
+    return user

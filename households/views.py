@@ -372,19 +372,26 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @archive_record
 def member_account(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Give a member a worker login: their mobile number and an initial password."""
+    """Give a member a worker login (their mobile number and an initial password), or set a new
+    password on the login they have."""
     member = selectors.member_get_for(request.user, pk)
     require(request.user, Action.EDIT_ARCHIVE, member.household.org_unit)
     form = MemberAccountForm(request.POST or None)
+    has_login = member.user_id is not None
     if request.method == "POST" and form.is_valid():
         done = attempt(
             request,
-            services.member_account_create,
+            services.member_account_reset_password if has_login else services.member_account_create,
             form=form,
             member=member,
             by=request.user,
             password=form.cleaned_data["password"],
-            success=_("%(name)s can now log in with the mobile number.") % {"name": member.name},
+            success=(
+                _("The new password for %(name)s is set.")
+                if has_login
+                else _("%(name)s can now log in with the mobile number.")
+            )
+            % {"name": member.name},
         )
         if done.ok:
             return to_detail(member.household)
@@ -394,7 +401,8 @@ def member_account(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "household": member.household,
-            "title": _("Create a login for %(name)s") % {"name": member.name},
+            "title": (_("New password for %(name)s") if has_login else _("Create a login for %(name)s"))
+            % {"name": member.name},
         },
     )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts import services, visibility
 from accounts.models import OrgUnit, Role, User
@@ -360,3 +363,42 @@ def test_normalize_phone_refuses_what_cannot_be_a_chinese_number(typed):
     with pytest.raises(InvalidInput) as error:
         normalize_phone(typed, field="mobile")
     assert error.value.field == "mobile"
+
+
+class TestLoginThrottle:
+    def test_an_account_is_locked_after_five_failed_attempts_even_for_the_right_password(self, client, people):
+        for _ in range(5):
+            response = client.post(reverse("accounts:login"), {"username": "wang", "password": "wrong"})
+            assert response.status_code == 200
+        response = client.post(
+            reverse("accounts:login"), {"username": "wang", "password": "pass-word-123"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "Too many failed attempts" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+
+    def test_the_lock_covers_the_phone_number_spelling_of_the_same_login(self, client, people):
+        for _ in range(5):
+            client.post(reverse("accounts:login"), {"username": "138 4770 0001", "password": "wrong"})
+        client.post(reverse("accounts:login"), {"username": "13847700001", "password": "pass-word-123"})
+        assert "_auth_user_id" not in client.session
+
+    def test_the_api_basic_authentication_is_throttled_too(self, people):
+        from rest_framework.test import APIClient
+
+        api = APIClient()
+        for _ in range(5):
+            api.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"olga:wrong").decode())
+            assert api.get("/api/v1/me/").status_code in (401, 403)
+        api.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"olga:pass-word-123").decode())
+        assert api.get("/api/v1/me/").status_code in (401, 403)
+
+    def test_a_successful_login_clears_the_count(self, client, people):
+        for _ in range(4):
+            client.post(reverse("accounts:login"), {"username": "wang", "password": "wrong"})
+        client.post(reverse("accounts:login"), {"username": "wang", "password": "pass-word-123"})
+        assert "_auth_user_id" in client.session
+        client.logout()
+        for _ in range(4):
+            client.post(reverse("accounts:login"), {"username": "wang", "password": "wrong"})
+        client.post(reverse("accounts:login"), {"username": "wang", "password": "pass-word-123"})
+        assert "_auth_user_id" in client.session

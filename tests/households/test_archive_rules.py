@@ -335,3 +335,77 @@ def test_members_factory_builds_valid_ids():
     member = MemberFactory.build()
     assert parse_id_number(member.id_number).number == member.id_number
     assert Member  # imported for type reference
+
+
+class TestMemberLogins:
+    def test_a_helper_opens_a_login_with_the_members_mobile_number(self, client, people, household_a):
+        member = services.member_add(
+            household=household_a,
+            by=people.hana,
+            name="王小红",
+            relation="spouse",
+            id_number=fresh_id_number(male=False),
+            phone="13947706666",
+        )
+        user = services.member_account_create(member=member, by=people.hana, password="Grassland-2026")
+        assert (user.username, user.phone, user.role) == ("13947706666", "13947706666", "worker")
+        assert client.login(username="13947706666", password="Grassland-2026")
+
+    def test_a_member_without_a_mobile_number_gets_no_login(self, people, household_a):
+        member = services.member_add(
+            household=household_a,
+            by=people.hana,
+            name="王小红",
+            relation="spouse",
+            id_number=fresh_id_number(male=False),
+        )
+        with pytest.raises(InvalidInput, match="mobile number"):
+            services.member_account_create(member=member, by=people.hana, password="Grassland-2026")
+
+    def test_a_weak_password_is_refused(self, people, household_a):
+        member = services.member_add(
+            household=household_a,
+            by=people.hana,
+            name="王小红",
+            relation="spouse",
+            id_number=fresh_id_number(male=False),
+            phone="13947706666",
+        )
+        with pytest.raises(InvalidInput):
+            services.member_account_create(member=member, by=people.hana, password="123")
+        member.refresh_from_db()
+        assert member.user_id is None
+
+    def test_a_helper_resets_a_forgotten_password_and_lifts_the_lock(self, client, people, household_a):
+        from accounts import throttle
+
+        for _ in range(5):
+            throttle.record_failure("wang")
+        member = household_a.members.get(user=people.wang)
+        services.member_account_reset_password(member=member, by=people.hana, password="New-Grassland-7")
+        assert client.login(username="wang", password="New-Grassland-7")
+
+    def test_a_helper_of_a_sibling_unit_cannot_reset_a_password(self, tree, people, household_a):
+        stranger = UserFactory(role="helper", org_unit=tree.town_b)
+        with pytest.raises(NotFound):
+            services.member_account_reset_password(
+                member=household_a.members.get(), by=stranger, password="New-Grassland-7"
+            )
+
+
+class TestMembersLeaving:
+    def test_a_member_who_moved_out_stays_on_record_but_not_current(self, people, household_a):
+        member = services.member_add(
+            household=household_a,
+            by=people.hana,
+            name="王小红",
+            relation="child",
+            id_number=fresh_id_number(male=False),
+        )
+        services.member_leave(member=member, by=people.hana, reason="出嫁")
+        member.refresh_from_db()
+        assert (member.is_current, member.left_reason) == (False, "出嫁")
+
+    def test_the_head_cannot_leave_before_another_member_is_head(self, people, household_a):
+        with pytest.raises(Conflict, match="head"):
+            services.member_leave(member=household_a.members.get(), by=people.hana, reason="迁出")
