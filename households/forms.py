@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -462,6 +462,12 @@ class JobPreferenceForm(ServiceForm):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    regions = forms.MultipleChoiceField(
+        label=label(JobPreference, "regions"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked if anywhere nearby is fine."),
+    )
     willing_to_relocate = forms.BooleanField(label=label(JobPreference, "willing_to_relocate"), required=False)
     full_time = forms.BooleanField(label=label(JobPreference, "full_time"), required=False)
     consent_to_be_found = forms.BooleanField(
@@ -484,11 +490,19 @@ class JobPreferenceForm(ServiceForm):
                         "expected_salary": preference.expected_salary,
                         "willing_to_relocate": preference.willing_to_relocate,
                         "full_time": preference.full_time,
+                        "regions": [r.code for r in preference.regions.all()],
                     }
                 )
             else:
                 kwargs["initial"]["full_time"] = True
         super().__init__(*args, **kwargs)
+        # The places a worker here can name: the banners and districts of the household's city
+        # (Ordos for this federation), plus any already chosen.
+        home = member.household.region
+        city = home.parent_id if home.level == Region.Level.COUNTY else home.code
+        chosen = kwargs["initial"].get("regions", [])
+        nearby = Region.objects.filter(Q(parent_id=city) | Q(code__in=chosen)).order_by("code")
+        cast(forms.MultipleChoiceField, self.fields["regions"]).choices = [(r.code, r.name) for r in nearby]
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -500,6 +514,7 @@ class JobPreferenceForm(ServiceForm):
             "willing_to_relocate": data["willing_to_relocate"],
             "full_time": data["full_time"],
             "consent_to_be_found": data["consent_to_be_found"],
+            "region_codes": data["regions"],
         }
 
 

@@ -711,6 +711,19 @@ def test_worker_edits_job_preferences_and_consent(client: Client, people: Any, h
     assert not preference.full_time
 
 
+def test_worker_names_the_places_they_want_to_work(client: Client, people: Any, household_a: Household) -> None:
+    client.force_login(people.wang)
+    page = client.get(reverse("me:home")).content.decode()
+    assert 'value="150602"' in page  # 东胜区, in the household's own city (Ordos)
+    assert 'value="110105"' not in page  # not every county of China
+    client.post(reverse("me:preferences"), {"regions": ["150602", "150624"], "full_time": "on"})
+    preference = JobPreference.objects.get(member=wang_member(household_a))
+    assert sorted(r.code for r in preference.regions.all()) == ["150602", "150624"]
+    response = client.post(reverse("me:preferences"), {"regions": ["999999"]})
+    assert response.status_code == 400  # not one of the offered places
+    assert sorted(r.code for r in preference.regions.all()) == ["150602", "150624"]
+
+
 def test_an_implausible_salary_is_refused(client: Client, people: Any, household_a: Household) -> None:
     client.force_login(people.wang)
     response = client.post(reverse("me:preferences"), {"desired_work": "", "expected_salary": "-100"})
