@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from core import checks  # registers the system checks
+        from core import (
+            checks,  # registers the system checks
+            tasks,  # noqa: F401  (registers the Celery tasks in every process)
+        )
 
         post_migrate.connect(checks.ensure_canary, sender=self)

@@ -456,7 +456,22 @@ class SkillForm(ServiceForm):
 
 
 class JobPreferenceForm(ServiceForm):
-    desired_work = forms.CharField(label=label(JobPreference, "desired_work"), required=False, max_length=200)
+    desired_work = forms.CharField(
+        label=label(JobPreference, "desired_work"),
+        required=False,
+        max_length=200,
+        # While the worker types, the help line below the field says what the phrase was understood as.
+        widget=forms.TextInput(
+            attrs={
+                "hx-get": reverse_lazy("skills:code_hint"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#id_desired_work_helptext",
+                "hx-swap": "innerHTML",
+                "autocomplete": "off",
+            }
+        ),
+        help_text=_("In your own words, e.g. 开叉车, 进厂当电焊工."),
+    )
     expected_salary = forms.IntegerField(
         label=label(JobPreference, "expected_salary"),
         required=False,
@@ -503,6 +518,11 @@ class JobPreferenceForm(ServiceForm):
         chosen = kwargs["initial"].get("regions", [])
         nearby = Region.objects.filter(Q(parent_id=city) | Q(code__in=chosen)).order_by("code")
         cast(forms.MultipleChoiceField, self.fields["regions"]).choices = [(r.code, r.name) for r in nearby]
+        if preference is not None and preference.desired_occupation is not None:
+            self.fields["desired_work"].help_text = _("Understood as: %(name)s (%(code)s)") % {
+                "name": preference.desired_occupation.name,
+                "code": preference.desired_occupation.code,
+            }
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -38,8 +38,7 @@ from core.models import Region
 from households import spreadsheet as sheet
 from households.id_numbers import parse_id_number
 from households.models import HardshipCause, Household, Member, MemberSkill, Pairing, TargetGroup
-from ml.text import normalize
-from skills.models import SkillSynonym
+from skills.understanding import skills_understand_many
 
 logger = logging.getLogger(__name__)
 _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -691,12 +690,13 @@ def write(result: CheckResult, *, user: User) -> WriteResult:
             Member.objects.only("id", "id_number_hash"), "id_number_hash", [m.id_number_hash for m, _s in members]
         )
     }
-    synonyms = dict(SkillSynonym.objects.filter(skill__is_active=True).values_list("normalized", "skill_id"))
+    # Each distinct phrase is resolved once; the ones that cannot be placed go to the review queue.
+    understood = skills_understand_many([p for _m, phrases in members for p in phrases])
     skill_rows = []
     for member, phrases in members:
         seen: set[int] = set()
         for phrase in phrases:
-            skill_id = synonyms.get(normalize(phrase))
+            skill_id = understood.get(phrase)
             if skill_id in seen:
                 continue
             if skill_id:

@@ -319,6 +319,17 @@ class JobPreference(models.Model):
         "skills.Occupation", blank=True, related_name="+", verbose_name=_("desired occupations")
     )
     desired_work = models.CharField(_("desired work, as written"), max_length=200, blank=True)
+    # What ``desired_work`` was coded to (CSCO 2022) and how sure the coder was; an organizer's
+    # correction of the phrase re-codes every preference written the same way.
+    desired_occupation = models.ForeignKey(
+        "skills.Occupation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("desired work, as understood"),
+    )
+    desired_occupation_score = models.FloatField(_("coding confidence"), null=True, blank=True)
     regions = models.ManyToManyField(
         "core.Region", blank=True, related_name="+", verbose_name=_("where I want to work")
     )

@@ -38,7 +38,9 @@ from households.models import (
     Track,
     Visit,
 )
-from skills.models import Occupation, Skill
+from ml.text import normalize
+from skills.models import Occupation, PhraseKind, PhraseMapping, Skill
+from skills.understanding import occupation_understand, skill_understand
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -477,9 +479,17 @@ def member_skill_add(
     if years is not None and not 0 <= int(years) <= 60:
         raise InvalidInput(_("Years of experience must be between 0 and 60."), field="years")
     if skill is None:
-        from skills.services import skill_resolve_exact
-
-        skill = skill_resolve_exact(phrase)
+        understood = skill_understand(phrase)  # files the phrase for organizers when it cannot be placed
+        if understood.not_a_skill:
+            raise InvalidInput(
+                _(
+                    "“%(p)s” is a good quality, but not a skill employers search for. Name a trade or a task, "
+                    "such as 电焊 or 开叉车."
+                )
+                % {"p": phrase},
+                field="phrase",
+            )
+        skill = understood.skill
     if skill is not None and member.skills.filter(skill=skill).exists():
         raise Conflict(_("“%(s)s” is already on the profile.") % {"s": skill.name_zh}, field="phrase")
     # A worker states skills; certification is recorded by staff (or by training, later).
@@ -523,8 +533,12 @@ def job_preference_update(
 ) -> JobPreference:
     _may_edit_profile(by, member)
     preference, _created = JobPreference.objects.get_or_create(member=member)
-    if desired_work is not None:
+    if desired_work is not None and desired_work.strip()[:200] != preference.desired_work:
         preference.desired_work = desired_work.strip()[:200]
+        # Coded to CSCO 2022 as written; an uncertain code is kept and queued for an organizer.
+        coded = occupation_understand(preference.desired_work) if preference.desired_work else None
+        preference.desired_occupation = coded.occupation if coded else None
+        preference.desired_occupation_score = round(coded.match.score, 3) if coded and coded.occupation else None
     if willing_to_relocate is not None:
         preference.willing_to_relocate = willing_to_relocate
     if full_time is not None:
@@ -929,3 +943,36 @@ def member_account_reset_password(*, member: Member, by: User, password: str) ->
     if user.phone:
         throttle.reset(user.phone)
     return user
+
+
+# --- what organizers teach the resolver, applied to what is already on file -----------------------------
+
+
+@transaction.atomic
+def apply_phrase_mapping(*, mapping_id: int) -> int:
+    """Re-read profiles that hold a phrase an organizer has just mapped: unplaced skill phrases
+    get their skill; desired work written that way gets the corrected occupation. Idempotent."""
+    mapping = PhraseMapping.objects.select_related("skill", "occupation").filter(pk=mapping_id).first()
+    if mapping is None:
+        return 0
+    changed = 0
+    if mapping.kind == PhraseKind.SKILL and mapping.skill is not None:
+        for entry in MemberSkill.objects.filter(skill__isnull=True).select_related("member"):
+            if normalize(entry.phrase) != mapping.normalized:
+                continue
+            if entry.member.skills.filter(skill=mapping.skill).exists():
+                continue  # the member already has it under another phrase
+            entry.skill = mapping.skill
+            _stamp(entry, mapping.created_by).save(update_fields=["skill"])
+            changed += 1
+    elif mapping.kind == PhraseKind.OCCUPATION and mapping.occupation is not None:
+        for preference in JobPreference.objects.exclude(desired_work=""):
+            if normalize(preference.desired_work) != mapping.normalized:
+                continue
+            preference.desired_occupation = mapping.occupation
+            preference.desired_occupation_score = 1.0
+            _stamp(preference, mapping.created_by).save(
+                update_fields=["desired_occupation", "desired_occupation_score", "updated_at"]
+            )
+            changed += 1
+    return changed

@@ -16,3 +16,8 @@ def import_archive(job_id: int) -> str:
 @shared_task(name="households.end_finished_follow_ups")
 def end_finished_follow_ups() -> int:
     return services.follow_up_end()
+
+
+@shared_task(name="households.apply_phrase_mapping")
+def apply_phrase_mapping(mapping_id: int) -> int:
+    return services.apply_phrase_mapping(mapping_id=mapping_id)

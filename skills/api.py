@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view
 from rest_framework.parsers import FileUploadParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +16,10 @@ from accounts.visibility import Action
 from core.errors import Forbidden, InvalidInput
 from ml import taxonomy
 from skills import selectors, services
-from skills.models import Occupation, Skill
+from skills.models import Occupation, PhraseKind, ReviewPhrase, Skill
+from skills.selectors import review_get_for, review_queue_for
+from skills.services import phrase_map, review_dismiss
+from skills.understanding import occupation_understand, skill_understand
 
 
 class SkillSerializer(serializers.ModelSerializer):
@@ -102,3 +107,126 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("level", int)])
     def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
         return super().list(request, *args, **kwargs)
+
+
+# --- understanding what people write -------------------------------------------------------------------
+
+
+class SkillUnderstoodSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    skill = serializers.CharField(allow_null=True, help_text="taxonomy code, or null")
+    name = serializers.CharField(allow_null=True)
+    score = serializers.FloatField()
+    method = serializers.CharField()
+    not_a_skill = serializers.BooleanField()
+
+
+class OccupationCodedSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    code = serializers.CharField(allow_null=True, help_text="CSCO 2022 code, or null")
+    name = serializers.CharField(allow_null=True)
+    level = serializers.IntegerField()
+    score = serializers.FloatField()
+    certain = serializers.BooleanField()
+
+
+@extend_schema(parameters=[OpenApiParameter("q", str, required=True)], responses=SkillUnderstoodSerializer)
+@api_view(["GET"])
+def understand_skill(request: Request) -> Response:
+    """What a skill phrase is understood as (nothing is saved)."""
+    text = request.query_params.get("q", "")[:1000]
+    understood = skill_understand(text, record=False)
+    skill = understood.skill
+    return Response(
+        {
+            "text": text,
+            "skill": skill.code if skill else None,
+            "name": skill.name_zh if skill else None,
+            "score": round(understood.match.score, 3),
+            "method": understood.match.method,
+            "not_a_skill": understood.not_a_skill,
+        }
+    )
+
+
+@extend_schema(parameters=[OpenApiParameter("q", str, required=True)], responses=OccupationCodedSerializer)
+@api_view(["GET"])
+def understand_occupation(request: Request) -> Response:
+    """The CSCO 2022 occupation a job title or desired-work phrase codes to (nothing is saved)."""
+    text = request.query_params.get("q", "")[:1000]
+    coded = occupation_understand(text, record=False)
+    occupation = coded.occupation
+    return Response(
+        {
+            "text": text,
+            "code": occupation.code if occupation else None,
+            "name": occupation.name if occupation else None,
+            "level": coded.match.level,
+            "score": round(coded.match.score, 3),
+            "certain": coded.certain,
+        }
+    )
+
+
+class ReviewPhraseSerializer(serializers.ModelSerializer):
+    guess_skill = serializers.SlugRelatedField[Skill](slug_field="code", read_only=True)
+    guess_occupation = serializers.SlugRelatedField[Occupation](slug_field="code", read_only=True)
+
+    class Meta:
+        model = ReviewPhrase
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "count",
+            "first_seen",
+            "last_seen",
+            "guess_skill",
+            "guess_occupation",
+            "guess_score",
+            "status",
+        ]
+
+
+class ReviewAnswerSerializer(serializers.Serializer):
+    skill = serializers.SlugRelatedField[Skill](
+        slug_field="code", queryset=Skill.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    not_a_skill = serializers.BooleanField(required=False, default=False)
+    occupation = serializers.SlugRelatedField[Occupation](
+        slug_field="code", queryset=Occupation.objects.all(), required=False, allow_null=True
+    )
+
+
+class ReviewPhraseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Phrases waiting for organizers (``kind`` = skill or occupation), most frequent first."""
+
+    serializer_class = ReviewPhraseSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        kind = self.request.query_params.get("kind", PhraseKind.SKILL)
+        return review_queue_for(acting_user(self.request), kind=kind if kind in PhraseKind.values else "skill")
+
+    def get_object(self) -> ReviewPhrase:
+        return review_get_for(acting_user(self.request), self.kwargs["pk"])
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=PhraseKind.values)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ReviewAnswerSerializer, responses=ReviewPhraseSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: Any = None) -> Response:
+        """Say what the phrase means: a skill, not a skill, or an occupation. Learned at once."""
+        phrase = self.get_object()
+        data = ReviewAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        phrase_map(by=acting_user(request), kind=phrase.kind, text=phrase.text, **data.validated_data)
+        phrase.refresh_from_db()
+        return Response(ReviewPhraseSerializer(phrase).data)
+
+    @extend_schema(request=None, responses=ReviewPhraseSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: Any = None) -> Response:
+        phrase = review_dismiss(by=acting_user(request), review=self.get_object())
+        return Response(ReviewPhraseSerializer(phrase).data)

@@ -107,3 +107,84 @@ class Occupation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class PhraseKind(models.TextChoices):
+    SKILL = "skill", _("Skill phrase")
+    OCCUPATION = "occupation", _("Job title or desired work")
+
+
+class PhraseMapping(models.Model):
+    """An organizer's answer to "what does this phrase mean?". The resolver and the coder read
+    these before anything else, so one answer fixes every later occurrence of the phrase."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=PhraseKind.choices)
+    normalized = models.CharField(max_length=200)
+    text = models.CharField(_("phrase"), max_length=200)
+    skill = models.ForeignKey(
+        Skill, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("skill")
+    )
+    not_a_skill = models.BooleanField(_("not a skill"), default=False)
+    occupation = models.ForeignKey(
+        Occupation, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("occupation")
+    )
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("phrase mapping")
+        verbose_name_plural = _("phrase mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "normalized"], name="one_mapping_per_phrase"),
+            models.CheckConstraint(
+                name="a_mapping_says_what_the_phrase_is",
+                condition=(
+                    models.Q(kind="skill", occupation__isnull=True)
+                    & (
+                        models.Q(skill__isnull=False, not_a_skill=False)
+                        | models.Q(skill__isnull=True, not_a_skill=True)
+                    )
+                )
+                | models.Q(kind="occupation", occupation__isnull=False, skill__isnull=True, not_a_skill=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReviewPhrase(models.Model):
+    """A phrase waiting for an organizer: a skill phrase the resolver could not place, or a title
+    whose occupation code is uncertain. Counted each time it is seen, so the queue shows the most
+    frequent first."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        MAPPED = "mapped", _("Mapped")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=PhraseKind.choices)
+    normalized = models.CharField(max_length=200)
+    text = models.CharField(_("phrase"), max_length=200)
+    count = models.PositiveIntegerField(_("times seen"), default=1)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+    guess_skill = models.ForeignKey(
+        Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("best guess")
+    )
+    guess_occupation = models.ForeignKey(
+        Occupation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("best guess")
+    )
+    guess_score = models.FloatField(_("confidence"), default=0.0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["-count", "-last_seen"]
+        verbose_name = _("phrase to review")
+        verbose_name_plural = _("phrases to review")
+        constraints = [models.UniqueConstraint(fields=["kind", "normalized"], name="one_review_per_phrase")]
+        indexes = [models.Index(fields=["kind", "status", "-count"], name="review_queue")]
+
+    def __str__(self) -> str:
+        return self.text

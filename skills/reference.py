@@ -5,68 +5,36 @@ Functions take the model classes as arguments so that migrations can pass their 
 
 from __future__ import annotations
 
-import csv
-import re
 from pathlib import Path
 from typing import Any
+
+from ml.occupations import ancestor_codes, read_csco
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OCCUPATIONS_CSV = DATA_DIR / "csco2022.csv"
 BUILTIN_TAXONOMY = DATA_DIR / "skills.jsonl"
 
-_ALIAS_SPLIT = re.compile(r"[、,，;；]")
-
-
-def _ancestor_codes(code: str) -> list[str]:
-    """2-02-09-04 -> [2-02-09-00, 2-02-00-00, 2-00-00-00]: zero the last non-zero part, repeatedly.
-
-    Some middle groups have no minor groups (1-01-00-01 sits right under 1-01-00-00), so the parent
-    is the nearest of these that exists.
-    """
-    parts = code.split("-")
-    result = []
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i].strip("0"):
-            parts = parts[:i] + ["0" * len(p) for p in parts[i:]]
-            result.append("-".join(parts))
-    return result
-
 
 def read_occupations(path: Path = OCCUPATIONS_CSV) -> list[dict[str, Any]]:
-    rows = []
-    seen: set[str] = set()
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            # The table repeats four codes (one of them once as a group and once as an
-            # occupation); the first entry wins.
-            if row["code"].strip() in seen:
-                continue
-            seen.add(row["code"].strip())
-            level = int(row["level"])
-            name = row["name"].strip()
-            is_digital = is_green = False
-            # The classification marks digital occupations with a trailing S and green ones with L.
-            suffix = re.search(r"[SL/]+$", name)
-            if suffix and suffix.start() > 0:
-                is_digital = "S" in suffix.group()
-                is_green = "L" in suffix.group()
-                name = name[: suffix.start()]
-            aliases = [a.strip() for a in _ALIAS_SPLIT.split(row.get("alias") or "") if a.strip()]
-            aliases = [re.sub(r"[SL/]+$", "", a) or a for a in aliases]
-            rows.append(
-                {
-                    "code": row["code"].strip(),
-                    "level": level,
-                    "name": name,
-                    "definition": (row.get("definition") or "").strip(),
-                    "tasks": (row.get("tasks") or "").strip(),
-                    "aliases": [a for a in dict.fromkeys(aliases) if a != name],
-                    "is_digital": is_digital,
-                    "is_green": is_green,
-                    "ancestors": _ancestor_codes(row["code"].strip()),
-                }
-            )
-    return rows
+    """The CSCO table as rows for the database (parsing: ``ml.occupations.read_csco``).
+
+    ``ancestors`` lists every possible parent code, nearest first; the loader links the nearest
+    that exists (some middle groups have no minor groups: 1-01-00-01 sits under 1-01-00-00).
+    """
+    return [
+        {
+            "code": entry.code,
+            "level": entry.level,
+            "name": entry.name,
+            "definition": entry.definition,
+            "tasks": entry.tasks,
+            "aliases": list(entry.aliases),
+            "is_digital": entry.is_digital,
+            "is_green": entry.is_green,
+            "ancestors": ancestor_codes(entry.code),
+        }
+        for entry in read_csco(path)
+    ]
 
 
 def load_occupations(occupation_model: Any, path: Path = OCCUPATIONS_CSV) -> int:

@@ -9,10 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import InvalidInput
+from accounts import visibility
+from accounts.visibility import Action
+from core.errors import Forbidden, InvalidInput
 from ml import taxonomy
 from ml.text import normalize
-from skills.models import Occupation, Skill, SkillCategory, SkillSynonym
+from skills.models import Occupation, PhraseKind, PhraseMapping, ReviewPhrase, Skill, SkillCategory, SkillSynonym
 
 
 @dataclass
@@ -113,3 +115,70 @@ def skill_resolve_exact(phrase: str) -> Skill | None:
         return None
     synonym = SkillSynonym.objects.filter(normalized=key, skill__is_active=True).select_related("skill").first()
     return synonym.skill if synonym else None
+
+
+# --- teaching the resolver and the coder ---------------------------------------------------------------
+
+
+def _enqueue_by_name(task_name: str, *args: Any) -> None:
+    """Run a task of a higher layer (households) without importing it: by its registered name.
+    Looked up in the registry rather than ``send_task`` so that eager mode runs it at once."""
+    from celery import current_app
+
+    current_app.tasks[task_name].delay(*args)
+
+
+@transaction.atomic
+def phrase_map(
+    *,
+    by: Any,
+    kind: str,
+    text: str,
+    skill: Skill | None = None,
+    not_a_skill: bool = False,
+    occupation: Occupation | None = None,
+) -> PhraseMapping:
+    """An organizer says what a phrase means. The resolver (or coder) learns it at once, the phrase
+    leaves the review queue, and profiles already holding the phrase are updated (a task in the
+    households app, enqueued by name on commit)."""
+    if not visibility.may(by, Action.MANAGE_TAXONOMY):
+        raise Forbidden(_("Only organizers teach the resolver."))
+    key = normalize(text)[:200]
+    if not key:
+        raise InvalidInput(_("Enter the phrase."), field="text")
+    if kind == PhraseKind.SKILL:
+        if (skill is None) == (not not_a_skill):
+            raise InvalidInput(_("Choose the skill, or mark the phrase as not a skill."), field="skill")
+        if skill is not None and not skill.is_active:
+            raise InvalidInput(_("That skill is no longer in use."), field="skill")
+        occupation = None
+    elif kind == PhraseKind.OCCUPATION:
+        if occupation is None:
+            raise InvalidInput(_("Choose the occupation."), field="occupation")
+        skill, not_a_skill = None, False
+    else:
+        raise InvalidInput(_("Unknown kind of phrase."), field="kind")
+    mapping, _created = PhraseMapping.objects.update_or_create(
+        kind=kind,
+        normalized=key,
+        defaults={
+            "text": text.strip()[:200],
+            "skill": skill,
+            "not_a_skill": not_a_skill,
+            "occupation": occupation,
+            "created_by": by,
+        },
+    )
+    ReviewPhrase.objects.filter(kind=kind, normalized=key).update(status=ReviewPhrase.Status.MAPPED)
+    transaction.on_commit(lambda: _enqueue_by_name("households.apply_phrase_mapping", mapping.pk))
+    return mapping
+
+
+@transaction.atomic
+def review_dismiss(*, by: Any, review: ReviewPhrase) -> ReviewPhrase:
+    """Take a phrase off the queue without an answer (nonsense, a one-off)."""
+    if not visibility.may(by, Action.MANAGE_TAXONOMY):
+        raise Forbidden(_("Only organizers review phrases."))
+    review.status = ReviewPhrase.Status.DISMISSED
+    review.save(update_fields=["status"])
+    return review

@@ -14,7 +14,13 @@ from households.api import (
     PlanViewSet,
     VisitViewSet,
 )
-from skills.api import OccupationViewSet, SkillViewSet
+from skills.api import (
+    OccupationViewSet,
+    ReviewPhraseViewSet,
+    SkillViewSet,
+    understand_occupation,
+    understand_skill,
+)
 
 router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
@@ -28,5 +34,11 @@ router.register("visits", VisitViewSet, basename="visit")
 router.register("exit-requests", ExitRequestViewSet, basename="exit-request")
 router.register("skills", SkillViewSet, basename="skill")
 router.register("occupations", OccupationViewSet, basename="occupation")
+router.register("review-phrases", ReviewPhraseViewSet, basename="review-phrase")
 
-urlpatterns = [path("me/", me, name="api-me"), *router.urls]
+urlpatterns = [
+    path("me/", me, name="api-me"),
+    path("understand/skill/", understand_skill, name="api-understand-skill"),
+    path("understand/occupation/", understand_occupation, name="api-understand-occupation"),
+    *router.urls,
+]

@@ -37,7 +37,8 @@ from households.models import (
     Track,
     Visit,
 )
-from skills.models import Skill
+from skills.models import Occupation, PhraseKind, Skill
+from skills.understanding import OCCUPATION_CERTAIN, occupation_coder, review_record, skills_understand_many
 
 DEMO_PASSWORD = "demo-pass-2026"
 COUNTY_CODE = "150624"  # 鄂托克旗 since 2001
@@ -278,6 +279,83 @@ class _PersonSpec(TypedDict):
     age: int
     surname: str | None
     mongolian: bool
+
+
+# Desired work as workers say it (coded to CSCO 2022 by the coder; the unsure ones are queued).
+DESIRED_WORK = [
+    "开叉车",
+    "想进厂当电焊工",
+    "跑货运开大车",
+    "当保安",
+    "在超市上班",
+    "做月嫂",
+    "饭店后厨",
+    "开挖掘机",
+    "煤矿井下",
+    "家政保洁",
+    "送快递",
+    "当会计",
+    "幼儿园老师",
+    "直播带货",
+    "离家近的活",
+    "办公室文员",
+    "修车",
+    "化工厂操作工",
+    "养殖场喂羊",
+    "酒店前台",
+    "啥活都行",
+    "看大门",
+    "电厂运行",
+    "当导游",
+]
+# Skills as workers write them on the profile page.
+WRITTEN_SKILLS = [
+    "会开铲车",
+    "电焊二保焊都会",
+    "持A2驾照",
+    "做过三年月嫂",
+    "会用电脑打字",
+    "熟练掌握Excel",
+    "会剪羊毛",
+    "接羔",
+    "放羊",
+    "会做手把肉",
+    "蒙汉双语",
+    "拉面",
+    "开过出租车",
+    "红白喜事吹唢呐",
+    "会修理老式缝纫机和锁边机",
+    "给羊驱虫打针",
+    "会做奶豆腐奶皮子",
+    "手工擀毡",
+    "编织地毯",
+    "修补渔网",
+]
+
+
+def _code_desired_work(preferences: list[JobPreference]) -> None:
+    """Code each distinct desired-work phrase once, and queue the uncertain ones for organizers."""
+    from collections import Counter
+
+    coder = occupation_coder()
+    occupations = dict(Occupation.objects.values_list("code", "id"))
+    counts = Counter(p.desired_work for p in preferences if p.desired_work)
+    coded = {text: coder.code(text) for text in counts}
+    for preference in preferences:
+        match = coded.get(preference.desired_work)
+        if match is not None and match.code in occupations:
+            preference.desired_occupation_id = occupations[match.code]
+            preference.desired_occupation_score = round(match.score, 3)
+    by_code = {o.code: o for o in Occupation.objects.filter(code__in={m.code for m in coded.values() if m.code})}
+    for text, match in coded.items():
+        if match.score < OCCUPATION_CERTAIN:
+            review_record(
+                kind=PhraseKind.OCCUPATION,
+                text=text,
+                score=match.score,
+                guess_occupation=by_code.get(match.code or ""),
+                times=counts[text],
+            )
 
 
 @dataclass
@@ -634,9 +712,24 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
                 member_id=member.pk,
                 expected_salary=rng.randrange(25, 70) * 100,
                 willing_to_relocate=rng.random() < 0.25,
-                desired_work=chosen[0].name_zh if chosen else "",
+                # Half write what they want in their own words; the rest name their first skill.
+                desired_work=rng.choice(DESIRED_WORK) if rng.random() < 0.5 or not chosen else chosen[0].name_zh,
             )
         )
+    # A few skills written the way people write them: most resolve, some wait for organizers.
+    written_by = rng.sample([members[p] for p, _c in member_skill_plan], k=min(60, len(member_skill_plan)))
+    written = [(member, rng.choice(WRITTEN_SKILLS)) for member in written_by]
+    understood = skills_understand_many([phrase for _m, phrase in written])
+    taken = {(row.member_id, row.skill_id) for row in skill_rows}
+    for member, phrase in written:
+        skill_id = understood.get(phrase)
+        if skill_id is not None and (member.pk, skill_id) in taken:
+            continue
+        taken.add((member.pk, skill_id))
+        skill_rows.append(
+            MemberSkill(member_id=member.pk, phrase=phrase, skill_id=skill_id, source=MemberSkill.Source.SELF)
+        )
+    _code_desired_work(preferences)
     for row in skill_rows:
         if row.certified:
             row.certificate_number = f"{rng.randrange(10**13, 10**14)}"

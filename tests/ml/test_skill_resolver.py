@@ -1,0 +1,461 @@
+"""ml.skill_resolver: messy skill phrases to taxonomy ids. Pure Python: no database."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ml import taxonomy
+from ml.skill_resolver import ACCEPT, SkillMatch, SkillResolver, link_taxonomies
+from ml.taxonomy import TaxonomyEntry
+from ml.text import normalize, normalize_spaced
+from skills.reference import BUILTIN_TAXONOMY
+
+TYPO_SYNONYMS = {"驾使", "气修", "电汗", "电悍", "保母"}
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[TaxonomyEntry]:
+    with BUILTIN_TAXONOMY.open(encoding="utf-8") as handle:
+        return taxonomy.parse(handle)
+
+
+@pytest.fixture(scope="module")
+def resolver(entries: list[TaxonomyEntry]) -> SkillResolver:
+    built = SkillResolver(entries)
+    built.warm_up()
+    return built
+
+
+@pytest.fixture(scope="module")
+def without_typos(entries: list[TaxonomyEntry]) -> SkillResolver:
+    """The built-in taxonomy with its typo synonyms taken out: typos must resolve by pinyin alone."""
+    return SkillResolver(
+        [dataclasses.replace(e, synonyms=tuple(s for s in e.synonyms if s not in TYPO_SYNONYMS)) for e in entries]
+    )
+
+
+def entry(id: str, name_zh: str, name_en: str, *synonyms: str) -> TaxonomyEntry:
+    return TaxonomyEntry(id=id, name_zh=name_zh, name_en=name_en, synonyms=synonyms)
+
+
+# --- normalisation ------------------------------------------------------------------------------------
+
+
+class TestNormalize:
+    def test_full_width_case_punctuation_and_spaces_go(self):
+        assert normalize("  Forklift-驾驶（A2）") == "forklift驾驶a2"
+        assert normalize("ＦＯＲＫＬＩＦＴ") == "forklift"
+
+    def test_traditional_characters_become_simplified(self):
+        assert normalize("駕駛 電焊") == "驾驶电焊"
+
+    def test_emoji_control_and_zero_width_characters_go(self):
+        assert normalize("保安\u200b员🚜\x00\x7f\ufeff") == "保安员"
+
+    def test_simplified_text_is_left_as_it_is(self):
+        assert normalize("乾隆年间的干部") == "乾隆年间的干部"
+
+    def test_the_spaced_form_keeps_word_boundaries(self):
+        assert normalize_spaced("I drive a forklift!") == "i drive a forklift"
+        assert normalize_spaced("I drive a forklift!").replace(" ", "") == normalize("I drive a forklift!")
+
+
+# --- exact forms, filler, sentences -------------------------------------------------------------------
+
+
+class TestExactAndFiller:
+    def test_a_name_resolves_with_full_confidence(self, resolver):
+        assert resolver.resolve("叉车驾驶") == SkillMatch("logistics.forklift", 1.0, "exact", "叉车驾驶")
+
+    def test_a_colloquial_synonym_resolves_exactly(self, resolver):
+        match = resolver.resolve("开叉车")
+        assert (match.skill, match.method) == ("logistics.forklift", "exact")
+        assert match.score >= 0.95
+
+    @pytest.mark.parametrize(
+        ("phrase", "skill"), [("駕駛", "logistics.car_driving"), ("電焊", "manufacturing.arc_welding")]
+    )
+    def test_traditional_characters_resolve_like_simplified_ones(self, resolver, phrase, skill):
+        assert resolver.resolve(phrase).skill == skill
+
+    def test_full_width_letters_resolve(self, resolver):
+        assert resolver.resolve("ＥＸＣＥＬ表格").skill == "office.excel"
+
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [
+            ("熟练掌握电焊技术", "manufacturing.arc_welding"),
+            ("持A2驾照3年", "logistics.a2_driving"),
+            ("有5年叉车经验", "logistics.forklift"),
+            ("持叉车证", "logistics.forklift"),
+            ("具有中级厨师资格证", "catering.chinese_cooking"),
+            ("从事会计工作十年", "office.accounting"),
+            ("高级育婴师", "care.infant_care"),
+        ],
+    )
+    def test_filler_around_a_skill_is_stripped(self, resolver, phrase, skill):
+        match = resolver.resolve(phrase)
+        assert (match.skill, match.method) == (skill, "filler")
+        assert match.score >= 0.9
+
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [
+            ("有A1驾照", "logistics.a1_driving"),
+            ("B2驾驶证", "logistics.b2_driving"),
+            ("c1驾驶证", "logistics.car_driving"),
+        ],
+    )
+    def test_the_licence_class_picks_the_driving_skill(self, resolver, phrase, skill):
+        assert resolver.resolve(phrase).skill == skill
+
+    def test_a_verb_before_its_object_names_the_skill(self, resolver):
+        assert resolver.resolve("修拖拉机").skill == "agriculture.farm_machinery_repair"
+        assert resolver.resolve("种蔬菜").skill == "agriculture.vegetable_growing"
+
+    def test_speaking_mandarin_is_a_skill_because_the_taxonomy_has_it(self, resolver):
+        assert resolver.resolve("会说普通话").skill == "language.mandarin"
+
+
+class TestSentences:
+    def test_every_skill_in_a_sentence_is_found_once(self, resolver):
+        found = resolver.resolve_all("本人会开叉车也会电焊，电焊干了五年")
+        assert [m.skill for m in found] == ["logistics.forklift", "manufacturing.arc_welding"]
+
+    def test_resolve_gives_the_best_single_skill_of_a_sentence(self, resolver):
+        match = resolver.resolve("本人会开叉车也会电焊")
+        assert (match.skill, match.method) == ("logistics.forklift", "sentence")
+
+    def test_the_skill_is_found_among_soft_qualities(self, resolver):
+        assert resolver.resolve("本人女，45岁，身体健康，干过五年保洁，能吃苦").skill == "housekeeping.cleaning"
+
+    def test_a_workplace_yields_to_what_the_person_does_there(self, resolver):
+        assert resolver.resolve("在快递公司干分拣").skill == "logistics.parcel_sorting"
+
+    def test_a_generic_word_yields_to_the_specific_skill_beside_it(self, resolver):
+        assert [m.skill for m in resolver.resolve_all("熟练驾驶挖掘机")] == ["construction.excavator"]
+
+    def test_a_machine_being_repaired_is_not_the_skill_of_operating_it(self, resolver):
+        match = resolver.resolve("会修理老式缝纫机和锁边机")
+        assert match.skill is None
+        assert match.guess == "textiles.sewing"
+        assert resolver.resolve("在汽修厂当保安").skill == "security.security_guard"
+        assert resolver.resolve("修理厂当保安").skill == "security.security_guard"
+
+    def test_a_duration_between_verb_and_object_does_not_hide_the_skill(self, resolver):
+        assert resolver.resolve("在牧区放了二十年羊").skill == "agriculture.herding"
+
+    def test_a_negated_skill_is_not_taken(self, resolver):
+        match = resolver.resolve("不会开车")
+        assert match.skill is None
+        assert resolver.resolve_all("不会开车") == []
+
+    def test_a_phrase_without_any_skill_has_an_empty_list(self, resolver):
+        assert resolver.resolve_all("吃苦耐劳") == []
+
+
+# --- English, mixed, typos ----------------------------------------------------------------------------
+
+
+class TestEnglishAndMixed:
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [
+            ("forklift driver", "logistics.forklift"),
+            ("Excel", "office.excel"),
+            ("I can drive a forklift", "logistics.forklift"),
+            ("drive excavator", "construction.excavator"),
+            ("forklit", "logistics.forklift"),
+        ],
+    )
+    def test_english_phrases_resolve(self, resolver, phrase, skill):
+        assert resolver.resolve(phrase).skill == skill
+
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [
+            ("excel表格", "office.excel"),
+            ("PS修图", "it.graphic_design"),
+            ("CAD制图", "construction.cad_drafting"),
+            ("会用AutoCAD", "construction.cad_drafting"),
+        ],
+    )
+    def test_mixed_chinese_and_english_resolve(self, resolver, phrase, skill):
+        assert resolver.resolve(phrase).skill == skill
+
+    def test_a_latin_form_only_matches_a_whole_word(self, resolver):
+        # "ae" (After Effects) must not be found inside "aerial", nor "ps" inside "steps".
+        assert resolver.resolve_all("aerial steps") == []
+
+
+class TestTypos:
+    @pytest.mark.parametrize(
+        ("phrase", "form"), [("驾使", "驾驶"), ("气修", "汽修"), ("电汗", "电焊"), ("保母", "保姆")]
+    )
+    def test_homophone_typos_resolve_by_pinyin_without_typo_synonyms(self, without_typos, resolver, phrase, form):
+        match = without_typos.resolve(phrase)
+        assert match.method == "pinyin"
+        assert match.matched == form
+        assert match.skill == resolver.resolve(form).skill
+        assert match.score >= ACCEPT
+
+    def test_a_homophone_typo_inside_a_sentence_resolves(self, without_typos):
+        assert without_typos.resolve("本人会电汗").skill == "manufacturing.arc_welding"
+        found = without_typos.resolve_all("我会电汗，也会开车")
+        assert {m.skill for m in found} == {"manufacturing.arc_welding", "logistics.car_driving"}
+
+    def test_pinyin_typed_in_latin_letters_resolves(self, resolver):
+        assert resolver.resolve("chache").skill == "logistics.forklift"
+        assert resolver.resolve("cha che").skill == "logistics.forklift"
+
+    def test_a_short_form_is_not_turned_into_a_longer_one(self, resolver):
+        assert resolver.resolve("电工").skill == "power.electrician"
+        assert resolver.resolve("电焊工").skill == "manufacturing.arc_welding"
+
+    def test_a_real_two_character_word_is_not_read_as_a_typo(self, resolver):
+        # 种蔬 sounds like 种树 (afforestation), but 蔬菜 is a word: this is growing vegetables.
+        assert resolver.resolve("种蔬菜").skill != "agriculture.afforestation"
+
+
+# --- not a skill, unknown, guesses --------------------------------------------------------------------
+
+
+class TestNotASkill:
+    @pytest.mark.parametrize(
+        "phrase", ["吃苦耐劳", "身体健康", "责任心强", "服从安排", "能吃苦", "无不良嗜好", "年龄45岁"]
+    )
+    def test_soft_qualities_are_not_skills(self, resolver, phrase):
+        match = resolver.resolve(phrase)
+        assert (match.skill, match.method) == (None, "not_a_skill")
+        assert match.score >= ACCEPT
+
+    @pytest.mark.parametrize(
+        "phrase", ["为人诚恳，做事踏实", "男，50岁，初中文化", "能吃苦，肯学习", "hard working team player"]
+    )
+    def test_new_wordings_of_soft_qualities_are_not_skills(self, resolver, phrase):
+        assert resolver.resolve(phrase).method == "not_a_skill"
+
+    def test_an_activity_outside_the_taxonomy_is_not_forced_onto_a_skill(self, resolver):
+        for phrase in ("会吹唢呐", "下象棋", "开飞机"):
+            assert resolver.resolve(phrase).skill is None
+
+    def test_a_weak_guess_is_kept_for_review_below_the_threshold(self, resolver):
+        match = resolver.resolve("做实木家具")
+        assert match.skill is None
+        assert match.guess == "manufacturing.furniture_making"
+        assert match.method.startswith("guess:")
+        assert 0 < match.score < ACCEPT
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+
+
+class TestBadInput:
+    @pytest.mark.parametrize("phrase", ["", "   ", "！！！", "😀😀", "\x00\x01", "\ufeff"])
+    def test_an_empty_or_blank_phrase_answers_nothing(self, resolver, phrase):
+        assert resolver.resolve(phrase) == SkillMatch(None, 0.0, "none")
+        assert resolver.resolve_all(phrase) == []
+
+    @pytest.mark.parametrize("phrase", ["会开叉车🚜", "\x00开叉车\x7f", "开\u200b叉车", "开\t叉车\r\n"])
+    def test_emoji_and_control_characters_are_ignored(self, resolver, phrase):
+        assert resolver.resolve(phrase).skill == "logistics.forklift"
+
+    def test_mixed_scripts_in_one_phrase_resolve(self, resolver):
+        assert resolver.resolve("ᠮᠣᠩᠭᠣᠯ 会开forklift 🚜 ок").skill == "logistics.forklift"
+
+    def test_a_10000_character_phrase_answers_quickly(self, resolver):
+        text = "会开叉车，" + "".join(
+            random.Random(1).choice("的一是在不了有和人这中大为上个国我") for _ in range(10_000)
+        )
+        started = time.perf_counter()
+        match = resolver.resolve(text)
+        assert time.perf_counter() - started < 0.5
+        assert match.skill == "logistics.forklift"
+
+    def test_a_10000_character_phrase_of_nothing_answers_quickly(self, resolver):
+        started = time.perf_counter()
+        match = resolver.resolve("啊" * 10_000)
+        assert time.perf_counter() - started < 0.5
+        assert match.skill is None
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        st.text(
+            alphabet=st.one_of(
+                st.characters(),
+                st.sampled_from("叉车电焊驾驶会开有年经验证修了过的，。A2c1 excelforklift驾使電焊🚜\u200b\x00"),
+            ),
+            max_size=60,
+        )
+    )
+    def test_any_text_gets_an_answer_in_range(self, resolver, text):
+        match = resolver.resolve(text)
+        assert 0.0 <= match.score <= 1.0
+        assert match.skill is None or match.score >= ACCEPT
+        found = resolver.resolve_all(text)
+        assert len({m.skill for m in found}) == len(found)
+        assert all(m.skill is not None and m.score >= ACCEPT for m in found)
+
+    def test_every_score_is_between_zero_and_one(self, resolver):
+        for phrase in ("叉车", "开叉车的活", "电汗", "吃苦耐劳", "会吹唢呐", "做实木家具", "forklift", "chache", ""):
+            assert 0.0 <= resolver.resolve(phrase).score <= 1.0
+
+
+# --- learned mappings ---------------------------------------------------------------------------------
+
+
+class TestLearned:
+    def test_a_learned_phrase_overrides_the_taxonomy(self, entries):
+        learned = SkillResolver(entries, learned={"铲车": "logistics.forklift"})
+        assert learned.resolve("铲车") == SkillMatch("logistics.forklift", 1.0, "learned", "铲车")
+
+    def test_a_learned_phrase_is_normalised(self, entries):
+        learned = SkillResolver(entries, learned={" 焊个东西！": "manufacturing.arc_welding"})
+        assert learned.resolve("焊個東西").skill == "manufacturing.arc_welding"
+
+    def test_a_learned_phrase_is_found_inside_a_sentence(self, entries):
+        learned = SkillResolver(entries, learned={"焊个东西": "manufacturing.arc_welding"})
+        assert learned.resolve("我平时会焊个东西，也会开车").skill == "manufacturing.arc_welding"
+
+    def test_a_learned_phrase_sharing_its_start_with_the_text_does_not_get_in_the_way(self, entries):
+        learned = SkillResolver(entries, learned={"会电脑": None, "叉车老": "logistics.forklift"})
+        assert [m.skill for m in learned.resolve_all("本人会电焊也会开叉车")] == [
+            "logistics.forklift",
+            "manufacturing.arc_welding",
+        ]
+
+    def test_a_phrase_learned_as_no_skill_answers_not_a_skill(self, entries):
+        learned = SkillResolver(entries, learned={"会电脑": None})
+        match = learned.resolve("会电脑")
+        assert (match.skill, match.method) == (None, "not_a_skill")
+
+    def test_with_learned_makes_a_copy_and_leaves_the_original_alone(self, resolver):
+        copy = resolver.with_learned({"铲车": "logistics.forklift"})
+        assert copy.resolve("铲车").skill == "logistics.forklift"
+        assert resolver.resolve("铲车").skill == "construction.loader"
+
+    def test_later_learned_mappings_win(self, resolver):
+        first = resolver.with_learned({"铲车": "logistics.forklift"})
+        assert first.with_learned({"铲车": None}).resolve("铲车").skill is None
+
+    def test_a_learned_id_the_taxonomy_does_not_know_is_ignored(self, entries):
+        learned = SkillResolver(entries, learned={"叉车": "no.such.skill"})
+        assert learned.resolve("叉车").skill == "logistics.forklift"
+
+
+# --- taxonomies other than the built-in one ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def external() -> list[TaxonomyEntry]:
+    return [
+        entry("X1", "叉车驾驶", "Forklift"),
+        entry("X2", "焊工", "Welder"),
+        entry("X3", "家政", "Housekeeping", "钟点工"),
+        entry("X9", "仓储", "Storage", "叉车"),  # this file gives 叉车 to another skill
+    ]
+
+
+@pytest.fixture(scope="module")
+def linked(external, entries) -> SkillResolver:
+    return SkillResolver.linked(external, entries)
+
+
+class TestLinked:
+    def test_built_in_colloquial_forms_resolve_to_the_external_id(self, linked):
+        assert linked.resolve("开叉车").skill == "X1"
+        assert linked.resolve("熟练掌握电焊技术").skill == "X2"
+
+    def test_a_form_the_external_file_gives_to_another_skill_stays_there(self, linked):
+        assert linked.resolve("叉车").skill == "X9"
+
+    def test_unlinked_built_in_skills_never_appear(self, linked, entries):
+        builtin_ids = {e.id for e in entries}
+        for phrase in ("开挖机", "会计", "厨师", "放羊", "本人会开叉车也会电焊，还会开挖机"):
+            assert linked.resolve(phrase).skill not in builtin_ids
+            assert not {m.skill for m in linked.resolve_all(phrase)} & builtin_ids
+
+    def test_skills_link_by_name_then_by_synonym(self, entries):
+        links = link_taxonomies([entry("E1", "电焊", "Welding"), entry("E2", "做饭阿姨", "Cook", "家常菜")], entries)
+        assert links["manufacturing.arc_welding"] == "E1"
+        assert links["housekeeping.home_cooking"] == "E2"
+        assert "logistics.forklift" not in links
+
+
+class TestAmbiguousForms:
+    def test_a_form_two_skills_claim_is_ignored_rather_than_guessed(self):
+        resolver = SkillResolver([entry("a", "叉车驾驶", "Forklift", "铲车"), entry("b", "装载机", "Loader", "铲车")])
+        assert resolver.resolve("铲车").skill is None
+        assert resolver.ambiguous_forms == {"铲车": ("a", "b")}
+        assert resolver.resolve("装载机").skill == "b"
+
+
+# --- speed --------------------------------------------------------------------------------------------
+
+
+class TestSpeed:
+    def test_the_built_in_resolver_is_built_well_under_two_seconds(self, entries):
+        started = time.perf_counter()
+        SkillResolver(entries)
+        assert time.perf_counter() - started < 1.0
+
+    def test_a_new_phrase_resolves_in_under_20_ms(self, resolver):
+        phrases = [
+            "在呼和浩特开了六年叉车",
+            "会电汗气割",
+            "吃苦耐劳能倒班",
+            "修电动三轮车",
+            "drive trucks",
+            "做过化工厂外操",
+        ]
+        timings = []
+        for phrase in phrases:
+            started = time.perf_counter()
+            resolver.resolve(phrase)
+            timings.append(time.perf_counter() - started)
+        assert max(timings) < 0.02
+
+    def test_100000_phrases_with_repeats_resolve_in_under_5_seconds(self, entries):
+        fresh = SkillResolver(entries)
+        fresh.warm_up()
+        vocabulary = ["叉车", "开叉车的活", "电汗", "吃苦耐劳", "本人会开叉车也会电焊", "forklift driver", "做实木家具"]
+        phrases = [f"{random.Random(i).choice(vocabulary)}{i % 500}" for i in range(100_000)]
+        started = time.perf_counter()
+        for phrase in phrases:
+            fresh.resolve(phrase)
+        assert time.perf_counter() - started < 5.0
+
+
+# --- reading someone else's taxonomy ------------------------------------------------------------------
+
+
+class TestLenientTaxonomy:
+    def line(self, id: str, name_zh: str, *synonyms: str) -> str:
+        return TaxonomyEntry(id=id, name_zh=name_zh, name_en=id.upper(), synonyms=synonyms).as_json()
+
+    def test_a_synonym_two_entries_claim_is_reported_and_dropped_from_both(self):
+        entries, warnings = taxonomy.parse_lenient(
+            [self.line("a", "叉车驾驶", "叉车", "铲车"), "", self.line("b", "装载机", "铲车 ", "装载机司机")]
+        )
+        assert [e.synonyms for e in entries] == [("叉车",), ("装载机司机",)]
+        [warning] = warnings
+        assert warning.line == 3
+        assert "'a' (line 1)" in warning.message and "'b' (line 3)" in warning.message
+
+    def test_a_malformed_line_stays_fatal_and_names_its_line(self):
+        with pytest.raises(taxonomy.TaxonomyFormatError, match="line 2"):
+            taxonomy.parse_lenient([self.line("a", "叉车驾驶"), "{"])
+
+    def test_a_duplicate_id_stays_fatal(self):
+        with pytest.raises(taxonomy.TaxonomyFormatError, match="already used on line 1"):
+            taxonomy.parse_lenient([self.line("a", "叉车驾驶"), self.line("a", "电焊")])
+
+    def test_the_strict_parser_still_refuses_the_same_file(self):
+        with pytest.raises(taxonomy.TaxonomyFormatError, match="also claimed by 'a'"):
+            taxonomy.parse([self.line("a", "叉车驾驶", "铲车"), self.line("b", "装载机", "铲车")])
