@@ -124,5 +124,17 @@ def household_b(tree: Tree) -> Household:
     return household
 
 
+@pytest.fixture
+def eager_tasks() -> Any:
+    """Run Celery tasks in-process for a test about what a task does (not about the broker: the
+    real round trip through Redis has its own test in tests/households/test_import.py)."""
+    from web.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 def broker_configured() -> bool:
     return not settings.CELERY_TASK_ALWAYS_EAGER

@@ -61,7 +61,7 @@ class TestResolvingWhatWorkersWrite:
 
 class TestTeachingTheResolver:
     def test_mapping_a_phrase_teaches_the_resolver_and_fixes_profiles_on_file(
-        self, people, household_a, django_capture_on_commit_callbacks
+        self, people, household_a, django_capture_on_commit_callbacks, eager_tasks
     ):
         entry = household_services.member_skill_add(member=wang_member(household_a), by=people.wang, phrase=UNKNOWN)
         music = Skill.objects.create(
@@ -102,7 +102,7 @@ class TestDesiredWork:
         assert preference.desired_occupation_score > 0
 
     def test_an_organizers_correction_recodes_every_preference_written_that_way(
-        self, people, household_a, django_capture_on_commit_callbacks
+        self, people, household_a, django_capture_on_commit_callbacks, eager_tasks
     ):
         member = wang_member(household_a)
         household_services.job_preference_update(member=member, by=people.wang, desired_work="啥活都行")
