@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
@@ -28,6 +29,12 @@ from web.reference import ensure_reference_data
 # Playwright's sync API runs an event loop in the test thread; Django's ORM then refuses to run
 # unless told that this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config: Any) -> None:
+    # Connections made by other threads (the live server, an in-process Celery worker) must not
+    # outlive their work, or PostgreSQL refuses to drop the test database at the end of the run.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +70,8 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
     if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & names:
         with item.config.stash[blocking_manager_key].unblock():
             ensure_reference_data()
+            # Under Playwright this ran on a connection of another async context; close it now.
+            connections.close_all()
 
 
 @dataclass

@@ -37,6 +37,9 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()
+    from django.db import connections
+
+    connections.close_all()  # the connection this (Playwright) context opened, if any
 
 
 @pytest.fixture
