@@ -41,12 +41,18 @@ _lock = threading.Lock()
 
 @dataclass
 class _Built:
+    """What one process has built. The resolver and the coder are built when first asked for (the
+    coder takes a second or two: a skill hint should not wait for it), and rebuilt when the
+    taxonomy changes; organizers' answers are layered on with a cheap copy."""
+
     taxonomy_key: Any = None
     learned_key: Any = None
     entries: list[TaxonomyEntry] | None = None
     base_resolver: SkillResolver | None = None
-    resolver: SkillResolver | None = None
     base_coder: OccupationCoder | None = None
+    skill_answers: dict[str, str | None] | None = None
+    title_answers: dict[str, str] | None = None
+    resolver: SkillResolver | None = None
     coder: OccupationCoder | None = None
 
 
@@ -88,42 +94,48 @@ def _place_names() -> list[str]:
     return sorted(names)
 
 
-def _refresh() -> _Built:
+def _sync() -> _Built:
+    """Forget what is stale. Called under the lock."""
     taxonomy_key, learned_key = _taxonomy_key(), _learned_key()
-    with _lock:
-        if _built.taxonomy_key != taxonomy_key or _built.entries is None:
-            # The coder reads the skills too (skill -> occupation bridge): both follow the taxonomy.
-            _built.entries = _entries()
-            _built.base_resolver = SkillResolver(_built.entries)
-            _built.base_coder = OccupationCoder(
-                read_csco(OCCUPATIONS_CSV), skills=_built.entries, place_names=_place_names()
-            )
-            _built.taxonomy_key, _built.learned_key = taxonomy_key, None
-        if _built.learned_key != learned_key:
-            skill_answers: dict[str, str | None] = {}
-            title_answers: dict[str, str] = {}
-            for mapping in PhraseMapping.objects.select_related("skill", "occupation"):
-                if mapping.kind == PhraseKind.SKILL:
-                    skill_answers[mapping.normalized] = mapping.skill.code if mapping.skill else None
-                elif mapping.occupation is not None:
-                    title_answers[mapping.normalized] = mapping.occupation.code
-            assert _built.base_resolver is not None and _built.base_coder is not None
-            _built.resolver = _built.base_resolver.with_learned(skill_answers)
-            _built.coder = _built.base_coder.with_learned(title_answers)
-            _built.learned_key = learned_key
-        return _built
+    if _built.taxonomy_key != taxonomy_key or _built.entries is None:
+        _built.entries = _entries()
+        # The coder reads the skills too (skill -> occupation bridge): both follow the taxonomy.
+        _built.base_resolver = _built.base_coder = _built.resolver = _built.coder = None
+        _built.taxonomy_key, _built.learned_key = taxonomy_key, None
+    if _built.learned_key != learned_key:
+        skill_answers: dict[str, str | None] = {}
+        title_answers: dict[str, str] = {}
+        for mapping in PhraseMapping.objects.select_related("skill", "occupation"):
+            if mapping.kind == PhraseKind.SKILL:
+                skill_answers[mapping.normalized] = mapping.skill.code if mapping.skill else None
+            elif mapping.occupation is not None:
+                title_answers[mapping.normalized] = mapping.occupation.code
+        _built.skill_answers, _built.title_answers = skill_answers, title_answers
+        _built.resolver = _built.coder = None
+        _built.learned_key = learned_key
+    return _built
 
 
 def skill_resolver() -> SkillResolver:
-    resolver = _refresh().resolver
-    assert resolver is not None
-    return resolver
+    with _lock:
+        built = _sync()
+        if built.resolver is None:
+            if built.base_resolver is None:
+                built.base_resolver = SkillResolver(built.entries or [])
+            built.resolver = built.base_resolver.with_learned(built.skill_answers or {})
+        return built.resolver
 
 
 def occupation_coder() -> OccupationCoder:
-    coder = _refresh().coder
-    assert coder is not None
-    return coder
+    with _lock:
+        built = _sync()
+        if built.coder is None:
+            if built.base_coder is None:
+                built.base_coder = OccupationCoder(
+                    read_csco(OCCUPATIONS_CSV), skills=built.entries or [], place_names=_place_names()
+                )
+            built.coder = built.base_coder.with_learned(built.title_answers or {})
+        return built.coder
 
 
 # --- one phrase --------------------------------------------------------------------------------------
