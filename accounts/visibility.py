@@ -45,6 +45,15 @@ class Action(StrEnum):
     MANAGE_TAXONOMY = "manage_taxonomy"
     EDIT_OWN_PROFILE = "edit_own_profile"
     VIEW_PERSONAL_DETAIL = "view_personal_detail"  # income and health, logged on every read
+    # Jobs (阳光就业)
+    VERIFY_EMPLOYERS = "verify_employers"
+    REVIEW_POSTINGS = "review_postings"
+    VIEW_JOBS = "view_jobs"  # employers, postings, applications and placements in the unit's reach
+    APPLY_FOR_OTHERS = "apply_for_others"  # with the worker's consent recorded
+    RECORD_SERVICES = "record_services"
+    MANAGE_POSTINGS = "manage_postings"  # an employer's own company and postings
+    FIND_CANDIDATES = "find_candidates"
+    APPLY = "apply"  # a worker, for themselves
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -63,6 +72,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_AUDIT_TRAIL,
             Action.MANAGE_TAXONOMY,
             Action.VIEW_PERSONAL_DETAIL,
+            Action.VERIFY_EMPLOYERS,
+            Action.REVIEW_POSTINGS,
+            Action.VIEW_JOBS,
+            Action.APPLY_FOR_OTHERS,
+            Action.RECORD_SERVICES,
         }
     ),
     Role.HELPER: frozenset(
@@ -73,11 +87,14 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REQUEST_EXIT,
             Action.REVEAL_ID_NUMBER,
             Action.VIEW_PERSONAL_DETAIL,
+            Action.VIEW_JOBS,
+            Action.APPLY_FOR_OTHERS,
+            Action.RECORD_SERVICES,
         }
     ),
-    Role.AUDITOR: frozenset({Action.VIEW_ARCHIVE, Action.VIEW_AUDIT_TRAIL}),
-    Role.WORKER: frozenset({Action.EDIT_OWN_PROFILE}),
-    Role.EMPLOYER: frozenset(),
+    Role.AUDITOR: frozenset({Action.VIEW_ARCHIVE, Action.VIEW_AUDIT_TRAIL, Action.VIEW_JOBS}),
+    Role.WORKER: frozenset({Action.EDIT_OWN_PROFILE, Action.APPLY}),
+    Role.EMPLOYER: frozenset({Action.MANAGE_POSTINGS, Action.FIND_CANDIDATES}),
 }
 
 
@@ -130,13 +147,15 @@ def scope(
     *,
     unit: str | None = None,
     owner: str | None = None,
+    employer: str | None = None,
 ) -> QuerySet[M]:
     """Restrict ``queryset`` to the rows ``user`` may see.
 
     ``unit`` is the lookup path from the model to its ``OrgUnit`` ("org_unit", "household__org_unit");
     ``owner`` is the lookup path to the worker ``User`` the row belongs to
-    ("members__user", "household__members__user"). A model without one of them is invisible to
-    the roles that need it.
+    ("members__user", "household__members__user"); ``employer`` is the lookup path to the company
+    an employer user acts for ("", "employer", "posting__employer"; "" for the company itself).
+    A model without one of them is invisible to the roles that need it.
     """
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -153,6 +172,9 @@ def scope(
         model = queryset.model
         own_ids = model._default_manager.filter(**{owner: user}).values("pk")
         return queryset.filter(pk__in=own_ids)
+    if user.role == Role.EMPLOYER and employer is not None:
+        path = f"{employer}__memberships__user" if employer else "memberships__user"
+        return queryset.filter(**{path: user})
     return queryset.none()
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -976,3 +977,42 @@ def apply_phrase_mapping(*, mapping_id: int) -> int:
             )
             changed += 1
     return changed
+
+
+# --- a job found (called by the jobs app when a hire is recorded) -------------------------------------
+
+
+@transaction.atomic
+def member_hired(*, member: Member, by: User | None, employer_name: str, start_date: dt.date,
+                 monthly_wage: int) -> list[PlanGoal]:
+    """What a hire changes in the archive: the member is employed with this wage, the household's
+    income per head follows, and the plan's open job goals for the member (or for the household)
+    are met. Returns the goals it closed."""
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    previous = member.monthly_income or Decimal(0)
+    member.employment_status = Member.EmploymentStatus.EMPLOYED
+    member.monthly_income = Decimal(monthly_wage).quantize(Decimal("0.01"))
+    _stamp(member, by).save(update_fields=["employment_status", "monthly_income", "updated_at"])
+    size = household.members.filter(is_current=True).count() or 1
+    if household.income_per_head is not None:
+        # The recorded per-head figure may include income we know nothing else about: adjust it by
+        # the change in this member's income rather than recomputing from members' records.
+        total = household.income_per_head * size - previous + member.monthly_income
+        household.income_per_head = max(Decimal(0), total / size).quantize(Decimal("0.01"))
+    else:
+        household.income_per_head = (member.monthly_income / size).quantize(Decimal("0.01"))
+    _stamp(household, by).save(update_fields=["income_per_head", "updated_at"])
+    plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).first()
+    met = []
+    if plan is not None:
+        goals = plan.goals.filter(track=Track.JOB).exclude(status=PlanGoal.Status.MET).filter(
+            Q(member=member) | Q(member__isnull=True))
+        for goal in goals:
+            goal.status = PlanGoal.Status.MET
+            goal.met_on = min(start_date, _today())
+            goal.evidence = (_("Hired by %(employer)s from %(day)s") % {
+                "employer": employer_name, "day": start_date.isoformat()})[:200]
+            _stamp(goal, by).save()
+            met.append(goal)
+    return met

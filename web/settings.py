@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "skills",
     "households",
+    "jobs",
     "web",
 ]
 
@@ -196,6 +197,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "end-finished-follow-ups": {"task": "households.end_finished_follow_ups", "schedule": 60 * 60 * 24},
     "analyze-database": {"task": "core.analyze_database", "schedule": 60 * 60 * 24},
+    "expire-postings": {"task": "jobs.expire_postings", "schedule": 60 * 60},
 }
 
 # --- API ------------------------------------------------------------------------------------------
@@ -234,6 +236,10 @@ SPECTACULAR_SETTINGS = {
 VISIT_INTERVAL_DAYS = env.int("VISIT_INTERVAL_DAYS", default=90)
 # The plan's rule: a household stays followed for twelve months after it exits hardship.
 EXIT_FOLLOW_UP_MONTHS = 12
+# Applications the employer has not moved for this many days are flagged to organizers.
+STALLED_APPLICATION_DAYS = 30
+# Retention follow-ups after a hire, in months (on the responsible helper's task list).
+RETENTION_CHECK_MONTHS = (1, 3, 6)
 # Imports larger than this run on a Celery worker with a progress bar; smaller ones run at once.
 IMPORT_ROWS_PER_PROGRESS_STEP = 200
 

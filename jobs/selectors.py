@@ -1,0 +1,324 @@
+"""Reads of 阳光就业 that a user triggers, limited to what that user may see.
+
+Published, open postings of verified employers are public to every signed-in user. Everything
+else is scoped through ``accounts.visibility``: an employer user sees their own company, its
+postings and the people who applied to them (or agreed to be found); union staff see what lies in
+their unit's reach; a worker sees their own applications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import visibility
+from accounts.models import Role, User
+from accounts.visibility import Action
+from core.errors import NotFound
+from households.models import Household, Member, MemberSkill, PlanGoal, Track
+from jobs.models import (
+    Application,
+    Employer,
+    EmploymentService,
+    JobPosting,
+    PhysicalDemand,
+    Placement,
+    PostingSkill,
+    RetentionCheck,
+)
+from jobs.services import OPEN_STATES
+
+# --- postings ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PostingFilters:
+    query: str = ""
+    region: str = ""            # a county, or a city / province code covering its counties
+    skill: str = ""             # taxonomy code
+    min_salary: int | None = None
+    light_work: bool = False
+    for_graduates: bool = False
+    occupation: str = ""        # CSCO code or code prefix ("6-30")
+
+    @classmethod
+    def from_params(cls, params: Any) -> PostingFilters:
+        def flag(name: str) -> bool:
+            return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
+
+        salary = str(params.get("min_salary", "") or "").strip()
+        return cls(query=str(params.get("q", "") or "").strip()[:50], region=str(params.get("region", "") or ""),
+                   skill=str(params.get("skill", "") or ""), min_salary=int(salary) if salary.isdigit() else None,
+                   light_work=flag("light_work"), for_graduates=flag("for_graduates"),
+                   occupation=str(params.get("occupation", "") or "").strip())
+
+
+def open_postings() -> QuerySet[JobPosting]:
+    return JobPosting.objects.filter(state=JobPosting.State.PUBLISHED, valid_until__gte=timezone.localdate(),
+                                     employer__status=Employer.Status.VERIFIED)
+
+
+def _region_q(code: str) -> Q:
+    """A county code matches itself; a city or province code (ending in 00 / 0000) its counties."""
+    code = code.strip()
+    if len(code) != 6 or not code.isdigit():
+        return Q(pk__in=[])
+    if code.endswith("0000"):
+        return Q(region_id__startswith=code[:2])
+    if code.endswith("00"):
+        return Q(region_id__startswith=code[:4])
+    return Q(region_id=code)
+
+
+def posting_search(filters: PostingFilters | None = None) -> QuerySet[JobPosting]:
+    """Open postings, newest first, in a fixed number of queries whatever the page."""
+    filters = filters or PostingFilters()
+    postings = open_postings()
+    if filters.query:
+        postings = postings.filter(Q(title__icontains=filters.query) | Q(employer__name__icontains=filters.query))
+    if filters.region:
+        postings = postings.filter(_region_q(filters.region))
+    if filters.skill:
+        postings = postings.filter(pk__in=PostingSkill.objects.filter(skill__code=filters.skill).values("posting_id"))
+    if filters.min_salary is not None:
+        postings = postings.filter(salary_max__gte=filters.min_salary)
+    if filters.light_work:
+        postings = postings.filter(physical_demand=PhysicalDemand.LIGHT)
+    if filters.for_graduates:
+        postings = postings.filter(for_graduates=True)
+    if filters.occupation:
+        postings = postings.filter(occupation__code__startswith=filters.occupation)
+    return postings.select_related("employer", "region").prefetch_related(
+        Prefetch("skills", queryset=PostingSkill.objects.select_related("skill"))
+    ).order_by("-published_at", "-id")
+
+
+def _postings_for(user: User) -> QuerySet[JobPosting]:
+    """Postings in any state that ``user`` may see: their company's, or those in their unit's reach."""
+    if user.role == Role.EMPLOYER:
+        return visibility.scope(user, JobPosting.objects.all(), employer="employer")
+    if visibility.may(user, Action.VIEW_JOBS):
+        return visibility.scope(user, JobPosting.objects.all(), unit="employer__org_unit")
+    return JobPosting.objects.none()
+
+
+def posting_get_for(user: User, pk: Any) -> JobPosting:
+    """An open posting for anyone signed in; any state for its employer and the organizers."""
+    posting = (_postings_for(user) | open_postings()).distinct().select_related(
+        "employer", "region", "occupation").prefetch_related(
+        Prefetch("skills", queryset=PostingSkill.objects.select_related("skill"))).filter(pk=pk).first()
+    if posting is None:
+        raise NotFound(_("No such posting."))
+    return posting
+
+
+def posting_manage_get_for(user: User, pk: Any) -> JobPosting:
+    """A posting the user may edit or move along: their company's (employers) or in reach (organizers)."""
+    posting = _postings_for(user).select_related("employer", "region").filter(pk=pk).first()
+    if posting is None:
+        raise NotFound(_("No such posting."))
+    return posting
+
+
+def employer_postings_for(user: User) -> QuerySet[JobPosting]:
+    return _postings_for(user).select_related("employer", "region").annotate(
+        applicants=Count("applications", distinct=True),
+        hired=Count("placements", distinct=True)).order_by("-created_at")
+
+
+def postings_to_review_for(user: User) -> QuerySet[JobPosting]:
+    if not visibility.may(user, Action.REVIEW_POSTINGS):
+        return JobPosting.objects.none()
+    return visibility.scope(user, JobPosting.objects.filter(state=JobPosting.State.REVIEW),
+                            unit="employer__org_unit").select_related("employer").prefetch_related(
+        Prefetch("skills", queryset=PostingSkill.objects.select_related("skill"))).order_by("submitted_at")
+
+
+# --- employers -----------------------------------------------------------------------------------------
+
+
+def employer_get_for(user: User, pk: Any) -> Employer:
+    employers = visibility.scope(user, Employer.objects.all(), unit="org_unit", employer="")
+    employer = employers.select_related("region", "org_unit").filter(pk=pk).first()
+    if employer is None:
+        raise NotFound(_("No such employer."))
+    return employer
+
+
+def employers_to_verify_for(user: User) -> QuerySet[Employer]:
+    if not visibility.may(user, Action.VERIFY_EMPLOYERS):
+        return Employer.objects.none()
+    return visibility.scope(user, Employer.objects.filter(status=Employer.Status.PENDING), unit="org_unit") \
+        .select_related("region").order_by("created_at")
+
+
+def employer_list_for(user: User) -> QuerySet[Employer]:
+    return visibility.scope(user, Employer.objects.all(), unit="org_unit", employer="").select_related("region") \
+        .annotate(open_postings=Count("postings", filter=Q(postings__state=JobPosting.State.PUBLISHED))) \
+        .order_by("name")
+
+
+# --- applications --------------------------------------------------------------------------------------
+
+
+def _applications_for(user: User) -> QuerySet[Application]:
+    if user.role == Role.EMPLOYER:
+        return visibility.scope(user, Application.objects.all(), employer="posting__employer")
+    if user.role == Role.WORKER:
+        return visibility.scope(user, Application.objects.all(), owner="member__user")
+    if visibility.may(user, Action.VIEW_JOBS):
+        return visibility.scope(user, Application.objects.all(), unit="member__household__org_unit")
+    return Application.objects.none()
+
+
+def application_list_for(user: User, *, state: str = "") -> QuerySet[Application]:
+    applications = _applications_for(user)
+    if state:
+        applications = applications.filter(state=state)
+    return applications.select_related("posting__employer", "member").order_by("-created_at")
+
+
+def application_get_for(user: User, pk: Any) -> Application:
+    application = _applications_for(user).select_related(
+        "posting__employer", "member__household__org_unit").prefetch_related("events__actor").filter(pk=pk).first()
+    if application is None:
+        raise NotFound(_("No such application."))
+    return application
+
+
+def pipeline_for(user: User, posting: JobPosting) -> QuerySet[Application]:
+    """A posting's applicants, for its employer (and organizers): active ones first."""
+    return _applications_for(user).filter(posting=posting).select_related("member").prefetch_related(
+        Prefetch("member__skills", queryset=MemberSkill.objects.select_related("skill"))
+    ).order_by("state", "-created_at")
+
+
+def stalled_applications_for(user: User, *, days: int | None = None) -> QuerySet[Application]:
+    """Applications the employer has not moved for 30 days (Les Emplois' stale flag), for organizers."""
+    if not visibility.may(user, Action.VIEW_JOBS):
+        return Application.objects.none()
+    cutoff = timezone.now() - dt.timedelta(days=days or settings.STALLED_APPLICATION_DAYS)
+    return visibility.scope(
+        user, Application.objects.filter(state__in=[s for s in OPEN_STATES if s != Application.State.INVITED],
+                                         employer_touched_at__lt=cutoff),
+        unit="member__household__org_unit",
+    ).select_related("posting__employer", "member").order_by("employer_touched_at")
+
+
+# --- candidates (what employers may see of people) -----------------------------------------------------
+
+
+def candidate_get_for(user: User, member_pk: Any) -> Member:
+    """A person an employer may look at: one who applied to the company, or who agreed to be found.
+    Anyone else is "not found". Never the ID number or the household: the pages show the profile."""
+    if user.role != Role.EMPLOYER:
+        raise NotFound(_("No such candidate."))
+    applied = Application.objects.filter(member=OuterRef("pk"), posting__employer__memberships__user=user)
+    member = Member.objects.filter(pk=member_pk, is_current=True).filter(
+        Q(consent_to_be_found=True) | Exists(applied)).select_related("job_preference").prefetch_related(
+        "skills__skill").first()
+    if member is None:
+        raise NotFound(_("No such candidate."))
+    return member
+
+
+def candidate_search_for(user: User, *, skill: str = "", region: str = "") -> QuerySet[Member]:
+    """People who agreed to be found by employers, who can work, in households still followed."""
+    if not visibility.may(user, Action.FIND_CANDIDATES):
+        return Member.objects.none()
+    members = Member.objects.filter(
+        consent_to_be_found=True, is_current=True,
+        household__state__in=[Household.State.ACTIVE, Household.State.EXITED],
+    ).exclude(work_capacity=Member.WorkCapacity.NONE)
+    if skill:
+        members = members.filter(skills__skill__code=skill)
+    if region:
+        members = members.filter(household__region_id=region)
+    return members.select_related("job_preference").prefetch_related("skills__skill").order_by("-id").distinct()
+
+
+# --- placements and what follows ----------------------------------------------------------------------
+
+
+def placements_for(user: User) -> QuerySet[Placement]:
+    if user.role == Role.EMPLOYER:
+        placements = visibility.scope(user, Placement.objects.all(), employer="employer")
+    elif visibility.may(user, Action.VIEW_JOBS):
+        placements = visibility.scope(user, Placement.objects.all(), unit="member__household__org_unit")
+    else:
+        placements = Placement.objects.none()
+    return placements.select_related("member__household__org_unit", "employer", "posting").order_by("-start_date")
+
+
+@dataclass
+class PlacementCounts:
+    total: int
+    by_unit: list[tuple[str, int]]
+    by_target_group: list[tuple[str, int]]
+    met_plan_goal: int
+    graduates: int
+
+
+def placement_counts_for(user: User, *, year: int | None = None) -> PlacementCounts:
+    """Hires counted by the household's union unit, by target group, and how many met a job goal of
+    the household's relief plan (the plan's 就业 track)."""
+    placements = placements_for(user)
+    if year:
+        placements = placements.filter(start_date__year=year)
+    rows = list(placements.select_related("member__household__org_unit").prefetch_related(
+        "member__household__target_groups"))
+    by_unit: Counter[str] = Counter(p.member.household.org_unit.name for p in rows)
+    by_group: Counter[str] = Counter(str(g) for p in rows for g in p.member.household.target_groups.all())
+    member_ids = {p.member_id for p in rows}
+    met = PlanGoal.objects.filter(track=Track.JOB, status=PlanGoal.Status.MET,
+                                  plan__household__members__in=member_ids).values("plan__household").distinct()
+    graduates = sum(1 for p in rows if p.member.graduation_year and p.start_date.year - p.member.graduation_year <= 2)
+    return PlacementCounts(total=len(rows), by_unit=by_unit.most_common(), by_target_group=by_group.most_common(),
+                           met_plan_goal=met.count(), graduates=graduates)
+
+
+def retention_checks_due_for(user: User, *, within_days: int = 14) -> QuerySet[RetentionCheck]:
+    """The helper's task list: follow-ups due soon or overdue, for households they are paired with
+    (organizers: everything in their reach)."""
+    due = RetentionCheck.objects.filter(done_on__isnull=True,
+                                        due_on__lte=timezone.localdate() + dt.timedelta(days=within_days))
+    if user.role == Role.HELPER:
+        due = due.filter(placement__member__household__pairings__helper=user,
+                         placement__member__household__pairings__ended_on__isnull=True)
+    elif visibility.may(user, Action.VIEW_JOBS):
+        due = visibility.scope(user, due, unit="placement__member__household__org_unit")
+    else:
+        due = due.none()
+    return due.select_related("placement__member__household", "placement__employer").order_by("due_on")
+
+
+def retention_check_get_for(user: User, pk: Any) -> RetentionCheck:
+    check = visibility.scope(user, RetentionCheck.objects.all(), unit="placement__member__household__org_unit") \
+        .select_related("placement__member__household", "placement__employer").filter(pk=pk).first()
+    if check is None:
+        raise NotFound(_("No such follow-up."))
+    return check
+
+
+def services_for(user: User, *, member: Member | None = None) -> QuerySet[EmploymentService]:
+    services = visibility.scope(user, EmploymentService.objects.all(), unit="member__household__org_unit",
+                                owner="member__user")
+    if member is not None:
+        services = services.filter(member=member)
+    return services.select_related("member__household", "provided_by", "posting").order_by("-held_on", "-id")
+
+
+def jobs_dashboard_counts_for(user: User) -> dict[str, int]:
+    return {
+        "employers_to_verify": employers_to_verify_for(user).count(),
+        "postings_to_review": postings_to_review_for(user).count(),
+        "stalled_applications": stalled_applications_for(user).count(),
+        "follow_ups_due": retention_checks_due_for(user).count(),
+    }
