@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
+    path("jobs/", include("jobs.urls")),
     path("me/", include("households.urls_worker")),
     path("skills/", include("skills.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from typing import cast
 from urllib.parse import urlencode
 
@@ -12,6 +13,9 @@ from accounts import visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
 from households.selectors import dashboard_counts_for
+from jobs import selectors as job_selectors
+from jobs import services as job_services
+from jobs.models import Application, JobPosting
 
 # The dashboard's tiles: (count key, label, list filter or None for the exit-request page, tone).
 DASHBOARD_TILES = [
@@ -21,6 +25,21 @@ DASHBOARD_TILES = [
     ("overdue_visit", _("Visit overdue"), {"overdue_visit": "1"}, "alert"),
     ("follow_up", _("Exited, still followed up"), {"state": "exited"}, ""),
     ("exit_pending", _("Exit requests to decide"), None, "warn"),
+]
+
+# 阳光就业 tiles: (count key, label, page, the action that page needs, tone).
+JOB_TILES = [
+    ("employers_to_verify", _("Employers to verify"), "jobs:review_employers", Action.VERIFY_EMPLOYERS, "warn"),
+    ("postings_to_review", _("Postings to review"), "jobs:review_postings", Action.REVIEW_POSTINGS, "warn"),
+    ("stalled_applications", _("Stalled applications"), "jobs:stalled", Action.VIEW_JOBS, "alert"),
+    ("follow_ups_due", _("Job follow-ups due"), "jobs:follow_ups", Action.VIEW_JOBS, "warn"),
+]
+# The employer's postings by state, as the dashboard counts them.
+EMPLOYER_POSTING_STATES = [
+    JobPosting.State.DRAFT,
+    JobPosting.State.REVIEW,
+    JobPosting.State.PUBLISHED,
+    JobPosting.State.FILLED,
 ]
 
 
@@ -35,8 +54,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if user.role == Role.WORKER:
         return redirect("me:home")
+    if user.role == Role.EMPLOYER:
+        return employer_home(request, user)
     if not visibility.may(user, Action.VIEW_ARCHIVE):
-        # Employers: their pages (postings, applicants) come with the jobs app.
         return render(request, "home.html", {"placeholder": True})
     counts = dashboard_counts_for(user)
     may_decide = visibility.may(user, Action.APPROVE_EXIT)
@@ -52,7 +72,43 @@ def home(request: HttpRequest) -> HttpResponse:
         tiles.append(
             {"key": key, "label": label, "count": counts[key], "url": url, "tone": tone if counts[key] else ""}
         )
-    return render(request, "home.html", {"tiles": tiles, "unit": user.org_unit})
+    job_counts = job_selectors.jobs_dashboard_counts_for(user)
+    job_tiles = [
+        {
+            "key": key,
+            "label": label,
+            "count": job_counts[key],
+            "url": reverse(page),
+            "tone": tone if job_counts[key] else "",
+        }
+        for key, label, page, action, tone in JOB_TILES
+        if visibility.may(user, action)
+    ]
+    return render(request, "home.html", {"tiles": tiles, "job_tiles": job_tiles, "unit": user.org_unit})
+
+
+def employer_home(request: HttpRequest, user: User) -> HttpResponse:
+    """The employer's starting page: the company's state, its postings by state, new applicants."""
+    employer = job_services.employer_of(user)
+    if employer is None:
+        return render(request, "home.html", {"placeholder": True})
+    by_state = Counter(job_selectors.employer_postings_for(user).values_list("state", flat=True))
+    postings_url = reverse("jobs:postings")
+    tiles = [
+        {"key": state.value, "label": state.label, "count": by_state[state.value], "url": postings_url, "tone": ""}
+        for state in EMPLOYER_POSTING_STATES
+    ]
+    new_applicants = job_selectors.application_list_for(user, state=Application.State.APPLIED)
+    return render(
+        request,
+        "home.html",
+        {
+            "employer": employer,
+            "tiles": tiles,
+            "new_applicant_count": new_applicants.count(),
+            "new_applicants": list(new_applicants[:10]),
+        },
+    )
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -103,12 +103,33 @@ def test_auditor_dashboard_renders(english: Client, people: Any, household_a: Ho
     assert reverse("households:create") not in response.content.decode()
 
 
-def test_employer_sees_a_placeholder(english: Client, people: Any) -> None:
+def test_an_employer_login_without_a_company_is_told_to_contact_the_union(english: Client, people: Any) -> None:
     english.force_login(people.eve)
     response = english.get(reverse("home"))
     assert response.status_code == 200
-    assert "coming soon" in response.content.decode()
+    assert "not linked to a company" in response.content.decode()
     assert reverse("households:list") not in response.content.decode()
+
+
+def test_employer_home_is_the_company_dashboard(english: Client, people: Any, tree: Any) -> None:
+    from jobs.models import Employer, EmployerMembership
+
+    employer = Employer.objects.create(
+        name="利民煤业",
+        uscc="91150624701234560" + "8",
+        contact_name="张",
+        contact_phone="13947701234",
+        region_id="150624",
+        industry="mining",
+        org_unit=tree.county,
+    )
+    EmployerMembership.objects.create(user=people.eve, employer=employer)
+    english.force_login(people.eve)
+    response = english.get(reverse("home"))
+    page = response.content.decode()
+    assert "利民煤业" in page and "Waiting for verification" in page
+    assert f'href="{reverse("jobs:posting_create")}"' in page
+    assert reverse("households:list") not in page
 
 
 def test_worker_is_sent_to_their_own_page(english: Client, people: Any) -> None:
