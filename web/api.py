@@ -14,6 +14,15 @@ from households.api import (
     PlanViewSet,
     VisitViewSet,
 )
+from jobs.api import (
+    ApplicationViewSet,
+    CandidateViewSet,
+    EmployerViewSet,
+    EmploymentServiceViewSet,
+    PlacementViewSet,
+    PostingViewSet,
+    RetentionCheckViewSet,
+)
 from skills.api import (
     OccupationViewSet,
     ReviewPhraseViewSet,
@@ -35,6 +44,13 @@ router.register("exit-requests", ExitRequestViewSet, basename="exit-request")
 router.register("skills", SkillViewSet, basename="skill")
 router.register("occupations", OccupationViewSet, basename="occupation")
 router.register("review-phrases", ReviewPhraseViewSet, basename="review-phrase")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("postings", PostingViewSet, basename="posting")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("placements", PlacementViewSet, basename="placement")
+router.register("retention-checks", RetentionCheckViewSet, basename="retention-check")
+router.register("employment-services", EmploymentServiceViewSet, basename="employment-service")
 
 urlpatterns = [
     path("me/", me, name="api-me"),

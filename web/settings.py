@@ -228,6 +228,13 @@ SPECTACULAR_SETTINGS = {
         "MeasureStatusEnum": "households.models.PlanMeasure.Status",
         "PlanStatusEnum": "households.models.ReliefPlan.Status",
         "ExitRequestStatusEnum": "households.models.ExitRequest.Status",
+        # Keeps the household state enum under the name it had before the jobs enums arrived.
+        "StateEnum": "households.models.Household.State",
+        "EmployerStatusEnum": "jobs.models.Employer.Status",
+        "PostingStateEnum": "jobs.models.JobPosting.State",
+        "ApplicationStateEnum": "jobs.models.Application.State",
+        "EmploymentServiceKindEnum": "jobs.models.EmploymentService.Kind",
+        "RetentionOutcomeEnum": "jobs.models.RetentionCheck.Outcome",
     },
 }
 
