@@ -983,8 +983,9 @@ def apply_phrase_mapping(*, mapping_id: int) -> int:
 
 
 @transaction.atomic
-def member_hired(*, member: Member, by: User | None, employer_name: str, start_date: dt.date,
-                 monthly_wage: int) -> list[PlanGoal]:
+def member_hired(
+    *, member: Member, by: User | None, employer_name: str, start_date: dt.date, monthly_wage: int
+) -> list[PlanGoal]:
     """What a hire changes in the archive: the member is employed with this wage, the household's
     income per head follows, and the plan's open job goals for the member (or for the household)
     are met. Returns the goals it closed."""
@@ -1006,13 +1007,17 @@ def member_hired(*, member: Member, by: User | None, employer_name: str, start_d
     plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).first()
     met = []
     if plan is not None:
-        goals = plan.goals.filter(track=Track.JOB).exclude(status=PlanGoal.Status.MET).filter(
-            Q(member=member) | Q(member__isnull=True))
+        goals = (
+            plan.goals.filter(track=Track.JOB)
+            .exclude(status=PlanGoal.Status.MET)
+            .filter(Q(member=member) | Q(member__isnull=True))
+        )
         for goal in goals:
             goal.status = PlanGoal.Status.MET
             goal.met_on = min(start_date, _today())
-            goal.evidence = (_("Hired by %(employer)s from %(day)s") % {
-                "employer": employer_name, "day": start_date.isoformat()})[:200]
+            goal.evidence = (
+                _("Hired by %(employer)s from %(day)s") % {"employer": employer_name, "day": start_date.isoformat()}
+            )[:200]
             _stamp(goal, by).save()
             met.append(goal)
     return met

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,12 +41,12 @@ from jobs.services import OPEN_STATES
 @dataclass
 class PostingFilters:
     query: str = ""
-    region: str = ""            # a county, or a city / province code covering its counties
-    skill: str = ""             # taxonomy code
+    region: str = ""  # a county, or a city / province code covering its counties
+    skill: str = ""  # taxonomy code
     min_salary: int | None = None
     light_work: bool = False
     for_graduates: bool = False
-    occupation: str = ""        # CSCO code or code prefix ("6-30")
+    occupation: str = ""  # CSCO code or code prefix ("6-30")
 
     @classmethod
     def from_params(cls, params: Any) -> PostingFilters:
@@ -54,15 +54,23 @@ class PostingFilters:
             return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
 
         salary = str(params.get("min_salary", "") or "").strip()
-        return cls(query=str(params.get("q", "") or "").strip()[:50], region=str(params.get("region", "") or ""),
-                   skill=str(params.get("skill", "") or ""), min_salary=int(salary) if salary.isdigit() else None,
-                   light_work=flag("light_work"), for_graduates=flag("for_graduates"),
-                   occupation=str(params.get("occupation", "") or "").strip())
+        return cls(
+            query=str(params.get("q", "") or "").strip()[:50],
+            region=str(params.get("region", "") or ""),
+            skill=str(params.get("skill", "") or ""),
+            min_salary=int(salary) if salary.isdigit() else None,
+            light_work=flag("light_work"),
+            for_graduates=flag("for_graduates"),
+            occupation=str(params.get("occupation", "") or "").strip(),
+        )
 
 
 def open_postings() -> QuerySet[JobPosting]:
-    return JobPosting.objects.filter(state=JobPosting.State.PUBLISHED, valid_until__gte=timezone.localdate(),
-                                     employer__status=Employer.Status.VERIFIED)
+    return JobPosting.objects.filter(
+        state=JobPosting.State.PUBLISHED,
+        valid_until__gte=timezone.localdate(),
+        employer_verified=True,
+    )
 
 
 def _region_q(code: str) -> Q:
@@ -71,9 +79,9 @@ def _region_q(code: str) -> Q:
     if len(code) != 6 or not code.isdigit():
         return Q(pk__in=[])
     if code.endswith("0000"):
-        return Q(region_id__startswith=code[:2])
+        return Q(region__code__startswith=code[:2])
     if code.endswith("00"):
-        return Q(region_id__startswith=code[:4])
+        return Q(region__code__startswith=code[:4])
     return Q(region_id=code)
 
 
@@ -82,7 +90,11 @@ def posting_search(filters: PostingFilters | None = None) -> QuerySet[JobPosting
     filters = filters or PostingFilters()
     postings = open_postings()
     if filters.query:
-        postings = postings.filter(Q(title__icontains=filters.query) | Q(employer__name__icontains=filters.query))
+        # The employers whose name matches are few: a list to test each posting against, not a join.
+        # Chinese has no case: a plain substring test is cheaper than a case-folded one.
+        lookup = "icontains" if any(c.isascii() and c.isalpha() for c in filters.query) else "contains"
+        by_name = Employer.objects.filter(**{f"name__{lookup}": filters.query}).values("pk")
+        postings = postings.filter(Q(**{f"title__{lookup}": filters.query}) | Q(employer_id__in=by_name))
     if filters.region:
         postings = postings.filter(_region_q(filters.region))
     if filters.skill:
@@ -95,9 +107,11 @@ def posting_search(filters: PostingFilters | None = None) -> QuerySet[JobPosting
         postings = postings.filter(for_graduates=True)
     if filters.occupation:
         postings = postings.filter(occupation__code__startswith=filters.occupation)
-    return postings.select_related("employer", "region").prefetch_related(
-        Prefetch("skills", queryset=PostingSkill.objects.select_related("skill"))
-    ).order_by("-published_at", "-id")
+    return (
+        postings.select_related("employer", "region")
+        .prefetch_related(Prefetch("skills", queryset=PostingSkill.objects.select_related("skill")))
+        .order_by("-published_at", "-id")
+    )
 
 
 def _postings_for(user: User) -> QuerySet[JobPosting]:
@@ -110,10 +124,21 @@ def _postings_for(user: User) -> QuerySet[JobPosting]:
 
 
 def posting_get_for(user: User, pk: Any) -> JobPosting:
-    """An open posting for anyone signed in; any state for its employer and the organizers."""
-    posting = (_postings_for(user) | open_postings()).distinct().select_related(
-        "employer", "region", "occupation").prefetch_related(
-        Prefetch("skills", queryset=PostingSkill.objects.select_related("skill"))).filter(pk=pk).first()
+    """An open posting for anyone signed in; any state for its employer, the organizers, and the
+    people who applied to it (a worker can still read the job they applied for once it closes)."""
+    applied = (
+        JobPosting.objects.filter(applications__member__user=user)
+        if user.role == Role.WORKER
+        else JobPosting.objects.none()
+    )
+    posting = (
+        (_postings_for(user) | open_postings() | applied)
+        .distinct()
+        .select_related("employer", "region", "occupation")
+        .prefetch_related(Prefetch("skills", queryset=PostingSkill.objects.select_related("skill")))
+        .filter(pk=pk)
+        .first()
+    )
     if posting is None:
         raise NotFound(_("No such posting."))
     return posting
@@ -128,17 +153,23 @@ def posting_manage_get_for(user: User, pk: Any) -> JobPosting:
 
 
 def employer_postings_for(user: User) -> QuerySet[JobPosting]:
-    return _postings_for(user).select_related("employer", "region").annotate(
-        applicants=Count("applications", distinct=True),
-        hired=Count("placements", distinct=True)).order_by("-created_at")
+    return (
+        _postings_for(user)
+        .select_related("employer", "region")
+        .annotate(applicants=Count("applications", distinct=True), hired=Count("placements", distinct=True))
+        .order_by("-created_at")
+    )
 
 
 def postings_to_review_for(user: User) -> QuerySet[JobPosting]:
     if not visibility.may(user, Action.REVIEW_POSTINGS):
         return JobPosting.objects.none()
-    return visibility.scope(user, JobPosting.objects.filter(state=JobPosting.State.REVIEW),
-                            unit="employer__org_unit").select_related("employer").prefetch_related(
-        Prefetch("skills", queryset=PostingSkill.objects.select_related("skill"))).order_by("submitted_at")
+    return (
+        visibility.scope(user, JobPosting.objects.filter(state=JobPosting.State.REVIEW), unit="employer__org_unit")
+        .select_related("employer")
+        .prefetch_related(Prefetch("skills", queryset=PostingSkill.objects.select_related("skill")))
+        .order_by("submitted_at")
+    )
 
 
 # --- employers -----------------------------------------------------------------------------------------
@@ -155,14 +186,20 @@ def employer_get_for(user: User, pk: Any) -> Employer:
 def employers_to_verify_for(user: User) -> QuerySet[Employer]:
     if not visibility.may(user, Action.VERIFY_EMPLOYERS):
         return Employer.objects.none()
-    return visibility.scope(user, Employer.objects.filter(status=Employer.Status.PENDING), unit="org_unit") \
-        .select_related("region").order_by("created_at")
+    return (
+        visibility.scope(user, Employer.objects.filter(status=Employer.Status.PENDING), unit="org_unit")
+        .select_related("region")
+        .order_by("created_at")
+    )
 
 
 def employer_list_for(user: User) -> QuerySet[Employer]:
-    return visibility.scope(user, Employer.objects.all(), unit="org_unit", employer="").select_related("region") \
-        .annotate(open_postings=Count("postings", filter=Q(postings__state=JobPosting.State.PUBLISHED))) \
+    return (
+        visibility.scope(user, Employer.objects.all(), unit="org_unit", employer="")
+        .select_related("region")
+        .annotate(open_postings=Count("postings", filter=Q(postings__state=JobPosting.State.PUBLISHED)))
         .order_by("name")
+    )
 
 
 # --- applications --------------------------------------------------------------------------------------
@@ -186,8 +223,13 @@ def application_list_for(user: User, *, state: str = "") -> QuerySet[Application
 
 
 def application_get_for(user: User, pk: Any) -> Application:
-    application = _applications_for(user).select_related(
-        "posting__employer", "member__household__org_unit").prefetch_related("events__actor").filter(pk=pk).first()
+    application = (
+        _applications_for(user)
+        .select_related("posting__employer", "member__household__org_unit")
+        .prefetch_related("events__actor")
+        .filter(pk=pk)
+        .first()
+    )
     if application is None:
         raise NotFound(_("No such application."))
     return application
@@ -195,9 +237,33 @@ def application_get_for(user: User, pk: Any) -> Application:
 
 def pipeline_for(user: User, posting: JobPosting) -> QuerySet[Application]:
     """A posting's applicants, for its employer (and organizers): active ones first."""
-    return _applications_for(user).filter(posting=posting).select_related("member").prefetch_related(
-        Prefetch("member__skills", queryset=MemberSkill.objects.select_related("skill"))
-    ).order_by("state", "-created_at")
+    progress = Case(
+        *(When(state=state, then=Value(rank)) for rank, state in enumerate(PIPELINE_ORDER)),
+        default=Value(len(PIPELINE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        _applications_for(user)
+        .filter(posting=posting)
+        .select_related("member")
+        .prefetch_related(Prefetch("member__skills", queryset=MemberSkill.objects.select_related("skill")))
+        .annotate(progress=progress)
+        .order_by("progress", "-created_at")
+    )
+
+
+# Furthest along first: the people the employer is about to hire, then new applicants, then the closed.
+PIPELINE_ORDER = [
+    Application.State.OFFERED,
+    Application.State.INTERVIEW,
+    Application.State.VIEWED,
+    Application.State.APPLIED,
+    Application.State.INVITED,
+    Application.State.HIRED,
+    Application.State.REJECTED,
+    Application.State.WITHDRAWN,
+    Application.State.CLOSED,
+]
 
 
 def stalled_applications_for(user: User, *, days: int | None = None) -> QuerySet[Application]:
@@ -205,11 +271,17 @@ def stalled_applications_for(user: User, *, days: int | None = None) -> QuerySet
     if not visibility.may(user, Action.VIEW_JOBS):
         return Application.objects.none()
     cutoff = timezone.now() - dt.timedelta(days=days or settings.STALLED_APPLICATION_DAYS)
-    return visibility.scope(
-        user, Application.objects.filter(state__in=[s for s in OPEN_STATES if s != Application.State.INVITED],
-                                         employer_touched_at__lt=cutoff),
-        unit="member__household__org_unit",
-    ).select_related("posting__employer", "member").order_by("employer_touched_at")
+    return (
+        visibility.scope(
+            user,
+            Application.objects.filter(
+                state__in=[s for s in OPEN_STATES if s != Application.State.INVITED], employer_touched_at__lt=cutoff
+            ),
+            unit="member__household__org_unit",
+        )
+        .select_related("posting__employer", "member")
+        .order_by("employer_touched_at")
+    )
 
 
 # --- candidates (what employers may see of people) -----------------------------------------------------
@@ -221,9 +293,13 @@ def candidate_get_for(user: User, member_pk: Any) -> Member:
     if user.role != Role.EMPLOYER:
         raise NotFound(_("No such candidate."))
     applied = Application.objects.filter(member=OuterRef("pk"), posting__employer__memberships__user=user)
-    member = Member.objects.filter(pk=member_pk, is_current=True).filter(
-        Q(consent_to_be_found=True) | Exists(applied)).select_related("job_preference").prefetch_related(
-        "skills__skill").first()
+    member = (
+        Member.objects.filter(pk=member_pk, is_current=True)
+        .filter(Q(consent_to_be_found=True) | Exists(applied))
+        .select_related("job_preference")
+        .prefetch_related("skills__skill")
+        .first()
+    )
     if member is None:
         raise NotFound(_("No such candidate."))
     return member
@@ -234,7 +310,8 @@ def candidate_search_for(user: User, *, skill: str = "", region: str = "") -> Qu
     if not visibility.may(user, Action.FIND_CANDIDATES):
         return Member.objects.none()
     members = Member.objects.filter(
-        consent_to_be_found=True, is_current=True,
+        consent_to_be_found=True,
+        is_current=True,
         household__state__in=[Household.State.ACTIVE, Household.State.EXITED],
     ).exclude(work_capacity=Member.WorkCapacity.NONE)
     if skill:
@@ -272,26 +349,38 @@ def placement_counts_for(user: User, *, year: int | None = None) -> PlacementCou
     placements = placements_for(user)
     if year:
         placements = placements.filter(start_date__year=year)
-    rows = list(placements.select_related("member__household__org_unit").prefetch_related(
-        "member__household__target_groups"))
+    rows = list(
+        placements.select_related("member__household__org_unit").prefetch_related("member__household__target_groups")
+    )
     by_unit: Counter[str] = Counter(p.member.household.org_unit.name for p in rows)
     by_group: Counter[str] = Counter(str(g) for p in rows for g in p.member.household.target_groups.all())
     member_ids = {p.member_id for p in rows}
-    met = PlanGoal.objects.filter(track=Track.JOB, status=PlanGoal.Status.MET,
-                                  plan__household__members__in=member_ids).values("plan__household").distinct()
+    met = (
+        PlanGoal.objects.filter(track=Track.JOB, status=PlanGoal.Status.MET, plan__household__members__in=member_ids)
+        .values("plan__household")
+        .distinct()
+    )
     graduates = sum(1 for p in rows if p.member.graduation_year and p.start_date.year - p.member.graduation_year <= 2)
-    return PlacementCounts(total=len(rows), by_unit=by_unit.most_common(), by_target_group=by_group.most_common(),
-                           met_plan_goal=met.count(), graduates=graduates)
+    return PlacementCounts(
+        total=len(rows),
+        by_unit=by_unit.most_common(),
+        by_target_group=by_group.most_common(),
+        met_plan_goal=met.count(),
+        graduates=graduates,
+    )
 
 
 def retention_checks_due_for(user: User, *, within_days: int = 14) -> QuerySet[RetentionCheck]:
     """The helper's task list: follow-ups due soon or overdue, for households they are paired with
     (organizers: everything in their reach)."""
-    due = RetentionCheck.objects.filter(done_on__isnull=True,
-                                        due_on__lte=timezone.localdate() + dt.timedelta(days=within_days))
+    due = RetentionCheck.objects.filter(
+        done_on__isnull=True, due_on__lte=timezone.localdate() + dt.timedelta(days=within_days)
+    )
     if user.role == Role.HELPER:
-        due = due.filter(placement__member__household__pairings__helper=user,
-                         placement__member__household__pairings__ended_on__isnull=True)
+        due = due.filter(
+            placement__member__household__pairings__helper=user,
+            placement__member__household__pairings__ended_on__isnull=True,
+        )
     elif visibility.may(user, Action.VIEW_JOBS):
         due = visibility.scope(user, due, unit="placement__member__household__org_unit")
     else:
@@ -300,16 +389,21 @@ def retention_checks_due_for(user: User, *, within_days: int = 14) -> QuerySet[R
 
 
 def retention_check_get_for(user: User, pk: Any) -> RetentionCheck:
-    check = visibility.scope(user, RetentionCheck.objects.all(), unit="placement__member__household__org_unit") \
-        .select_related("placement__member__household", "placement__employer").filter(pk=pk).first()
+    check = (
+        visibility.scope(user, RetentionCheck.objects.all(), unit="placement__member__household__org_unit")
+        .select_related("placement__member__household", "placement__employer")
+        .filter(pk=pk)
+        .first()
+    )
     if check is None:
         raise NotFound(_("No such follow-up."))
     return check
 
 
 def services_for(user: User, *, member: Member | None = None) -> QuerySet[EmploymentService]:
-    services = visibility.scope(user, EmploymentService.objects.all(), unit="member__household__org_unit",
-                                owner="member__user")
+    services = visibility.scope(
+        user, EmploymentService.objects.all(), unit="member__household__org_unit", owner="member__user"
+    )
     if member is not None:
         services = services.filter(member=member)
     return services.select_related("member__household", "provided_by", "posting").order_by("-held_on", "-id")

@@ -74,8 +74,9 @@ def _uscc(raw: str) -> str:
     try:
         return str(uscc_number.validate(raw))
     except NumberError as exc:
-        raise InvalidInput(_("“%(value)s” is not a valid unified social credit code.") % {"value": raw},
-                           field="uscc") from exc
+        raise InvalidInput(
+            _("“%(value)s” is not a valid unified social credit code.") % {"value": raw}, field="uscc"
+        ) from exc
 
 
 def _responsible_unit(region: Region) -> OrgUnit:
@@ -114,10 +115,16 @@ def _clean_employer(data: EmployerInput) -> dict[str, Any]:
     region = Region.objects.filter(code=data.region_code).first()
     if region is None:
         raise InvalidInput(_("Unknown region code “%(code)s”.") % {"code": data.region_code}, field="region")
-    return {"name": name[:120], "uscc": _uscc(data.uscc), "contact_name": data.contact_name.strip()[:64],
-            "contact_phone": normalize_phone(data.contact_phone, field="contact_phone"), "region": region,
-            "industry": data.industry, "address": data.address.strip()[:200],
-            "description": data.description.strip()}
+    return {
+        "name": name[:120],
+        "uscc": _uscc(data.uscc),
+        "contact_name": data.contact_name.strip()[:64],
+        "contact_phone": normalize_phone(data.contact_phone, field="contact_phone"),
+        "region": region,
+        "industry": data.industry,
+        "address": data.address.strip()[:200],
+        "description": data.description.strip(),
+    }
 
 
 @transaction.atomic
@@ -128,14 +135,24 @@ def employer_sign_up(*, data: EmployerInput, username: str, password: str) -> tu
 
     values = _clean_employer(data)
     if Employer.objects.filter(uscc=values["uscc"]).exists():
-        raise Conflict(_("A company with this credit code is already registered. Ask its account holder "
-                         "to add you, or contact the union."), field="uscc")
+        raise Conflict(
+            _(
+                "A company with this credit code is already registered. To get a login for it, "
+                "contact the union federation."
+            ),
+            field="uscc",
+        )
     try:
         validate_password(password)
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages), field="password") from exc
-    user = user_create(username=username.strip(), password=password, role=Role.EMPLOYER,
-                       full_name=values["contact_name"], phone=values["contact_phone"])
+    user = user_create(
+        username=username.strip(),
+        password=password,
+        role=Role.EMPLOYER,
+        full_name=values["contact_name"],
+        phone=values["contact_phone"],
+    )
     employer = Employer.objects.create(org_unit=_responsible_unit(values["region"]), **values)
     EmployerMembership.objects.create(user=user, employer=employer)
     return employer, user
@@ -211,8 +228,10 @@ def _clean_posting(data: PostingInput) -> dict[str, Any]:
     if low < 0 or high < 0:
         raise InvalidInput(_("Salaries cannot be negative."), field="salary_min")
     if low > high:
-        raise InvalidInput(_("The minimum salary (%(low)d) is above the maximum (%(high)d).")
-                           % {"low": low, "high": high}, field="salary_min")
+        raise InvalidInput(
+            _("The minimum salary (%(low)d) is above the maximum (%(high)d).") % {"low": low, "high": high},
+            field="salary_min",
+        )
     if high > MAX_SALARY:
         raise InvalidInput(_("The monthly salary is implausibly high."), field="salary_max")
     if data.valid_until < _today():
@@ -226,11 +245,21 @@ def _clean_posting(data: PostingInput) -> dict[str, Any]:
     region = Region.objects.filter(code=data.region_code).first()
     if region is None:
         raise InvalidInput(_("Unknown region code “%(code)s”.") % {"code": data.region_code}, field="region")
-    return {"title": title[:100], "description": data.description.strip(), "headcount": headcount,
-            "region": region, "address": data.address.strip()[:200], "salary_min": low, "salary_max": high,
-            "physical_demand": data.physical_demand, "education": data.education,
-            "accommodation": data.accommodation, "recruits_other_regions": data.recruits_other_regions,
-            "for_graduates": data.for_graduates, "valid_until": data.valid_until}
+    return {
+        "title": title[:100],
+        "description": data.description.strip(),
+        "headcount": headcount,
+        "region": region,
+        "address": data.address.strip()[:200],
+        "salary_min": low,
+        "salary_max": high,
+        "physical_demand": data.physical_demand,
+        "education": data.education,
+        "accommodation": data.accommodation,
+        "recruits_other_regions": data.recruits_other_regions,
+        "for_graduates": data.for_graduates,
+        "valid_until": data.valid_until,
+    }
 
 
 def _set_skills(posting: JobPosting, data: PostingInput) -> None:
@@ -353,13 +382,19 @@ def postings_expire(*, today: dt.date | None = None) -> int:
     """Celery beat: published postings past their closing date become expired. Idempotent."""
     today = today or _today()
     return JobPosting.objects.filter(state=JobPosting.State.PUBLISHED, valid_until__lt=today).update(
-        state=JobPosting.State.EXPIRED, updated_at=timezone.now())
+        state=JobPosting.State.EXPIRED, updated_at=timezone.now()
+    )
 
 
 # --- applications --------------------------------------------------------------------------------------
 
-OPEN_STATES = (Application.State.INVITED, Application.State.APPLIED, Application.State.VIEWED,
-               Application.State.INTERVIEW, Application.State.OFFERED)
+OPEN_STATES = (
+    Application.State.INVITED,
+    Application.State.APPLIED,
+    Application.State.VIEWED,
+    Application.State.INTERVIEW,
+    Application.State.OFFERED,
+)
 S = Application.State
 # Who may move an application where. "hired" only through application_hire (it needs the terms).
 EMPLOYER_MOVES: dict[str, set[str]] = {
@@ -378,8 +413,9 @@ WORKER_MOVES: dict[str, set[str]] = {
 
 
 def _log(application: Application, by: User | None, from_state: str, note: str = "") -> None:
-    ApplicationEvent.objects.create(application=application, from_state=from_state, to_state=application.state,
-                                    actor=by, note=note[:200])
+    ApplicationEvent.objects.create(
+        application=application, from_state=from_state, to_state=application.state, actor=by, note=note[:200]
+    )
 
 
 def _may_capacity(member: Member, posting: JobPosting) -> str | None:
@@ -395,7 +431,8 @@ def _require_open(posting: JobPosting) -> None:
     if posting.state == JobPosting.State.FILLED:
         raise Conflict(_("All positions of this job are filled."))
     if posting.state == JobPosting.State.EXPIRED or (
-            posting.state == JobPosting.State.PUBLISHED and posting.valid_until < _today()):
+        posting.state == JobPosting.State.PUBLISHED and posting.valid_until < _today()
+    ):
         raise Conflict(_("This job closed on %(day)s.") % {"day": posting.valid_until.isoformat()})
     if posting.state != JobPosting.State.PUBLISHED or not posting.employer.is_verified:
         raise Conflict(_("This job is not open for applications."))
@@ -413,14 +450,16 @@ def _applicant_side(by: User, member: Member, consent_note: str) -> tuple[str, s
             raise Forbidden(_("Your role cannot apply on someone's behalf."))
         raise NotFound(_("No such member."))
     if not consent_note.strip():
-        raise InvalidInput(_("Record how %(name)s agreed to this application.") % {"name": member.name},
-                           field="consent_note")
+        raise InvalidInput(
+            _("Record how %(name)s agreed to this application.") % {"name": member.name}, field="consent_note"
+        )
     return Application.Via.HELPER, consent_note.strip()[:200]
 
 
 @transaction.atomic
-def application_apply(*, posting: JobPosting, member: Member, by: User, message: str = "",
-                      consent_note: str = "") -> Application:
+def application_apply(
+    *, posting: JobPosting, member: Member, by: User, message: str = "", consent_note: str = ""
+) -> Application:
     posting = JobPosting.objects.select_related("employer").get(pk=posting.pk)
     member = Member.objects.select_related("household__org_unit").get(pk=member.pk)
     via, consent = _applicant_side(by, member, consent_note)
@@ -433,15 +472,22 @@ def application_apply(*, posting: JobPosting, member: Member, by: User, message:
     existing = Application.objects.filter(posting=posting, member=member).first()
     if existing is not None:
         if existing.state == Application.State.INVITED:
-            return application_move(application=existing, by=by, to_state=Application.State.APPLIED,
-                                    note=consent or message)
+            return application_move(
+                application=existing, by=by, to_state=Application.State.APPLIED, note=consent or message
+            )
         raise Conflict(_("%(name)s has already applied for this job.") % {"name": member.name})
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                posting=posting, member=member, via=via, message=message.strip()[:2000], created_by=by,
+                posting=posting,
+                member=member,
+                via=via,
+                message=message.strip()[:2000],
+                created_by=by,
                 consent_recorded_at=timezone.now() if via == Application.Via.HELPER else None,
-                consent_note=consent, state=Application.State.APPLIED)
+                consent_note=consent,
+                state=Application.State.APPLIED,
+            )
     except IntegrityError as exc:  # a double click, or two helpers at once: the constraint decides
         raise Conflict(_("%(name)s has already applied for this job.") % {"name": member.name}) from exc
     _log(application, by, "", consent)
@@ -461,9 +507,14 @@ def application_invite(*, posting: JobPosting, member: Member, by: User, message
     _require_open(posting)
     if Application.objects.filter(posting=posting, member=member).exists():
         raise Conflict(_("This person is already among the applicants."))
-    application = Application.objects.create(posting=posting, member=member, via=Application.Via.INVITATION,
-                                             state=Application.State.INVITED, message=message.strip()[:2000],
-                                             created_by=by)
+    application = Application.objects.create(
+        posting=posting,
+        member=member,
+        via=Application.Via.INVITATION,
+        state=Application.State.INVITED,
+        message=message.strip()[:2000],
+        created_by=by,
+    )
     _log(application, by, "")
     return application
 
@@ -485,19 +536,26 @@ def _mover(by: User, application: Application) -> str:
 @transaction.atomic
 def application_move(*, application: Application, by: User, to_state: str, note: str = "") -> Application:
     """One step of the state machine, logged with who and when."""
-    application = Application.objects.select_for_update().select_related(
-        "posting__employer", "member__household__org_unit").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update()
+        .select_related("posting__employer", "member__household__org_unit")
+        .get(pk=application.pk)
+    )
     side = _mover(by, application)
     if to_state == Application.State.HIRED:
         raise InvalidInput(_("Record the hire with its start date and wage."), field="to_state")
     moves = EMPLOYER_MOVES if side == "employer" else WORKER_MOVES
     allowed: set[str] = moves.get(application.state, set())
     if to_state not in allowed:
-        raise Conflict(_("An application that is “%(from)s” cannot become “%(to)s”.") % {
-            "from": application.get_state_display(),
-            "to": dict(Application.State.choices).get(to_state, to_state)})
-    if to_state == Application.State.APPLIED:
+        raise Conflict(
+            _("An application that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": application.get_state_display(), "to": dict(Application.State.choices).get(to_state, to_state)}
+        )
+    if to_state == Application.State.APPLIED:  # accepting an invitation is applying: same rules
         _require_open(application.posting)
+        problem = _may_capacity(application.member, application.posting)
+        if problem:
+            raise InvalidInput(problem)
     previous = application.state
     application.state = to_state
     if side == "employer":
@@ -507,8 +565,9 @@ def application_move(*, application: Application, by: User, to_state: str, note:
     return application
 
 
-def _close_open_applications(posting: JobPosting, by: User | None, note: str,
-                             exclude: Application | None = None) -> int:
+def _close_open_applications(
+    posting: JobPosting, by: User | None, note: str, exclude: Application | None = None
+) -> int:
     closed = 0
     others = posting.applications.filter(state__in=OPEN_STATES)
     if exclude is not None:
@@ -529,14 +588,17 @@ def application_hire(*, application: Application, by: User, start_date: dt.date,
     Two employer users may hire for the last seat at the same moment: the posting row is locked
     first, so the second one waits, then finds no seat left."""
     application = Application.objects.select_related("posting__employer", "member__household__org_unit").get(
-        pk=application.pk)
+        pk=application.pk
+    )
     if _mover(by, application) != "employer":
         raise Forbidden(_("Only the employer records a hire."))
     posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=application.posting_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.state != Application.State.OFFERED:
-        raise Conflict(_("Only an offered application can become a hire (this one is “%(state)s”).")
-                       % {"state": application.get_state_display()})
+        raise Conflict(
+            _("Only an offered application can become a hire (this one is “%(state)s”).")
+            % {"state": application.get_state_display()}
+        )
     if posting.placements.count() >= posting.headcount:
         raise Conflict(_("All %(n)d positions of this job are already filled.") % {"n": posting.headcount})
     try:
@@ -546,12 +608,19 @@ def application_hire(*, application: Application, by: User, start_date: dt.date,
     if wage <= 0 or wage > MAX_SALARY:
         raise InvalidInput(_("Enter a plausible monthly wage."), field="monthly_wage")
     if start_date < _today() - dt.timedelta(days=90) or start_date > _today() + dt.timedelta(days=180):
-        raise InvalidInput(_("The start date must be within three months back or six months ahead."),
-                           field="start_date")
+        raise InvalidInput(
+            _("The start date must be within three months back or six months ahead."), field="start_date"
+        )
     member = application.member
-    placement = Placement.objects.create(application=application, member=member, employer=posting.employer,
-                                         posting=posting, start_date=start_date, monthly_wage=wage,
-                                         created_by=by)
+    placement = Placement.objects.create(
+        application=application,
+        member=member,
+        employer=posting.employer,
+        posting=posting,
+        start_date=start_date,
+        monthly_wage=wage,
+        created_by=by,
+    )
     previous, application.state = application.state, Application.State.HIRED
     application.employer_touched_at = timezone.now()
     application.save(update_fields=["state", "employer_touched_at", "updated_at"])
@@ -560,12 +629,15 @@ def application_hire(*, application: Application, by: User, start_date: dt.date,
         prior, other.state = other.state, Application.State.CLOSED
         other.save(update_fields=["state", "updated_at"])
         _log(other, by, prior, _("Hired elsewhere"))
-    RetentionCheck.objects.bulk_create([
-        RetentionCheck(placement=placement, months=months, due_on=_add_months(start_date, months))
-        for months in settings.RETENTION_CHECK_MONTHS
-    ])
-    household_services.member_hired(member=member, by=by, employer_name=posting.employer.name,
-                                    start_date=start_date, monthly_wage=wage)
+    RetentionCheck.objects.bulk_create(
+        [
+            RetentionCheck(placement=placement, months=months, due_on=_add_months(start_date, months))
+            for months in settings.RETENTION_CHECK_MONTHS
+        ]
+    )
+    household_services.member_hired(
+        member=member, by=by, employer_name=posting.employer.name, start_date=start_date, monthly_wage=wage
+    )
     if posting.placements.count() >= posting.headcount:
         posting.state = JobPosting.State.FILLED
         posting.save(update_fields=["state", "updated_at"])
@@ -588,10 +660,14 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 @transaction.atomic
-def retention_check_record(*, check: RetentionCheck, by: User, outcome: str, note: str = "",
-                           done_on: dt.date | None = None) -> RetentionCheck:
-    check = RetentionCheck.objects.select_for_update().select_related(
-        "placement__member__household__org_unit").get(pk=check.pk)
+def retention_check_record(
+    *, check: RetentionCheck, by: User, outcome: str, note: str = "", done_on: dt.date | None = None
+) -> RetentionCheck:
+    check = (
+        RetentionCheck.objects.select_for_update()
+        .select_related("placement__member__household__org_unit")
+        .get(pk=check.pk)
+    )
     if not visibility.may(by, Action.RECORD_VISIT, check.placement.member.household.org_unit):
         raise NotFound(_("No such follow-up."))
     if outcome not in RetentionCheck.Outcome.values:
@@ -608,8 +684,9 @@ def retention_check_record(*, check: RetentionCheck, by: User, outcome: str, not
 
 
 @transaction.atomic
-def employment_service_record(*, member: Member, by: User, kind: str, held_on: dt.date, outcome: str,
-                              posting: JobPosting | None = None) -> EmploymentService:
+def employment_service_record(
+    *, member: Member, by: User, kind: str, held_on: dt.date, outcome: str, posting: JobPosting | None = None
+) -> EmploymentService:
     member = Member.objects.select_related("household__org_unit").get(pk=member.pk)
     if not visibility.may(by, Action.RECORD_SERVICES, member.household.org_unit):
         if visibility.may(by, Action.RECORD_SERVICES):
@@ -621,5 +698,6 @@ def employment_service_record(*, member: Member, by: User, kind: str, held_on: d
         raise InvalidInput(_("A service cannot be recorded before it happens."), field="held_on")
     if not outcome.strip():
         raise InvalidInput(_("Write down what came of it."), field="outcome")
-    return EmploymentService.objects.create(member=member, kind=kind, held_on=held_on, provided_by=by,
-                                            outcome=outcome.strip(), posting=posting)
+    return EmploymentService.objects.create(
+        member=member, kind=kind, held_on=held_on, provided_by=by, outcome=outcome.strip(), posting=posting
+    )
