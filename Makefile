@@ -47,7 +47,7 @@ messages: install
 	$(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
 
 bench: install
-	$(PY) benchmarks/run_all.py
+	for script in benchmarks/bench_*.py benchmarks/eval_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var
