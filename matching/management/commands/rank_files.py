@@ -1,0 +1,298 @@
+"""python manage.py rank_files [--taxonomy T.jsonl] --seekers S.jsonl --postings P.jsonl --top K --out R.jsonl
+
+Ranks every seeker's best postings with the matching engine (``ml.matching``), from files to a file
+(docs/rank-files.md). Needs no database: no system checks, no model imports; it runs with
+DATABASE_URL pointing nowhere, for organizers' batch work and for evaluation.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import signal
+import stat
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError
+
+from ml import taxonomy
+from ml.matching import Market, Posting, Seeker, phrase_memo, read_postings, read_seekers
+from ml.skill_resolver import SkillResolver
+from skills.reference import BUILTIN_TAXONOMY
+
+#: Processes resolving phrases (pure Python, the largest single cost on a big market).
+PROCESSES = max(1, min(2, os.cpu_count() or 1))
+
+#: Input size from which phrase resolution starts its worker processes before reading (small files
+#: are resolved in this process; forking would cost more than it saves).
+PARALLEL_FROM_BYTES = 2_000_000
+
+#: Seekers whose output lines are built at once.
+WRITE_CHUNK = 10_000
+
+#: From this many seekers on, two processes write the output (each half of the seekers).
+PARALLEL_WRITE_FROM = 20_000
+
+#: How many flagged posting ids are named on stderr (the count is always given).
+FLAGGED_SHOWN = 10
+
+
+class Command(BaseCommand):
+    help = (
+        "Rank each seeker's best postings (hard constraints, then the weighted score of ml.matching). "
+        'Writes one JSON line per seeker, in input order: {"seeker": id, "postings": [[posting_id, score], ...]}, '
+        "best first. Skill phrases are resolved with the built-in taxonomy, or with --taxonomy."
+    )
+    requires_system_checks: list[str] = []  # no database needed, so none of its checks either
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--taxonomy",
+            dest="taxonomy_path",
+            default=None,
+            help="a JSON Lines taxonomy to resolve phrases with (default: the built-in one)",
+        )
+        parser.add_argument("--seekers", required=True, help="the seekers, JSON Lines (UTF-8)")
+        parser.add_argument("--postings", required=True, help="the postings, JSON Lines (UTF-8)")
+        parser.add_argument("--top", type=int, default=20, help="postings per seeker (default 20)")
+        parser.add_argument("--out", dest="target", required=True, help="the JSON Lines result")
+
+    def handle(
+        self,
+        *args: Any,
+        taxonomy_path: str | None,
+        seekers: str,
+        postings: str,
+        top: int,
+        target: str,
+        **options: Any,
+    ) -> None:
+        # Hundreds of thousands of long-lived objects (records, seekers, postings) and no cycles worth
+        # collecting: the cyclic collector would walk them over and over (about 1.5 s on a big market).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._rank(taxonomy_path, seekers, postings, top, target)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _rank(self, taxonomy_path: str | None, seekers: str, postings: str, top: int, target: str) -> None:
+        started = time.perf_counter()
+        if top < 1:
+            raise CommandError(f"--top must be at least 1, not {top}.")
+        for path in (seekers, postings):
+            if not Path(path).is_file():
+                raise CommandError(f"Cannot read {path}: no such file.")
+        out = Path(target)
+        if not out.parent.is_dir():
+            raise CommandError(f"Cannot write {out}: no folder {out.parent}.")
+        resolver, names = self._resolver(taxonomy_path)
+        with phrase_memo(resolver, processes=PROCESSES) as memo:
+            if sum(Path(path).stat().st_size for path in (seekers, postings)) > PARALLEL_FROM_BYTES:
+                memo.start()  # the workers load their dictionaries while the files are read
+            seeker_rows: list[Seeker] = self._read(Path(seekers), read_seekers, resolver, memo)
+            posting_rows: list[Posting] = self._read(Path(postings), read_postings, resolver, memo)
+        read = time.perf_counter()
+        market = Market(seeker_rows, posting_rows, skill_names=names)
+        built = time.perf_counter()
+        rows, cols, scores = market.top_rows(top)
+        ranked = time.perf_counter()
+        self._write_atomically(out, seeker_rows, posting_rows, rows, cols, scores)
+        written = time.perf_counter()
+        flagged = [p.id for p in posting_rows if not p.required and not p.preferred]
+        empty = len(seeker_rows) - len(np.unique(rows))
+        self.stderr.write(
+            f"{len(seeker_rows)} seekers, {len(posting_rows)} postings, {len(memo.memo)} distinct phrases and texts; "
+            f"{empty} seekers with no feasible posting"
+        )
+        self.stderr.write(
+            f"seconds: read {read - started - memo.seconds:.2f} (taxonomy and files), resolve {memo.seconds:.2f}, "
+            f"market {built - read:.2f}, top {ranked - built:.2f}, write {written - ranked:.2f}, "
+            f"command {written - started:.2f}"
+        )
+        if flagged:
+            shown = ", ".join(json.dumps(i, ensure_ascii=False) for i in flagged[:FLAGGED_SHOWN])
+            more = f" and {len(flagged) - FLAGGED_SHOWN} more" if len(flagged) > FLAGGED_SHOWN else ""
+            self.stderr.write(
+                f"flagged: {len(flagged)} postings with no resolvable skill, matched on their text only: {shown}{more}"
+            )
+
+    # -- the taxonomy ------------------------------------------------------------------------------
+
+    def _entries(self, path: Path, *, strict: bool) -> list[taxonomy.TaxonomyEntry]:
+        try:
+            with path.open(encoding="utf-8-sig") as handle:
+                if strict:
+                    return taxonomy.parse(handle)
+                entries, warnings = taxonomy.parse_lenient(handle)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text.") from exc
+        except taxonomy.TaxonomyFormatError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        for warning in warnings:
+            self.stderr.write(f"warning: {path}: {warning}")
+        return entries
+
+    def _resolver(self, taxonomy_path: str | None) -> tuple[SkillResolver, dict[str, str]]:
+        """The resolver and the skill names (id -> Chinese name) its ids stand for."""
+        builtin = self._entries(BUILTIN_TAXONOMY, strict=True)
+        if taxonomy_path is None:
+            return SkillResolver(builtin), {e.id: e.name_zh for e in builtin}
+        external = self._entries(Path(taxonomy_path), strict=False)
+        if not external:
+            raise CommandError(f"{taxonomy_path}: no skills in the file.")
+        return SkillResolver.linked(external, builtin), {e.id: e.name_zh for e in external}
+
+    # -- input and output --------------------------------------------------------------------------
+
+    @staticmethod
+    def _read(path: Path, reader: Any, resolver: SkillResolver, memo: Any) -> Any:
+        try:
+            with path.open(encoding="utf-8-sig", newline=None) as handle:
+                return reader(handle, resolver, memo=memo)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text.") from exc
+        except ValueError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+
+    @staticmethod
+    def _lines(
+        seekers: list[Seeker],
+        postings: list[Posting],
+        rows: np.ndarray,
+        cols: np.ndarray,
+        scores: np.ndarray,
+        first: int,
+        last: int,
+    ) -> Iterator[str]:
+        """The output of seekers ``first`` to ``last`` (exclusive), in order, as text a chunk of
+        seekers at a time (bounded memory). ``rows`` is sorted (by seeker, best first).
+
+        No string is made per pair: each posting id and each distinct score is formatted once, numpy
+        puts references to those pieces (and to the separators) in place, and a chunk is one
+        ``join``. Same text as ``json.dumps(..., ensure_ascii=False)`` of each line."""
+        posting_ids = np.array(
+            ["[" + json.dumps(p.id, ensure_ascii=False) + "," for p in postings] or [""], dtype=object
+        )
+        # Scores are whole millionths: one text per distinct value, looked up by the millionths.
+        micros = np.rint(scores * 1e6).astype(np.int64)
+        size = max(1_000_001, int(micros.max(initial=0)) + 1)
+        seen = np.zeros(size, dtype=bool)
+        seen[micros] = True
+        present = np.flatnonzero(seen)  # (np.unique sorts: slower than this by far)
+        texts = np.empty(size, dtype=object)
+        texts[present] = [repr(m / 1e6) for m in present.tolist()]
+        bounds = np.searchsorted(rows, np.arange(first, last + 1))
+        for chunk_first in range(first, last, WRITE_CHUNK):
+            chunk_last = min(chunk_first + WRITE_CHUNK, last)
+            here = bounds[chunk_first - first : chunk_last - first + 1]
+            start, end = int(here[0]), int(here[-1])
+            counts = np.diff(here)
+            # Pieces per seeker: its head, then per pair "[id," score "]," (the last "]]}\n"); or
+            # its head and "]}\n" when it has no pair.
+            sizes = 1 + 3 * counts + (counts == 0)
+            heads = np.cumsum(sizes) - sizes
+            pieces = np.empty(int(sizes.sum()), dtype=object)
+            pieces[heads] = [
+                '{"seeker": ' + json.dumps(seekers[i].id, ensure_ascii=False) + ', "postings": ['
+                for i in range(chunk_first, chunk_last)
+            ]
+            pieces[heads[counts == 0] + 1] = "]}\n"
+            if end > start:
+                owner = np.repeat(np.arange(len(counts)), counts)
+                at = heads[owner] + 1 + 3 * (np.arange(start, end) - here[owner])
+                pieces[at] = posting_ids[cols[start:end]]
+                pieces[at + 1] = texts[micros[start:end]]
+                pieces[at + 2] = "],"
+                pieces[heads[counts > 0] + sizes[counts > 0] - 1] = "]]}\n"
+            yield "".join(pieces.tolist())
+
+    def _write_atomically(
+        self,
+        target: Path,
+        seekers: list[Seeker],
+        postings: list[Posting],
+        rows: np.ndarray,
+        cols: np.ndarray,
+        scores: np.ndarray,
+    ) -> None:
+        """Write beside the target and rename: on any error no output file is left behind, and an
+        existing one is untouched. A large result is written by two processes: a forked child writes
+        the second half of the seekers to a part file, appended once the first half is written."""
+        try:
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {target}: {exc.strerror}") from exc
+        part: str | None = None
+        child = 0
+        try:
+            n = len(seekers)
+            split = n // 2 if n >= PARALLEL_WRITE_FROM and hasattr(os, "fork") else n
+            if split < n:
+                part_fd, part = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+                child = _fork_writer(part_fd, self._lines(seekers, postings, rows, cols, scores, split, n))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                for chunk in self._lines(seekers, postings, rows, cols, scores, 0, split):
+                    handle.write(chunk)
+                handle.flush()
+                if child:
+                    _pid, status = os.waitpid(child, 0)
+                    child = 0
+                    if status != 0 or part is None:
+                        raise CommandError(f"Cannot write {target}: the second writer process failed.")
+                    with open(part, "rb") as rest:
+                        shutil.copyfileobj(rest, handle.buffer, 1 << 22)
+                    handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, _mode_for(target))
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        finally:
+            if child:
+                os.kill(child, signal.SIGTERM)
+                os.waitpid(child, 0)
+            if part is not None:
+                Path(part).unlink(missing_ok=True)
+
+
+def _fork_writer(fd: int, chunks: Iterator[str]) -> int:
+    """Fork a child writing ``chunks`` to ``fd`` (then exiting); returns its process id."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(fd)
+    return pid
+
+
+def _mode_for(target: Path) -> int:
+    """The existing file's permissions, or what a new file gets (mkstemp makes it private)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -1,0 +1,268 @@
+"""The rank_files management command: seekers and postings in, one JSON line per seeker out. No
+database; every bad input gets a clear error and no output file."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+HOME, OTHER = "150602", "150603"
+
+
+def lines(records: list[Any]) -> str:
+    return "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+
+
+def run(
+    tmp_path: Path,
+    seekers: list[Any],
+    postings: list[Any],
+    *extra: str,
+    top: int = 20,
+) -> tuple[list[dict[str, Any]], str]:
+    (tmp_path / "s.jsonl").write_text(lines(seekers), encoding="utf-8")
+    (tmp_path / "p.jsonl").write_text(lines(postings), encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    stderr = io.StringIO()
+    call_command(
+        "rank_files",
+        "--seekers",
+        str(tmp_path / "s.jsonl"),
+        "--postings",
+        str(tmp_path / "p.jsonl"),
+        "--top",
+        str(top),
+        "--out",
+        str(target),
+        *extra,
+        stdout=io.StringIO(),
+        stderr=stderr,
+    )
+    return [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()], stderr.getvalue()
+
+
+def seeker(id: Any, skills: list[str], **more: Any) -> dict[str, Any]:
+    return {
+        "id": id,
+        "skills": skills,
+        "text": "",
+        "region": HOME,
+        "willing_to_relocate": False,
+        "capacity": "full",
+        **more,
+    }
+
+
+def posting(id: Any, skills: list[str], **more: Any) -> dict[str, Any]:
+    return {
+        "id": id,
+        "title": "",
+        "skills": skills,
+        "text": "",
+        "region": HOME,
+        "cross_region": False,
+        "capacity_required": "full",
+        **more,
+    }
+
+
+def test_ranks_with_the_builtin_taxonomy(tmp_path: Path) -> None:
+    records, stderr = run(
+        tmp_path,
+        [seeker("w", ["会开叉车"], expected_salary=5000), seeker("c", ["炒菜做饭"]), seeker(7, ["电汗"])],
+        [
+            posting("forklift", ["叉车司机"], title="叉车工", salary_max=6000),
+            posting("cook", ["厨师"], title="厨师"),
+            posting("weld", ["电焊工"], title="电焊工"),
+        ],
+    )
+    assert [r["seeker"] for r in records] == ["w", "c", 7]
+    assert records[0]["postings"][0][0] == "forklift"
+    assert records[1]["postings"][0][0] == "cook"
+    assert records[2]["postings"][0][0] == "weld"  # a homophone typo, resolved to welding
+    scores = [s for _, s in records[0]["postings"]]
+    assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
+    assert "3 seekers, 3 postings" in stderr
+
+
+def test_top_limits_the_list(tmp_path: Path) -> None:
+    records, _ = run(tmp_path, [seeker(1, ["电焊"])], [posting(i, ["电焊"]) for i in range(5)], top=2)
+    assert len(records[0]["postings"]) == 2
+
+
+def test_constraints_hold(tmp_path: Path) -> None:
+    records, _ = run(
+        tmp_path,
+        [
+            seeker("home", ["电焊"]),
+            seeker("light", ["电焊"], capacity="partial"),
+            seeker("none", ["电焊"], capacity="none"),
+            seeker("mover", ["电焊"], region=OTHER, willing_to_relocate=True),
+        ],
+        [
+            posting("heavy", ["电焊"]),
+            posting("light_work", ["电焊"], capacity_required="partial"),
+            posting("far", ["电焊"], region=OTHER),
+            posting("recruits", ["电焊"], cross_region=True),
+        ],
+    )
+    got = {r["seeker"]: sorted(p for p, _ in r["postings"]) for r in records}
+    assert got == {
+        "home": ["heavy", "light_work", "recruits"],
+        "light": ["light_work"],
+        "none": [],
+        "mover": ["far", "recruits"],
+    }
+
+
+def test_empty_skill_lists_are_matched_on_text(tmp_path: Path) -> None:
+    records, _ = run(
+        tmp_path,
+        [seeker(1, [], text="想找个放羊的活"), seeker(2, [])],
+        [posting("sheep", [], title="牧场放羊工"), posting("office", [], title="办公室文员")],
+    )
+    assert records[0]["postings"][0][0] == "sheep"
+    assert {p for p, _ in records[1]["postings"]} == {"sheep", "office"}  # nothing to go on, still feasible
+
+
+def test_a_posting_without_a_resolvable_skill_is_matched_on_text_and_flagged(tmp_path: Path) -> None:
+    records, stderr = run(
+        tmp_path,
+        [seeker(1, ["驯鹰"], text="会驯鹰")],
+        [posting("odd", ["驯鹰"], title="驯鹰师"), posting("office", ["会计"], title="会计")],
+    )
+    assert records[0]["postings"][0][0] == "odd"
+    assert "flagged: 1 postings with no resolvable skill" in stderr and '"odd"' in stderr
+
+
+def test_a_seeker_with_no_feasible_posting_gets_an_empty_list(tmp_path: Path) -> None:
+    records, stderr = run(tmp_path, [seeker(1, ["电焊"], region=OTHER), seeker(2, ["电焊"])], [posting("p", ["电焊"])])
+    assert records[0] == {"seeker": 1, "postings": []}
+    assert records[1]["postings"][0][0] == "p"
+    assert "1 seekers with no feasible posting" in stderr
+
+
+def test_a_malformed_line_names_file_and_line_and_leaves_no_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(CommandError, match=r"p\.jsonl: line 3: not valid JSON"):
+        run(tmp_path, [seeker(1, [])], [posting("a", []), posting("b", []), '{"id": "c", "skills": [}'])
+    assert not target.exists()
+    assert list(tmp_path.glob(".out.jsonl.*")) == []
+
+
+def test_an_existing_output_is_untouched_on_error(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"s\.jsonl: line 2: unknown \"capacity\" 'tired'"):
+        run(tmp_path, [seeker(1, []), seeker(2, [], capacity="tired")], [posting("a", [])])
+    assert target.read_text(encoding="utf-8") == "old\n"
+
+
+def test_unknown_posting_capacity(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"p\.jsonl: line 1: unknown \"capacity_required\""):
+        run(tmp_path, [seeker(1, [])], [posting("a", [], capacity_required="heavy")])
+
+
+def test_duplicate_ids_are_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"s\.jsonl: line 2: id 1 was already given on line 1"):
+        run(tmp_path, [seeker(1, []), seeker(1, [])], [posting("a", [])])
+    with pytest.raises(CommandError, match=r"p\.jsonl: line 2: id 'a' was already given"):
+        run(tmp_path, [seeker(1, [])], [posting("a", []), posting("a", [])])
+
+
+def test_top_below_one(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--top must be at least 1"):
+        run(tmp_path, [seeker(1, [])], [posting("a", [])], top=0)
+
+
+def test_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no such file"):
+        call_command(
+            "rank_files",
+            "--seekers",
+            str(tmp_path / "nope.jsonl"),
+            "--postings",
+            str(tmp_path / "nope2.jsonl"),
+            "--out",
+            str(tmp_path / "out.jsonl"),
+            stderr=io.StringIO(),
+        )
+    (tmp_path / "s.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "p.jsonl").write_text("", encoding="utf-8")
+    with pytest.raises(CommandError, match="no folder"):
+        call_command(
+            "rank_files",
+            "--seekers",
+            str(tmp_path / "s.jsonl"),
+            "--postings",
+            str(tmp_path / "p.jsonl"),
+            "--out",
+            str(tmp_path / "missing" / "out.jsonl"),
+            stderr=io.StringIO(),
+        )
+
+
+def test_empty_files_give_an_empty_result(tmp_path: Path) -> None:
+    records, _ = run(tmp_path, [], [])
+    assert records == []
+
+
+def test_an_external_taxonomy(tmp_path: Path) -> None:
+    taxonomy = tmp_path / "t.jsonl"
+    taxonomy.write_text(
+        lines([{"id": "W1", "name_zh": "电焊", "name_en": "Welding", "synonyms": ["焊工"]}]), encoding="utf-8"
+    )
+    records, _ = run(
+        tmp_path,
+        [seeker(1, ["电焊"]), seeker(2, ["会计"])],
+        [posting("w", ["焊工"]), posting("acc", ["会计"])],
+        "--taxonomy",
+        str(taxonomy),
+    )
+    assert records[0]["postings"][0][0] == "w"
+    # 会计 is not in the external taxonomy: both sides keep it as text, and still meet.
+    assert records[1]["postings"][0][0] == "acc"
+
+
+def test_skills_told_in_free_text_count(tmp_path: Path) -> None:
+    """A seeker who lists nothing but tells what they did; a posting that lists nothing but whose
+    title names the trade: both are matched by skill, and the posting is not flagged."""
+    records, stderr = run(
+        tmp_path,
+        [seeker(1, [], text="以前在工地干过电焊，想找附近的活")],
+        [posting("cook", ["厨师"], title="厨师"), posting("weld", [], title="急招电焊工（包吃住）")],
+    )
+    assert records[0]["postings"][0][0] == "weld"
+    assert "flagged" not in stderr
+
+
+def test_a_list_in_one_field_with_a_typo(tmp_path: Path) -> None:
+    records, _ = run(
+        tmp_path,
+        [seeker(1, ["会计，电汗"])],  # 电汗: a homophone typo of 电焊 inside a list
+        [posting("cook", ["厨师"]), posting("weld", ["电焊"])],
+    )
+    assert records[0]["postings"][0][0] == "weld"
+
+
+def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "s.jsonl").write_bytes(b'{"id": 1, "text": "\xb5\xe7\xba\xb8"}\n')  # GBK, not UTF-8
+    (tmp_path / "p.jsonl").write_text(lines([posting("a", [])]), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"s\.jsonl is not UTF-8 text"):
+        call_command(
+            "rank_files",
+            "--seekers",
+            str(tmp_path / "s.jsonl"),
+            "--postings",
+            str(tmp_path / "p.jsonl"),
+            "--out",
+            str(tmp_path / "out.jsonl"),
+            stderr=io.StringIO(),
+        )
+    assert not (tmp_path / "out.jsonl").exists()
