@@ -23,6 +23,7 @@ from accounts.visibility import Action
 from core.audit import sensitive_read_logged
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region, SensitiveAccess
+from core.tasks import enqueue_on_commit
 from households.id_numbers import IdNumber, parse_id_number
 from households.models import (
     ExitRequest,
@@ -54,6 +55,17 @@ def _require(by: User, action: Action, unit: OrgUnit | None = None) -> None:
         if not visibility.may(by, Action.VIEW_ARCHIVE, unit):
             raise NotFound(_("No such household."))
     raise Forbidden(_("Your role does not allow this."))
+
+
+def _refresh_matches(*member_ids: int) -> None:
+    """Re-rank these members against every open posting once the change is committed (skills,
+    preferences, capacity, consent, where they live). Matching sits above the archive: the task
+    is enqueued by name."""
+    ids = list(dict.fromkeys(member_ids))
+    if len(ids) == 1:
+        enqueue_on_commit("matching.refresh_member", ids[0])
+    elif ids:
+        enqueue_on_commit("matching.refresh_members", ids)
 
 
 def _stamp(obj: Any, by: User | None) -> Any:
@@ -193,6 +205,7 @@ def household_update(
     unknown = set(changes) - {*HOUSEHOLD_FIELDS, "region_code"}
     if unknown:
         raise InvalidInput(_("Unknown field(s): %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    previous_region = household.region_id
     if "region_code" in changes:
         household.region = _region(changes.pop("region_code"))
     if "income_per_head" in changes:
@@ -215,6 +228,8 @@ def household_update(
         household.target_groups.set(_lookups(TargetGroup, target_groups, "target_groups"))
     if hardship_causes is not None:
         household.hardship_causes.set(_lookups(HardshipCause, hardship_causes, "hardship_causes"))
+    if household.region_id != previous_region:  # where they live decides which jobs are within reach
+        _refresh_matches(*household.members.filter(is_current=True).values_list("pk", flat=True))
     return household
 
 
@@ -255,6 +270,7 @@ def household_close(*, household: Household, by: User, reason: str) -> Household
         pairing.ended_on = _today()
         pairing.end_reason = _("Archive closed")
         _stamp(pairing, by).save()
+    _refresh_matches(*household.members.values_list("pk", flat=True))
     return household
 
 
@@ -378,6 +394,7 @@ def member_add(*, household: Household, by: User, name: str, relation: str, id_n
     except IntegrityError as exc:
         # Two people entering the same ID at the same moment: the unique hash decides.
         raise Conflict(_("This ID number was just added to the archive by someone else."), field="id_number") from exc
+    _refresh_matches(member.pk)
     return member
 
 
@@ -406,6 +423,7 @@ def member_update(*, member: Member, by: User, id_number: str | None = None, **c
     for key, value in values.items():
         setattr(member, key, value)
     _stamp(member, by).save()
+    _refresh_matches(member.pk)
     return member
 
 
@@ -508,6 +526,7 @@ def member_skill_add(
         source=source,
     )
     _stamp(entry, by).save()
+    _refresh_matches(member.pk)
     return entry
 
 
@@ -517,6 +536,7 @@ def member_skill_remove(*, entry: MemberSkill, by: User) -> None:
     if entry.certified and by.role == Role.WORKER:
         raise Forbidden(_("A certified skill can only be removed by your helper."))
     _stamp(entry, by).delete()
+    _refresh_matches(entry.member_id)
 
 
 @transaction.atomic
@@ -566,6 +586,7 @@ def job_preference_update(
         member.consent_to_be_found = consent_to_be_found
         member.consent_changed_at = timezone.now()
         _stamp(member, by).save(update_fields=["consent_to_be_found", "consent_changed_at", "updated_at"])
+    _refresh_matches(member.pk)
     return preference
 
 
@@ -918,6 +939,7 @@ def member_leave(*, member: Member, by: User, reason: str, left_on: dt.date | No
         raise InvalidInput(_("The date cannot be in the future."), field="left_on")
     member.is_current, member.left_on, member.left_reason = False, left_on, reason.strip()[:100]
     _stamp(member, by).save()
+    _refresh_matches(member.pk)
     return member
 
 
@@ -965,6 +987,7 @@ def apply_phrase_mapping(*, mapping_id: int) -> int:
                 continue  # the member already has it under another phrase
             entry.skill = mapping.skill
             _stamp(entry, mapping.created_by).save(update_fields=["skill"])
+            _refresh_matches(entry.member_id)
             changed += 1
     elif mapping.kind == PhraseKind.OCCUPATION and mapping.occupation is not None:
         for preference in JobPreference.objects.exclude(desired_work=""):
@@ -975,6 +998,7 @@ def apply_phrase_mapping(*, mapping_id: int) -> int:
             _stamp(preference, mapping.created_by).save(
                 update_fields=["desired_occupation", "desired_occupation_score", "updated_at"]
             )
+            _refresh_matches(preference.member_id)
             changed += 1
     return changed
 
@@ -995,6 +1019,7 @@ def member_hired(
     member.employment_status = Member.EmploymentStatus.EMPLOYED
     member.monthly_income = Decimal(monthly_wage).quantize(Decimal("0.01"))
     _stamp(member, by).save(update_fields=["employment_status", "monthly_income", "updated_at"])
+    _refresh_matches(member.pk)
     size = household.members.filter(is_current=True).count() or 1
     if household.income_per_head is not None:
         # The recorded per-head figure may include income we know nothing else about: adjust it by

@@ -22,6 +22,7 @@ from accounts.services import user_create
 from accounts.visibility import Action
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region
+from core.tasks import enqueue_on_commit
 from households import services as household_services
 from households.models import Household, Member
 from jobs.models import (
@@ -65,6 +66,13 @@ def _require_employer_side(user: User, employer: Employer) -> None:
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _refresh_matches(*posting_ids: int) -> None:
+    """Re-rank these postings against every seeker once the change is committed. Matching sits
+    above this app: the task is enqueued by name."""
+    for posting_id in dict.fromkeys(posting_ids):
+        enqueue_on_commit("matching.refresh_posting", posting_id)
 
 
 # --- employers -----------------------------------------------------------------------------------------
@@ -188,6 +196,8 @@ def employer_verify(*, employer: Employer, by: User, approve: bool, note: str = 
     employer.status_note = note.strip()[:200]
     employer.verified_by, employer.verified_at = by, timezone.now()
     employer.save()
+    # Its published postings open (or close) with the verification.
+    _refresh_matches(*employer.postings.filter(state=JobPosting.State.PUBLISHED).values_list("pk", flat=True))
     return employer
 
 
@@ -325,6 +335,7 @@ def posting_update(*, posting: JobPosting, by: User, data: PostingInput) -> JobP
     posting._history_user = by  # type: ignore[attr-defined]
     posting.save()
     _set_skills(posting, data)
+    _refresh_matches(posting.pk)
     return posting
 
 
@@ -363,6 +374,7 @@ def posting_review(*, posting: JobPosting, by: User, approve: bool, note: str = 
         posting.state = JobPosting.State.DRAFT
     posting.reviewed_by, posting.review_note = by, note.strip()[:200]
     posting.save()
+    _refresh_matches(posting.pk)
     return posting
 
 
@@ -375,15 +387,21 @@ def posting_withdraw(*, posting: JobPosting, by: User) -> JobPosting:
     posting.state = JobPosting.State.WITHDRAWN
     posting.save(update_fields=["state", "updated_at"])
     _close_open_applications(posting, by, _("The employer withdrew the posting."))
+    _refresh_matches(posting.pk)
     return posting
 
 
 def postings_expire(*, today: dt.date | None = None) -> int:
     """Celery beat: published postings past their closing date become expired. Idempotent."""
     today = today or _today()
-    return JobPosting.objects.filter(state=JobPosting.State.PUBLISHED, valid_until__lt=today).update(
-        state=JobPosting.State.EXPIRED, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        expiring = JobPosting.objects.select_for_update().filter(
+            state=JobPosting.State.PUBLISHED, valid_until__lt=today
+        )
+        ids = list(expiring.values_list("pk", flat=True))
+        JobPosting.objects.filter(pk__in=ids).update(state=JobPosting.State.EXPIRED, updated_at=timezone.now())
+        _refresh_matches(*ids)
+    return len(ids)
 
 
 # --- applications --------------------------------------------------------------------------------------
@@ -642,6 +660,7 @@ def application_hire(*, application: Application, by: User, start_date: dt.date,
         posting.state = JobPosting.State.FILLED
         posting.save(update_fields=["state", "updated_at"])
         _close_open_applications(posting, by, _("All positions are filled."), exclude=application)
+    _refresh_matches(posting.pk)  # a seat fewer, or none left
     return placement
 
 

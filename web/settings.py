@@ -14,6 +14,7 @@ import hashlib
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,7 +54,9 @@ INSTALLED_APPS = [
     "accounts",
     "skills",
     "households",
+    "funds",
     "jobs",
+    "matching",
     "web",
 ]
 
@@ -198,6 +201,8 @@ CELERY_BEAT_SCHEDULE = {
     "end-finished-follow-ups": {"task": "households.end_finished_follow_ups", "schedule": 60 * 60 * 24},
     "analyze-database": {"task": "core.analyze_database", "schedule": 60 * 60 * 24},
     "expire-postings": {"task": "jobs.expire_postings", "schedule": 60 * 60},
+    # The full re-match, when nobody is waiting for a page: split into chunks for every worker.
+    "nightly-rematch": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- API ------------------------------------------------------------------------------------------
@@ -247,6 +252,15 @@ EXIT_FOLLOW_UP_MONTHS = 12
 STALLED_APPLICATION_DAYS = 30
 # Retention follow-ups after a hire, in months (on the responsible helper's task list).
 RETENTION_CHECK_MONTHS = (1, 3, 6)
+# Matching: how many best postings are stored per seeker, and best seekers per posting (the union).
+MATCHES_PER_SIDE = env.int("MATCHES_PER_SIDE", default=50)
+# How far down one row's ranking a refresh looks for the other side's best lists.
+MATCHING_SCAN = env.int("MATCHING_SCAN", default=1000)
+# A worker's cached market is reused while the side a refresh reads is unchanged; its own side
+# (which only shapes the rarity and TF-IDF weights) may be this many seconds old.
+MATCHING_MARKET_MAX_AGE = env.int("MATCHING_MARKET_MAX_AGE", default=300)
+# Seekers per Celery task of the nightly re-match.
+MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
 # Imports larger than this run on a Celery worker with a progress bar; smaller ones run at once.
 IMPORT_ROWS_PER_PROGRESS_STEP = 200
 

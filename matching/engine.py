@@ -1,0 +1,222 @@
+"""Rows of the database as the matching engine's inputs (``ml.matching.Seeker`` / ``Posting``).
+
+Everything is read in bulk, in a fixed number of queries whatever the number of people or
+postings: ``values()`` rows (no model instances, no decryption of the archive's personal fields)
+and one query per related table, joined here in Python.
+
+Who is a seeker: a current member of a household that is not closed, with some work capacity, who
+is looking for work: unemployed or in flexible work, or anyone who has stated job preferences
+(except people recorded as unable to work).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet
+
+from households.models import Household, JobPreference, Member, MemberSkill
+from jobs.models import JobPosting, PhysicalDemand, Placement, PostingSkill
+from jobs.selectors import open_postings
+from ml.matching import Posting, Seeker
+
+SEEKING_STATUSES = (Member.EmploymentStatus.UNEMPLOYED, Member.EmploymentStatus.FLEXIBLE)
+
+
+def seeker_q(prefix: str = "") -> Q:
+    """The members the engine matches, as a filter (``prefix`` e.g. "member__" from a related model)."""
+    p = prefix
+    # A reverse one-to-one: a LEFT JOIN that cannot duplicate a member.
+    has_preference_q = Q(**{f"{p}job_preference__isnull": False})
+    return (
+        Q(**{f"{p}is_current": True})
+        & ~Q(**{f"{p}household__state": Household.State.CLOSED})
+        & ~Q(**{f"{p}work_capacity": Member.WorkCapacity.NONE})
+        & ~Q(**{f"{p}employment_status": Member.EmploymentStatus.UNABLE})
+        & (Q(**{f"{p}employment_status__in": SEEKING_STATUSES}) | has_preference_q)
+    )
+
+
+def seekers_queryset() -> QuerySet[Member]:
+    return Member.objects.filter(seeker_q())
+
+
+def is_seeker(member_id: int) -> bool:
+    return seekers_queryset().filter(pk=member_id).exists()
+
+
+@dataclass
+class SeekerFacts:
+    """What the Django side keeps beside each ``Seeker``: employers' visibility and the values the
+    explanations quote."""
+
+    consent: bool = False
+    expected_salary: int | None = None
+    regions: tuple[str, ...] = ()
+
+
+@dataclass
+class Built:
+    seekers: list[Seeker] = field(default_factory=list)
+    facts: dict[int, SeekerFacts] = field(default_factory=dict)
+
+
+def build_seekers(members: QuerySet[Member] | None = None) -> Built:
+    """Seekers from ``members`` (default: every seeker) in four queries."""
+    members = seekers_queryset() if members is None else members
+    rows = list(
+        members.values(
+            "id",
+            "household__region_id",
+            "work_capacity",
+            "major",
+            "consent_to_be_found",
+            "job_preference__id",
+            "job_preference__willing_to_relocate",
+            "job_preference__expected_salary",
+            "job_preference__desired_work",
+            "job_preference__desired_occupation__code",
+        ).order_by("id")
+    )
+    ids = [r["id"] for r in rows]
+    skills: dict[int, list[tuple[str | None, str, bool]]] = defaultdict(list)
+    regions: dict[int, list[str]] = defaultdict(list)
+    occupations: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        in_scope = members.values("pk")
+        for member_id, code, phrase, is_certified in (
+            MemberSkill.objects.filter(member_id__in=in_scope)
+            .order_by("member_id", "id")
+            .values_list("member_id", "skill__code", "phrase", "certified")
+        ):
+            skills[member_id].append((code, phrase, is_certified))
+        through = JobPreference.regions.through
+        for member_id, region in through.objects.filter(jobpreference__member_id__in=in_scope).values_list(
+            "jobpreference__member_id", "region_id"
+        ):
+            regions[member_id].append(region)
+        wanted = JobPreference.occupations.through
+        for member_id, code in (
+            wanted.objects.filter(jobpreference__member_id__in=in_scope)
+            .order_by("id")
+            .values_list("jobpreference__member_id", "occupation__code")
+        ):
+            occupations[member_id].append(code)
+    built = Built()
+    for r in rows:
+        pk = r["id"]
+        entries = skills.get(pk, [])
+        codes = tuple(dict.fromkeys(code for code, _p, _c in entries if code))
+        certified = frozenset(code for code, _p, c in entries if code and c)
+        phrases = tuple(dict.fromkeys(p for code, p, _c in entries if not code and p))
+        desired = r["job_preference__desired_work"] or ""
+        occupation = r["job_preference__desired_occupation__code"] or next(iter(occupations.get(pk, [])), "")
+        own_region = r["household__region_id"] or ""
+        stated = tuple(dict.fromkeys(c for c in regions.get(pk, []) if c != own_region))
+        built.seekers.append(
+            Seeker(
+                id=pk,
+                skills=codes,
+                certified=certified,
+                phrases=phrases,
+                text=" ".join(t for t in (desired, r["major"] or "") if t),
+                region=own_region,
+                regions=stated,
+                willing_to_relocate=bool(r["job_preference__willing_to_relocate"]),
+                capacity=r["work_capacity"],
+                expected_salary=r["job_preference__expected_salary"],
+                occupation=occupation,
+            )
+        )
+        built.facts[pk] = SeekerFacts(
+            consent=bool(r["consent_to_be_found"]),
+            expected_salary=r["job_preference__expected_salary"],
+            regions=stated,
+        )
+    return built
+
+
+def build_postings(postings: QuerySet[JobPosting] | None = None) -> list[Posting]:
+    """Postings from ``postings`` (default: every open posting) in two queries; seats already
+    filled by hires are not open."""
+    postings = open_postings() if postings is None else postings
+    hired = Placement.objects.filter(posting_id=OuterRef("pk")).values("posting_id").annotate(n=Count("id")).values("n")
+    rows = list(
+        postings.annotate(hired=hired)
+        .values(
+            "id",
+            "title",
+            "description",
+            "region_id",
+            "recruits_other_regions",
+            "physical_demand",
+            "salary_min",
+            "salary_max",
+            "occupation__code",
+            "headcount",
+            "hired",
+        )
+        .order_by("id")
+    )
+    skills: dict[int, list[tuple[str | None, str, bool]]] = defaultdict(list)
+    if rows:
+        for posting_id, code, phrase, required in (
+            PostingSkill.objects.filter(posting_id__in=postings.values("pk"))
+            .order_by("posting_id", "-required", "id")
+            .values_list("posting_id", "skill__code", "phrase", "required")
+        ):
+            skills[posting_id].append((code, phrase, required))
+    return [_posting(r, skills.get(r["id"], [])) for r in rows]
+
+
+def _posting(r: Mapping[str, Any], entries: Iterable[tuple[str | None, str, bool]]) -> Posting:
+    entries = list(entries)
+    required = tuple(dict.fromkeys(code for code, _p, req in entries if code and req))
+    preferred = tuple(dict.fromkeys(code for code, _p, req in entries if code and not req and code not in required))
+    return Posting(
+        id=r["id"],
+        title=r["title"],
+        required=required,
+        preferred=preferred,
+        phrases=tuple(dict.fromkeys(p for code, p, _r in entries if not code and p)),
+        text=r["description"] or "",
+        region=r["region_id"] or "",
+        cross_region=bool(r["recruits_other_regions"]),
+        # Light work is open to people with partial capacity; moderate and heavy work need full
+        # capacity (the rule of ``jobs.services._may_capacity``).
+        capacity_required="partial" if r["physical_demand"] == PhysicalDemand.LIGHT else "full",
+        salary_min=r["salary_min"],
+        salary_max=r["salary_max"],
+        occupation=r["occupation__code"] or "",
+        open_seats=max(0, int(r["headcount"]) - int(r["hired"] or 0)),
+    )
+
+
+def fingerprint_seekers() -> tuple[Any, ...]:
+    """Cheap signs that the seeker side changed: counts and the latest change of each table
+    behind a ``Seeker`` (every service save stamps ``updated_at``; skills are added or removed)."""
+    members = Member.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    households = Household.objects.aggregate(at=Max("updated_at"))
+    preferences = JobPreference.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    skills = MemberSkill.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (
+        members["n"],
+        members["at"],
+        households["at"],
+        preferences["n"],
+        preferences["at"],
+        skills["n"],
+        skills["last"],
+    )
+
+
+def fingerprint_postings() -> tuple[Any, ...]:
+    """Cheap signs that the open postings changed (see ``fingerprint_seekers``). The count of open
+    postings also moves when an employer's verification changes, which touches no ``updated_at``."""
+    postings = JobPosting.objects.aggregate(at=Max("updated_at"))
+    skills = PostingSkill.objects.aggregate(n=Count("id"), last=Max("id"))
+    hires = Placement.objects.aggregate(n=Count("id"))
+    return (open_postings().count(), postings["at"], skills["n"], skills["last"], hires["n"])

@@ -1,0 +1,46 @@
+"""Stored matches: a person and a posting the engine ranked together, with its score and the facts
+that explain it (``ml.matching.Explanation``), so that pages and the API read them without scoring.
+
+What is stored is the union of both sides' best: for each seeker their best
+``settings.MATCHES_PER_SIDE`` postings, and for each posting its best seekers (overall, and among
+those who agreed to be found by employers). ``matching.services`` keeps the rows fresh.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Match(models.Model):
+    member = models.ForeignKey(
+        "households.Member", on_delete=models.CASCADE, related_name="matches", verbose_name=_("member")
+    )
+    posting = models.ForeignKey(
+        "jobs.JobPosting", on_delete=models.CASCADE, related_name="matches", verbose_name=_("posting")
+    )
+    score = models.FloatField(_("score"))  # 0..1, higher is better
+    # The engine's Explanation as facts (skill codes, location/capacity/salary/occupation facts, the
+    # weighted parts) plus the values the sentences quote; ``matching.explain`` words them.
+    explanation = models.JSONField(_("explanation"), default=dict)
+    engine_version = models.CharField(_("engine version"), max_length=16)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "posting"], name="one_match_per_member_and_posting"),
+        ]
+        indexes = [
+            # A worker's best jobs and a posting's best people: each an index range read in order.
+            models.Index(fields=["member", "-score"], name="match_member_best"),
+            models.Index(fields=["posting", "-score"], name="match_posting_best"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ~ {self.posting_id} ({self.score:.2f})"
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)

@@ -1,0 +1,520 @@
+"""Keeping stored matches fresh. Every function is idempotent: running it twice leaves the same rows.
+
+What is stored (``matching.models.Match``) is the union of both sides' best:
+
+* for each seeker, their best ``MATCHES_PER_SIDE`` postings;
+* for each posting, its best ``MATCHES_PER_SIDE`` seekers, and its best ``MATCHES_PER_SIDE`` among
+  the people who agreed to be found by employers (the only ones an employer may see, besides
+  applicants), so that the employer's list is not emptied by people who did not agree.
+
+A change refreshes one row against the whole other side (``refresh_posting``, ``refresh_member``):
+the changed row is read fresh from the database and scored with the cached ``Market``, whose *other*
+side must be current (checked by a cheap fingerprint); the row's own side may be up to
+``MATCHING_MARKET_MAX_AGE`` seconds old, as it only shapes the rarity and TF-IDF weights. Whether
+the refreshed row also enters the other side's best lists is decided against the stored rows (the
+``MATCHES_PER_SIDE``-th best score of each). The nightly ``rematch_all`` recomputes everything,
+split into chunks of seekers that Celery workers run in parallel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Field, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from households.models import Member
+from jobs.models import JobPosting
+from jobs.selectors import open_postings
+from matching import engine
+from matching.models import Match
+from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
+    ENGINE_VERSION,
+    PARTS,
+    Explanation,
+    Market,
+    Posting,
+    Seeker,
+    _location,
+    _occupation_fit,
+    _posting_salary,
+    infeasible_reason,
+)
+from skills.models import Skill
+
+log = logging.getLogger(__name__)
+
+
+# Scores of one pair computed through the two fast paths (one seeker against all postings, one posting
+# against all seekers) agree to about 1e-6, not exactly: comparisons with a threshold allow for that.
+TOLERANCE = 1e-5
+INSERT_BATCH = 1000  # rows per INSERT statement (fewer where the database limits parameters)
+
+
+def per_side() -> int:
+    return int(getattr(settings, "MATCHES_PER_SIDE", 50))
+
+
+def scan_depth() -> int:
+    """How far down one row's ranking we look for the other side's best lists (see module doc)."""
+    return max(per_side(), int(getattr(settings, "MATCHING_SCAN", 1000)))
+
+
+# --- the cached market ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CachedMarket:
+    market: Market
+    seekers: dict[int, Seeker]
+    facts: dict[int, engine.SeekerFacts]
+    postings: dict[int, Posting]
+    posting_rows: dict[int, int]  # posting id -> its row in the market
+    seeker_rows: dict[int, int]  # seeker id -> its row in the market
+    seekers_fp: tuple[Any, ...]
+    postings_fp: tuple[Any, ...]
+    built_at: float  # time.monotonic()
+    build_seconds: float
+
+
+_cached: CachedMarket | None = None
+_lock = threading.Lock()
+
+
+def forget_market() -> None:
+    """Drop this process's cached market (tests; after a bulk load)."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def market(*, current: str = "both") -> CachedMarket:
+    """The process's market, rebuilt when the side named by ``current`` ("seekers", "postings" or
+    "both") has changed, or when the other side has changed and the market is older than
+    ``MATCHING_MARKET_MAX_AGE`` seconds."""
+    global _cached
+    with _lock:
+        seekers_fp, postings_fp = engine.fingerprint_seekers(), engine.fingerprint_postings()
+        cached = _cached
+        if cached is not None:
+            seekers_same, postings_same = cached.seekers_fp == seekers_fp, cached.postings_fp == postings_fp
+            young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
+            needed = {
+                "seekers": seekers_same and (postings_same or young),
+                "postings": postings_same and (seekers_same or young),
+                "both": seekers_same and postings_same,
+            }[current]
+            if needed:
+                return cached
+        started = time.monotonic()
+        built = engine.build_seekers()
+        postings = engine.build_postings()
+        new = CachedMarket(
+            market=Market(built.seekers, postings, skill_names=dict(Skill.objects.values_list("code", "name_zh"))),
+            seekers={int(s.id): s for s in built.seekers},
+            facts=built.facts,
+            postings={int(p.id): p for p in postings},
+            posting_rows={int(p.id): i for i, p in enumerate(postings)},
+            seeker_rows={int(s.id): i for i, s in enumerate(built.seekers)},
+            seekers_fp=seekers_fp,
+            postings_fp=postings_fp,
+            built_at=time.monotonic(),
+            build_seconds=time.monotonic() - started,
+        )
+        log.info(
+            "matching market built: %d seekers, %d postings in %.2fs",
+            len(built.seekers),
+            len(postings),
+            new.build_seconds,
+        )
+        _cached = new
+        return new
+
+
+# --- rows ----------------------------------------------------------------------------------------------
+
+_vectors_lock = threading.Lock()
+
+
+@contextmanager
+def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
+    """Calls of ``Market.postings_for`` / ``seekers_for`` / ``explain`` with each row's vector
+    computed once.
+
+    Those methods vectorise the row they are given on every call (2-3 ms for a seeker: TF-IDF and
+    the salary table), though the market holds the vector of each of its own rows already. For the
+    block, the market's one-row vectorisers answer with the market's own row for a seeker or posting
+    of the market (the same object), and memoise any other row. This reaches into the engine's
+    ``_space``, ``_a`` and ``_b``; tests/matching/test_services.py checks that the answers do not
+    change, and without those names everything runs at the engine's own speed."""
+    market_ = cached.market
+    space = getattr(market_, "_space", None)
+    own_seekers, own_postings = getattr(market_, "_a", None), getattr(market_, "_b", None)
+    if space is None or own_seekers is None or own_postings is None:
+        yield
+        return
+
+    def reused(original: Any, matrix: Any, rows_of: dict[int, int], objects: dict[int, Any]) -> Any:
+        memo: dict[int, tuple[Any, Any]] = {}
+
+        def one_row(rows: Sequence[Any]) -> Any:
+            if len(rows) != 1:
+                return original(rows)
+            obj = rows[0]
+            key = int(obj.id)
+            if objects.get(key) is obj:
+                return matrix[rows_of[key] : rows_of[key] + 1]
+            hit = memo.get(id(obj))
+            if hit is None or hit[0] is not obj:  # keep the object: its id cannot be reused meanwhile
+                hit = memo[id(obj)] = (obj, original(rows))
+            return hit[1]
+
+        return one_row
+
+    with _vectors_lock:
+        space.seeker_matrix = reused(space.seeker_matrix, own_seekers, cached.seeker_rows, cached.seekers)
+        space.posting_matrix = reused(space.posting_matrix, own_postings, cached.posting_rows, cached.postings)
+        try:
+            yield
+        finally:
+            del space.seeker_matrix, space.posting_matrix  # the class's methods again
+
+
+def _explanation(explanation: Explanation | None) -> dict[str, Any] | None:
+    if explanation is None:
+        return None
+    return {f.name: getattr(explanation, f.name) for f in dataclasses.fields(explanation)}
+
+
+def _explanations(cached: CachedMarket, seeker: Seeker, postings: Sequence[Posting]) -> list[dict[str, Any] | None]:
+    """``Market.explain`` for one seeker against many postings of the market, as facts, at once.
+
+    ``explain`` costs a quarter of a millisecond a pair even with memoised vectors, which is most of
+    a full re-match's time. Here the weighted parts of every pair come from one sparse product of
+    the seeker's vector with the postings' rows of the market, and the other facts from the same
+    rules as ``explain`` (the engine's). ``tests/matching/test_services.py`` checks that both agree
+    on every pair; without the engine internals this relies on, it falls back to ``explain``."""
+    market = cached.market
+    space = getattr(market, "_space", None)
+    matrix = getattr(market, "_b", None)
+    offsets = getattr(space, "offsets", None)
+    rows = [cached.posting_rows.get(int(p.id)) for p in postings]
+    if space is None or matrix is None or offsets is None or None in rows or not postings:
+        return [_explanation(market.explain(seeker, p)) for p in postings]
+    a = space.seeker_matrix([seeker])
+    product = matrix[rows].multiply(a).tocoo()
+    bounds = [offsets[name] for name in PARTS]
+    part_of = np.full(matrix.shape[1], -1, dtype=np.int64)
+    for i, (start, end) in enumerate(bounds):
+        part_of[start:end] = i
+    which = part_of[product.col]
+    keep = which >= 0
+    sums = np.zeros((len(postings), len(PARTS)))
+    np.add.at(sums, (product.row[keep], which[keep]), product.data[keep])
+    has = set(seeker.skills)
+    out: list[dict[str, Any] | None] = []
+    for k, posting in enumerate(postings):
+        if infeasible_reason(seeker, posting) is not None:
+            out.append(None)
+            continue
+        parts = {name: round(float(sums[k, i]), 4) for i, name in enumerate(PARTS)}
+        required = list(dict.fromkeys(posting.required))
+        preferred = [c for c in dict.fromkeys(posting.preferred) if c not in set(required)]
+        salary = _posting_salary(posting)
+        if salary is None or seeker.expected_salary is None or seeker.expected_salary <= 0:
+            salary_state, gap = "unknown", 0
+        elif salary >= seeker.expected_salary:
+            salary_state, gap = "meets", 0
+        else:
+            salary_state, gap = "below", int(seeker.expected_salary - salary)
+        _blocks, text_weight, no_skills = space.posting_weights(posting)
+        out.append(
+            {
+                "matched_required": [c for c in required if c in has],
+                "missing_required": [c for c in required if c not in has],
+                "matched_preferred": [c for c in preferred if c in has],
+                "location": _location(seeker, posting),
+                "capacity": "light_work_ok" if posting.capacity_required == "partial" else "full_capacity",
+                "salary": salary_state,
+                "salary_gap": gap,
+                "occupation": _occupation_fit(seeker.occupation, posting.occupation),
+                "text_similarity": round(float(sums[k, PARTS.index("text")]) / text_weight, 4) if text_weight else 0.0,
+                "no_resolved_skills": no_skills,
+                "parts": parts,
+            }
+        )
+    return out
+
+
+def _match(
+    cached: CachedMarket,
+    seeker: Seeker,
+    facts: engine.SeekerFacts,
+    posting: Posting,
+    score: float,
+    now: datetime,
+    explanation: dict[str, Any] | None = None,
+) -> Match | None:
+    # Facts from ``_explanations`` are ready for JSON; ``explain``'s go through ``_jsonable``.
+    found = explanation if explanation is not None else _jsonable(_explanation(cached.market.explain(seeker, posting)))
+    if found is None:  # infeasible after all: never stored
+        return None
+    # The values the sentences quote, as they were when the match was computed.
+    found = {
+        **found,
+        "expected_salary": facts.expected_salary,
+        "salary_min": posting.salary_min,
+        "salary_max": posting.salary_max,
+        "seeker_region": seeker.region,
+        "posting_region": posting.region,
+    }
+    return Match(
+        member_id=int(seeker.id),
+        posting_id=int(posting.id),
+        score=round(float(score), 6),
+        explanation=found,
+        engine_version=ENGINE_VERSION,
+        computed_at=now,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return round(value, 4)
+    try:
+        return round(float(value), 4)  # numpy scalars
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _member_thresholds(member_ids: Sequence[int], *, exclude_posting: int) -> dict[int, float]:
+    """For each member with at least N stored matches (other than ``exclude_posting``), the score of
+    their N-th best: a posting scoring at least that is among their best N. One query; per member an
+    index range of N entries (``match_member_best``), however many rows they have."""
+    if not member_ids:
+        return {}
+    n = per_side()
+    nth = (
+        Match.objects.filter(member_id=OuterRef("pk"))
+        .exclude(posting_id=exclude_posting)
+        .order_by("-score")
+        .values("score")[n - 1 : n]
+    )
+    found = Member.objects.filter(pk__in=member_ids).annotate(nth=Subquery(nth)).values_list("pk", "nth")
+    return {pk: score for pk, score in found if score is not None}
+
+
+def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, consenting: bool) -> dict[int, float]:
+    """Like ``_member_thresholds``, per posting (``match_posting_best``); among people who agreed to
+    be found when ``consenting``."""
+    if not posting_ids:
+        return {}
+    n = per_side()
+    rows = Match.objects.filter(posting_id=OuterRef("pk")).exclude(member_id=exclude_member)
+    if consenting:
+        rows = rows.filter(member__consent_to_be_found=True)
+    nth = rows.order_by("-score").values("score")[n - 1 : n]
+    found = JobPosting.objects.filter(pk__in=posting_ids).annotate(nth=Subquery(nth)).values_list("pk", "nth")
+    return {pk: score for pk, score in found if score is not None}
+
+
+def _replace(delete: Q, rows: list[Match]) -> int:
+    """Delete then insert, in one transaction: readers see the old rows or the new, never a mix."""
+    with transaction.atomic():
+        Match.objects.filter(delete).delete()
+        _insert(rows)
+    return len(rows)
+
+
+def _insert(rows: Sequence[Match]) -> None:
+    """Multi-row INSERT statements of prepared values: a full re-match writes millions of rows, and
+    ``bulk_create`` spends most of its time preparing each field of each row in Python (one
+    statement per row through ``executemany`` is slower still on PostgreSQL). Values are still
+    adapted by their fields (JSON, the aware datetime)."""
+    if not rows:
+        return
+    names = ("member", "posting", "score", "engine_version", "computed_at", "explanation")
+    fields = [cast(Field, Match._meta.get_field(name)) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    limit = connection.features.max_query_params or 60_000
+    per_statement = max(1, min(INSERT_BATCH, limit // len(fields)))
+    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    stamps: dict[Any, Any] = {}
+    explanation = fields[5]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            params: list[Any] = []
+            for m in batch:
+                stamp = stamps.get(m.computed_at)
+                if stamp is None:
+                    stamp = stamps[m.computed_at] = fields[4].get_db_prep_save(m.computed_at, connection)
+                params += (
+                    m.member_id,
+                    m.posting_id,
+                    m.score,
+                    m.engine_version,
+                    stamp,
+                    explanation.get_db_prep_save(m.explanation, connection),
+                )
+            values = ", ".join([row_sql] * len(batch))
+            cursor.execute(f"INSERT INTO {quote(Match._meta.db_table)} ({columns}) VALUES {values}", params)
+
+
+# --- one row against the other side --------------------------------------------------------------------
+
+
+def refresh_posting(posting_id: int) -> int:
+    """Score one posting against every seeker and replace its stored matches; a posting that is no
+    longer open loses them. Returns the number of rows stored."""
+    built = engine.build_postings(open_postings().filter(pk=posting_id))
+    if not built or built[0].open_seats <= 0:
+        Match.objects.filter(posting_id=posting_id).delete()
+        return 0
+    posting = built[0]
+    cached = market(current="seekers")
+    n = per_side()
+    ranked = [(int(sid), score) for sid, score in cached.market.seekers_for(posting, top_k=scan_depth())]
+    consenting = [sid for sid, _score in ranked if cached.facts[sid].consent]
+    keep = {sid for sid, _score in ranked[:n]} | set(consenting[:n])
+    rest = [(sid, score) for sid, score in ranked if sid not in keep]
+    thresholds = _member_thresholds([sid for sid, _s in rest], exclude_posting=posting_id)
+    keep |= {sid for sid, score in rest if sid not in thresholds or score >= thresholds[sid] - TOLERANCE}
+    now = timezone.now()
+    with _vectors_reused(cached):
+        rows = [
+            row
+            for sid, score in ranked
+            if sid in keep and (row := _match(cached, cached.seekers[sid], cached.facts[sid], posting, score, now))
+        ]
+    return _replace(Q(posting_id=posting_id), rows)
+
+
+def refresh_member(member_id: int) -> int:
+    """Score one member against every open posting and replace their stored matches; a member who
+    no longer seeks work (left, closed archive, no capacity) loses them."""
+    built = engine.build_seekers(engine.seekers_queryset().filter(pk=member_id))
+    if not built.seekers:
+        Match.objects.filter(member_id=member_id).delete()
+        return 0
+    seeker, facts = built.seekers[0], built.facts[member_id]
+    cached = market(current="postings")
+    n = per_side()
+    ranked = [(int(pid), score) for pid, score in cached.market.postings_for(seeker, top_k=scan_depth())]
+    keep = {pid for pid, _score in ranked[:n]}
+    rest = [(pid, score) for pid, score in ranked if pid not in keep]
+    ids = [pid for pid, _s in rest]
+    overall = _posting_thresholds(ids, exclude_member=member_id, consenting=False)
+    keep |= {pid for pid, score in rest if pid not in overall or score >= overall[pid] - TOLERANCE}
+    if facts.consent:
+        among_consenting = _posting_thresholds(ids, exclude_member=member_id, consenting=True)
+        keep |= {
+            pid for pid, score in rest if pid not in among_consenting or score >= among_consenting[pid] - TOLERANCE
+        }
+    now = timezone.now()
+    chosen = [(cached.postings[pid], score) for pid, score in ranked if pid in keep]
+    explained = _explanations(cached, seeker, [p for p, _s in chosen])
+    rows = [
+        row
+        for (posting, score), facts_of in zip(chosen, explained, strict=True)
+        if (row := _match(cached, seeker, facts, posting, score, now, facts_of))
+    ]
+    return _replace(Q(member_id=member_id), rows)
+
+
+def refresh_members(member_ids: Iterable[int]) -> int:
+    return sum(refresh_member(pk) for pk in dict.fromkeys(member_ids))
+
+
+# --- everything, in chunks -----------------------------------------------------------------------------
+
+
+def posting_thresholds(cached: CachedMarket) -> list[list[float]]:
+    """For every open posting: [id, N-th best score overall, N-th best among people who agreed to be
+    found] (0 when it has fewer). A seeker belongs to a posting's best lists when they reach it."""
+    n = per_side()
+    out: list[list[float]] = []
+    with _vectors_reused(cached):
+        for pid, posting in cached.postings.items():
+            # Deep enough for the N-th among those who agreed to be found (a third of people, or more, in
+            # practice); where fewer are found the threshold is 0 and every one of them reaches the list.
+            ranked = cached.market.seekers_for(posting, top_k=min(scan_depth(), 4 * n))
+            overall = float(ranked[n - 1][1]) if len(ranked) >= n else 0.0
+            consenting = [score for sid, score in ranked if cached.facts[int(sid)].consent]
+            among = float(consenting[n - 1]) if len(consenting) >= n else 0.0
+            out.append([pid, overall, among])
+    return out
+
+
+def rematch_plan(*, chunk_size: int | None = None) -> tuple[list[list[int]], list[list[float]]]:
+    """Clear what can no longer be right, and cut the seekers into chunks. Returns the chunks and the
+    postings' thresholds (see ``posting_thresholds``) every chunk needs."""
+    cached = market(current="both")
+    Match.objects.exclude(member_id__in=engine.seekers_queryset().values("pk")).delete()
+    Match.objects.exclude(posting_id__in=open_postings().values("pk")).delete()
+    size = chunk_size or int(getattr(settings, "MATCHING_CHUNK_SIZE", 5000))
+    ids = sorted(cached.seekers)
+    return [ids[i : i + size] for i in range(0, len(ids), size)], posting_thresholds(cached)
+
+
+def rematch_all(*, chunk_size: int | None = None) -> int:
+    """The full re-match: one Celery task per chunk of seekers, as a group, so that more workers
+    finish it sooner (in-process, one after the other, in eager mode). Returns the number of chunks."""
+    from celery import current_app, group
+
+    chunks, thresholds = rematch_plan(chunk_size=chunk_size)
+    if chunks:
+        group(current_app.signature("matching.rematch_chunk", args=[chunk, thresholds]) for chunk in chunks).delay()
+    return len(chunks)
+
+
+def rematch_chunk(member_ids: Sequence[int], thresholds: Sequence[Sequence[float]] | None = None) -> int:
+    """Recompute the stored matches of these members: their best postings, and the postings whose
+    best lists they reach (``thresholds``, from ``rematch_plan``; computed here when not given)."""
+    cached = market(current="both")
+    if thresholds is None:
+        thresholds = posting_thresholds(cached)
+    overall = {int(t[0]): float(t[1]) for t in thresholds}
+    among_consenting = {int(t[0]): float(t[2]) for t in thresholds}
+    n = per_side()
+    now = timezone.now()
+    rows: list[Match] = []
+    wanted = [int(pk) for pk in member_ids]
+    with _vectors_reused(cached):
+        for member_id in wanted:
+            seeker = cached.seekers.get(member_id)
+            if seeker is None:
+                continue  # no longer a seeker: its rows go below
+            facts = cached.facts[member_id]
+            chosen = []
+            for rank, (pid, score) in enumerate(cached.market.postings_for(seeker, top_k=scan_depth())):
+                posting_id = int(pid)
+                reaches = score >= overall.get(posting_id, 0.0) - TOLERANCE or (
+                    facts.consent and score >= among_consenting.get(posting_id, 0.0) - TOLERANCE
+                )
+                if rank < n or reaches:
+                    chosen.append((cached.postings[posting_id], score))
+            explained = _explanations(cached, seeker, [p for p, _s in chosen])
+            for (posting, score), facts_of in zip(chosen, explained, strict=True):
+                row = _match(cached, seeker, facts, posting, score, now, facts_of)
+                if row is not None:
+                    rows.append(row)
+    return _replace(Q(member_id__in=wanted), rows)

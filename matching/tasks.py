@@ -1,0 +1,33 @@
+"""Celery tasks: thin, idempotent wrappers around ``matching.services``. Lower layers enqueue them by
+name on commit (``core.tasks.enqueue_on_commit``), so they never import this app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from matching import services
+
+
+@shared_task(name="matching.refresh_posting")
+def refresh_posting(posting_id: int) -> int:
+    return services.refresh_posting(posting_id)
+
+
+@shared_task(name="matching.refresh_member")
+def refresh_member(member_id: int) -> int:
+    return services.refresh_member(member_id)
+
+
+@shared_task(name="matching.refresh_members")
+def refresh_members(member_ids: list[int]) -> int:
+    return services.refresh_members(member_ids)
+
+
+@shared_task(name="matching.rematch_all")
+def rematch_all() -> int:
+    return services.rematch_all()
+
+
+@shared_task(name="matching.rematch_chunk", acks_late=True)
+def rematch_chunk(member_ids: list[int], thresholds: list[list[float]] | None = None) -> int:
+    return services.rematch_chunk(member_ids, thresholds)

@@ -1,0 +1,121 @@
+"""Pages of matching: the worker's 我的推荐岗位, an employer's ranked candidates for a posting, and
+the organizer's view of who can reach a job and which missing skills hold people back.
+
+As in ``jobs.views``: every view authorises and fetches through a selector, and never filters by
+hand; the matching selectors already scope to what the user may see and say why in plain words. A
+page a role may not use is "forbidden" (403); a record a user may not see is "not found" (404).
+Employers get the person's name, age, work capacity and skills, never the ID number, the household,
+income, health, phone or address (the templates are built from those fields alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts import visibility
+from accounts.models import Role
+from accounts.visibility import Action
+from core.errors import Forbidden, NotFound
+from households import selectors as household_selectors
+from households.views import AuthedRequest
+from jobs import selectors as job_selectors
+from matching import selectors
+
+# The organizer's gap page lists the people with no reachable job; beyond this many the list says
+# how many more there are rather than growing the page without end.
+UNREACHABLE_SHOWN = 200
+
+
+def matching_page(
+    *actions: Action, listing: bool = True
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Pages for the roles holding any of ``actions``. Others get 403 on a page (it exists, their
+    role cannot use it) and 404 on a record (we never confirm it exists)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @require_GET
+        def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not any(visibility.may(request.user, action) for action in actions):
+                if listing:
+                    raise PermissionDenied(_("Your role does not allow this."))
+                raise Http404(_("Not found."))
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            except Forbidden as exc:
+                raise PermissionDenied(exc.message) from exc
+
+        return login_required(wrapper)
+
+    return decorator
+
+
+@matching_page(Action.APPLY)
+def my_matches(request: AuthedRequest) -> HttpResponse:
+    """我的推荐岗位: open jobs that fit, best first, each saying why."""
+    user = request.user
+    member = household_selectors.my_member(user)
+    rows = selectors.my_matches(user) if member is not None else []
+    return render(request, "matching/my_matches.html", {"member": member, "rows": rows})
+
+
+@matching_page(Action.MANAGE_POSTINGS, Action.VIEW_JOBS, listing=False)
+def posting_candidates(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A posting's ranked candidates: the people who agreed to be found or applied to it."""
+    user = request.user
+    posting = job_selectors.posting_manage_get_for(user, pk)
+    rows = selectors.candidates_for_posting(user, posting.pk)
+    is_employer = user.role == Role.EMPLOYER
+    return render(
+        request,
+        "matching/candidates.html",
+        {
+            "posting": posting,
+            "rows": rows,
+            "is_employer": is_employer,
+            # An employer invites someone who has not applied to this open posting; the invitation
+            # itself is the jobs page's (jobs:candidate_invite), with its own checks.
+            "may_invite": is_employer and posting.is_open,
+            "may_apply_for": visibility.may(user, Action.APPLY_FOR_OTHERS) and posting.is_open,
+        },
+    )
+
+
+@matching_page(Action.VIEW_JOBS, listing=False)
+def household_matching(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One household: each member able to work, whether a job is within reach, the best matches and
+    the skills that stand in the way."""
+    user = request.user
+    matching = selectors.household_matching(user, pk)
+    return render(
+        request,
+        "matching/household.html",
+        {"matching": matching, "may_apply_for": visibility.may(user, Action.APPLY_FOR_OTHERS)},
+    )
+
+
+@matching_page(Action.VIEW_JOBS)
+def gaps(request: AuthedRequest) -> HttpResponse:
+    """The unit's gaps: people with no job within reach, and the missing skills blocking the most."""
+    user = request.user
+    unreachable = list(selectors.unreachable_members(user)[: UNREACHABLE_SHOWN + 1])
+    return render(
+        request,
+        "matching/gaps.html",
+        {
+            "unreachable": unreachable[:UNREACHABLE_SHOWN],
+            "more_unreachable": len(unreachable) > UNREACHABLE_SHOWN,
+            "blocking": selectors.blocking_skills(user),
+        },
+    )

@@ -1,0 +1,390 @@
+"""Keeping stored matches: the hard constraints (work capacity, where), one row refreshed against the
+other side, the union of both sides' best lists, the full re-match, idempotency and what is stored
+with each match (score, explanation facts, engine version)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from households.models import Household, Member
+from jobs.models import Employer, JobPosting, PhysicalDemand
+from matching import engine, services
+from matching.models import Match
+from ml.matching import ENGINE_VERSION
+from tests.factories import HouseholdFactory, MemberFactory
+from tests.jobs.conftest import make_employer, make_posting
+from tests.matching.world import (
+    CLEANING,
+    FORKLIFT,
+    WELDING,
+    ask_skills,
+    fresh_market,
+    give_skills,
+    prefer,
+    snapshot,
+    stored,
+)
+
+pytestmark = pytest.mark.django_db
+__all__ = ["fresh_market"]
+
+OTHER_COUNTY = "150602"  # 东胜区, another county of the same city
+
+
+@pytest.fixture
+def employer(tree: Any, people: Any) -> Employer:
+    return make_employer(people.eve, tree.county, name="鄂托克旗利民物流有限公司")
+
+
+@pytest.fixture
+def wang(household_a: Household) -> Member:
+    return give_skills(household_a.members.get(relation=Member.Relation.HEAD), FORKLIFT)
+
+
+def forklift_job(employer: Employer, **values: Any) -> JobPosting:
+    return ask_skills(make_posting(employer, **values), FORKLIFT, preferred=(CLEANING,))
+
+
+# --- the hard constraints ------------------------------------------------------------------------------
+
+
+def test_partial_capacity_never_sees_moderate_or_heavy_work(employer: Employer, wang: Member) -> None:
+    Member.objects.filter(pk=wang.pk).update(work_capacity=Member.WorkCapacity.PARTIAL)
+    heavy = forklift_job(employer, title="装卸工", physical_demand=PhysicalDemand.HEAVY)
+    moderate = forklift_job(employer, physical_demand=PhysicalDemand.MODERATE)
+    light = forklift_job(employer, title="仓库记账员", physical_demand=PhysicalDemand.LIGHT)
+
+    services.refresh_member(wang.pk)
+    for posting in (heavy, moderate, light):
+        services.refresh_posting(posting.pk)
+    services.rematch_chunk([wang.pk])
+
+    assert stored(member=wang) == {(wang.pk, light.pk)}
+    assert Match.objects.get(member=wang).explanation["capacity"] == "light_work_ok"
+
+
+def test_no_work_capacity_means_no_matches_at_all(employer: Employer, wang: Member) -> None:
+    forklift_job(employer, physical_demand=PhysicalDemand.LIGHT)
+    services.refresh_member(wang.pk)
+    assert stored(member=wang)
+    Member.objects.filter(pk=wang.pk).update(work_capacity=Member.WorkCapacity.NONE)
+
+    assert services.refresh_member(wang.pk) == 0
+    assert not stored(member=wang)
+
+
+def test_another_county_only_when_the_seeker_relocates_and_the_employer_recruits_there(
+    employer: Employer, wang: Member
+) -> None:
+    stays_home = forklift_job(employer, region_id=OTHER_COUNTY, recruits_other_regions=False)
+    recruits = forklift_job(employer, region_id=OTHER_COUNTY, recruits_other_regions=True)
+
+    services.refresh_member(wang.pk)
+    assert not stored(member=wang), "neither: Wang has not said he would move"
+
+    prefer(wang, willing_to_relocate=True)
+    services.refresh_member(wang.pk)
+    assert stored(member=wang) == {(wang.pk, recruits.pk)}
+    assert Match.objects.get(member=wang).explanation["location"] == "relocation"
+    assert stays_home.pk not in {p for _m, p in stored()}
+
+
+def test_a_county_the_seeker_chose_is_within_reach(employer: Employer, wang: Member) -> None:
+    there = forklift_job(employer, region_id=OTHER_COUNTY)
+    prefer(wang, regions=[OTHER_COUNTY])
+
+    services.refresh_posting(there.pk)
+
+    assert stored(member=wang) == {(wang.pk, there.pk)}
+    assert Match.objects.get().explanation["location"] == "preferred_region"
+
+
+def test_a_seeker_with_no_feasible_posting_gets_an_empty_list(employer: Employer, wang: Member) -> None:
+    forklift_job(employer, region_id=OTHER_COUNTY)
+    assert services.refresh_member(wang.pk) == 0
+    assert not stored()
+
+
+def test_people_who_are_not_seeking_work_are_not_matched(employer: Employer, household_a: Household) -> None:
+    retired = MemberFactory(
+        household=household_a, relation=Member.Relation.PARENT, employment_status=Member.EmploymentStatus.RETIRED
+    )
+    employed_looking = MemberFactory(
+        household=household_a, relation=Member.Relation.SPOUSE, employment_status=Member.EmploymentStatus.EMPLOYED
+    )
+    prefer(employed_looking, desired_work="叉车司机")
+    closed = MemberFactory(household=HouseholdFactory(org_unit=household_a.org_unit, state=Household.State.CLOSED))
+
+    seekers = set(engine.seekers_queryset().values_list("pk", flat=True))
+
+    assert employed_looking.pk in seekers  # stated preferences: looking for (better) work
+    assert retired.pk not in seekers
+    assert closed.pk not in seekers
+
+
+# --- one row against the other side ----------------------------------------------------------------------
+
+
+def test_a_posting_that_closes_loses_its_matches(employer: Employer, wang: Member) -> None:
+    posting = forklift_job(employer)
+    services.refresh_posting(posting.pk)
+    assert stored(posting=posting)
+
+    JobPosting.objects.filter(pk=posting.pk).update(state=JobPosting.State.WITHDRAWN)
+    assert services.refresh_posting(posting.pk) == 0
+    assert not stored(posting=posting)
+
+
+def test_a_member_who_leaves_the_household_loses_their_matches(employer: Employer, wang: Member) -> None:
+    forklift_job(employer)
+    services.refresh_member(wang.pk)
+    Member.objects.filter(pk=wang.pk).update(is_current=False)
+
+    services.refresh_member(wang.pk)
+
+    assert not stored(member=wang)
+
+
+def test_refreshing_twice_stores_the_same_rows(employer: Employer, wang: Member, household_b: Household) -> None:
+    give_skills(household_b.members.get(), WELDING)
+    for _ in range(3):
+        forklift_job(employer)
+    posting = forklift_job(employer, title="电焊工")
+    ask_skills(posting, WELDING)
+
+    services.refresh_posting(posting.pk)
+    services.refresh_member(wang.pk)
+    first = snapshot()
+    services.refresh_posting(posting.pk)
+    services.refresh_member(wang.pk)
+
+    assert first and snapshot() == first
+
+
+def test_each_match_stores_its_score_explanation_and_engine_version(employer: Employer, wang: Member) -> None:
+    prefer(wang, expected_salary=8000)
+    posting = forklift_job(employer, salary_min=4500, salary_max=6500)
+    ask_skills(posting, WELDING)
+
+    services.refresh_posting(posting.pk)
+
+    match = Match.objects.get()
+    assert match.engine_version == ENGINE_VERSION
+    assert 0 < match.score <= 1
+    facts = match.explanation
+    assert facts["matched_required"] == [FORKLIFT]
+    assert facts["missing_required"] == [WELDING]
+    assert facts["location"] == "same_region"
+    assert facts["salary"] == "below" and facts["salary_gap"] == 1500
+    assert facts["expected_salary"] == 8000 and facts["salary_max"] == 6500
+    assert set(facts["parts"]) >= {"required", "location", "salary"}
+    assert sum(facts["parts"].values()) == pytest.approx(match.score, abs=1e-3)
+
+
+def test_a_posting_with_no_understood_skill_is_matched_on_its_text_and_flagged(
+    employer: Employer, wang: Member
+) -> None:
+    prefer(wang, desired_work="叉车司机 仓库 装卸")
+    posting = make_posting(employer, title="叉车司机", description="仓库叉车装卸，两班倒")
+
+    services.refresh_posting(posting.pk)
+
+    assert Match.objects.get(member=wang, posting=posting).explanation["no_resolved_skills"] is True
+
+
+def test_the_better_fit_scores_higher(employer: Employer, wang: Member) -> None:
+    fits = forklift_job(employer)
+    other = ask_skills(make_posting(employer, title="电焊工"), WELDING)
+
+    services.refresh_member(wang.pk)
+
+    scores = dict(Match.objects.filter(member=wang).values_list("posting_id", "score"))
+    assert scores[fits.pk] > scores[other.pk]
+
+
+# --- the union of both sides' best lists ----------------------------------------------------------------
+
+
+def _town(household_a: Household, n: int, **values: Any) -> list[Member]:
+    return [
+        give_skills(MemberFactory(household=HouseholdFactory(org_unit=household_a.org_unit), **values), FORKLIFT)
+        for _ in range(n)
+    ]
+
+
+def test_a_posting_keeps_its_best_people_and_its_best_among_those_who_agreed_to_be_found(
+    settings: Any, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    settings.MATCHES_PER_SIDE = 2
+    strong = _town(household_a, 3)
+    for member in strong:
+        give_skills(member, CLEANING)  # the preferred skill too: they rank first
+        prefer(member, expected_salary=8000)  # and the better-paid jobs below suit them better
+    findable = _town(household_a, 1, consent_to_be_found=True)[0]
+    posting = forklift_job(employer)
+    # Everyone already has two better jobs, so only the posting's own lists can keep them.
+    for _ in range(2):
+        ask_skills(make_posting(employer, salary_max=9000), FORKLIFT, CLEANING)
+    for member in [*strong, findable, wang]:
+        services.refresh_member(member.pk)
+
+    services.refresh_posting(posting.pk)
+
+    kept = {m for m, _p in stored(posting=posting)}
+    assert findable.pk in kept  # the best of those an employer may see
+    assert len(kept & {m.pk for m in strong}) == 2
+
+
+def test_a_new_posting_enters_the_list_of_a_person_with_few_matches(
+    settings: Any, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    """The posting's own best people are others; it still reaches Wang, who has fewer than N."""
+    settings.MATCHES_PER_SIDE = 1
+    _town(household_a, 2)
+    posting = forklift_job(employer)
+
+    services.refresh_posting(posting.pk)
+
+    assert (wang.pk, posting.pk) in stored()
+
+
+def test_the_full_rematch_stores_each_sides_best_and_is_idempotent(
+    settings: Any, eager_tasks: Any, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    settings.MATCHES_PER_SIDE = 2
+    people = [wang, *_town(household_a, 4)]
+    postings = [forklift_job(employer) for _ in range(4)]
+    JobPosting.objects.filter(pk=postings[0].pk).update(state=JobPosting.State.WITHDRAWN)
+    Match.objects.create(
+        member=wang, posting=postings[0], score=0.9, explanation={}, engine_version="0", computed_at="2026-01-01T00:00Z"
+    )
+
+    chunks = services.rematch_all(chunk_size=2)
+
+    assert chunks == 3
+    pairs = stored()
+    assert all(p != postings[0].pk for _m, p in pairs), "a closed posting's rows are cleared"
+    for member in people:
+        assert len([p for m, p in pairs if m == member.pk]) >= 2
+    for posting in postings[1:]:
+        assert len([m for m, p in pairs if p == posting.pk]) >= 2
+    first = snapshot()
+    services.rematch_all(chunk_size=3)
+    assert snapshot() == first
+
+
+def test_the_market_is_built_once_and_reused_until_the_other_side_changes(
+    employer: Employer, wang: Member, household_b: Household
+) -> None:
+    posting = forklift_job(employer)
+    services.refresh_posting(posting.pk)
+    built = services.market(current="seekers")
+
+    services.refresh_posting(posting.pk)
+    assert services.market(current="seekers") is built
+
+    give_skills(household_b.members.get(), FORKLIFT)
+    assert services.market(current="seekers") is not built
+
+
+def test_seekers_and_postings_are_read_in_a_fixed_number_of_queries(
+    employer: Employer, wang: Member, household_a: Household
+) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            engine.build_seekers()
+            engine.build_postings()
+        return len(queries)
+
+    forklift_job(employer)
+    few = count()
+    _town(household_a, 5)
+    for _ in range(5):
+        forklift_job(employer)
+
+    assert count() == few
+
+
+# --- the fast paths agree with the engine ------------------------------------------------------------
+
+
+def test_the_batched_explanations_and_reused_vectors_agree_with_the_engine(
+    employer: Employer, wang: Member, household_a: Household, household_b: Household
+) -> None:
+    """``matching.services`` explains many pairs at once and lets the engine reuse the market's own
+    vectors (a full re-match would take ten times longer without). Both must give the engine's answers."""
+    prefer(wang, expected_salary=9000, desired_work="叉车司机", willing_to_relocate=True)
+    partial = give_skills(
+        MemberFactory(household=household_a, relation=Member.Relation.SPOUSE, work_capacity="partial"), CLEANING
+    )
+    prefer(partial, expected_salary=3000, regions=[OTHER_COUNTY])
+    give_skills(household_b.members.get(), WELDING, FORKLIFT, certified=True)
+    forklift_job(employer)
+    forklift_job(employer, region_id=OTHER_COUNTY, recruits_other_regions=True, salary_max=12000)
+    ask_skills(
+        make_posting(employer, title="保洁", physical_demand=PhysicalDemand.LIGHT, region_id=OTHER_COUNTY), CLEANING
+    )
+    make_posting(employer, title="仓库叉车工", description="叉车 装卸")  # no skill understood
+    ask_skills(make_posting(employer, title="电焊工"), WELDING, preferred=(FORKLIFT,))
+
+    cached = services.market()
+    postings = list(cached.postings.values())
+    for seeker in cached.seekers.values():
+        plain_ranking = cached.market.postings_for(seeker, top_k=50)
+        slow = [services._jsonable(services._explanation(cached.market.explain(seeker, p))) for p in postings]
+        with services._vectors_reused(cached):
+            assert cached.market.postings_for(seeker, top_k=50) == plain_ranking
+            fast = services._explanations(cached, seeker, postings)
+        assert fast == slow
+    for posting in postings:
+        plain = cached.market.seekers_for(posting, top_k=50)
+        with services._vectors_reused(cached):
+            assert cached.market.seekers_for(posting, top_k=50) == plain
+
+
+# --- the words -----------------------------------------------------------------------------------------
+
+
+def test_the_reasons_say_why_in_plain_words() -> None:
+    from matching.explain import reasons
+
+    skills = {FORKLIFT: skill_named(FORKLIFT), WELDING: skill_named(WELDING)}
+    facts = {
+        "matched_required": [FORKLIFT],
+        "missing_required": [WELDING],
+        "matched_preferred": [],
+        "location": "relocation",
+        "capacity": "light_work_ok",
+        "salary": "below",
+        "salary_gap": 1500,
+        "expected_salary": 8000,
+        "salary_max": 6500,
+        "occupation": "group",
+        "no_resolved_skills": False,
+    }
+
+    worker = reasons(facts, skills)
+    employer = reasons(facts, skills, for_worker=False)
+
+    assert worker == [
+        "You have the required skills: Forklift operation.",
+        "Required skills you lack: Arc welding.",
+        "You will work in another region, and this employer recruits from other regions.",
+        "Light work: it suits partial work capacity.",
+        "The pay (up to ¥6,500 a month) is ¥1,500 below what you expect (¥8,000).",
+        "It is close to the kind of work you want.",
+    ]
+    assert employer[0] == "Has the required skills: Forklift operation."
+    assert not any("you" in sentence.lower().split() for sentence in employer)
+    flagged = reasons({**facts, "no_resolved_skills": True, "matched_required": [], "missing_required": []}, skills)
+    assert flagged[0] == "This posting lists no skill the system understands; matched on its description."
+
+
+def skill_named(code: str) -> Any:
+    from skills.models import Skill
+
+    return Skill.objects.get(code=code)
