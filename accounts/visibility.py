@@ -54,6 +54,13 @@ class Action(StrEnum):
     MANAGE_POSTINGS = "manage_postings"  # an employer's own company and postings
     FIND_CANDIDATES = "find_candidates"
     APPLY = "apply"  # a worker, for themselves
+    # Funds (帮扶资金): the ledger, budgets, payments (approval limits: settings.FUNDS_APPROVAL_LIMITS)
+    VIEW_FUNDS = "view_funds"  # ledger, budgets, reconciliation and flags in the unit's reach
+    MANAGE_FUNDS = "manage_funds"  # funds, budgets, money in, reversals, resolving flags
+    REQUEST_PAYMENT = "request_payment"  # the maker
+    APPROVE_PAYMENT = "approve_payment"  # the checker: never the maker, within the limit of the unit's level
+    PAY_OUT = "pay_out"  # post an approved payment to the ledger
+    RECORD_RECEIPT = "record_receipt"  # loan repayments into a fund
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -77,6 +84,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_JOBS,
             Action.APPLY_FOR_OTHERS,
             Action.RECORD_SERVICES,
+            Action.VIEW_FUNDS,
+            Action.MANAGE_FUNDS,
+            Action.REQUEST_PAYMENT,
+            Action.APPROVE_PAYMENT,
+            Action.PAY_OUT,
+            Action.RECORD_RECEIPT,
         }
     ),
     Role.HELPER: frozenset(
@@ -90,9 +103,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_JOBS,
             Action.APPLY_FOR_OTHERS,
             Action.RECORD_SERVICES,
+            Action.VIEW_FUNDS,
+            Action.REQUEST_PAYMENT,
+            Action.RECORD_RECEIPT,
         }
     ),
-    Role.AUDITOR: frozenset({Action.VIEW_ARCHIVE, Action.VIEW_AUDIT_TRAIL, Action.VIEW_JOBS}),
+    Role.AUDITOR: frozenset({Action.VIEW_ARCHIVE, Action.VIEW_AUDIT_TRAIL, Action.VIEW_JOBS, Action.VIEW_FUNDS}),
     Role.WORKER: frozenset({Action.EDIT_OWN_PROFILE, Action.APPLY}),
     Role.EMPLOYER: frozenset({Action.MANAGE_POSTINGS, Action.FIND_CANDIDATES}),
 }

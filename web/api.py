@@ -4,6 +4,15 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet, me
+from funds.api import (
+    AnomalyViewSet,
+    BudgetViewSet,
+    FundViewSet,
+    LedgerViewSet,
+    PaymentRequestViewSet,
+    PurposeViewSet,
+    reconciliation,
+)
 from households.api import (
     ExitRequestViewSet,
     GoalViewSet,
@@ -23,6 +32,7 @@ from jobs.api import (
     PostingViewSet,
     RetentionCheckViewSet,
 )
+from matching.api import MatchViewSet
 from skills.api import (
     OccupationViewSet,
     ReviewPhraseViewSet,
@@ -51,9 +61,17 @@ router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("retention-checks", RetentionCheckViewSet, basename="retention-check")
 router.register("employment-services", EmploymentServiceViewSet, basename="employment-service")
+router.register("funds", FundViewSet, basename="fund")
+router.register("fund-purposes", PurposeViewSet, basename="fund-purpose")
+router.register("budgets", BudgetViewSet, basename="budget")
+router.register("payment-requests", PaymentRequestViewSet, basename="payment-request")
+router.register("ledger", LedgerViewSet, basename="ledger-transaction")
+router.register("anomalies", AnomalyViewSet, basename="anomaly")
+router.register("matches", MatchViewSet, basename="match")
 
 urlpatterns = [
     path("me/", me, name="api-me"),
+    path("reconciliation/", reconciliation, name="api-reconciliation"),
     path("understand/skill/", understand_skill, name="api-understand-skill"),
     path("understand/occupation/", understand_occupation, name="api-understand-occupation"),
     *router.urls,

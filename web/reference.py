@@ -10,6 +10,8 @@ from django.db import transaction
 
 from core.models import Region
 from core.reference import load_regions
+from funds.models import Purpose
+from funds.purposes import load_purposes
 from households.lookups import load_lookups
 from households.models import HardshipCause, TargetGroup
 from ml import taxonomy
@@ -23,6 +25,7 @@ def load_reference_data() -> dict[str, int]:
     regions = load_regions(Region)
     occupations = load_occupations(Occupation)
     load_lookups(TargetGroup, HardshipCause)
+    load_purposes(Purpose)
     with BUILTIN_TAXONOMY.open(encoding="utf-8") as handle:
         result = upsert_taxonomy(taxonomy.parse(handle))
     return {"regions": regions, "occupations": occupations, "skills": result.created + result.updated}
@@ -34,5 +37,6 @@ def ensure_reference_data() -> None:
         and Occupation.objects.exists()
         and Skill.objects.exists()
         and TargetGroup.objects.exists()
+        and Purpose.objects.exists()
     ):
         load_reference_data()
