@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import OrgUnit, Role, User
 from core import crypto
 from core.maintenance import analyze_database
+from funds.demo import seed_funds
 from households.id_numbers import make_id_number
 from households.models import (
     ExitRequest,
@@ -494,7 +495,9 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
             result.logins.append(("worker", worker.user.username, "their own household and profile"))
         result.households = Household.objects.filter(org_unit__code__startswith="ETK").count()
         result.members = Member.objects.filter(household__org_unit__code__startswith="ETK").count()
-        if seed_jobs(verbose=verbose, password_hash=password_hash).created:
+        jobs_created = seed_jobs(verbose=verbose, password_hash=password_hash).created
+        funds_created = seed_funds(verbose=verbose).created
+        if seed_matches(verbose=verbose) or jobs_created or funds_created:
             transaction.on_commit(analyze_database)
         return result
     result.created = True
@@ -906,6 +909,8 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     result.members = len(members)
     verbose(f"Created {result.households} households and {result.members} members.")
     seed_jobs(verbose=verbose, password_hash=password_hash)
+    seed_funds(verbose=verbose)
+    seed_matches(verbose=verbose)
     transaction.on_commit(analyze_database)
     return result
 
@@ -1393,6 +1398,24 @@ class _own_timestamps:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
+def seed_matches(*, verbose: Callable[[str], None] = print) -> int:
+    """Stored matches for the demo, so that the demo worker, employer and organizers see them at
+    once: the nightly re-match, run here in-process (inside the seed's transaction, where Celery
+    workers could not see the rows yet). Skipped when matches are already stored; returns the rows
+    written."""
+    from matching import services as matching
+    from matching.models import Match
+
+    if Match.objects.exists():
+        return 0
+    matching.forget_market()
+    chunks, thresholds = matching.rematch_plan()
+    written = sum(matching.rematch_chunk(chunk, thresholds) for chunk in chunks)
+    matching.forget_market()  # built inside this transaction: let the next reader build its own
+    verbose(f"Stored {written} matches (each seeker's best jobs and each job's best people).")
+    return written
+
+
 @dataclass
 class JobsDemoResult:
     created: bool
@@ -1509,8 +1532,8 @@ def seed_jobs(
             region = "150624" if demo or kind.unit == "gacha" else rng.choices(regions, region_weights)[0]
             gacha, gacha_unit = rng.choice(GACHAS)
             pattern, jobs = kind.names[0] if demo else rng.choice(kind.names)
-            name = DEMO_EMPLOYER_NAME
-            while name in taken_names:
+            name = DEMO_EMPLOYER_NAME if demo else ""
+            while not name or name in taken_names:
                 place = (
                     rng.choice(["鄂托克旗", "鄂尔多斯市", "棋盘井", "蒙西"])
                     if region == "150624"
