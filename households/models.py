@@ -207,7 +207,10 @@ class Member(models.Model):
     consent_to_be_found = models.BooleanField(
         _("employers may find me"),
         default=False,
-        help_text=_("When on, employers can see this profile (never the ID number or household details)."),
+        help_text=_(
+            "When on, employers can find this profile and see it ranked for their jobs, with the reasons "
+            "(never the ID number or household details). Off: nobody is recommended to employers."
+        ),
     )
     consent_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     user = models.OneToOneField(
