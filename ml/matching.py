@@ -40,9 +40,10 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -287,6 +288,7 @@ def _occupation_fit(seeker_code: str, posting_code: str) -> str:
 # --- salary ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _salary_bin(amount: float) -> int:
     if amount <= SALARY_BASE:
         return 0
@@ -373,23 +375,19 @@ class _TextModel:
 
     def _counts(self, documents: Sequence[Sequence[str]], *, grow: bool) -> sp.csr_matrix:
         """Documents x grams raw counts (grams unknown to the vocabulary are dropped unless ``grow``)."""
-        piece_rows: list[int] = []
-        doc_indptr = [0]
-        new_pieces: list[str] = []
-        local: dict[str, int] = {}
-        for doc in documents:
-            for piece in doc:
-                if not piece:
-                    continue
-                j = self.pieces.get(piece) if grow else local.get(piece)
-                if j is None:
-                    j = len(self.pieces) if grow else len(local)
-                    (self.pieces if grow else local)[piece] = j
-                    new_pieces.append(piece)
-                piece_rows.append(j)
-            doc_indptr.append(len(piece_rows))
+        # Pieces numbered in the order they first appear (empty ones skipped), without a Python
+        # loop per piece: a market has hundreds of thousands of them.
+        table = self.pieces if grow else {}
+        first = len(table)
+        flat = list(chain.from_iterable(documents))
+        new_pieces = [piece for piece in dict.fromkeys(flat) if piece and piece not in table]
+        table.update(zip(new_pieces, range(first, first + len(new_pieces)), strict=True))
+        piece_rows = np.fromiter(map(table.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        present = piece_rows >= 0
+        per_doc = np.bincount(np.repeat(np.arange(len(documents)), lengths)[present], minlength=len(documents))
         incidence = sp.csr_matrix(
-            (np.ones(len(piece_rows), dtype=FLOAT), np.asarray(piece_rows, dtype=np.int64), doc_indptr),
+            (np.ones(int(present.sum()), dtype=FLOAT), piece_rows[present], np.r_[0, np.cumsum(per_doc)]),
             shape=(len(documents), len(new_pieces)),
         )
         indptr = [0]
@@ -457,6 +455,19 @@ def _skill_label(skill: str, names: Mapping[str, str]) -> str:
     return names.get(skill) or skill.replace(".", " ").replace("_", " ")
 
 
+class _Labels(dict[str, str]):
+    """Skill id -> its label as text, made on first use (a plain dict lookup after that, so that
+    ``map(labels.__getitem__, ...)`` reads a market's documents without a Python call per skill)."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, skill: str) -> str:
+        label = self[skill] = _skill_label(skill, self.names)
+        return label
+
+
 class _Space:
     """The shared feature space: column blocks and what is fitted on the market (rarity of skills,
     the n-gram vocabulary and its IDF, counties, occupation prefixes)."""
@@ -470,7 +481,7 @@ class _Space:
     ) -> None:
         self.weights = weights
         self.skill_names = dict(skill_names)
-        self._labels: dict[str, str] = {}
+        self._labels = _Labels(self.skill_names)
         skills: set[str] = set()
         df: dict[str, int] = {}
         for p in postings:
@@ -520,16 +531,13 @@ class _Space:
     # -- documents ------------------------------------------------------------------------------
 
     def _label(self, skill: str) -> str:
-        label = self._labels.get(skill)
-        if label is None:
-            label = self._labels[skill] = _skill_label(skill, self.skill_names)
-        return label
+        return self._labels[skill]
 
     def seeker_document(self, s: Seeker) -> list[str]:
-        return [*map(self._label, s.skills), *s.phrases, s.text]
+        return [*map(self._labels.__getitem__, s.skills), *s.phrases, s.text]
 
     def posting_document(self, p: Posting) -> list[str]:
-        return [p.title, *map(self._label, dict.fromkeys([*p.required, *p.preferred])), *p.phrases, p.text]
+        return [p.title, *map(self._labels.__getitem__, dict.fromkeys([*p.required, *p.preferred])), *p.phrases, p.text]
 
     def seeker_text(self, seekers: Sequence[Seeker]) -> sp.csr_matrix:
         if seekers is self._market[0]:
@@ -786,17 +794,21 @@ def _round(score: float) -> float:
     return round(float(score), 6)
 
 
-def _topk_rows(a: sp.csr_matrix, b: sp.csr_matrix, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _topk_rows(
+    a: sp.csr_matrix, b: sp.csr_matrix, top_k: int, *, transposed: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each row of ``a``, the ``top_k`` best rows of ``b`` by dot product (only pairs with a
-    positive product): (row in a, row in b, score) arrays."""
-    if a.shape[0] == 0 or b.shape[0] == 0:
+    positive product): (row in a, row in b, score) arrays. With ``transposed``, ``b`` is given as
+    features x rows (CSR), so that a caller multiplying many chunks of ``a`` transposes it once."""
+    n_b = b.shape[1] if transposed else b.shape[0]
+    if a.shape[0] == 0 or n_b == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=FLOAT)
-    k = min(top_k, b.shape[0])
+    k = min(top_k, n_b)
     if _sp_matmul_topn is not None:
         product = _sp_matmul_topn(a, b, top_n=k, n_threads=_threads() if a.shape[0] >= 256 else None)
     else:
-        product = (a @ b.T).tocsr()
+        product = (a @ (b if transposed else b.T)).tocsr()
         product = _keep_top(product, k)
     product = product.tocoo()
     return product.row.astype(np.int64), product.col.astype(np.int64), product.data.astype(FLOAT)
@@ -926,10 +938,10 @@ class Market:
         rows_list, cols_list, vals_list = [], [], []
         chunk = 8192
         for seekers, postings in self._blocks():
-            b = self._b[postings]
+            b = self._b[postings].T.tocsr()  # transposed once, not by every chunk's product
             for start in range(0, len(seekers), chunk):
                 part = seekers[start : start + chunk]
-                r, c, v = _topk_rows(self._a[part], b, top_k)
+                r, c, v = _topk_rows(self._a[part], b, top_k, transposed=True)
                 rows_list.append(part[r])
                 cols_list.append(postings[c])
                 vals_list.append(v)
@@ -1136,6 +1148,11 @@ class Market:
 #: From this many new distinct phrases on, ``_Phrases`` resolves them in forked processes.
 PARALLEL_PHRASES_FROM = 2000
 
+#: While a file is read, the phrases of every this many lines go to the worker processes (when they
+#: run), in tasks of at least ``SUBMIT_CHUNK`` phrases: reading and resolving overlap.
+SUBMIT_EVERY = 5000
+SUBMIT_CHUNK = 500
+
 _worker_resolver: Any = None
 
 
@@ -1207,7 +1224,9 @@ class _Phrases:
         self.processes = processes
         self.memo: dict[str, tuple[str, ...]] = {}
         self._pool: Any = None
-        self.seconds = 0.0  # wall time spent resolving, for the caller's report
+        self.seconds = 0.0  # wall time spent resolving (waiting for the workers), for the caller's report
+        self._pending: list[tuple[list[str], Any]] = []  # (phrases, async answer) sent while reading
+        self._sent: set[str] = set()
 
     def start(self) -> None:
         global _worker_resolver
@@ -1222,6 +1241,8 @@ class _Phrases:
             _worker_resolver = None
 
     def close(self) -> None:
+        self._pending = []
+        self._sent = set()
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
@@ -1233,13 +1254,38 @@ class _Phrases:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def resolve_many(self, phrases: Iterable[str]) -> None:
-        todo = [p for p in dict.fromkeys(phrases) if p not in self.memo]
+    def submit(self, phrases: Iterable[str]) -> None:
+        """Send the new distinct phrases among these to the worker processes (when they run) without
+        waiting for the answers: the caller goes on reading its file meanwhile, and ``resolve_many``
+        collects them. Without workers, nothing happens (``resolve_many`` resolves everything)."""
+        if self._pool is None:
+            return
+        memo, sent = self.memo, self._sent
+        todo = [p for p in dict.fromkeys(phrases) if p not in memo and p not in sent]
         if not todo:
             return
+        sent.update(todo)
+        todo.sort(key=_rough_key)  # as in _resolve_many: spellings read as one go to one worker
+        size = max(SUBMIT_CHUNK, -(-len(todo) // (2 * self.processes)))
+        for i in range(0, len(todo), size):
+            chunk = todo[i : i + size]
+            self._pending.append((chunk, self._pool.apply_async(_resolve_chunk, (chunk,))))
+
+    def _collect(self) -> None:
+        """The answers to everything ``submit`` sent."""
+        pending, self._pending = self._pending, []
+        for chunk, answer in pending:
+            self.memo.update(zip(chunk, answer.get(), strict=True))
+        self._sent = set()
+
+    def resolve_many(self, phrases: Iterable[str]) -> None:
         started = time.perf_counter()
         try:
-            self._resolve_many(todo)
+            if self._pending:
+                self._collect()
+            todo = [p for p in dict.fromkeys(phrases) if p not in self.memo]
+            if todo:
+                self._resolve_many(todo)
         finally:
             self.seconds += time.perf_counter() - started
 
@@ -1363,15 +1409,45 @@ def _choice(number: int, record: dict[str, Any], key: str, allowed: tuple[str, .
     return str(value)
 
 
+#: Lines taken apart: (skill phrases, certified or preferred phrases, the other fields).
+_Parsed = list[tuple[list[str], list[str], dict[str, Any]]]
+
+
+def _seeker_phrases(parsed: _Parsed) -> Iterator[str]:
+    """What ``read_seekers`` resolves of its parsed lines: skill phrases, certificates, the text."""
+    for skills, certified, fields_ in parsed:
+        yield from skills
+        yield from certified
+        yield _TEXT + fields_["text"]
+
+
+def _posting_phrases(parsed: _Parsed) -> Iterator[str]:
+    """What ``read_postings`` resolves of its parsed lines: skill phrases, the title, the text."""
+    for required, preferred, fields_ in parsed:
+        yield from required
+        yield from preferred
+        yield fields_["title"]
+        yield _TEXT + fields_["text"]
+
+
 def read_seekers(lines: Iterable[str], resolver: Any = None, *, memo: _Phrases | None = None) -> list[Seeker]:
     """Seekers from the rank_files JSON Lines format (docs/rank-files.md); phrases are resolved with
     ``resolver`` (a ``SkillResolver``; None keeps every phrase as text), each distinct one once, and
     skills the free text names are added. Blank lines are skipped. Every line is checked before any
-    phrase is resolved; raises ValueError naming the 1-based line number of the first malformed line
-    (a duplicate id is one too)."""
+    seeker is made (phrases may already be resolving in ``memo``'s worker processes meanwhile);
+    raises ValueError naming the 1-based line number of the first malformed line (a duplicate id is
+    one too)."""
     phrases = memo or _Phrases(resolver)
+    parsed = _parse_seekers(lines, phrases)
+    phrases.resolve_many(_seeker_phrases(parsed))
+    return _seekers_from(parsed, phrases)
+
+
+def _parse_seekers(lines: Iterable[str], phrases: _Phrases) -> _Parsed:
+    """Every line checked and taken apart; the phrases are sent to the worker processes as the
+    file is read (``_Phrases.submit``), not resolved yet."""
     seen: dict[Any, int] = {}
-    parsed: list[tuple[list[str], list[str], dict[str, Any]]] = []
+    parsed: _Parsed = []
     for number, record in _records(lines, "seeker"):
         parsed.append(
             (
@@ -1389,9 +1465,14 @@ def read_seekers(lines: Iterable[str], resolver: Any = None, *, memo: _Phrases |
                 },
             )
         )
-    phrases.resolve_many(
-        p for skills, certified, fields_ in parsed for p in (*skills, *certified, _TEXT + fields_["text"])
-    )
+        if len(parsed) % SUBMIT_EVERY == 0:
+            phrases.submit(_seeker_phrases(parsed[-SUBMIT_EVERY:]))
+    phrases.submit(_seeker_phrases(parsed[len(parsed) - len(parsed) % SUBMIT_EVERY :]))
+    return parsed
+
+
+def _seekers_from(parsed: _Parsed, phrases: _Phrases) -> list[Seeker]:
+    """The seekers of parsed lines whose phrases are resolved (``resolve_many``)."""
     result = []
     nothing: frozenset[str] = frozenset()
     for skill_phrases, certified_phrases, fields_ in parsed:
@@ -1418,8 +1499,15 @@ def read_postings(lines: Iterable[str], resolver: Any = None, *, memo: _Phrases 
     ``open_seats`` (default 1) are read too. Skills the title or description names are required
     when the posting lists none, else preferred."""
     phrases = memo or _Phrases(resolver)
+    parsed = _parse_postings(lines, phrases)
+    phrases.resolve_many(_posting_phrases(parsed))
+    return _postings_from(parsed, phrases)
+
+
+def _parse_postings(lines: Iterable[str], phrases: _Phrases) -> _Parsed:
+    """Like ``_parse_seekers``."""
     seen: dict[Any, int] = {}
-    parsed: list[tuple[list[str], list[str], dict[str, Any]]] = []
+    parsed: _Parsed = []
     for number, record in _records(lines, "posting"):
         seats = record.get("open_seats", 1)
         if isinstance(seats, bool) or not isinstance(seats, int):
@@ -1442,11 +1530,14 @@ def read_postings(lines: Iterable[str], resolver: Any = None, *, memo: _Phrases 
                 },
             )
         )
-    phrases.resolve_many(
-        p
-        for required, preferred, fields_ in parsed
-        for p in (*required, *preferred, fields_["title"], _TEXT + fields_["text"])
-    )
+        if len(parsed) % SUBMIT_EVERY == 0:
+            phrases.submit(_posting_phrases(parsed[-SUBMIT_EVERY:]))
+    phrases.submit(_posting_phrases(parsed[len(parsed) - len(parsed) % SUBMIT_EVERY :]))
+    return parsed
+
+
+def _postings_from(parsed: _Parsed, phrases: _Phrases) -> list[Posting]:
+    """The postings of parsed lines whose phrases are resolved (``resolve_many``)."""
     result = []
     for required_phrases, preferred_phrases, fields_ in parsed:
         required, unresolved = phrases.split(required_phrases)

@@ -31,7 +31,8 @@ def _load_t2s() -> tuple[Any, re.Pattern[str]]:
     """The OpenCC converter and a pattern matching every character it may change (built once).
 
     Converting is pure Python and slow (about 6 µs a character), so it only runs on text that has
-    a character from the traditional-to-simplified tables.
+    a character some entry of the traditional-to-simplified tables changes. Text without one comes
+    out of OpenCC unchanged: a dictionary entry that matches it maps every character to itself.
     """
     global _converter, _needs_t2s
     if _converter is not None and _needs_t2s is not None:
@@ -49,7 +50,15 @@ def _load_t2s() -> tuple[Any, re.Pattern[str]]:
                     with (folder / name).open(encoding="utf-8") as handle:
                         for line in handle:
                             source, _tab, target = line.rstrip("\n").partition("\t")
-                            if source and source != target.split(" ")[0]:
+                            first = target.split(" ")[0]
+                            if not source or source == first:
+                                continue
+                            if len(source) == len(first):
+                                # Only the characters that change: a phrase entry such as 乾隆 or
+                                # 著名 is mostly characters that stay (会, 作, 工 ...), and taking
+                                # them all would send nearly every Chinese text through OpenCC.
+                                triggers.update(a for a, b in zip(source, first, strict=True) if a != b)
+                            else:
                                 triggers.update(source)
                 pattern = re.compile("[" + "".join(sorted(re.escape(c) for c in triggers)) + "]")
             except OSError:  # an unusual install without the text tables: convert any Chinese text

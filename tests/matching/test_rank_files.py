@@ -266,3 +266,48 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
             stderr=io.StringIO(),
         )
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_the_parallel_paths_give_the_same_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big inputs take other paths: phrases sent to worker processes while the files are read, two
+    processes writing the output. Forced on a small market, they must write the very same file as
+    the plain paths (ids of both kinds, seekers without a feasible posting, scores of every size)."""
+    from matching.management.commands import rank_files
+    from ml import matching
+
+    forms = ["电焊", "会开叉车", "炒菜做饭", "電銲 3年", "育婴师", "保洁", "电汗", "养羊", "修拖拉机", "会计"]
+    seekers = [
+        seeker(
+            i if i % 3 else f"s{i}",
+            [forms[i % len(forms)], forms[(i * 7) % len(forms)]],
+            text="想找电焊的工作" if i % 4 == 0 else "",
+            region=HOME if i % 5 else OTHER,
+            capacity="none" if i % 11 == 0 else "full",
+            expected_salary=3000 + 100 * i,
+        )
+        for i in range(60)
+    ]
+    postings = [
+        posting(f"p{j}", [forms[(j * 3) % len(forms)]], title="急招" + forms[j % len(forms)], salary_max=2500 + 250 * j)
+        for j in range(25)
+    ]
+    plain, _ = run(tmp_path, seekers, postings)
+    expected = (tmp_path / "out.jsonl").read_bytes()
+    monkeypatch.setattr(rank_files, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(rank_files, "PARALLEL_WRITE_FROM", 2)
+    monkeypatch.setattr(rank_files, "WRITE_CHUNK", 7)
+    monkeypatch.setattr(matching, "SUBMIT_EVERY", 9)
+    monkeypatch.setattr(matching, "SUBMIT_CHUNK", 4)
+    collected: list[int] = []
+    collect = matching._Phrases._collect
+
+    def counting(self: Any) -> None:
+        collected.append(len(self._pending))
+        collect(self)
+
+    monkeypatch.setattr(matching._Phrases, "_collect", counting)
+    parallel, _ = run(tmp_path, seekers, postings)
+    assert collected and collected[0] > 1  # answers came from the worker processes
+    assert (tmp_path / "out.jsonl").read_bytes() == expected
+    assert parallel == plain and any(not r["postings"] for r in plain)
+    assert list(tmp_path.glob(".out.jsonl.*")) == []

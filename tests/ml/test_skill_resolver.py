@@ -61,6 +61,26 @@ class TestNormalize:
     def test_simplified_text_is_left_as_it_is(self):
         assert normalize("乾隆年间的干部") == "乾隆年间的干部"
 
+    def test_opencc_is_skipped_only_where_it_would_change_nothing(self):
+        """``to_simplified`` calls OpenCC only on text with a character some table entry changes;
+        on everything else (most of what people write) OpenCC gives the text back unchanged."""
+        import opencc
+
+        from ml import text
+
+        converter = opencc.OpenCC("t2s")
+        _converter, needs = text._load_t2s()
+        rng = random.Random(5)
+        common = "会开叉车电焊工作熟练掌握有年经验持证师傅做过干懂本人能吃苦乾隆著名后面发面头发里面皇后"
+        traditional = "駕駛電銲機養員證師經驗會廚飯貨運維修髮麵後裡乾著"
+        samples = ["乾隆年间的干部", "著名", "头发", "皇后", "后面", "有5年電焊經驗", "熟练掌握叉车"]
+        samples += ["".join(rng.choice(common + traditional) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+        for sample in samples:
+            assert text.to_simplified(sample) == converter.convert(sample), sample
+            if not needs.search(sample):
+                assert converter.convert(sample) == sample, sample
+        assert not needs.search("会开叉车也会电焊") and not needs.search("有5年电焊工作经验")
+
     def test_the_spaced_form_keeps_word_boundaries(self):
         assert normalize_spaced("I drive a forklift!") == "i drive a forklift"
         assert normalize_spaced("I drive a forklift!").replace(" ", "") == normalize("I drive a forklift!")

@@ -17,6 +17,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,18 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from ml import taxonomy
-from ml.matching import Market, Posting, Seeker, phrase_memo, read_postings, read_seekers
+from ml.matching import (
+    Market,
+    Posting,
+    Seeker,
+    _parse_postings,
+    _parse_seekers,
+    _posting_phrases,
+    _postings_from,
+    _seeker_phrases,
+    _seekers_from,
+    phrase_memo,
+)
 from ml.skill_resolver import SkillResolver
 from skills.reference import BUILTIN_TAXONOMY
 
@@ -99,8 +111,13 @@ class Command(BaseCommand):
         with phrase_memo(resolver, processes=PROCESSES) as memo:
             if sum(Path(path).stat().st_size for path in (seekers, postings)) > PARALLEL_FROM_BYTES:
                 memo.start()  # the workers load their dictionaries while the files are read
-            seeker_rows: list[Seeker] = self._read(Path(seekers), read_seekers, resolver, memo)
-            posting_rows: list[Posting] = self._read(Path(postings), read_postings, resolver, memo)
+            # Both files are read before waiting for any answer: the workers resolve what was sent
+            # while the parent reads on.
+            parsed_seekers = self._read(Path(seekers), _parse_seekers, memo)
+            parsed_postings = self._read(Path(postings), _parse_postings, memo)
+            memo.resolve_many(chain(_seeker_phrases(parsed_seekers), _posting_phrases(parsed_postings)))
+            seeker_rows: list[Seeker] = _seekers_from(parsed_seekers, memo)
+            posting_rows: list[Posting] = _postings_from(parsed_postings, memo)
         read = time.perf_counter()
         market = Market(seeker_rows, posting_rows, skill_names=names)
         built = time.perf_counter()
@@ -109,13 +126,14 @@ class Command(BaseCommand):
         self._write_atomically(out, seeker_rows, posting_rows, rows, cols, scores)
         written = time.perf_counter()
         flagged = [p.id for p in posting_rows if not p.required and not p.preferred]
-        empty = len(seeker_rows) - len(np.unique(rows))
+        empty = len(seeker_rows) - (int(np.count_nonzero(np.diff(rows))) + 1 if len(rows) else 0)  # rows sorted
         self.stderr.write(
             f"{len(seeker_rows)} seekers, {len(posting_rows)} postings, {len(memo.memo)} distinct phrases and texts; "
             f"{empty} seekers with no feasible posting"
         )
         self.stderr.write(
-            f"seconds: read {read - started - memo.seconds:.2f} (taxonomy and files), resolve {memo.seconds:.2f}, "
+            f"seconds: read {read - started - memo.seconds:.2f} (taxonomy and files), "
+            f"resolve {memo.seconds:.2f} (not overlapped with reading), "
             f"market {built - read:.2f}, top {ranked - built:.2f}, write {written - ranked:.2f}, "
             f"command {written - started:.2f}"
         )
@@ -157,10 +175,10 @@ class Command(BaseCommand):
     # -- input and output --------------------------------------------------------------------------
 
     @staticmethod
-    def _read(path: Path, reader: Any, resolver: SkillResolver, memo: Any) -> Any:
+    def _read(path: Path, parse: Any, memo: Any) -> Any:
         try:
             with path.open(encoding="utf-8-sig", newline=None) as handle:
-                return reader(handle, resolver, memo=memo)
+                return parse(handle, memo)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
@@ -169,32 +187,39 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from exc
 
     @staticmethod
-    def _lines(
-        seekers: list[Seeker],
-        postings: list[Posting],
-        rows: np.ndarray,
-        cols: np.ndarray,
-        scores: np.ndarray,
-        first: int,
-        last: int,
-    ) -> Iterator[str]:
-        """The output of seekers ``first`` to ``last`` (exclusive), in order, as text a chunk of
-        seekers at a time (bounded memory). ``rows`` is sorted (by seeker, best first).
-
-        No string is made per pair: each posting id and each distinct score is formatted once, numpy
-        puts references to those pieces (and to the separators) in place, and a chunk is one
-        ``join``. Same text as ``json.dumps(..., ensure_ascii=False)`` of each line."""
+    def _pieces(postings: list[Posting], scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What the lines are made of, formatted once (before the second writer forks): the text of
+        each posting id (``[id,``), the scores in millionths and the text of each millionth that
+        occurs (``repr`` of the score, as ``json.dumps`` writes it)."""
         posting_ids = np.array(
             ["[" + json.dumps(p.id, ensure_ascii=False) + "," for p in postings] or [""], dtype=object
         )
-        # Scores are whole millionths: one text per distinct value, looked up by the millionths.
-        micros = np.rint(scores * 1e6).astype(np.int64)
+        micros = np.rint(scores * 1e6).astype(np.int64)  # scores are whole millionths
         size = max(1_000_001, int(micros.max(initial=0)) + 1)
         seen = np.zeros(size, dtype=bool)
         seen[micros] = True
         present = np.flatnonzero(seen)  # (np.unique sorts: slower than this by far)
         texts = np.empty(size, dtype=object)
         texts[present] = [repr(m / 1e6) for m in present.tolist()]
+        return posting_ids, micros, texts
+
+    @staticmethod
+    def _lines(
+        seekers: list[Seeker],
+        rows: np.ndarray,
+        cols: np.ndarray,
+        pieces_: tuple[np.ndarray, np.ndarray, np.ndarray],
+        first: int,
+        last: int,
+    ) -> Iterator[str]:
+        """The output of seekers ``first`` to ``last`` (exclusive), in order, as text a chunk of
+        seekers at a time (bounded memory). ``rows`` is sorted (by seeker, best first); ``pieces_``
+        from ``_pieces``.
+
+        No string is made per pair: numpy puts references to the formatted pieces (and to the
+        separators) in place, and a chunk is one ``join``. Same text as ``json.dumps(...,
+        ensure_ascii=False)`` of each line."""
+        posting_ids, micros, texts = pieces_
         bounds = np.searchsorted(rows, np.arange(first, last + 1))
         for chunk_first in range(first, last, WRITE_CHUNK):
             chunk_last = min(chunk_first + WRITE_CHUNK, last)
@@ -241,11 +266,12 @@ class Command(BaseCommand):
         try:
             n = len(seekers)
             split = n // 2 if n >= PARALLEL_WRITE_FROM and hasattr(os, "fork") else n
+            pieces = self._pieces(postings, scores)
             if split < n:
                 part_fd, part = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-                child = _fork_writer(part_fd, self._lines(seekers, postings, rows, cols, scores, split, n))
+                child = _fork_writer(part_fd, self._lines(seekers, rows, cols, pieces, split, n))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                for chunk in self._lines(seekers, postings, rows, cols, scores, 0, split):
+                for chunk in self._lines(seekers, rows, cols, pieces, 0, split):
                     handle.write(chunk)
                 handle.flush()
                 if child:
