@@ -15,12 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start() -> Path:
+def start(*, broker: str = "") -> Path:
+    """Django on a fresh database; Celery tasks run eagerly unless a ``broker`` URL is given."""
     sys.path.insert(0, str(ROOT))
     workdir = Path(tempfile.mkdtemp(prefix="relief-bench-"))
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "web.settings")
-    os.environ["CELERY_BROKER_URL"] = ""
+    os.environ["CELERY_BROKER_URL"] = broker
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     import django
 
