@@ -10,11 +10,8 @@ service; ``attempt`` translates a service's ``DomainError`` once. A page a role 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
+from accounts.pages import role_page
 from accounts.visibility import Action
-from core.errors import Forbidden, NotFound
 from funds import selectors, services
 from funds.approval import approval_limit
 from funds.forms import DecisionForm, PayForm, PaymentRequestForm, ResolveForm, ReverseForm, new_idempotency_key
@@ -38,28 +35,7 @@ PAGE_SIZE = 50
 MEMBER_CHOICES = 300
 
 
-def funds_page(
-    *actions: Action, listing: bool = True
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Pages for the roles holding any of ``actions``. Others get 403 on a page and 404 on a record."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not any(visibility.may(request.user, action) for action in actions):
-                if listing:
-                    raise PermissionDenied(_("Your role does not allow this."))
-                raise Http404(_("Not found."))
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            except Forbidden as exc:
-                raise PermissionDenied(exc.message) from exc
-
-        return login_required(wrapper)
-
-    return decorator
+funds_page = role_page  # pages for the roles holding any of the actions given
 
 
 def _year(request: AuthedRequest) -> int | None:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,8 +29,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import visibility
 from accounts.models import Role, User
+from accounts.pages import View, role_page
 from accounts.visibility import Action
-from core.errors import Forbidden, NotFound
+from core.errors import NotFound
 from core.pagination import CappedPaginator
 from households import selectors as household_selectors
 from households.models import Household, Member
@@ -85,29 +84,9 @@ MOVE_LABELS = {
 }
 
 
-def jobs_page(
-    action: Action | None = None, *, listing: bool = True
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Pages for the roles that hold ``action`` (any signed-in user when None). Others get 403 on a
-    page (it exists, their role cannot use it) and 404 on a record (we never confirm it exists)."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if action is not None and not visibility.may(request.user, action):
-                if listing:
-                    raise PermissionDenied(_("Your role does not allow this."))
-                raise Http404(_("Not found."))
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            except Forbidden as exc:
-                raise PermissionDenied(exc.message) from exc
-
-        return login_required(wrapper)
-
-    return decorator
+def jobs_page(action: Action | None = None, *, listing: bool = True) -> Callable[[View], View]:
+    """Pages for the roles that hold ``action`` (any signed-in user when None): ``role_page``."""
+    return role_page(*([action] if action is not None else []), listing=listing)
 
 
 def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE, paginator: type[Paginator] = Paginator) -> Any:

@@ -11,20 +11,15 @@ income, health, phone or address (the templates are built from those fields alon
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import visibility
 from accounts.models import Role
+from accounts.pages import View, role_page
 from accounts.visibility import Action
-from core.errors import Forbidden, NotFound
 from households import selectors as household_selectors
 from households.views import AuthedRequest
 from jobs import selectors as job_selectors
@@ -35,28 +30,11 @@ from matching import selectors
 UNREACHABLE_SHOWN = 200
 
 
-def matching_page(
-    *actions: Action, listing: bool = True
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Pages for the roles holding any of ``actions``. Others get 403 on a page (it exists, their
-    role cannot use it) and 404 on a record (we never confirm it exists)."""
+def matching_page(*actions: Action, listing: bool = True) -> Callable[[View], View]:
+    """Read-only pages (GET) for the roles holding any of ``actions``: ``role_page``."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        @require_GET
-        def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not any(visibility.may(request.user, action) for action in actions):
-                if listing:
-                    raise PermissionDenied(_("Your role does not allow this."))
-                raise Http404(_("Not found."))
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            except Forbidden as exc:
-                raise PermissionDenied(exc.message) from exc
-
-        return login_required(wrapper)
+    def decorator(view: View) -> View:
+        return role_page(*actions, listing=listing)(require_GET(view))
 
     return decorator
 
