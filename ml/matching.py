@@ -32,11 +32,14 @@ every feasible pair score above zero (``Weights.location`` is never zero).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import multiprocessing as mp
 import os
+import queue
 import re
+import signal
 import threading
 import time
 import unicodedata
@@ -1212,6 +1215,104 @@ def _warm_up() -> None:
         _worker_resolver.warm_up()
 
 
+def _serve(tasks: Any, results: Any) -> None:
+    """A worker's loop: (key, phrases) from ``tasks``, (key, their skills) to ``results``; None ends it."""
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        key, phrases = task
+        try:
+            found: Any = _resolve_chunk(phrases)
+        except Exception as exc:  # the parent raises it, as a pool would
+            found = exc
+        results.put((key, found))
+
+
+def _first_worker(tasks: Any, results: Any, helpers: int) -> None:
+    """The first worker loads the segmenter's dictionary (about a second), then forks the others
+    (copy-on-write: one load for all of them, none in the parent, which reads its files meanwhile).
+    They run in a process group of their own, which ``_Workers.terminate`` stops."""
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    _warm_up()
+    context = mp.get_context("fork")
+    others = [context.Process(target=_serve, args=(tasks, results), daemon=True) for _ in range(helpers)]
+    for process in others:
+        process.start()
+    _serve(tasks, results)
+    for process in others:
+        process.join()
+
+
+class _Answer:
+    def __init__(self, workers: _Workers, key: int) -> None:
+        self.workers = workers
+        self.key = key
+
+    def get(self) -> list[tuple[str, ...]]:
+        return self.workers.answer(self.key)
+
+
+class _Workers:
+    """``processes`` worker processes resolving phrases (``_resolve_chunk``), the part of
+    ``multiprocessing.Pool`` that ``_Phrases`` uses (``apply_async``, ``map``, ``terminate``,
+    ``join``). Unlike a pool's, only the first worker loads the segmenter's dictionary: the others
+    are forked from it once it is loaded."""
+
+    def __init__(self, processes: int) -> None:
+        context = mp.get_context("fork")
+        self.processes = processes
+        self._tasks = context.Queue()
+        self._results = context.Queue()
+        self._answers: dict[int, list[tuple[str, ...]]] = {}
+        self._next = 0
+        self._first = context.Process(target=_first_worker, args=(self._tasks, self._results, processes - 1))
+        self._first.start()
+        self._group = self._first.pid or 0
+        with contextlib.suppress(OSError):  # the child does the same (whichever runs first)
+            os.setpgid(self._group, self._group)
+
+    def apply_async(self, function: Any, args: tuple[list[str]]) -> _Answer:
+        assert function is _resolve_chunk
+        key = self._next
+        self._next += 1
+        self._tasks.put((key, args[0]))
+        return _Answer(self, key)
+
+    def answer(self, key: int) -> list[tuple[str, ...]]:
+        while key not in self._answers:
+            try:
+                done, found = self._results.get(timeout=1.0)
+            except queue.Empty:
+                if not self._first.is_alive():
+                    raise RuntimeError("the phrase-resolving worker process died") from None
+                continue
+            self._answers[done] = found
+        found = self._answers.pop(key)
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def map(self, function: Any, chunks: list[list[str]]) -> list[list[tuple[str, ...]]]:
+        answers = [self.apply_async(function, (chunk,)) for chunk in chunks]
+        return [answer.get() for answer in answers]
+
+    def terminate(self) -> None:
+        """Stop the workers at once (what they were still doing is dropped), as ``Pool.terminate``:
+        the first worker and those it forked share a process group of their own."""
+        if self._group > 0:  # (never 0: that would be this process's own group)
+            with contextlib.suppress(OSError):  # already gone
+                os.killpg(self._group, signal.SIGTERM)
+
+    def join(self) -> None:
+        self._first.join()
+        self._tasks.close()
+        self._results.close()
+        self._tasks.cancel_join_thread()
+        self._results.cancel_join_thread()
+
+
 class _Phrases:
     """Resolves each distinct phrase once (the resolver's own memo is bounded; a market repeats the
     same few thousand phrases hundreds of thousands of times), in ``processes`` forked processes
@@ -1236,7 +1337,7 @@ class _Phrases:
             return
         _worker_resolver = self.resolver  # the children inherit it
         try:
-            self._pool = mp.get_context("fork").Pool(self.processes, initializer=_warm_up)
+            self._pool = _Workers(self.processes)
         finally:
             _worker_resolver = None
 

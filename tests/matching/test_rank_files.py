@@ -311,3 +311,42 @@ def test_the_parallel_paths_give_the_same_file(tmp_path: Path, monkeypatch: pyte
     assert (tmp_path / "out.jsonl").read_bytes() == expected
     assert parallel == plain and any(not r["postings"] for r in plain)
     assert list(tmp_path.glob(".out.jsonl.*")) == []
+
+
+def test_resolving_workers_answer_in_order_raise_and_stop() -> None:
+    """The worker processes of a large run (``matching._Workers``): answers in the order asked, the
+    same as resolving in this process; a failure in a worker is raised here; ``terminate`` leaves
+    no process behind."""
+    import os
+    import time
+
+    from ml import matching, taxonomy
+    from ml.skill_resolver import SkillResolver
+    from skills.reference import BUILTIN_TAXONOMY
+
+    resolver = SkillResolver(taxonomy.parse(BUILTIN_TAXONOMY.open(encoding="utf-8")))
+    chunks = [["电焊", "会开叉车", "吃苦耐劳"], ["有3年电焊经验", matching._TEXT + "想找离家近的活"], []]
+    expected = [[matching._resolve_one(resolver, p) for p in chunk] for chunk in chunks]
+    matching._worker_resolver = resolver
+    try:
+        workers = matching._Workers(2)
+    finally:
+        matching._worker_resolver = None
+    try:
+        assert workers.map(matching._resolve_chunk, chunks) == expected
+        failing = workers.apply_async(matching._resolve_chunk, ([None],))  # type: ignore[list-item]
+        with pytest.raises(AttributeError):
+            failing.get()
+        assert workers.map(matching._resolve_chunk, chunks[:1]) == expected[:1]  # still serving
+    finally:
+        workers.terminate()
+        workers.join()
+    assert not workers._first.is_alive()
+    for _ in range(100):  # the second worker is reaped by init once the first is gone
+        try:
+            os.killpg(workers._group, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("a worker process is still running")

@@ -16,7 +16,7 @@ import stat
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from ml.skill_resolver import SkillResolver
 from skills.reference import BUILTIN_TAXONOMY
 
 #: Processes resolving phrases (pure Python, the largest single cost on a big market).
-PROCESSES = max(1, min(2, os.cpu_count() or 1))
+PROCESSES = 2
 
 #: Input size from which phrase resolution starts its worker processes before reading (small files
 #: are resolved in this process; forking would cost more than it saves).
@@ -162,15 +162,16 @@ class Command(BaseCommand):
             self.stderr.write(f"warning: {path}: {warning}")
         return entries
 
-    def _resolver(self, taxonomy_path: str | None) -> tuple[SkillResolver, dict[str, str]]:
-        """The resolver and the skill names (id -> Chinese name) its ids stand for."""
+    def _resolver(self, taxonomy_path: str | None) -> tuple[_LazyResolver, dict[str, str]]:
+        """The resolver (built on first use: in the first worker process when phrases are resolved
+        in worker processes) and the skill names (id -> Chinese name) its ids stand for."""
         builtin = self._entries(BUILTIN_TAXONOMY, strict=True)
         if taxonomy_path is None:
-            return SkillResolver(builtin), {e.id: e.name_zh for e in builtin}
+            return _LazyResolver(lambda: SkillResolver(builtin)), {e.id: e.name_zh for e in builtin}
         external = self._entries(Path(taxonomy_path), strict=False)
         if not external:
             raise CommandError(f"{taxonomy_path}: no skills in the file.")
-        return SkillResolver.linked(external, builtin), {e.id: e.name_zh for e in external}
+        return _LazyResolver(lambda: SkillResolver.linked(external, builtin)), {e.id: e.name_zh for e in external}
 
     # -- input and output --------------------------------------------------------------------------
 
@@ -294,6 +295,22 @@ class Command(BaseCommand):
                 os.waitpid(child, 0)
             if part is not None:
                 Path(part).unlink(missing_ok=True)
+
+
+class _LazyResolver:
+    """A ``SkillResolver`` made on first use (about a quarter of a second): with worker processes,
+    the first worker makes it while this process reads the files, and this process never needs one."""
+
+    def __init__(self, make: Callable[[], SkillResolver]) -> None:
+        self._make = make
+        self._resolver: SkillResolver | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._resolver is None:
+            self._resolver = self._make()
+        return getattr(self._resolver, name)
 
 
 def _fork_writer(fd: int, chunks: Iterator[str]) -> int:
