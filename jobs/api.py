@@ -659,7 +659,7 @@ class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=False, methods=["get"], url_path="to-review")
     def to_review(self, request: Request) -> Response:
         """The organizer's review queue, oldest first."""
-        postings = selectors.postings_to_review_for(acting_user(request)).select_related("region", "occupation")
+        postings = selectors.postings_to_review_for(acting_user(request))
         return _full_page(request, self, postings)
 
     @extend_schema(request=PostingWriteSerializer, responses={201: PostingManageSerializer})

@@ -166,7 +166,7 @@ def postings_to_review_for(user: User) -> QuerySet[JobPosting]:
         return JobPosting.objects.none()
     return (
         visibility.scope(user, JobPosting.objects.filter(state=JobPosting.State.REVIEW), unit="employer__org_unit")
-        .select_related("employer")
+        .select_related("employer", "region", "occupation")
         .prefetch_related(Prefetch("skills", queryset=PostingSkill.objects.select_related("skill")))
         .order_by("submitted_at")
     )
@@ -188,7 +188,8 @@ def employers_to_verify_for(user: User) -> QuerySet[Employer]:
         return Employer.objects.none()
     return (
         visibility.scope(user, Employer.objects.filter(status=Employer.Status.PENDING), unit="org_unit")
-        .select_related("region")
+        .select_related("region", "org_unit")
+        .annotate(postings_waiting=Count("postings", filter=Q(postings__state=JobPosting.State.REVIEW)))
         .order_by("created_at")
     )
 

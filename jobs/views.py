@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -631,11 +631,7 @@ def _posting_decision_form(data: Any = None, pk: int = 0) -> DecisionForm:
 def _review_employers_page(
     request: AuthedRequest, bound: DecisionForm | None = None, bound_pk: int = 0
 ) -> HttpResponse:
-    employers = list(
-        selectors.employers_to_verify_for(request.user)
-        .select_related("org_unit")
-        .annotate(postings_waiting=Count("postings", filter=Q(postings__state=JobPosting.State.REVIEW)))
-    )
+    employers = list(selectors.employers_to_verify_for(request.user))
     rows = [(e, bound if e.pk == bound_pk and bound else _employer_decision_form(pk=e.pk)) for e in employers]
     return form_page(request, "jobs/review_employers.html", {"rows": rows, "bound": bound})
 
@@ -668,7 +664,7 @@ def employer_verify(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _review_postings_page(request: AuthedRequest, bound: DecisionForm | None = None, bound_pk: int = 0) -> HttpResponse:
-    postings = list(selectors.postings_to_review_for(request.user).select_related("region", "occupation"))
+    postings = list(selectors.postings_to_review_for(request.user))
     rows = [(p, bound if p.pk == bound_pk and bound else _posting_decision_form(pk=p.pk)) for p in postings]
     return form_page(request, "jobs/review_postings.html", {"rows": rows, "bound": bound})
 
