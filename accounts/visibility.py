@@ -61,6 +61,24 @@ class Action(StrEnum):
     APPROVE_PAYMENT = "approve_payment"  # the checker: never the maker, within the limit of the unit's level
     PAY_OUT = "pay_out"  # post an approved payment to the ledger
     RECORD_RECEIPT = "record_receipt"  # loan repayments into a fund
+    # Ventures (创业援助)
+    VIEW_VENTURES = "view_ventures"  # applications, loans and the portfolio in the unit's reach
+    REVIEW_VENTURES = "review_ventures"  # the helper's, the organizer's and the unit above's review
+    MANAGE_VENTURES = "manage_ventures"  # products, disbursement, 贴息 claims, write-offs
+    APPLY_VENTURE = "apply_venture"  # a worker, for their own business
+    # Training (技能培训促就业)
+    VIEW_TRAINING = "view_training"  # courses, cohorts, rosters and coverage in the unit's reach
+    MANAGE_TRAINING = "manage_training"  # the catalogue, cohorts, completion and certificates
+    ENROL_OTHERS = "enrol_others"  # a helper or organizer enrols one person or a list
+    RECORD_ATTENDANCE = "record_attendance"
+    ENROL = "enrol"  # a worker, for themselves
+    # Job fairs (招聘会)
+    VIEW_FAIRS = "view_fairs"
+    MANAGE_FAIRS = "manage_fairs"  # set up, approve booths, schedule, reports
+    CHECK_IN = "check_in"  # staff at the entrance on the day
+    REGISTER_OTHERS = "register_others"  # a helper registers a worker for a fair
+    ATTEND_FAIRS = "attend_fairs"  # a worker: register, my schedule, my QR
+    BOOK_BOOTHS = "book_booths"  # an employer: apply for a booth, interview list, outcomes
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -90,6 +108,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.APPROVE_PAYMENT,
             Action.PAY_OUT,
             Action.RECORD_RECEIPT,
+            Action.VIEW_VENTURES,
+            Action.REVIEW_VENTURES,
+            Action.MANAGE_VENTURES,
+            Action.VIEW_TRAINING,
+            Action.MANAGE_TRAINING,
+            Action.ENROL_OTHERS,
+            Action.RECORD_ATTENDANCE,
+            Action.VIEW_FAIRS,
+            Action.MANAGE_FAIRS,
+            Action.CHECK_IN,
+            Action.REGISTER_OTHERS,
         }
     ),
     Role.HELPER: frozenset(
@@ -106,11 +135,31 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_FUNDS,
             Action.REQUEST_PAYMENT,
             Action.RECORD_RECEIPT,
+            Action.VIEW_VENTURES,
+            Action.REVIEW_VENTURES,
+            Action.VIEW_TRAINING,
+            Action.ENROL_OTHERS,
+            Action.RECORD_ATTENDANCE,
+            Action.VIEW_FAIRS,
+            Action.CHECK_IN,
+            Action.REGISTER_OTHERS,
         }
     ),
-    Role.AUDITOR: frozenset({Action.VIEW_ARCHIVE, Action.VIEW_AUDIT_TRAIL, Action.VIEW_JOBS, Action.VIEW_FUNDS}),
-    Role.WORKER: frozenset({Action.EDIT_OWN_PROFILE, Action.APPLY}),
-    Role.EMPLOYER: frozenset({Action.MANAGE_POSTINGS, Action.FIND_CANDIDATES}),
+    Role.AUDITOR: frozenset(
+        {
+            Action.VIEW_ARCHIVE,
+            Action.VIEW_AUDIT_TRAIL,
+            Action.VIEW_JOBS,
+            Action.VIEW_FUNDS,
+            Action.VIEW_VENTURES,
+            Action.VIEW_TRAINING,
+            Action.VIEW_FAIRS,
+        }
+    ),
+    Role.WORKER: frozenset(
+        {Action.EDIT_OWN_PROFILE, Action.APPLY, Action.APPLY_VENTURE, Action.ENROL, Action.ATTEND_FAIRS}
+    ),
+    Role.EMPLOYER: frozenset({Action.MANAGE_POSTINGS, Action.FIND_CANDIDATES, Action.BOOK_BOOTHS}),
 }
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet, me
+from fairs import api as fairs_api
 from funds.api import (
     AnomalyViewSet,
     BudgetViewSet,
@@ -40,6 +41,8 @@ from skills.api import (
     understand_occupation,
     understand_skill,
 )
+from training import api as training_api
+from ventures import api as ventures_api
 
 router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
@@ -68,6 +71,9 @@ router.register("payment-requests", PaymentRequestViewSet, basename="payment-req
 router.register("ledger", LedgerViewSet, basename="ledger-transaction")
 router.register("anomalies", AnomalyViewSet, basename="anomaly")
 router.register("matches", MatchViewSet, basename="match")
+ventures_api.register(router)
+training_api.register(router)
+fairs_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="api-me"),

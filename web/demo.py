@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import OrgUnit, Role, User
 from core import crypto
 from core.maintenance import analyze_database
+from fairs.demo import seed_fairs
 from funds.demo import seed_funds
 from households.id_numbers import make_id_number
 from households.models import (
@@ -60,6 +61,8 @@ from skills.understanding import (
     skill_resolver,
     skills_understand_many,
 )
+from training.demo import seed_training
+from ventures.demo import seed_ventures
 
 DEMO_PASSWORD = "demo-pass-2026"
 COUNTY_CODE = "150624"  # 鄂托克旗 since 2001
@@ -497,7 +500,11 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         result.members = Member.objects.filter(household__org_unit__code__startswith="ETK").count()
         jobs_created = seed_jobs(verbose=verbose, password_hash=password_hash).created
         funds_created = seed_funds(verbose=verbose).created
-        if seed_matches(verbose=verbose) or jobs_created or funds_created:
+        ventures_created = seed_ventures(verbose=verbose).created
+        training_created = seed_training(verbose=verbose).created
+        matches_created = seed_matches(verbose=verbose)
+        fairs_created = seed_fairs(verbose=verbose).created
+        if matches_created or jobs_created or funds_created or ventures_created or training_created or fairs_created:
             transaction.on_commit(analyze_database)
         return result
     result.created = True
@@ -910,7 +917,10 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     verbose(f"Created {result.households} households and {result.members} members.")
     seed_jobs(verbose=verbose, password_hash=password_hash)
     seed_funds(verbose=verbose)
+    seed_ventures(verbose=verbose)
+    seed_training(verbose=verbose)
     seed_matches(verbose=verbose)
+    seed_fairs(verbose=verbose)
     transaction.on_commit(analyze_database)
     return result
 

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "funds",
     "jobs",
     "matching",
+    "ventures",
+    "training",
+    "fairs",
     "web",
 ]
 

