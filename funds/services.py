@@ -63,7 +63,7 @@ def _require(user: User, action: Action, unit: OrgUnit | None = None, *, what: s
         raise NotFound(what or _("Not found."))
 
 
-def _amount(amount: int, field: str = "amount") -> int:
+def check_amount(amount: int, field: str = "amount") -> int:
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise InvalidInput(_("The amount must be a whole number of fen."), field=field)
     if amount <= 0:
@@ -73,7 +73,7 @@ def _amount(amount: int, field: str = "amount") -> int:
     return amount
 
 
-def _period(period: str, *, year: int | None = None) -> str:
+def check_period(period: str, *, year: int | None = None) -> str:
     period = (period or "").strip().upper()
     match = PERIOD.match(period)
     if not match:
@@ -85,7 +85,7 @@ def _period(period: str, *, year: int | None = None) -> str:
     return period
 
 
-def _key(key: str) -> str:
+def check_idempotency_key(key: str) -> str:
     key = (key or "").strip()
     if not key:
         raise InvalidInput(_("An idempotency key is required to post money."), field="idempotency_key")
@@ -130,7 +130,7 @@ def budget_create(
 ) -> Budget:
     """A yearly budget of a fund for a unit (its own or one below) and a purpose."""
     _require(by, Action.MANAGE_FUNDS, source.org_unit, what=_("No such fund."))
-    _amount(amount)
+    check_amount(amount)
     if not source.org_unit.contains(org_unit):
         raise InvalidInput(_("A fund budgets for its own unit and the units below it."), field="org_unit")
     if not 2000 <= int(year) <= 2100:
@@ -146,7 +146,7 @@ def budget_create(
 def budget_set_amount(*, budget: Budget, amount: int, by: User) -> Budget:
     """Raise or lower a budget; never below what it has already paid."""
     _require(by, Action.MANAGE_FUNDS, budget.source.org_unit, what=_("No such budget."))
-    _amount(amount)
+    check_amount(amount)
     budget = _lock_budget(budget)
     used = ledger.budget_used(budget)
     if amount < used:
@@ -199,9 +199,9 @@ def contribution_record(
 ) -> LedgerTransaction:
     """Money the fund's source puts in (an allocation, a grant, a gift): cash up, contributions up."""
     _require(by, Action.MANAGE_FUNDS, source.org_unit, what=_("No such fund."))
-    _amount(amount)
-    key = _key(idempotency_key)
-    period = _period(period) if period else ""
+    check_amount(amount)
+    key = check_idempotency_key(idempotency_key)
+    period = check_period(period) if period else ""
     previous = _replay(key, kind=LedgerTransaction.Kind.CONTRIBUTION, source_id=source.pk)
     if previous is not None:
         return previous
@@ -237,9 +237,9 @@ def repayment_record(
     """A loan repayment into the fund: cash up, the member's receivable down. Never more than the
     member still owes the fund for that purpose."""
     _require(by, Action.RECORD_RECEIPT, payee.household.org_unit, what=_("No such member."))
-    _amount(amount)
-    key = _key(idempotency_key)
-    period = _period(period) if period else ""
+    check_amount(amount)
+    key = check_idempotency_key(idempotency_key)
+    period = check_period(period) if period else ""
     previous = _replay(key, kind=LedgerTransaction.Kind.REPAYMENT, source_id=source.pk, payee_id=payee.pk)
     if previous is not None:
         if _amount_of(previous, Account.Kind.CASH) != amount:
@@ -291,13 +291,13 @@ def loan_write_off(
     _require(by, Action.APPROVE_PAYMENT, payee.household.org_unit, what=_("No such member."))
     if requested_by.pk == by.pk:
         raise Forbidden(_("You cannot approve your own write-off; another organizer must."))
-    _amount(amount)
+    check_amount(amount)
     if not within_limit(by, amount):
         raise Forbidden(_("%(amount)s is above your approval limit.") % {"amount": format_yuan(amount)})
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Say why the loan is written off."), field="reason")
-    key = _key(idempotency_key)
+    key = check_idempotency_key(idempotency_key)
     previous = _replay(key, kind=LedgerTransaction.Kind.WRITE_OFF, source_id=source.pk, payee_id=payee.pk)
     if previous is not None:
         return previous
@@ -418,7 +418,7 @@ def payment_request_create(
     unit given (or the requester's), and is flagged when paid."""
     if not visibility.may(by, Action.REQUEST_PAYMENT):
         raise Forbidden(_("Your role does not allow this."))
-    _amount(amount)
+    check_amount(amount)
     if kind not in PaymentRequest.Kind.values:
         raise InvalidInput(_("Choose the kind of payment."), field="kind")
     unit: OrgUnit | None
@@ -437,7 +437,7 @@ def payment_request_create(
     _require(by, Action.REQUEST_PAYMENT, unit, what=_("No such member."))
     if not budget.org_unit.contains(unit):
         raise InvalidInput(_("This budget does not cover %(unit)s.") % {"unit": unit}, field="budget")
-    period = _period(period, year=budget.year)
+    period = check_period(period, year=budget.year)
     remaining = budget.amount - ledger.budget_used(budget)
     if amount > remaining:
         raise Conflict(
@@ -521,7 +521,7 @@ def payment_request_pay(*, request: PaymentRequest, by: User, idempotency_key: s
     A retry or a double click sends the same idempotency key and gets the same transaction back,
     paying nothing more. The budget's remaining amount and the fund's cash are checked under row
     locks, so simultaneous payments against one budget cannot together overspend it."""
-    key = _key(idempotency_key)
+    key = check_idempotency_key(idempotency_key)
     with transaction.atomic():
         request = _locked_request(request)
         _require(by, Action.PAY_OUT, request.org_unit, what=_("No such payment request."))
