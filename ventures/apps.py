@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class VenturesConfig(AppConfig):
     name = "ventures"
     verbose_name = _("Entrepreneurship aid (创业援助)")
+
+    def ready(self) -> None:
+        from ventures import tasks  # noqa: F401  (registers the Celery tasks in every process)
