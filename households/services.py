@@ -1046,3 +1046,32 @@ def member_hired(
             _stamp(goal, by).save()
             met.append(goal)
     return met
+
+
+@transaction.atomic
+def member_skill_certify(
+    *,
+    member: Member,
+    skills: Iterable[Skill],
+    certificate_number: str,
+    by: User | None,
+    refresh_matches: bool = True,
+) -> list[MemberSkill]:
+    """A training certificate makes each of ``skills`` a certified skill on the member's profile:
+    the entry is created, or an existing one (stated by the worker, recorded by a helper) is
+    upgraded; either way its source becomes the training. The member's matches refresh once, when
+    this commits (``refresh_matches=False`` only for a bulk load followed by a full re-match).
+    Called by ``training.services.certificate_issue``, which has checked who acts."""
+    entries = []
+    for skill in skills:
+        entry = MemberSkill.objects.select_for_update().filter(member=member, skill=skill).first()
+        if entry is None:
+            entry = MemberSkill(member=member, skill=skill, phrase=skill.name_zh)
+        entry.certified = True
+        entry.certificate_number = certificate_number.strip()[:64]
+        entry.source = MemberSkill.Source.TRAINING
+        _stamp(entry, by).save()
+        entries.append(entry)
+    if refresh_matches:
+        _refresh_matches(member.pk)
+    return entries
