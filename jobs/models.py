@@ -254,6 +254,7 @@ class Application(models.Model):
         SELF = "self", _("The worker applied")
         HELPER = "helper", _("A helper applied with the worker's consent")
         INVITATION = "invitation", _("The employer invited the worker")
+        FAIR = "fair", _("They met at the employer's booth at a job fair")
 
     posting = models.ForeignKey(
         JobPosting, on_delete=models.PROTECT, related_name="applications", verbose_name=_("posting")

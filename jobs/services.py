@@ -720,3 +720,42 @@ def employment_service_record(
     return EmploymentService.objects.create(
         member=member, kind=kind, held_on=held_on, provided_by=by, outcome=outcome.strip(), posting=posting
     )
+
+
+# --- job fairs (appended for fairs/: a meeting at a booth becomes an application) ----------------------
+
+
+@transaction.atomic
+def application_at_fair(*, posting: JobPosting, member: Member, by: User, note: str = "") -> Application:
+    """The employer met ``member`` at its booth of a job fair: that meeting is the application.
+
+    The worker registered for the fair and was scheduled at (or came to) the booth; ``fairs.services``
+    checks that before calling. An existing application for the posting is reused (an invitation
+    becomes an application, as the worker came); otherwise one is made in the "applied" state, from
+    where ``application_move`` and ``application_hire`` take it on."""
+    posting = JobPosting.objects.select_related("employer").get(pk=posting.pk)
+    if by.role != Role.EMPLOYER:
+        raise Forbidden(_("Only the employer records what came of a meeting at its booth."))
+    _require_employer_side(by, posting.employer)
+    member = Member.objects.select_related("household").get(pk=member.pk)
+    existing = Application.objects.select_for_update().filter(posting=posting, member=member).first()
+    if existing is not None:
+        if existing.state == Application.State.INVITED:
+            existing.state = Application.State.APPLIED
+            existing.save(update_fields=["state", "updated_at"])
+            _log(existing, by, Application.State.INVITED, note)
+        return existing
+    _require_open(posting)
+    problem = _may_capacity(member, posting)
+    if problem:
+        raise InvalidInput(problem)
+    application = Application.objects.create(
+        posting=posting,
+        member=member,
+        via=Application.Via.FAIR,
+        state=Application.State.APPLIED,
+        message=note.strip()[:2000],
+        created_by=by,
+    )
+    _log(application, by, "", note)
+    return application
