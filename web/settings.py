@@ -206,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-postings": {"task": "jobs.expire_postings", "schedule": 60 * 60},
     # The full re-match, when nobody is waiting for a page: split into chunks for every worker.
     "nightly-rematch": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=30)},
+    # Instalments past their due date become overdue and the household's helper is alerted.
+    "mark-overdue-instalments": {"task": "ventures.mark_overdue", "schedule": crontab(hour=1, minute=0)},
 }
 
 # --- API ------------------------------------------------------------------------------------------
@@ -243,6 +245,12 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "jobs.models.Application.State",
         "EmploymentServiceKindEnum": "jobs.models.EmploymentService.Kind",
         "RetentionOutcomeEnum": "jobs.models.RetentionCheck.Outcome",
+        "ApplicationViaEnum": "jobs.models.Application.Via",
+        "MemberSkillLevelEnum": "households.models.MemberSkill.Level",
+        "CourseLevelEnum": "training.models.Course.Level",
+        "EnrolmentViaEnum": "training.models.Enrolment.Via",
+        "FairKindEnum": "fairs.models.JobFair.Kind",
+        "AttendeeViaEnum": "fairs.models.Attendee.Via",
     },
 }
 

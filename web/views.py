@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,10 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts import visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
+from fairs import selectors as fair_selectors
 from households.selectors import dashboard_counts_for
 from jobs import selectors as job_selectors
 from jobs import services as job_services
 from jobs.models import Application, JobPosting
+from training import selectors as training_selectors
+from ventures import selectors as venture_selectors
+from ventures.models import Venture
 
 # The dashboard's tiles: (count key, label, list filter or None for the exit-request page, tone).
 DASHBOARD_TILES = [
@@ -33,6 +38,42 @@ JOB_TILES = [
     ("postings_to_review", _("Postings to review"), "jobs:review_postings", Action.REVIEW_POSTINGS, "warn"),
     ("stalled_applications", _("Stalled applications"), "jobs:stalled", Action.VIEW_JOBS, "alert"),
     ("follow_ups_due", _("Job follow-ups due"), "jobs:follow_ups", Action.VIEW_JOBS, "warn"),
+]
+
+
+def _ventures_waiting(user: User) -> int:
+    return (
+        venture_selectors.venture_list_for(user)
+        .filter(state__in=[Venture.State.HELPER_REVIEW, Venture.State.ORGANIZER_REVIEW, Venture.State.UPPER_REVIEW])
+        .count()
+    )
+
+
+# Training, fairs and ventures: (label, how many, page, the action that page needs, tone). Each count
+# is asked of the app's own selectors, already scoped to the user's reach, only when shown.
+PROGRAMME_TILES: list[tuple[Any, Callable[[User], int], str, Action, str]] = [
+    (
+        _("Capable members without a certified skill"),
+        lambda u: training_selectors.uncovered_for(u).count(),
+        "training:coverage",
+        Action.VIEW_TRAINING,
+        "warn",
+    ),
+    (
+        _("Upcoming job fairs"),
+        lambda u: fair_selectors.upcoming(fair_selectors.fair_list_for(u)).count(),
+        "fairs:list",
+        Action.VIEW_FAIRS,
+        "",
+    ),
+    (_("Venture applications waiting"), _ventures_waiting, "ventures:queue", Action.REVIEW_VENTURES, "warn"),
+    (
+        _("Overdue repayments"),
+        lambda u: venture_selectors.overdue_for(u).count(),
+        "ventures:overdue",
+        Action.VIEW_VENTURES,
+        "alert",
+    ),
 ]
 # The employer's postings by state, as the dashboard counts them.
 EMPLOYER_POSTING_STATES = [
@@ -84,7 +125,18 @@ def home(request: HttpRequest) -> HttpResponse:
         for key, label, page, action, tone in JOB_TILES
         if visibility.may(user, action)
     ]
-    return render(request, "home.html", {"tiles": tiles, "job_tiles": job_tiles, "unit": user.org_unit})
+    programme_tiles = []
+    for label, count_for, page, action, tone in PROGRAMME_TILES:
+        if visibility.may(user, action):
+            count = count_for(user)
+            programme_tiles.append(
+                {"label": label, "count": count, "url": reverse(page), "tone": tone if count else ""}
+            )
+    return render(
+        request,
+        "home.html",
+        {"tiles": tiles, "job_tiles": job_tiles, "programme_tiles": programme_tiles, "unit": user.org_unit},
+    )
 
 
 def employer_home(request: HttpRequest, user: User) -> HttpResponse:

@@ -773,7 +773,11 @@ class TestUnitsAndMe:
 
     def test_me_for_a_worker_has_no_unit_and_only_their_own_profile(self, wang):
         body = wang.get(f"{API}/me/").json()
-        assert (body["role"], body["org_unit"], body["actions"]) == ("worker", None, ["apply", "edit_own_profile"])
+        assert (body["role"], body["org_unit"], body["actions"]) == (
+            "worker",
+            None,
+            ["apply", "apply_venture", "attend_fairs", "edit_own_profile", "enrol"],
+        )
 
     def test_anonymous_callers_are_refused(self, household_a):
         response = APIClient().get(f"{API}/households/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from households.models import Household
 from tests.factories import HouseholdFactory
+from tests.fairs.conftest import make_fair
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +188,19 @@ def test_the_server_error_page_renders_without_a_request() -> None:
 def test_health_answers_ok(client: Client) -> None:
     response = client.get(reverse("health"))
     assert response.json() == {"status": "ok"}
+
+
+def test_the_dashboard_counts_training_fairs_and_ventures_in_reach(english: Client, people: Any, tree: Any) -> None:
+    make_fair(tree.town_a, name="乌兰镇专场")
+    make_fair(tree.town_b, name="棋盘井镇专场")
+    make_fair(tree.county, name="去年的专场", starts_on=dt.date(2020, 5, 1), ends_on=dt.date(2020, 5, 1))
+    english.force_login(people.olga)
+    tiles = {str(t["label"]): t for t in english.get(reverse("home")).context["programme_tiles"]}
+    # Town A's organizer reaches her own fair and the county's (past); not town B's.
+    assert tiles["Upcoming job fairs"]["count"] == 1 and tiles["Upcoming job fairs"]["url"] == reverse("fairs:list")
+    assert tiles["Venture applications waiting"]["url"] == reverse("ventures:queue")
+    assert {"Capable members without a certified skill", "Overdue repayments"} <= set(tiles)
+
+    english.force_login(people.aude)
+    labels = {str(t["label"]) for t in english.get(reverse("home")).context["programme_tiles"]}
+    assert "Upcoming job fairs" in labels and "Venture applications waiting" not in labels  # auditors do not review
