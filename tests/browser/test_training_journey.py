@@ -27,8 +27,8 @@ def test_a_worker_goes_from_a_skill_gap_recommendation_to_a_seat_and_a_certifica
     page = phone_page
     forklift = Skill.objects.get(code="logistics.forklift")
     postings = forklift_postings(tree, people, forklift, count=2)
-    course = make_course(tree.county, [forklift])
-    cohort = make_cohort(course, seats=5)
+    course = make_course(tree.county, [forklift], title="叉车司机(N1)特种设备作业人员取证培训")
+    cohort = make_cohort(course, seats=5, name="2026年第2期(乌兰镇)")
     Session.objects.create(cohort=cohort, starts_at=timezone.now() + dt.timedelta(days=8))
     wang = household_a.members.get(relation=Member.Relation.HEAD)
 
@@ -56,6 +56,9 @@ def test_a_worker_goes_from_a_skill_gap_recommendation_to_a_seat_and_a_certifica
     cohort.save()
     page.context.clear_cookies()
     log_in(page, "alice")
+    for listing in ("/training/cohorts/", "/training/coverage/", "/training/demand/"):
+        page.goto(listing)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{listing} scrolls sideways on a phone"
     page.goto(f"/training/cohorts/{cohort.pk}/")
     completion_form = f"form[action='/training/enrolments/{enrolment.pk}/complete/']"
     page.locator(f"details:has({completion_form}) summary").click()
