@@ -19,6 +19,7 @@ from accounts import visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.errors import NotFound
+from core.ids import int_pk
 from funds import ledger
 from funds.approval import within_limit
 from funds.models import (
@@ -48,7 +49,7 @@ def fund_list_for(user: User) -> QuerySet[FundSource]:
 
 
 def fund_get_for(user: User, pk: Any) -> FundSource:
-    fund = fund_list_for(user).filter(pk=pk).first()
+    fund = fund_list_for(user).filter(pk=int_pk(pk)).first()
     if fund is None:
         raise NotFound(_("No such fund."))
     return fund
@@ -59,7 +60,7 @@ def budget_list_for(user: User) -> QuerySet[Budget]:
 
 
 def budget_get_for(user: User, pk: Any) -> Budget:
-    budget = budget_list_for(user).filter(pk=pk).first()
+    budget = budget_list_for(user).filter(pk=int_pk(pk)).first()
     if budget is None:
         raise NotFound(_("No such budget."))
     return budget
@@ -92,7 +93,7 @@ def payment_request_list_for(user: User) -> QuerySet[PaymentRequest]:
 
 
 def payment_request_get_for(user: User, pk: Any) -> PaymentRequest:
-    request = payment_request_list_for(user).filter(pk=pk).first()
+    request = payment_request_list_for(user).filter(pk=int_pk(pk)).first()
     if request is None:
         raise NotFound(_("No such payment request."))
     return request
@@ -168,7 +169,7 @@ def flag_list_for(user: User, *, open_only: bool = False) -> QuerySet[AnomalyFla
 
 
 def flag_get_for(user: User, pk: Any) -> AnomalyFlag:
-    flag = flag_list_for(user).filter(pk=pk).first()
+    flag = flag_list_for(user).filter(pk=int_pk(pk)).first()
     if flag is None:
         raise NotFound(_("No such flag."))
     return flag

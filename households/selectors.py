@@ -15,6 +15,7 @@ from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.audit import sensitive_read_logged
 from core.errors import NotFound
+from core.ids import int_pk
 from core.models import SensitiveAccess
 from households.models import (
     ExitRequest,
@@ -149,7 +150,7 @@ def overdue_visit_q(today: dt.date | None = None) -> Q:
 
 
 def household_get_for(user: User, pk: Any) -> Household:
-    household = _households(user).select_related("org_unit", "region").filter(pk=pk).first()
+    household = _households(user).select_related("org_unit", "region").filter(pk=int_pk(pk)).first()
     if household is None:
         raise NotFound(_("No such household."))
     return household
@@ -202,7 +203,7 @@ def member_get_for(user: User, pk: Any) -> Member:
     member = (
         visibility.scope(user, Member.objects.all(), unit="household__org_unit", owner="user")
         .select_related("household__org_unit")
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if member is None:
@@ -231,7 +232,7 @@ def goal_get_for(user: User, pk: Any) -> PlanGoal:
     goal = (
         visibility.scope(user, PlanGoal.objects.all(), unit="plan__household__org_unit")
         .select_related("plan__household__org_unit")
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if goal is None:
@@ -275,7 +276,7 @@ def exit_request_get_for(user: User, pk: Any) -> ExitRequest:
     request = (
         visibility.scope(user, ExitRequest.objects.all(), unit="household__org_unit")
         .select_related("household__org_unit", "requested_by")
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if request is None:
@@ -284,7 +285,7 @@ def exit_request_get_for(user: User, pk: Any) -> ExitRequest:
 
 
 def import_job_get_for(user: User, pk: Any) -> ImportJob:
-    job = visibility.scope(user, ImportJob.objects.all(), unit="org_unit").filter(pk=pk).first()
+    job = visibility.scope(user, ImportJob.objects.all(), unit="org_unit").filter(pk=int_pk(pk)).first()
     if job is None or not visibility.may(user, Action.IMPORT_ARCHIVE):
         raise NotFound(_("No such import."))
     return job
@@ -400,7 +401,7 @@ def member_skill_get_for(user: User, pk: Any) -> MemberSkill:
     entry = (
         visibility.scope(user, MemberSkill.objects.all(), unit="member__household__org_unit", owner="member__user")
         .select_related("member__household__org_unit")
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if entry is None:
@@ -422,7 +423,7 @@ def measure_get_for(user: User, pk: Any) -> PlanMeasure:
     measure = (
         visibility.scope(user, PlanMeasure.objects.all(), unit="plan__household__org_unit")
         .select_related("plan__household__org_unit")
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if measure is None:

@@ -22,6 +22,7 @@ from accounts import visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
 from core.errors import NotFound
+from core.ids import int_pk
 from households.models import Household, Member, MemberSkill, PlanGoal, Track
 from jobs.models import (
     Application,
@@ -136,7 +137,7 @@ def posting_get_for(user: User, pk: Any) -> JobPosting:
         .distinct()
         .select_related("employer", "region", "occupation")
         .prefetch_related(Prefetch("skills", queryset=PostingSkill.objects.select_related("skill")))
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if posting is None:
@@ -146,7 +147,7 @@ def posting_get_for(user: User, pk: Any) -> JobPosting:
 
 def posting_manage_get_for(user: User, pk: Any) -> JobPosting:
     """A posting the user may edit or move along: their company's (employers) or in reach (organizers)."""
-    posting = _postings_for(user).select_related("employer", "region").filter(pk=pk).first()
+    posting = _postings_for(user).select_related("employer", "region").filter(pk=int_pk(pk)).first()
     if posting is None:
         raise NotFound(_("No such posting."))
     return posting
@@ -177,7 +178,7 @@ def postings_to_review_for(user: User) -> QuerySet[JobPosting]:
 
 def employer_get_for(user: User, pk: Any) -> Employer:
     employers = visibility.scope(user, Employer.objects.all(), unit="org_unit", employer="")
-    employer = employers.select_related("region", "org_unit").filter(pk=pk).first()
+    employer = employers.select_related("region", "org_unit").filter(pk=int_pk(pk)).first()
     if employer is None:
         raise NotFound(_("No such employer."))
     return employer
@@ -228,7 +229,7 @@ def application_get_for(user: User, pk: Any) -> Application:
         _applications_for(user)
         .select_related("posting__employer", "member__household__org_unit")
         .prefetch_related("events__actor")
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if application is None:
@@ -295,7 +296,7 @@ def candidate_get_for(user: User, member_pk: Any) -> Member:
         raise NotFound(_("No such candidate."))
     applied = Application.objects.filter(member=OuterRef("pk"), posting__employer__memberships__user=user)
     member = (
-        Member.objects.filter(pk=member_pk, is_current=True)
+        Member.objects.filter(pk=int_pk(member_pk), is_current=True)
         .filter(Q(consent_to_be_found=True) | Exists(applied))
         .select_related("job_preference")
         .prefetch_related("skills__skill")
@@ -393,7 +394,7 @@ def retention_check_get_for(user: User, pk: Any) -> RetentionCheck:
     check = (
         visibility.scope(user, RetentionCheck.objects.all(), unit="placement__member__household__org_unit")
         .select_related("placement__member__household", "placement__employer")
-        .filter(pk=pk)
+        .filter(pk=int_pk(pk))
         .first()
     )
     if check is None:
