@@ -22,7 +22,7 @@ from accounts import visibility
 from accounts.api import acting_user
 from accounts.models import Role
 from accounts.visibility import Action
-from core.errors import Forbidden, InvalidInput
+from core.errors import Forbidden, InvalidInput, NotFound
 from core.pagination import CappedPagination
 from households import selectors as household_selectors
 from households.models import TargetGroup
@@ -109,6 +109,8 @@ class EnrolInputSerializer(serializers.Serializer):
     members = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
+        # Each id is looked up before the service counts them: refuse a long list before that.
+        max_length=services.MAX_BATCH,
         help_text="Staff: the members to enrol, in order (the first get the seats left). A worker sends nothing.",
     )
 
@@ -119,7 +121,11 @@ class CancelInputSerializer(serializers.Serializer):
 
 class AttendanceInputSerializer(serializers.Serializer):
     session = serializers.IntegerField()
-    token = serializers.CharField(required=False, help_text="The trainee's scanned code, instead of the enrolment.")
+
+
+class ScanInputSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    token = serializers.CharField(max_length=500, help_text="The code on the trainee's phone, scanned or typed.")
 
 
 class CompletionInputSerializer(serializers.Serializer):
@@ -139,6 +145,7 @@ class CertificateInputSerializer(serializers.Serializer):
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     """The catalogue: courses in the catalogue, each with its skills and eligibility."""
 
+    lookup_value_regex = r"\d+"  # /courses/abc/ names no record: 404 from the router, not a 500
     serializer_class = CourseSerializer
     pagination_class = CappedPagination
 
@@ -152,12 +159,13 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Cohorts open for enrolment; ``enrol`` enrols the caller (a worker) or a list (staff)."""
 
+    lookup_value_regex = r"\d+"
     serializer_class = CohortSerializer
     pagination_class = CappedPagination
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         user = acting_user(self.request)
-        if not selectors.course_list_for(user).exists() and not visibility.may(user, Action.VIEW_TRAINING):
+        if not selectors.reads_catalogue(user):
             return Cohort.objects.none()
         return advice.open_cohorts().select_related("course").order_by("starts_on", "id")
 
@@ -188,6 +196,7 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Enrolments the caller may see (their own; their reach's)."""
 
+    lookup_value_regex = r"\d+"
     serializer_class = EnrolmentSerializer
     pagination_class = CappedPagination
     filterset_fields = ["cohort", "state"]
@@ -220,6 +229,20 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         session = selectors.session_get_for(user, data.validated_data["session"])
         _mark, created = services.attendance_record(session=session, enrolment=self.get_object(), by=user)
         return Response({"created": created}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=ScanInputSerializer, responses={201: None, 200: None})
+    @action(detail=False, methods=["post"])
+    def scan(self, request: Request) -> Response:
+        """Mark present the trainee whose code was scanned at the door (201; 200 when marked already)."""
+        user = acting_user(request)
+        data = ScanInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = selectors.session_get_for(user, data.validated_data["session"])
+        mark, created = services.attendance_scan(session=session, token=data.validated_data["token"], by=user)
+        return Response(
+            {"created": created, "enrolment": mark.enrolment_id},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=CompletionInputSerializer, responses={201: CompletionSerializer})
     @action(detail=True, methods=["post"])
@@ -255,6 +278,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
     serializer_class = CertificateSerializer
     pagination_class = CappedPagination
 
@@ -285,8 +309,12 @@ def _skill_advice(request: Request) -> Response:
     """The skills whose learning would open the most reachable, better-paid jobs, and the open
     cohorts teaching them that the person may join."""
     user = acting_user(request)
+    if not selectors.reads_catalogue(user):
+        raise Forbidden(_("Your role does not allow this."))
     wanted = request.query_params.get("member")
     if wanted:
+        if not wanted.isdigit():
+            raise NotFound(_("No such member."))
         member = household_selectors.member_get_for(user, wanted)
     else:
         found = household_selectors.my_member(user)

@@ -81,6 +81,9 @@ class UnitChoices(forms.ModelChoiceField):
 
 
 class CourseForm(ServiceForm):
+    # A new provider's name and kind are checked by the course's service (``provider_create``).
+    service_fields = {"name": "new_provider", "kind": "provider_kind"}
+
     title = forms.CharField(label=_("Title"), max_length=100)
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.all(), required=False)
     new_provider = forms.CharField(

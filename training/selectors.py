@@ -36,7 +36,16 @@ WORKING_AGE = {Member.Sex.MALE: (16, 60), Member.Sex.FEMALE: (16, 55)}
 DEMAND_SAMPLE = 20_000
 
 
-def _reads_catalogue(user: User) -> bool:
+def _id(pk: Any) -> int | None:
+    """A record id from a URL or a query string; anything else names no record (not a 500)."""
+    try:
+        value = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def reads_catalogue(user: User) -> bool:
     return any(visibility.may(user, a) for a in (Action.ENROL, Action.VIEW_TRAINING, Action.ENROL_OTHERS))
 
 
@@ -44,7 +53,7 @@ def _reads_catalogue(user: User) -> bool:
 
 
 def course_list_for(user: User, *, query: str = "", skill: str = "") -> QuerySet[Course]:
-    if not _reads_catalogue(user):
+    if not reads_catalogue(user):
         return Course.objects.none()
     courses = Course.objects.filter(is_active=True)
     if query.strip():
@@ -55,12 +64,16 @@ def course_list_for(user: User, *, query: str = "", skill: str = "") -> QuerySet
     if skill:
         courses = courses.filter(skills__code=skill)
     return courses.select_related("provider", "region").prefetch_related(
-        "skills", Prefetch("cohorts", queryset=advice.open_cohorts().order_by("starts_on"), to_attr="open")
+        "skills",
+        # The API lists each course's target groups: one query for the page, not one per course.
+        "target_groups",
+        Prefetch("cohorts", queryset=advice.open_cohorts().order_by("starts_on"), to_attr="open"),
     )
 
 
 def course_get_for(user: User, pk: Any) -> Course:
-    course = course_list_for(user).filter(pk=pk).first() if _reads_catalogue(user) else None
+    pk = _id(pk)
+    course = course_list_for(user).filter(pk=pk).first() if pk and reads_catalogue(user) else None
     if course is None:
         raise NotFound(_("No such course."))
     return course
@@ -68,7 +81,8 @@ def course_get_for(user: User, pk: Any) -> Course:
 
 def cohort_get_for(user: User, pk: Any) -> Cohort:
     cohort = None
-    if _reads_catalogue(user):
+    pk = _id(pk)
+    if pk and reads_catalogue(user):
         cohort = (
             Cohort.objects.select_related("course__provider", "course__region", "course__org_unit")
             .filter(pk=pk)
@@ -131,7 +145,8 @@ def roster_for(user: User, cohort: Cohort) -> QuerySet[Enrolment]:
 
 
 def session_get_for(user: User, pk: Any) -> Session:
-    session = Session.objects.select_related("cohort__course__org_unit").filter(pk=pk).first()
+    pk = _id(pk)
+    session = Session.objects.select_related("cohort__course__org_unit").filter(pk=pk).first() if pk else None
     if session is None or not visibility.may(user, Action.RECORD_ATTENDANCE):
         raise NotFound(_("No such session."))
     return session
@@ -147,6 +162,9 @@ def enrolment_list_for(user: User) -> QuerySet[Enrolment]:
 
 
 def enrolment_get_for(user: User, pk: Any) -> Enrolment:
+    pk = _id(pk)
+    if pk is None:
+        raise NotFound(_("No such enrolment."))
     enrolment = enrolment_list_for(user).filter(pk=pk).first()
     if enrolment is None:
         # The organizers running the course see its roster, wherever the trainee lives.

@@ -36,6 +36,10 @@ from training.models import Attendance, Certificate, Cohort, Completion, Course,
 # anything else in the project does not open an attendance.
 ATTENDANCE_SALT = "training.attendance"
 MAX_BATCH = 200
+# A certificate's scan is a photo or a PDF of one page or two; anything else is refused before it is
+# written to the media store.
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 def _today() -> dt.date:
@@ -101,7 +105,7 @@ def provider_create(*, by: User, name: str, kind: str = Provider.Kind.SCHOOL, co
 @dataclass
 class CourseInput:
     title: str
-    provider: Provider
+    provider: Provider | None  # None: ``new_provider`` names one to add with the course
     org_unit: OrgUnit
     skills: Sequence[Skill]
     region: str
@@ -116,6 +120,8 @@ class CourseInput:
     min_age: int = 16
     max_age: int = 60
     partial_capacity_ok: bool = True
+    new_provider: str = ""
+    new_provider_kind: str = Provider.Kind.SCHOOL
 
 
 def _clean_course(data: CourseInput) -> dict[str, Any]:
@@ -157,8 +163,13 @@ def _clean_course(data: CourseInput) -> dict[str, Any]:
 
 @transaction.atomic
 def course_create(*, by: User, data: CourseInput) -> Course:
+    """Add a course; with ``data.new_provider``, its provider too, in the same transaction (a course
+    refused must not leave a provider behind, which would then block sending the form again)."""
     _require(by, Action.MANAGE_TRAINING, data.org_unit)
-    course = Course.objects.create(**_clean_course(data))
+    values = _clean_course(data)
+    if values["provider"] is None:
+        values["provider"] = provider_create(by=by, name=data.new_provider, kind=data.new_provider_kind)
+    course = Course.objects.create(**values)
     course.skills.set(data.skills)
     groups = list(TargetGroup.objects.filter(code__in=list(data.target_groups)))
     if len(groups) != len(set(data.target_groups)):
@@ -189,6 +200,9 @@ def cohort_create(
         raise InvalidInput(_("A cohort cannot end before it starts."), field="ends_on")
     if enrolment_deadline > starts_on:
         raise InvalidInput(_("The enrolment deadline must be on or before the first day."), field="enrolment_deadline")
+    if any(not starts_on <= timezone.localdate(at) <= ends_on for at in sessions):
+        # More class days than the cohort has days would put attendance on days it does not run.
+        raise InvalidInput(_("Every class day must fall between the first and the last day."), field="sessions")
     cohort = Cohort.objects.create(
         course=course,
         name=name.strip(),
@@ -232,6 +246,8 @@ def _free_seat(cohort: Cohort) -> int | None:
 def _check_open(cohort: Cohort) -> None:
     if cohort.is_cancelled:
         raise InvalidInput(_("This cohort is cancelled."), field="cohort")
+    if not cohort.course.is_active:
+        raise InvalidInput(_("This course is no longer in the catalogue."), field="cohort")
     if _today() > cohort.enrolment_deadline:
         raise InvalidInput(
             _("Enrolment for this cohort closed on %(day)s.") % {"day": cohort.enrolment_deadline.isoformat()},
@@ -498,6 +514,10 @@ def certificate_issue(
         raise InvalidInput(_("The issue date must be between the completion and today."), field="issued_on")
     if Certificate.objects.filter(number=number).exists():
         raise Conflict(_("Certificate number %(n)s is taken already.") % {"n": number}, field="number")
+    if scan is not None and (
+        (scan.size or 0) > MAX_SCAN_BYTES or not (scan.name or "").lower().endswith(SCAN_EXTENSIONS)
+    ):
+        raise InvalidInput(_("The scan must be a PDF, JPEG or PNG file of at most 10 MB."), field="scan")
     try:
         with transaction.atomic():  # a number taken at the same instant by someone else
             certificate = Certificate.objects.create(

@@ -381,40 +381,30 @@ def course_new(request: AuthedRequest) -> HttpResponse:
     form = CourseForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
-        provider = values.get("provider")
-        if provider is None:
-            created = attempt(
-                request,
-                services.provider_create,
-                form=form,
-                by=user,
-                name=values["new_provider"],
-                kind=values.get("provider_kind") or Provider.Kind.SCHOOL,
-            )
-            provider = created.value if created.ok else None
-        if provider is not None:
-            data = services.CourseInput(
-                title=values["title"],
-                provider=provider,
-                org_unit=values["org_unit"],
-                skills=values["skills"],
-                region=values["region"],
-                hours=values["hours"],
-                level=values["level"],
-                mode=values["mode"],
-                venue=values.get("venue", ""),
-                cost=values.get("cost") or 0,
-                subsidised=values.get("subsidised", False),
-                description=values.get("description", ""),
-                target_groups=values.get("target_groups") or [],
-                min_age=values["min_age"],
-                max_age=values["max_age"],
-                partial_capacity_ok=values.get("partial_capacity_ok", False),
-            )
-            outcome = attempt(request, services.course_create, form=form, by=user, data=data)
-            if outcome.ok:
-                messages.success(request, _("The course is in the catalogue. Add its first cohort."))
-                return redirect("training:cohort_new", outcome.value.pk)
+        data = services.CourseInput(
+            title=values["title"],
+            provider=values.get("provider"),
+            new_provider=values.get("new_provider") or "",
+            new_provider_kind=values.get("provider_kind") or Provider.Kind.SCHOOL,
+            org_unit=values["org_unit"],
+            skills=values["skills"],
+            region=values["region"],
+            hours=values["hours"],
+            level=values["level"],
+            mode=values["mode"],
+            venue=values.get("venue", ""),
+            cost=values.get("cost") or 0,
+            subsidised=values.get("subsidised", False),
+            description=values.get("description", ""),
+            target_groups=values.get("target_groups") or [],
+            min_age=values["min_age"],
+            max_age=values["max_age"],
+            partial_capacity_ok=values.get("partial_capacity_ok", False),
+        )
+        outcome = attempt(request, services.course_create, form=form, by=user, data=data)
+        if outcome.ok:
+            messages.success(request, _("The course is in the catalogue. Add its first cohort."))
+            return redirect("training:cohort_new", outcome.value.pk)
     return form_page(request, "training/course_form.html", {"form": form})
 
 

@@ -109,3 +109,19 @@ def test_the_openapi_schema_builds_with_the_training_endpoints(db: Any) -> None:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert "/api/v1/training/enrolments/{id}/certificate/" in schema["paths"]
     assert "/api/v1/training/advice/" in schema["paths"]
+
+
+def test_a_scanned_code_marks_attendance_by_api_once_and_a_forged_one_is_refused(
+    world: TrainingWorld, wang: Member, people: Any
+) -> None:
+    enrolment = services.enrolment_create(cohort=world.cohort, member=wang, by=people.wang)
+    token = services.attendance_token(enrolment)
+    session = world.sessions[0].pk
+    hana = api(people.hana)
+    first = hana.post(f"{API}/enrolments/scan/", {"session": session, "token": token}, format="json")
+    again = hana.post(f"{API}/enrolments/scan/", {"session": session, "token": token}, format="json")
+    assert (first.status_code, again.status_code) == (201, 200) and first.json()["enrolment"] == enrolment.pk
+    forged = hana.post(f"{API}/enrolments/scan/", {"session": session, "token": token[:-2] + "xx"}, format="json")
+    assert forged.status_code == 400 and forged.json()["field"] == "token"
+    assert Attendance.objects.count() == 1
+    assert api(people.wang).post(f"{API}/enrolments/scan/", {"session": session, "token": token}).status_code == 404

@@ -234,3 +234,25 @@ def test_a_helper_takes_attendance_only_for_people_of_their_reach(
         services.attendance_scan(session=world.sessions[0], token=services.attendance_token(other), by=people.hana)
     services.attendance_record(session=world.sessions[0], enrolment=other, by=people.alice)  # the running unit
     assert Attendance.objects.count() == 2
+
+
+def test_a_scan_that_is_not_a_pdf_or_an_image_or_too_large_is_refused_and_nothing_written(
+    world: TrainingWorld, seated: Enrolment, wang: Member, people: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    _started(world)
+    services.completion_record(enrolment=seated, by=people.alice, passed=True)
+    too_big = SimpleUploadedFile("scan.pdf", b"%PDF" + b"0" * services.MAX_SCAN_BYTES, content_type="application/pdf")
+    for scan in (SimpleUploadedFile("scan.exe", b"MZ", content_type="application/octet-stream"), too_big):
+        with pytest.raises(InvalidInput, match="PDF, JPEG or PNG") as caught:
+            services.certificate_issue(enrolment=seated, by=people.alice, number="NM-9", issuer="人社局", scan=scan)
+        assert caught.value.field == "scan"
+    assert not Certificate.objects.exists()
+    assert not MemberSkill.objects.filter(member=wang).exists()
+    fine = SimpleUploadedFile("scan.PNG", b"\x89PNG", content_type="image/png")
+    certificate = services.certificate_issue(
+        enrolment=seated, by=people.alice, number="NM-9", issuer="人社局", scan=fine
+    )
+    assert certificate.scan.name.endswith(".PNG")
