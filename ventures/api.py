@@ -200,6 +200,24 @@ class VentureInstalmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class VentureOverdueSerializer(VentureInstalmentSerializer):
+    """An overdue instalment with whose it is: the loan, the venture, the borrower, the helper."""
+
+    left_fen = serializers.IntegerField(source="left", read_only=True)
+    venture = serializers.IntegerField(source="loan.venture_id", read_only=True)
+    business_name = serializers.CharField(source="loan.venture.business_name", read_only=True)
+    member_name = serializers.CharField(source="loan.venture.member.name", read_only=True)
+    helper = serializers.SerializerMethodField()
+
+    class Meta(VentureInstalmentSerializer.Meta):
+        fields = ["loan", "venture", "business_name", "member_name", *VentureInstalmentSerializer.Meta.fields]
+        fields += ["left_fen", "helper"]
+
+    def get_helper(self, instalment: Instalment) -> str | None:
+        alert = getattr(instalment, "alert", None)
+        return alert.helper.display_name if alert is not None and alert.helper is not None else None
+
+
 class VentureLoanSerializer(serializers.ModelSerializer):
     kind = kind_field(LoanProduct.Kind.choices, read_only=True)
     state = serializers.CharField(read_only=True)
@@ -232,7 +250,8 @@ class VentureLoanSerializer(serializers.ModelSerializer):
         ]
 
     def get_outstanding_fen(self, loan: Loan) -> int:
-        return services.loan_outstanding(loan)
+        # From the instalments the list prefetched, not one more query per loan.
+        return sum(instalment.left for instalment in loan.instalments.all())
 
 
 class VentureRepaymentSerializer(serializers.ModelSerializer):
@@ -371,9 +390,15 @@ def _budget(venture: Venture, pk: Any) -> Budget:
 
 # --- views ------------------------------------------------------------------------------------------
 
+# Ids in the routes are digits: anything else ("abc") is no route (404), not a ValueError (500) when
+# the selectors filter an integer primary key by it.
+ID = "[0-9]+"
+
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """The loan products on offer, with their caps, terms and interest-free months."""
+
+    lookup_value_regex = ID
 
     serializer_class = VentureProductSerializer
     pagination_class = None
@@ -385,11 +410,17 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 class VentureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Applications in the caller's reach (a worker: their own), with the review chain."""
 
+    lookup_value_regex = ID
+
     serializer_class = VentureSerializer
     filterset_fields = ["state", "product"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.venture_list_for(acting_user(self.request)).prefetch_related("reviews__reviewer")
+        return (
+            selectors.venture_list_for(acting_user(self.request))
+            .select_related("loan")
+            .prefetch_related("reviews__reviewer")
+        )
 
     def get_object(self) -> Venture:
         return selectors.venture_get_for(acting_user(self.request), self.kwargs["pk"])
@@ -400,17 +431,14 @@ class VentureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = VentureWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if user.role == Role.WORKER and not values.get("member"):
+        if user.role == Role.WORKER:
             member = household_selectors.my_member(user)
             if member is None:
                 raise NotFound(_("Your login is not linked to a member of the archive."), field="member")
-        elif user.role == Role.WORKER:
-            # A worker names only themselves: anyone else is refused by the service, seen or not.
-            from households.models import Member
-
-            member = Member.objects.select_related("household").filter(pk=values["member"]).first()
-            if member is None:
-                raise NotFound(_("No such member."), field="member")
+            # A worker names only themselves. Anyone else is refused alike, whether that member
+            # exists or not: a different answer would let a worker probe the archive's ids.
+            if values.get("member") and values["member"] != member.pk:
+                raise Forbidden(_("A worker applies for their own business only."), field="member")
         else:
             if not values.get("member"):
                 raise InvalidInput(_("Choose the member applying."), field="member")
@@ -535,6 +563,8 @@ class VentureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Loans in reach (a worker: their own) with the schedule; pay out, repay, write off, 贴息."""
 
+    lookup_value_regex = ID
+
     serializer_class = VentureLoanSerializer
     filterset_fields = ["state", "kind"]
 
@@ -628,6 +658,8 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Write-offs in reach; another organizer than the requester approves (posted to the ledger)."""
 
+    lookup_value_regex = ID
+
     serializer_class = VentureWriteOffSerializer
     filterset_fields = ["state"]
 
@@ -661,6 +693,8 @@ class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 class SubsidyClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """贴息 claims in reach. Approve the claim's payment request under /payment-requests/, then pay here."""
 
+    lookup_value_regex = ID
+
     serializer_class = VentureClaimSerializer
     filterset_fields = ["state", "period"]
 
@@ -685,6 +719,8 @@ class SubsidyClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 class InKindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Support in kind in reach. Approve its payment request under /payment-requests/, then pay here."""
 
+    lookup_value_regex = ID
+
     serializer_class = VentureInKindSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -706,9 +742,9 @@ class InKindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 class OverdueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Overdue instalments in reach (a helper's own alerts first)."""
+    """Overdue instalments in reach (a helper's own alerts first), each with its loan and borrower."""
 
-    serializer_class = VentureInstalmentSerializer
+    serializer_class = VentureOverdueSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.overdue_for(acting_user(self.request))

@@ -120,6 +120,11 @@ class Venture(models.Model):
             models.CheckConstraint(name="venture_amount_positive", condition=Q(amount__gt=0)),
             models.CheckConstraint(name="venture_cost_positive", condition=Q(total_cost__gt=0)),
             models.CheckConstraint(name="venture_own_funds_not_negative", condition=Q(own_funds__gte=0)),
+            # An employer's placements are one venture's jobs created: linked twice, the portfolio
+            # would count each hire twice. The service checks first; this holds under a race.
+            models.UniqueConstraint(
+                fields=["employer"], condition=Q(employer__isnull=False), name="one_venture_per_employer"
+            ),
         ]
 
     def __str__(self) -> str:

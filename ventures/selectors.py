@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from accounts import visibility
@@ -24,11 +24,12 @@ from ventures.models import (
     LoanProduct,
     OverdueAlert,
     Repayment,
+    ReviewStep,
     SubsidyClaim,
     Venture,
     WriteOff,
 )
-from ventures.services import may_review
+from ventures.services import current_pairings, may_review
 
 DISBURSED = (Loan.State.ACTIVE, Loan.State.REPAID, Loan.State.WRITTEN_OFF)
 
@@ -73,8 +74,9 @@ def loan_get_for(user: User, pk: Any) -> Loan:
 
 
 def next_due(loan: Loan) -> Instalment | None:
-    """What is due next: the first instalment not paid in full."""
-    return loan.instalments.filter(paid__lt=F("amount")).order_by("number").first()
+    """What is due next: the first instalment not paid in full. Read from ``instalments.all()``
+    (in number order), so that a list prefetching them asks no query per loan."""
+    return next((instalment for instalment in loan.instalments.all() if instalment.left > 0), None)
 
 
 @dataclass
@@ -94,6 +96,11 @@ def review_queue_for(user: User) -> list[QueueRow]:
         return []
     waiting = venture_list_for(user).filter(
         state__in=[Venture.State.HELPER_REVIEW, Venture.State.ORGANIZER_REVIEW, Venture.State.UPPER_REVIEW]
+    )
+    # What ``may_review`` reads, fetched for the whole page at once (not per application).
+    waiting = waiting.prefetch_related(
+        Prefetch("reviews", queryset=ReviewStep.objects.select_related("reviewer__org_unit")),
+        current_pairings("member__household__"),
     )
     return [QueueRow(v, may_review(user, v)) for v in waiting.order_by("submitted_at", "pk")[:200]]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,8 +85,24 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+CURRENT_PAIRINGS = "current_pairings"
+
+
+def current_pairings(path: str = "") -> Prefetch[Any]:
+    """Prefetch the current pairing with its helper of the household at ``path`` ("member__household__"),
+    for ``household_helper`` on a list."""
+    return Prefetch(
+        f"{path}pairings",
+        queryset=Pairing.objects.filter(ended_on__isnull=True).select_related("helper"),
+        to_attr=CURRENT_PAIRINGS,
+    )
+
+
 def household_helper(household: Household) -> User | None:
     """The household's responsible helper (the current 一帮一 pairing), if any."""
+    prefetched: list[Pairing] | None = getattr(household, CURRENT_PAIRINGS, None)
+    if prefetched is not None:
+        return prefetched[0].helper if prefetched else None
     pairing = Pairing.objects.filter(household=household, ended_on__isnull=True).select_related("helper").first()
     return pairing.helper if pairing else None
 
@@ -277,7 +293,9 @@ def may_review(user: User, venture: Venture) -> str:
         return _("This application is outside your reach.")
     if venture.member.user_id == user.pk:
         return _("You cannot review your own application.")
-    if ReviewStep.objects.filter(venture=venture, reviewer=user).exists():
+    # ``reviews.all()``: the review queue prefetches them; a locked venture reads them afresh.
+    reviews = list(venture.reviews.all())
+    if any(review.reviewer_id == user.pk for review in reviews):
         return _("You have reviewed this application already; someone else decides the next step.")
     if step == ReviewStep.Step.HELPER:
         helper = household_helper(venture.member.household)
@@ -298,7 +316,7 @@ def may_review(user: User, venture: Venture) -> str:
     else:
         if not _is_organizer(user):
             return _("An organizer of the unit above reviews this step.")
-        previous = ReviewStep.objects.filter(venture=venture, step=ReviewStep.Step.ORGANIZER).first()
+        previous = next((review for review in reviews if review.step == ReviewStep.Step.ORGANIZER), None)
         below = previous.reviewer.org_unit if previous is not None else venture.org_unit
         own = user.org_unit
         if not visibility.is_admin(user) and (own is None or below is None or not own.is_ancestor_of(below)):
@@ -694,6 +712,17 @@ def subsidy_refund(product: LoanProduct, interest_paid: int) -> int:
     return min(interest_paid * product.subsidy_share_bp // 10_000, product.subsidy_cap)
 
 
+def _months_of(period: str) -> set[tuple[int, int]]:
+    """The (year, month)s a checked period covers: "2026" twelve, "2026-Q4" three, "2026-11" one."""
+    year, _dash, rest = period.partition("-")
+    if not rest:
+        return {(int(year), month) for month in range(1, 13)}
+    if rest.startswith("Q"):
+        first = 3 * int(rest[1]) - 2
+        return {(int(year), month) for month in range(first, first + 3)}
+    return {(int(year), int(rest))}
+
+
 @transaction.atomic
 def subsidy_claim_create(
     *, loan: Loan, by: User, period: str, interest_paid: int, statement: str, budget: Budget
@@ -712,9 +741,15 @@ def subsidy_claim_create(
     statement = statement.strip()
     if not statement:
         raise InvalidInput(_("Enter the number of the bank's interest statement."), field="statement")
+    months = _months_of(period)
     _close_rejected(SubsidyClaim.objects.filter(loan=loan))
-    if SubsidyClaim.objects.filter(loan=loan, period=period).exclude(state=SubsidyClaim.State.REJECTED).exists():
-        raise Conflict(_("This loan already has a claim for %(period)s.") % {"period": period}, field="period")
+    # One refund per month of interest: a year, its quarters and its months overlap, so "2026",
+    # "2026-Q4" and "2026-11" cannot each be claimed (the unique constraint sees only equal text).
+    for other in SubsidyClaim.objects.filter(loan=loan).exclude(state=SubsidyClaim.State.REJECTED):
+        if months & _months_of(other.period):
+            raise Conflict(
+                _("This loan already has a claim for %(period)s.") % {"period": other.period}, field="period"
+            )
     _check_budget(venture, budget)
     refund = subsidy_refund(venture.product, interest_paid)
     if refund <= 0:
@@ -841,6 +876,9 @@ def venture_link_employer(*, venture: Venture, by: User, employer: Employer) -> 
     _require(by, Action.REVIEW_VENTURES, venture.org_unit)
     if venture.state != Venture.State.APPROVED:
         raise Conflict(_("Only an approved venture hires."))
+    # Two ventures linking one employer at once: the employer's row lock makes the second wait and
+    # then see the first (the database's one_venture_per_employer constraint is the last word).
+    Employer.objects.select_for_update().filter(pk=employer.pk).first()
     if Venture.objects.filter(employer=employer).exclude(pk=venture.pk).exists():
         raise Conflict(_("This employer is linked to another venture."), field="employer")
     venture.employer = employer

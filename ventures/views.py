@@ -131,7 +131,7 @@ def apply(request: AuthedRequest) -> HttpResponse:
 
 @role_page(Action.APPLY_VENTURE)
 def mine(request: AuthedRequest) -> HttpResponse:
-    ventures = selectors.venture_list_for(request.user).select_related("loan")
+    ventures = selectors.venture_list_for(request.user).select_related("loan").prefetch_related("loan__instalments")
     rows = []
     for venture in ventures:
         loan = getattr(venture, "loan", None)
