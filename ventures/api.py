@@ -151,6 +151,11 @@ class VentureWriteSerializer(serializers.Serializer):
 class VentureDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    expected_state = serializers.ChoiceField(
+        choices=Venture.State.choices,
+        required=False,
+        help_text="the state you decided on; if the application moved on meanwhile, the decision is refused (409)",
+    )
 
 
 class VentureEmployerLinkSerializer(serializers.Serializer):
@@ -481,6 +486,7 @@ class VentureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             by=acting_user(request),
             approve=data.validated_data["approve"],
             note=data.validated_data.get("note", ""),
+            expected_state=data.validated_data.get("expected_state", ""),
         )
         return Response(VentureSerializer(venture).data)
 

@@ -68,6 +68,7 @@ class ReviewForm(ServiceForm):
         required=False,
         help_text=_("Required when refusing: the applicant reads it."),
     )
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
 
 class GuidanceForm(ServiceForm):

@@ -325,10 +325,18 @@ def may_review(user: User, venture: Venture) -> str:
 
 
 @transaction.atomic
-def venture_review(*, venture: Venture, by: User, approve: bool, note: str = "") -> Venture:
-    """Decide the current step of the review chain; a refusal needs a reason."""
+def venture_review(*, venture: Venture, by: User, approve: bool, note: str = "", expected_state: str = "") -> Venture:
+    """Decide the current step of the review chain; a refusal needs a reason.
+
+    ``expected_state`` is the state the reviewer saw (the page and the API send it): when someone
+    else decided that step meanwhile, this decision is refused rather than applied to the next step."""
     venture = _lock_venture(venture)
     _require(by, Action.REVIEW_VENTURES, venture.org_unit)
+    if expected_state and expected_state != venture.state:
+        raise Conflict(
+            _("This application has changed since you opened it (it is now: %(state)s). Look again before deciding.")
+            % {"state": venture.get_state_display()}
+        )
     if venture.member.user_id == by.pk:
         raise Forbidden(_("You cannot review your own application."))
     reason = may_review(by, venture)

@@ -197,7 +197,7 @@ def _detail(request: AuthedRequest, venture: Venture, **forms: Any) -> HttpRespo
         "may_approve_requests": visibility.may(user, Action.APPROVE_PAYMENT, unit),
         "may_link": may_review_here and venture.state == Venture.State.APPROVED and venture.employer_id is None,
         "pay_key": new_idempotency_key(),
-        "review_form": forms.get("review_form") or ReviewForm(),
+        "review_form": forms.get("review_form") or ReviewForm(initial={"expected_state": venture.state}),
         "guidance_form": forms.get("guidance_form") or GuidanceForm(),
         "open_form": forms.get("open_form")
         or OpenLoanForm(budgets=_budget_choices(venture), bank=venture.product.kind == LoanProduct.Kind.SUBSIDISED),
@@ -240,10 +240,15 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
             by=request.user,
             approve=approve,
             note=form.cleaned_data["note"],
+            expected_state=form.cleaned_data["expected_state"],
             success=_("Approved.") if approve else _("Refused."),
         )
         if done.ok:
             return _back(venture)
+        # Shown again with what it is now: deciding once more decides the state on the page.
+        venture.refresh_from_db()
+        form.data = form.data.copy()
+        form.data["expected_state"] = venture.state
     return _detail(request, venture, review_form=form)
 
 

@@ -170,3 +170,18 @@ def test_the_business_is_registered_as_a_jobs_employer_and_its_hires_count(
         f"/api/v1/ventures/applications/{venture.pk}/register-employer/", body | {"uscc": fresh_uscc()}, format="json"
     )
     assert again.status_code == 409 and Employer.objects.count() == 1
+
+
+def test_a_stale_decision_through_the_api_is_a_409(world: FundWorld, people: People, products: Any) -> None:
+    created = as_user(people.wang).post(
+        "/api/v1/ventures/applications/", application(products["free"].pk), format="json"
+    )
+    pk = created.json()["id"]
+    decide = {"approve": True, "expected_state": "helper_review"}
+    assert (
+        as_user(people.hana).post(f"/api/v1/ventures/applications/{pk}/review/", decide, format="json").status_code
+        == 200
+    )
+    stale = as_user(people.olga).post(f"/api/v1/ventures/applications/{pk}/review/", decide, format="json")
+    assert stale.status_code == 409
+    assert Venture.objects.get(pk=pk).state == Venture.State.ORGANIZER_REVIEW

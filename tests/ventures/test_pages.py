@@ -183,3 +183,19 @@ def test_pages_fit_a_phone(world: FundWorld, people: People, products: Any) -> N
     loan = disbursed(world, people, products["free"])
     page = client_for(people.wang).get(f"/ventures/{loan.venture_id}/").content.decode()
     assert 'name="viewport"' in page and 'class="table responsive schedule"' in page
+
+
+def test_the_review_form_carries_the_state_seen_and_a_stale_decision_changes_nothing(
+    world: FundWorld, people: People, products: Any
+) -> None:
+    venture = applied(world, people, products["free"], yuan(12_000))
+    page = client_for(people.hana).get(f"/ventures/{venture.pk}/").content.decode()
+    assert f'name="expected_state" value="{venture.state}"' in page
+    services.venture_review(venture=venture, by=people.hana, approve=True)
+    stale = client_for(people.olga).post(
+        f"/ventures/{venture.pk}/review/", {"decision": "refuse", "note": "资料不全", "expected_state": "helper_review"}
+    )
+    assert stale.status_code == 400 and "changed since you opened it" in stale.content.decode()
+    assert 'name="expected_state" value="organizer_review"' in stale.content.decode()  # shown as it is now
+    venture.refresh_from_db()
+    assert venture.state == Venture.State.ORGANIZER_REVIEW and venture.reviews.count() == 1

@@ -512,3 +512,15 @@ def test_a_subsidy_claim_whose_payment_was_rejected_can_be_made_again_for_the_pe
     )
     claim.refresh_from_db()
     assert claim.state == SubsidyClaim.State.REJECTED and second.state == SubsidyClaim.State.REQUESTED
+
+
+def test_a_decision_on_a_step_someone_else_decided_meanwhile_is_refused_not_applied_to_the_next(
+    world: FundWorld, people: People, products: Products
+) -> None:
+    venture = applied(world, people, products["free"], yuan(30_000))
+    seen = venture.state  # two reviewers open the page while it waits for the helper
+    services.venture_review(venture=venture, by=people.hana, approve=True, expected_state=seen)
+    with pytest.raises(Conflict, match="changed since you opened it"):
+        services.venture_review(venture=venture, by=people.olga, approve=False, note="资料不全", expected_state=seen)
+    venture.refresh_from_db()
+    assert venture.state == Venture.State.ORGANIZER_REVIEW and venture.reviews.count() == 1
