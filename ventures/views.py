@@ -247,8 +247,7 @@ def review(request: AuthedRequest, pk: int) -> HttpResponse:
             return _back(venture)
         # Shown again with what it is now: deciding once more decides the state on the page.
         venture.refresh_from_db()
-        form.data = form.data.copy()
-        form.data["expected_state"] = venture.state
+        form.data = {**request.POST.dict(), "expected_state": venture.state}
     return _detail(request, venture, review_form=form)
 
 
