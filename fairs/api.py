@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -66,9 +67,9 @@ class FairWriteSerializer(serializers.Serializer[Any]):
     ends_on = serializers.DateField()
     registration_opens = serializers.DateField()
     registration_closes = serializers.DateField()
-    capacity = serializers.IntegerField(min_value=1)
+    capacity = serializers.IntegerField(min_value=1, max_value=services.MAX_CAPACITY)
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    stream_url = serializers.URLField(required=False, allow_blank=True, default="")
+    stream_url = serializers.URLField(max_length=services.MAX_URL_LENGTH, required=False, allow_blank=True, default="")
     booth_codes = serializers.ListField(child=serializers.CharField(max_length=16), required=False, default=list)
     target_groups = serializers.PrimaryKeyRelatedField(
         queryset=TargetGroup.objects.all(), many=True, required=False, default=list
@@ -110,7 +111,9 @@ class BoothApplySerializer(serializers.Serializer[Any]):
 
 class BoothDecisionSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
-    code = serializers.CharField(required=False, allow_blank=True, default="")
+    code = serializers.CharField(
+        max_length=services.MAX_BOOTH_CODE_LENGTH, required=False, allow_blank=True, default=""
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -162,7 +165,9 @@ class OutcomeSerializer(serializers.Serializer[Any]):
 
 
 class RegisterSerializer(serializers.Serializer[Any]):
-    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
+    # A plain id, looked up in the service's reach: a related field would answer "does not exist"
+    # (400) for a missing id and "not found" (404) for someone out of reach, confirming who exists.
+    member = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     walk_in = serializers.BooleanField(required=False, default=False)
 
 
@@ -258,9 +263,10 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         fair = self._fair()
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        member = data.validated_data.get("member") or selectors.my_member(_user(request))
+        member_id = data.validated_data.get("member")
+        member = Member.objects.filter(pk=member_id).first() if member_id else selectors.my_member(_user(request))
         if member is None:
-            raise NotFound("No such member.")
+            raise NotFound(_("No such member."))
         attendee = services.attendee_register(
             fair=fair, member=member, by=_user(request), walk_in=data.validated_data["walk_in"]
         )
@@ -326,26 +332,29 @@ class BoothViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type:
     @extend_schema(request=BoothDecisionSerializer, responses=BoothSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
+        booth = self.get_object()  # authorise and fetch, then read the body
         data = BoothDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        booth = services.booth_decide(booth=self.get_object(), by=_user(request), **data.validated_data)
+        booth = services.booth_decide(booth=booth, by=_user(request), **data.validated_data)
         return Response(BoothSerializer(booth).data)
 
     @extend_schema(request=SlotsSerializer, responses=BoothSerializer)
     @action(detail=True, methods=["post"])
     def slots(self, request: Request, pk: Any = None) -> Response:
+        booth = self.get_object()  # authorise and fetch, then read the body
         data = SlotsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        booth = services.booth_set_slots(booth=self.get_object(), by=_user(request), **data.validated_data)
+        booth = services.booth_set_slots(booth=booth, by=_user(request), **data.validated_data)
         return Response(BoothSerializer(booth).data)
 
     @extend_schema(request=WalkInSerializer, responses={201: InterviewSerializer})
     @action(detail=True, methods=["post"], url_path="walk-in")
     def walk_in(self, request: Request, pk: Any = None) -> Response:
         """Someone came to the booth without an interview there: book them into a free slot."""
+        booth = self.get_object()  # authorise and fetch, then read the body
         data = WalkInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        interview = services.interview_book_by_code(booth=self.get_object(), by=_user(request), **data.validated_data)
+        interview = services.interview_book_by_code(booth=booth, by=_user(request), **data.validated_data)
         return Response(InterviewSerializer(interview).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=InterviewSerializer(many=True))
@@ -393,7 +402,7 @@ class MyFairsViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 {
                     "registration": AttendeeSerializer(attendee).data,
                     "qr": services.checkin_token(attendee),
-                    "interviews": InterviewSerializer(selectors.schedule_of(attendee), many=True).data,
+                    "interviews": InterviewSerializer(attendee.schedule, many=True).data,  # type: ignore[attr-defined]
                 }
             )
         return Response(out)

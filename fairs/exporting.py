@@ -3,10 +3,13 @@ schedule's figures. Counts only: no names, no ID numbers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from io import BytesIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from fairs.selectors import METRICS, FairReport, Row
 
@@ -15,36 +18,46 @@ def metric_labels() -> list[str]:
     return [_("Registrations"), _("Check-ins"), _("Interviews scheduled"), _("Interviewed"), _("Offers"), _("Hires")]
 
 
+def _append(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """One row. Names typed by others (an employer's, a fair's) that begin with "=" stay text:
+    openpyxl would otherwise store them as formulas, which Excel runs when the report is opened."""
+    row = list(values)
+    sheet.append(row)
+    for column, value in enumerate(row, start=1):
+        if isinstance(value, str) and value.startswith("="):
+            sheet.cell(row=sheet.max_row, column=column).data_type = "s"
+
+
 def report_workbook(report: FairReport) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Summary")
     fair = report.fair
-    sheet.append([_("Job fair"), fair.name])
-    sheet.append([_("Kind"), fair.get_kind_display()])
-    sheet.append([_("Days"), f"{fair.starts_on:%Y-%m-%d} – {fair.ends_on:%Y-%m-%d}"])
-    sheet.append([_("Organizing unit"), fair.org_unit.name])
-    sheet.append([])
-    sheet.append(metric_labels())
-    sheet.append([report.total.counts[m] for m in METRICS])
+    _append(sheet, [_("Job fair"), fair.name])
+    _append(sheet, [_("Kind"), fair.get_kind_display()])
+    _append(sheet, [_("Days"), f"{fair.starts_on:%Y-%m-%d} – {fair.ends_on:%Y-%m-%d}"])
+    _append(sheet, [_("Organizing unit"), fair.org_unit.name])
+    _append(sheet, [])
+    _append(sheet, metric_labels())
+    _append(sheet, [report.total.counts[m] for m in METRICS])
     if report.run is not None:
-        sheet.append([])
-        sheet.append([_("Schedule objective"), _("Greedy baseline"), _("Upper bound"), _("Gap to the bound (%)")])
-        sheet.append([report.run.objective, report.run.greedy, report.run.bound, round(report.run.gap_percent, 3)])
+        _append(sheet, [])
+        _append(sheet, [_("Schedule objective"), _("Greedy baseline"), _("Upper bound"), _("Gap to the bound (%)")])
+        _append(sheet, [report.run.objective, report.run.greedy, report.run.bound, round(report.run.gap_percent, 3)])
 
     def table(title: str, first: str, rows: list[Row]) -> None:
         ws = book.create_sheet(title[:31])
-        ws.append([first, *metric_labels()])
+        _append(ws, [first, *metric_labels()])
         for row in rows:
-            ws.append([row.label, *(row.counts[m] for m in METRICS)])
+            _append(ws, [row.label, *(row.counts[m] for m in METRICS)])
 
     table(_("By target group"), _("Target group"), report.by_group)
     table(_("By union unit"), _("Union unit"), report.by_unit)
     ws = book.create_sheet(_("By booth")[:31])
-    ws.append([_("Booth"), _("Employer"), _("Interviews scheduled"), _("Offers"), _("Hires")])
+    _append(ws, [_("Booth"), _("Employer"), _("Interviews scheduled"), _("Offers"), _("Hires")])
     for booth_row in report.booths:
-        ws.append(list(booth_row))
+        _append(ws, list(booth_row))
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from fairs import services
 from fairs.models import Booth, Interview, JobFair
 from households.forms import ServiceForm, UnitChoiceField, date_input, label
 from households.models import Member, TargetGroup
@@ -25,7 +26,9 @@ class FairForm(ServiceForm):
         label=label(JobFair, "interviews_start"), initial=dt.time(9, 0), widget=forms.TimeInput(attrs={"type": "time"})
     )
     venue = forms.CharField(label=label(JobFair, "venue"), max_length=200, required=False)
-    stream_url = forms.URLField(label=label(JobFair, "stream_url"), required=False, assume_scheme="https")
+    stream_url = forms.URLField(
+        label=label(JobFair, "stream_url"), required=False, assume_scheme="https", max_length=services.MAX_URL_LENGTH
+    )
     booth_codes = forms.CharField(
         label=label(JobFair, "booth_codes"),
         required=False,
@@ -39,7 +42,9 @@ class FairForm(ServiceForm):
     )
     registration_opens = forms.DateField(label=label(JobFair, "registration_opens"), widget=date_input())
     registration_closes = forms.DateField(label=label(JobFair, "registration_closes"), widget=date_input())
-    capacity = forms.IntegerField(label=label(JobFair, "capacity"), min_value=1, initial=300)
+    capacity = forms.IntegerField(
+        label=label(JobFair, "capacity"), min_value=1, max_value=services.MAX_CAPACITY, initial=300
+    )
     max_interviews = forms.IntegerField(label=label(JobFair, "max_interviews"), min_value=1, max_value=20, initial=3)
     gap_minutes = forms.IntegerField(label=label(JobFair, "gap_minutes"), min_value=0, max_value=240, initial=10)
     description = forms.CharField(
@@ -97,7 +102,14 @@ class OutcomeForm(ServiceForm):
 
     def __init__(self, *args: Any, postings: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["posting"].queryset = postings if postings is not None else JobPosting.objects.none()  # type: ignore[attr-defined]
+        field = self.fields["posting"]
+        if isinstance(postings, list):
+            # A list read once by the caller: a page with one form per interview renders the same
+            # choices in each form without a query per form; the queryset still checks the answer.
+            field.queryset = JobPosting.objects.filter(pk__in=[p.pk for p in postings])  # type: ignore[attr-defined]
+            field.choices = [("", field.empty_label), *((p.pk, field.label_from_instance(p)) for p in postings)]  # type: ignore[attr-defined]
+        else:
+            field.queryset = postings if postings is not None else JobPosting.objects.none()  # type: ignore[attr-defined]
 
 
 class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -23,7 +23,8 @@ def pair_scores(attendees: Iterable[Attendee], booths: Iterable[Booth]) -> dict[
     booths = list(booths)
     booths_of_posting: dict[int, list[int]] = {}
     for booth in booths:
-        for posting_id in booth.postings.values_list("pk", flat=True):
+        # ``.all()`` reads the postings the caller prefetched (one query for the fair, not one per booth).
+        for posting_id in (p.pk for p in booth.postings.all()):
             booths_of_posting.setdefault(posting_id, []).append(booth.pk)
     attendee_of_member = {a.member_id: a.pk for a in attendees}
     scores: dict[tuple[int, int], float] = {}

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +43,19 @@ def fair_list_for(user: User) -> QuerySet[JobFair]:
     return fairs.exclude(state=JobFair.State.DRAFT)
 
 
+def _as_pk(value: Any) -> int:
+    """An id from a URL or a query string. Anything that is not a whole number in the id column's
+    range becomes 0, which no row has: "not found" (as for a record out of reach), never a
+    database error."""
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
+    return pk if 0 < pk < 2**63 else 0
+
+
 def fair_get_for(user: User, pk: Any) -> JobFair:
-    fair = fair_list_for(user).filter(pk=pk).first()
+    fair = fair_list_for(user).filter(pk=_as_pk(pk)).first()
     if fair is None:
         raise NotFound(_("No such job fair."))
     return fair
@@ -72,10 +83,21 @@ def my_registration(user: User, fair: JobFair) -> Attendee | None:
 
 
 def my_registrations(user: User) -> QuerySet[Attendee]:
+    """The worker's live registrations, each with its live interviews in ``schedule`` (one query
+    for all of them, not one per registration)."""
     member = my_member(user)
     if member is None:
         return Attendee.objects.none()
-    return Attendee.objects.filter(member=member, cancelled_at__isnull=True).select_related("fair")
+    live = (
+        Interview.objects.exclude(state=Interview.State.CANCELLED)
+        .select_related("booth__employer", "fair", "attendee__member")
+        .order_by("slot")
+    )
+    return (
+        Attendee.objects.filter(member=member, cancelled_at__isnull=True)
+        .select_related("fair", "member")
+        .prefetch_related(Prefetch("interviews", queryset=live, to_attr="schedule"))
+    )
 
 
 def my_booth(user: User, fair: JobFair) -> Booth | None:
@@ -96,8 +118,13 @@ def booth_list_for(user: User, fair: JobFair) -> QuerySet[Booth]:
 
 
 def booth_get_for(user: User, pk: Any) -> Booth:
-    booth = Booth.objects.select_related("fair__org_unit", "employer").filter(pk=pk).first()
-    if booth is None or not booth_list_for(user, booth.fair).filter(pk=booth.pk).exists():
+    """A booth of a fair the user may see (a draft fair's booths are no more visible than the fair)."""
+    booth = Booth.objects.select_related("fair__org_unit", "employer").filter(pk=_as_pk(pk)).first()
+    if (
+        booth is None
+        or not fair_list_for(user).filter(pk=booth.fair_id).exists()
+        or not booth_list_for(user, booth.fair).filter(pk=booth.pk).exists()
+    ):
         raise NotFound(_("No such booth."))
     return booth
 
@@ -116,7 +143,9 @@ def interviews_of_booth(user: User, booth: Booth) -> QuerySet[Interview]:
 
 def interview_get_for_employer(user: User, pk: Any) -> Interview:
     interview = (
-        Interview.objects.select_related("booth__fair", "booth__employer", "attendee__member").filter(pk=pk).first()
+        Interview.objects.select_related("booth__fair", "booth__employer", "attendee__member")
+        .filter(pk=_as_pk(pk))
+        .first()
     )
     if interview is None or my_booth(user, interview.booth.fair) != interview.booth:
         raise NotFound(_("You did not meet this person at your booth."))
@@ -133,7 +162,9 @@ def schedule_of(attendee: Attendee) -> list[Interview]:
 
 
 def attendee_get_for(user: User, pk: Any) -> Attendee:
-    attendee = Attendee.objects.select_related("fair__org_unit", "member__household__org_unit").filter(pk=pk).first()
+    attendee = (
+        Attendee.objects.select_related("fair__org_unit", "member__household__org_unit").filter(pk=_as_pk(pk)).first()
+    )
     if attendee is None:
         raise NotFound(_("No such registration."))
     if user.role == Role.WORKER and attendee.member.user_id == user.pk:

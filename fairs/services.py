@@ -29,6 +29,9 @@ from ml import assignment
 
 QR_SALT = "fairs.checkin"
 MAX_BOOTH_CODES = 500
+MAX_BOOTH_CODE_LENGTH = 16  # Booth.code
+MAX_CAPACITY = 100_000  # the largest venue; also keeps the number inside the database's integer
+MAX_URL_LENGTH = 200  # JobFair.stream_url
 MAX_SLOTS = 48
 MAX_SLOT_MINUTES = 240
 MAX_SLOT_CAPACITY = 20
@@ -142,6 +145,12 @@ def _clean_fair(data: FairInput) -> dict[str, Any]:
         raise InvalidInput(_("Registration must open before the fair ends."), field="registration_opens")
     if int(data.capacity) < 1:
         raise InvalidInput(_("At least one attendee must fit."), field="capacity")
+    if int(data.capacity) > MAX_CAPACITY:
+        raise InvalidInput(_("At most %(n)d attendees.") % {"n": MAX_CAPACITY}, field="capacity")
+    if len(data.stream_url.strip()) > MAX_URL_LENGTH:
+        raise InvalidInput(
+            _("The live-stream address is longer than %(n)d characters.") % {"n": MAX_URL_LENGTH}, field="stream_url"
+        )
     if not 1 <= int(data.max_interviews) <= 20:
         raise InvalidInput(_("Between 1 and 20 interviews per attendee."), field="max_interviews")
     if not 0 <= int(data.gap_minutes) <= 240:
@@ -272,6 +281,10 @@ def booth_decide(*, booth: Booth, by: User, approve: bool, code: str = "", note:
         code = code.strip()
         if not code:
             raise InvalidInput(_("Choose the booth to give."), field="code")
+        if len(code) > MAX_BOOTH_CODE_LENGTH:
+            raise InvalidInput(
+                _("A booth code has at most %(n)d characters.") % {"n": MAX_BOOTH_CODE_LENGTH}, field="code"
+            )
         if fair.booth_codes and code not in fair.booth_codes:
             raise InvalidInput(_("There is no booth “%(code)s” on this fair's map.") % {"code": code}, field="code")
         holder = Booth.objects.filter(fair=fair, code=code).exclude(pk=booth.pk).select_related("employer").first()
@@ -670,6 +683,10 @@ def _scan(fair: JobFair, by: User, scan_id: str, code: str, scanned_at: dt.datet
     if not scan_id:
         raise InvalidInput(_("Each scan needs its id."), field="id")
     done = CheckIn.objects.filter(scan_id=scan_id).select_related("attendee__member").first()
+    if done is not None and done.attendee.fair_id != fair.pk:
+        # Scan ids are unique across fairs: one already used at another fair must neither name that
+        # fair's attendee nor pass for this fair's scan.
+        return ScanResult(scan_id, "invalid", _("This scan id was already used at another job fair."))
     if done is not None:
         return ScanResult(
             scan_id, "already_synced", _("Already received."), done.attendee.member.name, done.attendee_id
@@ -680,6 +697,15 @@ def _scan(fair: JobFair, by: User, scan_id: str, code: str, scanned_at: dt.datet
         return ScanResult(scan_id, "invalid", exc.message)
     if attendee.cancelled_at is not None:
         return ScanResult(scan_id, "invalid", _("This registration was cancelled."), attendee.member.name, attendee.pk)
+    if _today() < fair.starts_on:
+        # A scan before the fair is no attendance: counted, it would swell the report's check-ins.
+        return ScanResult(
+            scan_id,
+            "invalid",
+            _("The fair has not begun: check-in opens on %(day)s.") % {"day": fair.starts_on.isoformat()},
+            attendee.member.name,
+            attendee.pk,
+        )
     now = timezone.now()
     at = scanned_at if scanned_at is not None and scanned_at <= now else now
     try:
@@ -761,10 +787,23 @@ def interview_record_outcome(
         raise NotFound(_("You did not meet this person at your booth."))
     if interview.state == Interview.State.CANCELLED or interview.attendee.cancelled_at is not None:
         raise Conflict(_("You did not meet this person at your booth: the interview was cancelled."))
+    if _today() < booth.fair.starts_on:
+        # Before the fair nobody has met at the booth; an outcome now would be a placement by hand.
+        raise Conflict(_("You did not meet this person at your booth: the fair has not begun."))
     if outcome not in Interview.Outcome.values or not outcome:
         raise InvalidInput(_("Choose the outcome."), field="outcome")
     if interview.outcome == Interview.Outcome.HIRED:
         raise Conflict(_("The hire is already recorded."))
+    if (
+        outcome in OUTCOME_ORDER
+        and interview.outcome in OUTCOME_ORDER
+        and OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(interview.outcome)
+    ):
+        # The application never moves back (``_move_to``): the interview's outcome, which the
+        # report counts, must not either, or an offer would vanish from the counts.
+        raise Conflict(
+            _("“%(outcome)s” is already recorded for this interview.") % {"outcome": interview.get_outcome_display()}
+        )
     if outcome == Interview.Outcome.HIRED and (start_date is None or monthly_wage is None):
         raise InvalidInput(_("Record the hire with its start date and wage."), field="start_date")
     booth_postings = list(booth.postings.all())

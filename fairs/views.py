@@ -180,7 +180,7 @@ def booth_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     booth = selectors.booth_get_for(request.user, pk)
     interviews = list(selectors.interviews_of_booth(request.user, booth).select_related("fair", "booth"))
     is_employer = selectors.my_booth(request.user, booth.fair) == booth
-    postings = booth.postings.all()
+    postings = list(booth.postings.all())
     return render(
         request,
         "fairs/booth.html",
@@ -278,10 +278,12 @@ def register(request: AuthedRequest, pk: int) -> HttpResponse:
         member = selectors.my_member(user)
         if member is None:
             raise NotFound(_("Your login is not linked to a household member."))
-        attempt(
+        done = attempt(
             request, services.attendee_register, success=_("You are registered."), fair=fair, member=member, by=user
         )
-        return redirect("fairs:mine", pk=fair.pk)
+        # A refusal (the window has closed, the fair is full) is shown on the fair's page: the
+        # schedule page of someone who is not registered is a 404 that would hide the message.
+        return redirect("fairs:mine", pk=fair.pk) if done.ok else _to_fair(fair)
     form = RegisterOtherForm(request.POST, members=selectors.registrable_members(user, fair))
     if form.is_valid():
         attempt(

@@ -116,6 +116,9 @@ class _Timetable:
         self.booths_of: dict[Hashable, set[Hashable]] = defaultdict(set)
         self.by_key = {(s.booth, s.index): s for s in slots}
         self.log: list[tuple[str, Hashable, Slot, int]] = []  # undo log of the repair in progress
+        # Kept (fixed) meetings: an ejection chain must never take one out, or its seat and its
+        # attendee's time would be handed to a new meeting while the kept one stays where it is.
+        self.pinned: set[tuple[Hashable, Hashable]] = set()
         self.budget = 0
 
     def free(self, attendee: Hashable, slot: Slot, ignore: tuple[int, int] | None = None) -> bool:
@@ -200,7 +203,7 @@ class _Timetable:
                     if who is not None
                 ]
             for who, out_booth, out_slot, out_seat, seat in options:
-                if (who, out_booth) in path:
+                if (who, out_booth) in path or (who, out_booth) in self.pinned:
                     continue
                 self.budget -= 1
                 if self.budget < 0:
@@ -277,6 +280,7 @@ def _timetable_with_fixed(
                 f"two fixed meetings share seat {meeting.seat} of slot {meeting.slot} at {meeting.booth!r}"
             )
         table.put(meeting.attendee, slot, meeting.seat)
+        table.pinned.add((meeting.attendee, meeting.booth))
         pairs.add((meeting.attendee, meeting.booth))
         used[meeting.attendee] += 1
     return table, pairs, used

@@ -19,7 +19,7 @@ from django.utils import timezone
 from fairs.models import Attendee, Booth, Interview, JobFair
 from jobs.models import Application, Placement
 from tests.browser.conftest import log_in
-from tests.fairs.conftest import FairWorld
+from tests.fairs.conftest import FairWorld, on_the_day
 from tests.fairs.conftest import world as world  # the fixture, shared with tests/fairs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,9 @@ def test_registration_scheduling_checkin_and_an_outcome_from_a_phone(
     assert page.locator("#schedule li").count() == 2
     assert page.locator("#typed-code").inner_text() == attendee.code
 
-    # Hana checks him in at the entrance; the connection drops just as she types the code.
+    # The day of the fair comes. Hana checks him in at the entrance; the connection drops just as she
+    # types the code.
+    on_the_day(fair)
     page.context.clear_cookies()
     log_in(page, "hana")
     page.goto(f"/fairs/{fair.pk}/checkin/")

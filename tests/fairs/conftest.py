@@ -46,6 +46,13 @@ def make_fair(org_unit: Any, **values: Any) -> JobFair:
     return JobFair.objects.create(org_unit=org_unit, **defaults)
 
 
+def on_the_day(fair: JobFair) -> JobFair:
+    """The fair's day has come (outcomes are recorded at the booth, on the day or after)."""
+    fair.starts_on = fair.ends_on = today()
+    fair.save(update_fields=["starts_on", "ends_on"])
+    return fair
+
+
 def match(member: Member, posting: JobPosting, score: float) -> Match:
     return Match.objects.create(
         member=member, posting=posting, score=score, explanation={}, engine_version="test", computed_at=timezone.now()

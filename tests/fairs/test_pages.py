@@ -15,7 +15,7 @@ from fairs import services
 from fairs.models import Attendee, Booth, CheckIn, Interview, JobFair
 from households.models import TargetGroup
 from jobs.models import Placement
-from tests.fairs.conftest import FairWorld, make_fair, register, today
+from tests.fairs.conftest import FairWorld, make_fair, on_the_day, register, today
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,7 @@ def test_an_employer_sees_only_its_own_interview_list(world: FairWorld, people: 
 
 
 def test_an_employer_records_a_hire_on_the_page_and_it_shows_in_placements(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.li)
     interview = Interview.objects.create(fair=world.fair, booth=world.booth, attendee=attendee, slot=0, score=0.8)
     prefix = f"i{interview.pk}"
@@ -142,6 +143,7 @@ def test_an_employer_records_a_hire_on_the_page_and_it_shows_in_placements(world
 def test_another_employer_posting_an_outcome_gets_not_found_and_nothing_is_written(
     world: FairWorld, people: Any
 ) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.li)
     interview = Interview.objects.create(fair=world.fair, booth=world.booth, attendee=attendee, slot=0, score=0.8)
     response = client_for(world.frank).post(
@@ -171,6 +173,7 @@ def test_a_schedule_request_without_approved_booths_shows_the_error(world: FairW
 
 
 def test_the_checkin_page_and_the_sync_api_count_a_person_once(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.wang)
     client = client_for(people.hana)
     page = client.get(reverse("fairs:checkin", args=[world.fair.pk])).content.decode()
@@ -187,6 +190,7 @@ def test_the_checkin_page_and_the_sync_api_count_a_person_once(world: FairWorld,
 
 
 def test_a_tampered_code_through_the_api_is_answered_invalid(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.wang)
     token = services.checkin_token(attendee)
     url = reverse("fair-checkin", args=[world.fair.pk])
@@ -208,6 +212,7 @@ def test_workers_cannot_use_the_checkin_api(world: FairWorld, people: Any) -> No
 
 
 def test_the_report_counts_by_target_group_and_unit_and_exports_to_excel(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     world.wang.household.target_groups.add(TargetGroup.objects.get(code="dibao_able"))
     attendee = register(world.fair, world.wang)
     register(world.fair, world.li)
@@ -294,6 +299,7 @@ def test_assigning_a_taken_booth_through_the_api_is_a_409(world: FairWorld, peop
 
 
 def test_an_employer_books_someone_who_came_to_the_booth_and_records_the_outcome(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.zhao)
     client = client_for(people.eve)
     response = client.post(reverse("fairs:booth_walk_in", args=[world.booth.pk]), {"code": attendee.code, "slot": 1})
@@ -333,3 +339,12 @@ def test_a_station_helper_sees_only_their_own_people_among_a_county_fairs_attend
     assert "李娜" in page and "李梅" not in page
     county = client_for(people.aude).get(reverse("fairs:detail", args=[world.fair.pk])).content.decode()
     assert "李娜" in county and "李梅" in county
+
+
+def test_a_worker_registering_after_the_window_sees_why_on_the_fair_page(world: FairWorld, people: Any) -> None:
+    world.fair.registration_opens = world.fair.registration_closes = today() - dt.timedelta(days=1)
+    world.fair.save()
+    response = client_for(people.wang).post(reverse("fairs:register", args=[world.fair.pk]), follow=True)
+    assert response.status_code == 200 and "Registration for this fair closed on" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("fairs:detail", args=[world.fair.pk])
+    assert not Attendee.objects.exists()

@@ -15,7 +15,7 @@ from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from fairs import services
 from fairs.models import Attendee, Booth, CheckIn, Interview, ScheduleRun
 from jobs.models import Application, Placement
-from tests.fairs.conftest import FairWorld, make_fair, register, today
+from tests.fairs.conftest import FairWorld, make_fair, on_the_day, register, today
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +202,7 @@ def test_an_attendee_cannot_be_booked_at_two_booths_at_once(world: FairWorld, pe
 
 
 def test_a_signed_qr_code_checks_the_attendee_in(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.wang)
     result = services.checkin_scan(fair=world.fair, by=people.hana, scan_id="s1", code=services.checkin_token(attendee))
     assert result.status == "checked_in" and result.name == "王强"
@@ -210,6 +211,7 @@ def test_a_signed_qr_code_checks_the_attendee_in(world: FairWorld, people: Any) 
 
 
 def test_a_forged_qr_code_is_refused_and_nothing_is_written(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.wang)
     forged = qrcodes.sign({"f": world.fair.pk, "a": attendee.pk}, salt="not-ours")
     result = services.checkin_scan(fair=world.fair, by=people.hana, scan_id="s1", code=forged)
@@ -220,6 +222,7 @@ def test_a_forged_qr_code_is_refused_and_nothing_is_written(world: FairWorld, pe
 
 
 def test_a_tampered_qr_code_is_refused_and_nothing_is_written(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.wang)
     token = services.checkin_token(attendee)
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
@@ -229,6 +232,7 @@ def test_a_tampered_qr_code_is_refused_and_nothing_is_written(world: FairWorld, 
 
 
 def test_a_qr_code_of_another_fair_is_refused(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     other = make_fair(world.fair.org_unit, name="另一场")
     attendee = register(other, world.wang)
     result = services.checkin_scan(fair=world.fair, by=people.hana, scan_id="s1", code=services.checkin_token(attendee))
@@ -237,6 +241,7 @@ def test_a_qr_code_of_another_fair_is_refused(world: FairWorld, people: Any) -> 
 
 
 def test_checking_in_twice_is_harmless_and_counted_once(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     attendee = register(world.fair, world.wang)
     token = services.checkin_token(attendee)
     first = services.checkin_scan(fair=world.fair, by=people.hana, scan_id="s1", code=token)
@@ -253,6 +258,7 @@ def test_checking_in_twice_is_harmless_and_counted_once(world: FairWorld, people
 
 
 def test_a_batch_of_queued_scans_is_answered_one_by_one(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     a, b = register(world.fair, world.wang), register(world.fair, world.li)
     results = services.checkin_sync(
         fair=world.fair,
@@ -283,6 +289,7 @@ def _scheduled(world: FairWorld, member: Any) -> Interview:
 
 
 def test_an_offer_at_the_booth_becomes_an_offered_application(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     interview = _scheduled(world, world.li)
     services.interview_record_outcome(interview=interview, by=people.eve, outcome="offer")
     application = Application.objects.get(posting=world.posting, member=world.li)
@@ -293,6 +300,7 @@ def test_an_offer_at_the_booth_becomes_an_offered_application(world: FairWorld, 
 
 
 def test_a_hire_at_the_booth_becomes_a_placement(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     interview = _scheduled(world, world.li)
     services.interview_record_outcome(interview=interview, by=people.eve, outcome="interviewed")
     services.interview_record_outcome(
@@ -306,6 +314,7 @@ def test_a_hire_at_the_booth_becomes_a_placement(world: FairWorld, people: Any) 
 def test_an_employer_recording_an_outcome_for_someone_they_did_not_meet_is_refused(
     world: FairWorld, people: Any
 ) -> None:
+    on_the_day(world.fair)
     interview = _scheduled(world, world.li)  # at Eve's booth, not Frank's
     with pytest.raises(NotFound, match="did not meet this person"):
         services.interview_record_outcome(interview=interview, by=world.frank, outcome="offer")
@@ -314,6 +323,7 @@ def test_an_employer_recording_an_outcome_for_someone_they_did_not_meet_is_refus
 
 
 def test_an_outcome_for_a_cancelled_interview_is_refused(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     interview = _scheduled(world, world.li)
     interview.state = Interview.State.CANCELLED
     interview.save()
@@ -323,6 +333,7 @@ def test_an_outcome_for_a_cancelled_interview_is_refused(world: FairWorld, peopl
 
 
 def test_a_hire_without_its_terms_writes_nothing(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
     interview = _scheduled(world, world.li)
     with pytest.raises(InvalidInput, match="start date and wage"):
         services.interview_record_outcome(interview=interview, by=people.eve, outcome="hired")
@@ -378,3 +389,54 @@ def test_a_helper_cannot_register_a_walk_in_from_outside_their_reach(
         services.attendee_register(fair=world.fair, member=outsider, by=people.hana, walk_in=True)
     attendee = services.attendee_register(fair=world.fair, member=outsider, by=people.alice, walk_in=True)
     assert attendee.via == Attendee.Via.WALK_IN
+
+
+def test_an_outcome_before_the_fair_has_begun_is_refused_and_nothing_is_written(world: FairWorld, people: Any) -> None:
+    interview = _scheduled(world, world.li)  # the fair is a week away: nobody has met yet
+    with pytest.raises(Conflict):
+        services.interview_record_outcome(
+            interview=interview, by=people.eve, outcome="hired", start_date=today(), monthly_wage=5000
+        )
+    interview.refresh_from_db()
+    assert interview.outcome == "" and interview.application is None
+    assert not Application.objects.filter(member=world.li).exists()
+    assert not Placement.objects.exists()
+
+
+def test_an_outcome_does_not_move_back_and_the_offer_stays_counted(world: FairWorld, people: Any) -> None:
+    on_the_day(world.fair)
+    interview = _scheduled(world, world.li)
+    services.interview_record_outcome(interview=interview, by=people.eve, outcome="offer")
+    with pytest.raises(Conflict):
+        services.interview_record_outcome(interview=interview, by=people.eve, outcome="interviewed")
+    interview.refresh_from_db()
+    assert interview.outcome == "offer"
+    assert Application.objects.get(member=world.li, posting=world.posting).state == Application.State.OFFERED
+
+
+def test_a_scan_before_the_fair_has_begun_checks_no_one_in(world: FairWorld, people: Any) -> None:
+    attendee = register(world.fair, world.wang)  # the fair is a week away
+    result = services.checkin_scan(
+        fair=world.fair, by=people.hana, scan_id="early-1", code=services.checkin_token(attendee)
+    )
+    assert result.status == "invalid" and "not begun" in result.message
+    assert not CheckIn.objects.exists()
+    attendee.refresh_from_db()
+    assert attendee.checked_in_at is None
+
+
+def test_rescheduling_never_gives_away_the_seat_of_a_confirmed_interview(world: FairWorld, people: Any) -> None:
+    # Li's confirmed interview holds the first slot of Eve's booth; Wang's confirmed interview at
+    # Frank's booth (B01) holds his time in the second. Wang fits Eve's booth only in Li's seat.
+    frank = world.pending
+    frank.status, frank.code = Booth.Status.APPROVED, "B01"
+    frank.save()
+    li, wang = register(world.fair, world.li), register(world.fair, world.wang)
+    kept_li = Interview.objects.create(
+        fair=world.fair, booth=world.booth, attendee=li, slot=0, state=Interview.State.CONFIRMED
+    )
+    Interview.objects.create(fair=world.fair, booth=frank, attendee=wang, slot=1, state=Interview.State.CONFIRMED)
+    services.fair_schedule(fair=world.fair, by=people.alice)  # no IntegrityError on the seat
+    live = Interview.objects.filter(fair=world.fair).exclude(state=Interview.State.CANCELLED)
+    assert live.get(pk=kept_li.pk).slot == 0
+    assert not live.filter(booth=world.booth, slot=0).exclude(pk=kept_li.pk).exists()

@@ -119,3 +119,17 @@ def test_bad_numbers_are_refused() -> None:
         schedule([], [Slot("X", 0, 0, 15, 0)], max_per_attendee=1)
     with pytest.raises(ScheduleError):
         greedy_schedule([], slots_for(["X"], 1), max_per_attendee=1, fixed=[Meeting("a", "X", 5, 0, 1.0)])
+
+
+def test_the_repair_never_moves_a_kept_meeting_out_of_its_seat() -> None:
+    # a1's confirmed meeting holds X's first slot; a2 is kept busy at Y during X's second slot, so
+    # a2 fits X only in the first slot. Moving a1 would free it, but a kept meeting stays put: the
+    # new schedule must not hand out a1's seat (the database refuses two live interviews in one).
+    slots = slots_for(["X", "Y"], 2)
+    fixed = [Meeting("a1", "X", 0, 0, 0.5), Meeting("a2", "Y", 1, 0, 0.5)]
+    solution = schedule([Candidate("a2", "X", 0.9)], slots, max_per_attendee=3, fixed=fixed)
+    assert_valid([*fixed, *solution.meetings], slots, max_per=3, gap=0)
+    assert solution.meetings == [] and solution.untimed == 1
+    assert solution.objective <= solution.bound
+    greedy = greedy_schedule([Candidate("a2", "X", 0.9)], slots, max_per_attendee=3, fixed=fixed)
+    assert_valid([*fixed, *greedy], slots, max_per=3, gap=0)
