@@ -48,8 +48,8 @@ from ml.matching import (  # the underscored names: the rules ``_explanations`` 
     Seeker,
     _location,
     _occupation_fit,
-    _posting_salary,
     infeasible_reason,
+    posting_salary,
 )
 from skills.models import Skill
 
@@ -231,7 +231,7 @@ def _explanations(cached: CachedMarket, seeker: Seeker, postings: Sequence[Posti
         parts = {name: round(float(sums[k, i]), 4) for i, name in enumerate(PARTS)}
         required = list(dict.fromkeys(posting.required))
         preferred = [c for c in dict.fromkeys(posting.preferred) if c not in set(required)]
-        salary = _posting_salary(posting)
+        salary = posting_salary(posting)
         if salary is None or seeker.expected_salary is None or seeker.expected_salary <= 0:
             salary_state, gap = "unknown", 0
         elif salary >= seeker.expected_salary:

@@ -217,12 +217,14 @@ class Explanation:
 # --- constraints ----------------------------------------------------------------------------------
 
 
-def _check_seeker(seeker: Seeker) -> None:
+def check_seeker(seeker: Seeker) -> None:
+    """Refuse a seeker the engine cannot read (an unknown work capacity), naming it."""
     if seeker.capacity not in SEEKER_CAPACITIES:
         raise ValueError(f"seeker {seeker.id!r}: unknown capacity {seeker.capacity!r} (one of {SEEKER_CAPACITIES})")
 
 
-def _check_posting(posting: Posting) -> None:
+def check_posting(posting: Posting) -> None:
+    """Refuse a posting the engine cannot read (an unknown physical demand), naming it."""
     if posting.capacity_required not in POSTING_CAPACITIES:
         raise ValueError(
             f"posting {posting.id!r}: unknown capacity_required {posting.capacity_required!r} "
@@ -246,8 +248,8 @@ def infeasible_reason(seeker: Seeker, posting: Posting) -> str | None:
     Checked in that order: a closed posting is "closed" whatever else; capacity before location,
     because no move makes heavy work light. Unknown capacity values raise ValueError.
     """
-    _check_seeker(seeker)
-    _check_posting(posting)
+    check_seeker(seeker)
+    check_posting(posting)
     if posting.open_seats <= 0:
         return "closed"
     if seeker.capacity == "none" or (seeker.capacity == "partial" and posting.capacity_required != "partial"):
@@ -298,7 +300,9 @@ def _salary_bin(amount: float) -> int:
     return min(SALARY_BINS - 1, int(math.log(amount / SALARY_BASE) / _LOG_STEP))
 
 
-def _posting_salary(posting: Posting) -> int | None:
+def posting_salary(posting: Posting) -> int | None:
+    """The pay compared with what people expect: the posting's maximum, else its minimum; None when
+    it states none."""
     value = posting.salary_max if posting.salary_max is not None else posting.salary_min
     return value if value is not None and value > 0 else None
 
@@ -753,7 +757,7 @@ class _Space:
             text_weights.append(text_weight)
         occupation = self._occupation_block([p.occupation for p in postings], seeker_side=False)
         text = sp.diags(np.asarray(text_weights, dtype=FLOAT)) @ self.posting_text(postings)
-        salaries = [_posting_salary(p) for p in postings]
+        salaries = [posting_salary(p) for p in postings]
         bins = np.array([SALARY_BINS if s is None else _salary_bin(s) for s in salaries], dtype=np.int64)
         salary = _onehot(bins, SALARY_BINS + 1)
         county = np.array([self.counties.get(p.region, -1) if p.region else -1 for p in postings], dtype=np.int64)
@@ -864,9 +868,9 @@ class Market:
         skill_names: Mapping[str, str] | None = None,
     ) -> None:
         for s in seekers:
-            _check_seeker(s)
+            check_seeker(s)
         for p in postings:
-            _check_posting(p)
+            check_posting(p)
         self.weights = weights
         self.seekers = list(seekers)
         self.postings = list(postings)
@@ -995,7 +999,7 @@ class Market:
 
     def postings_for(self, seeker: Seeker, top_k: int = 20) -> list[tuple[Any, float]]:
         """One (new or changed) seeker against every posting of the market, best first."""
-        _check_seeker(seeker)
+        check_seeker(seeker)
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         if seeker.capacity == "none" or not self.postings:
@@ -1027,7 +1031,7 @@ class Market:
         seekers' column-major matrix for the posting's few features only; location, salary and the
         "no occupation code" cases from per-seeker arrays (they concern nearly every seeker).
         """
-        _check_posting(posting)
+        check_posting(posting)
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         if posting.open_seats <= 0 or not self.seekers:
@@ -1058,7 +1062,7 @@ class Market:
             scores += neutral
         # Salary.
         bins = self._s_salary[candidates]
-        salary = _posting_salary(posting)
+        salary = posting_salary(posting)
         if salary is None:
             scores += w.salary * w.salary_unknown
         else:
@@ -1111,7 +1115,7 @@ class Market:
         has = set(seeker.skills)
         required = list(dict.fromkeys(posting.required))
         preferred = [k for k in dict.fromkeys(posting.preferred) if k not in set(required)]
-        salary = _posting_salary(posting)
+        salary = posting_salary(posting)
         if salary is None or seeker.expected_salary is None or seeker.expected_salary <= 0:
             salary_state, gap = "unknown", 0
         elif salary >= seeker.expected_salary:

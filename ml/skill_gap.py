@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ml.matching import SEEKER_CAPACITIES, Posting, Seeker, _check_posting, _check_seeker, _posting_salary
+from ml.matching import SEEKER_CAPACITIES, Posting, Seeker, check_posting, check_seeker, posting_salary
 
 #: Closeness of a skill to what the worker knows: a skill of a category they already work in ...
 CLOSENESS_SAME_CATEGORY = 1.0
@@ -84,7 +84,7 @@ class SkillGap:
         if top < 1:
             raise ValueError("top must be at least 1")
         for p in postings:
-            _check_posting(p)
+            check_posting(p)
         self.top = top
         self.categories = dict(categories or {})
         self.postings = [p for p in postings if p.open_seats > 0 and p.required]
@@ -119,7 +119,7 @@ class SkillGap:
         self._p_county = np.array([counties.get(p.region, -1) for p in self.postings], dtype=np.int64)
         self._p_cross = np.array([p.cross_region for p in self.postings], dtype=bool)
         self._p_light = np.array([p.capacity_required == "partial" for p in self.postings], dtype=bool)
-        pay = [_posting_salary(p) for p in self.postings]
+        pay = [posting_salary(p) for p in self.postings]
         self._p_pay = np.array([np.nan if s is None else float(s) for s in pay], dtype=np.float64)
         # Skills asked for together (for closeness): skill x skill, 1 where some posting requires both.
         together = (self._r.T @ self._r).tocsr()
@@ -214,7 +214,7 @@ class SkillGap:
     def opened_by(self, seeker: Seeker) -> dict[str, list[int]]:
         """skill -> the rows (in ``self.postings``) it would open for ``seeker``: the detail behind
         ``advise`` (and its check in the tests)."""
-        _check_seeker(seeker)
+        check_seeker(seeker)
         where = self._reachable(seeker)
         held = [self.vocabulary[k] for k in dict.fromkeys(seeker.skills) if k in self.vocabulary]
         have = np.asarray(self._r_csc[:, held].sum(axis=1)).ravel() if held else np.zeros(len(self.postings))
@@ -228,7 +228,7 @@ class SkillGap:
 
     def advise(self, seeker: Seeker) -> list[Advice]:
         """The best skills for one worker (on demand: about a millisecond against 20,000 postings)."""
-        _check_seeker(seeker)
+        check_seeker(seeker)
         if not self.postings:
             return []
         where = self._reachable(seeker)
@@ -252,7 +252,7 @@ class SkillGap:
     def batch(self, seekers: Sequence[Seeker], *, chunk: int = 4096) -> list[list[Advice]]:
         """``advise`` for every seeker, in input order, computed blockwise."""
         for s in seekers:
-            _check_seeker(s)
+            check_seeker(s)
         opens = self.opens_matrix(seekers, chunk=chunk)
         closeness = self._closeness_matrix(seekers, opens)
         result: list[list[Advice]] = []

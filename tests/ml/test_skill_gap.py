@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from ml.matching import Posting, Seeker, _posting_salary, infeasible_reason
+from ml.matching import Posting, Seeker, infeasible_reason, posting_salary
 from ml.skill_gap import (
     CLOSENESS_ASKED_TOGETHER,
     CLOSENESS_OTHER,
@@ -27,7 +27,7 @@ def _brute(seeker: Seeker, postings: list[Posting]) -> dict[str, int]:
     for p in postings:
         if not p.required or infeasible_reason(seeker, p) is not None:
             continue
-        pay = _posting_salary(p)
+        pay = posting_salary(p)
         if seeker.expected_salary and (pay is None or pay < seeker.expected_salary):
             continue
         missing = set(p.required) - set(seeker.skills)
