@@ -562,10 +562,11 @@ def _clashes(attendee: Attendee, booth: Booth, slot: int, gap: int) -> bool:
 def interview_book(*, booth: Booth, attendee: Attendee, slot: int, by: User) -> Interview:
     """Put one attendee into a slot by hand (a walk-in at the booth, a change on the day).
 
-    Two bookings may race for the last seat of a slot: the attendee row is locked (one place at a
-    time), and the ``one_interview_per_seat`` constraint decides the seat; the loser is told the
-    slot is full and nothing is written."""
-    booth = Booth.objects.select_related("fair__org_unit", "employer").get(pk=booth.pk)
+    Bookings at one booth run one after the other: the booth row is locked (so two walk-ins never
+    pick the same free seat, and the booth cannot lose the slot meanwhile), then the attendee's (one
+    place at a time). The ``one_interview_per_seat`` constraint stays the last word: a loser is told
+    the slot is full and nothing is written."""
+    booth = Booth.objects.select_for_update(of=("self",)).select_related("fair__org_unit", "employer").get(pk=booth.pk)
     if by.role == Role.EMPLOYER:
         employer = _employer_of(by)
         if employer is None or employer.pk != booth.employer_id:

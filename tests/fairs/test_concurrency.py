@@ -80,3 +80,16 @@ def test_ten_attendees_booked_into_one_single_seat_slot_at_once_get_it_once(
     assert outcomes == ["done"] + ["refused"] * 9, outcomes
     assert Interview.objects.filter(booth=world.booth, slot=1).count() == 1
     assert JobPosting.objects.exists()  # the world was not flushed under the threads
+
+
+def test_walk_ins_at_once_fill_a_many_seat_slot_one_seat_each(world: FairWorld, people: Any) -> None:
+    world.booth.slot_capacity = 8
+    world.booth.save(update_fields=["slot_capacity"])
+    attendees = [register(world.fair, MemberFactory()) for _ in range(9)]
+    outcomes = race(
+        [lambda a=a: services.interview_book(booth=world.booth, attendee=a, slot=1, by=people.eve) for a in attendees]
+    )
+    # The booth's lock serialises bookings, so each walk-in gets a seat of its own and only the ninth is refused.
+    assert outcomes == ["done"] * 8 + ["refused"], outcomes
+    seats = sorted(Interview.objects.filter(booth=world.booth, slot=1).values_list("seat", flat=True))
+    assert seats == list(range(8))
