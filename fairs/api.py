@@ -302,12 +302,7 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def report(self, request: Request, pk: Any = None) -> Response | HttpResponse:
         report = selectors.fair_report(_user(request), self._fair())
         if request.query_params.get("format") == "xlsx":
-            response = HttpResponse(
-                exporting.report_workbook(report),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = f'attachment; filename="fair-{report.fair.pk}-report.xlsx"'
-            return response
+            return exporting.report_download(report)
 
         def rows(items: list[selectors.Row]) -> list[dict[str, Any]]:
             return [{"label": r.label, **r.counts} for r in items]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from io import BytesIO
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -61,3 +62,12 @@ def report_workbook(report: FairReport) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def report_download(report: FairReport) -> HttpResponse:
+    """The workbook as a download (the report page and the API both offer it)."""
+    response = HttpResponse(
+        report_workbook(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="fair-{report.fair.pk}-report.xlsx"'
+    return response

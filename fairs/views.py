@@ -379,12 +379,7 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
     fair = selectors.fair_get_for(request.user, pk)
     data = selectors.fair_report(request.user, fair)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            exporting.report_workbook(data),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="fair-{fair.pk}-report.xlsx"'
-        return response
+        return exporting.report_download(data)
     labels = exporting.metric_labels()
 
     def rows(items: list[selectors.Row]) -> list[tuple[str, list[int]]]:
