@@ -10,6 +10,7 @@ service; ``attempt`` translates a service's ``DomainError`` once. A list a role 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -306,32 +307,33 @@ def payment_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
     if loan.payment_request is None:
         raise NotFound(_("Not found."))
+    return _approve_then_back(request, loan.payment_request, loan.venture_id)
+
+
+def _pay_then_back(
+    request: AuthedRequest, service: Callable[..., Any], venture_id: int, success: str, **target: Any
+) -> HttpResponse:
+    """Post a payment with the idempotency key the page was rendered with (a double click pays once)."""
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        raise NotFound(_("Not found."))
     attempt(
         request,
-        funds_services.payment_request_approve,
-        request=loan.payment_request,
+        service,
         by=request.user,
-        success=_("The payment is approved."),
+        idempotency_key=form.cleaned_data["idempotency_key"],
+        success=success,
+        **target,
     )
-    return _back(loan.venture_id)
+    return _back(venture_id)
 
 
 @role_page(Action.MANAGE_VENTURES, listing=False)
 @require_POST
 def disburse(request: AuthedRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
-    form = PayForm(request.POST)
-    if not form.is_valid():
-        raise NotFound(_("Not found."))
-    attempt(
-        request,
-        services.loan_disburse,
-        loan=loan,
-        by=request.user,
-        idempotency_key=form.cleaned_data["idempotency_key"],
-        success=_("Paid out: %(amount)s.") % {"amount": format_yuan(loan.principal)},
-    )
-    return _back(loan.venture_id)
+    paid_out = _("Paid out: %(amount)s.") % {"amount": format_yuan(loan.principal)}
+    return _pay_then_back(request, services.loan_disburse, loan.venture_id, paid_out, loan=loan)
 
 
 @role_page(Action.RECORD_RECEIPT, listing=False)
@@ -443,18 +445,8 @@ def claim_pay(request: AuthedRequest, pk: int) -> HttpResponse:
     venture_id = claim.loan.venture_id
     if request.POST.get("decision") == "approve":
         return _approve_then_back(request, claim.payment_request, venture_id)
-    form = PayForm(request.POST)
-    if not form.is_valid():
-        raise NotFound(_("Not found."))
-    attempt(
-        request,
-        services.subsidy_claim_pay,
-        claim=claim,
-        by=request.user,
-        idempotency_key=form.cleaned_data["idempotency_key"],
-        success=_("Refunded: %(amount)s.") % {"amount": format_yuan(claim.refund)},
-    )
-    return _back(venture_id)
+    refunded = _("Refunded: %(amount)s.") % {"amount": format_yuan(claim.refund)}
+    return _pay_then_back(request, services.subsidy_claim_pay, venture_id, refunded, claim=claim)
 
 
 @role_page(Action.MANAGE_VENTURES, listing=False)
@@ -491,18 +483,8 @@ def in_kind_pay(request: AuthedRequest, pk: int) -> HttpResponse:
         raise NotFound(_("No such support."))
     if request.POST.get("decision") == "approve":
         return _approve_then_back(request, support.payment_request, support.venture_id)
-    form = PayForm(request.POST)
-    if not form.is_valid():
-        raise NotFound(_("Not found."))
-    attempt(
-        request,
-        services.in_kind_pay,
-        support=support,
-        by=request.user,
-        idempotency_key=form.cleaned_data["idempotency_key"],
-        success=_("Paid: %(amount)s.") % {"amount": format_yuan(support.value)},
-    )
-    return _back(support.venture_id)
+    paid = _("Paid: %(amount)s.") % {"amount": format_yuan(support.value)}
+    return _pay_then_back(request, services.in_kind_pay, support.venture_id, paid, support=support)
 
 
 @role_page(Action.REVIEW_VENTURES, listing=False)
