@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
-from ml import taxonomy
 from ml.matching import (
     Market,
     Posting,
@@ -38,7 +37,7 @@ from ml.matching import (
     phrase_memo,
 )
 from ml.skill_resolver import SkillResolver
-from skills.reference import BUILTIN_TAXONOMY
+from skills.management.taxonomy_files import taxonomies
 
 #: Processes resolving phrases (pure Python, the largest single cost on a big market).
 PROCESSES = 2
@@ -146,31 +145,12 @@ class Command(BaseCommand):
 
     # -- the taxonomy ------------------------------------------------------------------------------
 
-    def _entries(self, path: Path, *, strict: bool) -> list[taxonomy.TaxonomyEntry]:
-        try:
-            with path.open(encoding="utf-8-sig") as handle:
-                if strict:
-                    return taxonomy.parse(handle)
-                entries, warnings = taxonomy.parse_lenient(handle)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 text.") from exc
-        except taxonomy.TaxonomyFormatError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
-        for warning in warnings:
-            self.stderr.write(f"warning: {path}: {warning}")
-        return entries
-
     def _resolver(self, taxonomy_path: str | None) -> tuple[_LazyResolver, dict[str, str]]:
         """The resolver (built on first use: in the first worker process when phrases are resolved
         in worker processes) and the skill names (id -> Chinese name) its ids stand for."""
-        builtin = self._entries(BUILTIN_TAXONOMY, strict=True)
-        if taxonomy_path is None:
+        builtin, external = taxonomies(taxonomy_path, warn=self.stderr.write)
+        if external is None:
             return _LazyResolver(lambda: SkillResolver(builtin)), {e.id: e.name_zh for e in builtin}
-        external = self._entries(Path(taxonomy_path), strict=False)
-        if not external:
-            raise CommandError(f"{taxonomy_path}: no skills in the file.")
         return _LazyResolver(lambda: SkillResolver.linked(external, builtin)), {e.id: e.name_zh for e in external}
 
     # -- input and output --------------------------------------------------------------------------

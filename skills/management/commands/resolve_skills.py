@@ -17,9 +17,8 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ml import taxonomy
 from ml.skill_resolver import SkillResolver
-from skills.reference import BUILTIN_TAXONOMY
+from skills.management.taxonomy_files import taxonomies
 
 BOM = b"\xef\xbb\xbf"
 
@@ -57,30 +56,9 @@ class Command(BaseCommand):
 
     # -- the taxonomy ------------------------------------------------------------------------------
 
-    def _entries(self, path: Path, *, strict: bool) -> list[taxonomy.TaxonomyEntry]:
-        try:
-            with path.open(encoding="utf-8-sig") as handle:
-                if strict:
-                    return taxonomy.parse(handle)
-                entries, warnings = taxonomy.parse_lenient(handle)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 text.") from exc
-        except taxonomy.TaxonomyFormatError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
-        for warning in warnings:
-            self.stderr.write(f"warning: {path}: {warning}")
-        return entries
-
     def _resolver(self, taxonomy_path: str | None) -> SkillResolver:
-        builtin = self._entries(BUILTIN_TAXONOMY, strict=True)
-        if taxonomy_path is None:
-            return SkillResolver(builtin)
-        external = self._entries(Path(taxonomy_path), strict=False)
-        if not external:
-            raise CommandError(f"{taxonomy_path}: no skills in the file.")
-        return SkillResolver.linked(external, builtin)
+        builtin, external = taxonomies(taxonomy_path, warn=self.stderr.write)
+        return SkillResolver(builtin) if external is None else SkillResolver.linked(external, builtin)
 
     # -- input and output --------------------------------------------------------------------------
 
