@@ -18,7 +18,7 @@ class DeliveryInline(admin.TabularInline):
         "sent_at",
         "idempotency_key",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
 
 @admin.register(Notification)

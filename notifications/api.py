@@ -47,7 +47,7 @@ class KindChoiceSerializer(serializers.Serializer[Any]):
 
 class KindChannelsSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    description = serializers.CharField()
     in_app = serializers.BooleanField()
     sms = serializers.BooleanField()
     wechat = serializers.BooleanField()
@@ -82,7 +82,7 @@ def preferences_body(user: User) -> dict[str, Any]:
         "quiet_until": preferences.quiet_until.strftime("%H:%M"),
         "language": preferences.language,
         "kinds": [
-            {"kind": k.code, "label": str(k.label), "in_app": True, **{c: choices[(k.code, c)] for c in Channel.values}}
+            {"kind": k.code, "description": str(k.label), "in_app": True, **{c: choices[(k.code, c)] for c in Channel.values}}
             for k in kinds
         ],
     }

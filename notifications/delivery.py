@@ -311,4 +311,3 @@ def _settle(delivery: Delivery, now: dt.datetime) -> str:
         return "resent"
     _finish(delivery, state=State.UNKNOWN, reason=Reason.CRASHED)
     return "unknown"
-

@@ -64,13 +64,16 @@ class Kind:
     digest: bool = False
     # Provider templates (SMS, WeChat) take parameters, not free text: the context keys, in order.
     params: tuple[str, ...] = ()
-    # Filled in by the digest: "3 exit requests" rather than one line each.
-    counted: StrOrPromise = field(default="")
+    # Context values that are codes, shown by their translated label: {"state": {"interview": _("…")}}.
+    labels: Mapping[str, Mapping[str, StrOrPromise]] = field(default_factory=dict)
 
     def render(self, context: Mapping[str, Any], language: str | None = None) -> tuple[str, str]:
         """(title, body) in ``language`` (the active language when None)."""
-        values = _Values(context)
         with translation.override(language or translation.get_language()):
+            values = _Values(context)
+            for name, choices in self.labels.items():
+                if name in values and str(values[name]) in choices:
+                    values[name] = str(choices[str(values[name])])
             title = str(self.title) % values
             body = str(self.body) % values if self.body else ""
         return title, body

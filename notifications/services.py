@@ -73,6 +73,18 @@ def _jsonable(context: Mapping[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One person's notification of a kind, for ``notify_each``: its own context, link and key."""
+
+    recipient: User | int | None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    link: str = ""
+    key: str = ""
+    actions: Sequence[NoticeAction] = ()
+    unit: OrgUnit | int | None = None  # this person's event's unit, where it differs from the batch's
+
+
 def notify(
     recipients: Iterable[User | int | None],
     kind: str,
@@ -91,42 +103,64 @@ def notify(
     ``key`` names the event ("application:17:invited"): the same event notified twice gives one
     notification per person. Inactive accounts are left out; a recipient outside the kind's
     audience is a programming error. Returns the notifications written now."""
+    return notify_each(
+        kind,
+        [Notice(r, context or {}, link, key, actions) for r in recipients],
+        unit=unit,
+        urgent=urgent,
+    )
+
+
+def notify_each(
+    kind: str, notices: Iterable[Notice], *, unit: OrgUnit | None = None, urgent: bool | None = None
+) -> list[Notification]:
+    """``notify`` for many people, each with their own context, link and key, in a few queries
+    (a fair's reminders to thousands of attendees)."""
     entry = registry.get(kind)
-    link = _check_link(link)
-    data = _jsonable(context or {})
-    key = key[:120]
-    people = _recipients(recipients)
+    wanted: dict[int, Notice] = {}
+    for notice in notices:
+        recipient = notice.recipient.pk if isinstance(notice.recipient, User) else notice.recipient
+        if recipient is not None and recipient not in wanted:
+            wanted[recipient] = notice
+    people = _recipients(wanted)
     wrong = [u.pk for u in people if not (u.is_superuser or entry.allows(u.role))]
     if wrong:
         raise ValueError(f"{kind} is not for users {wrong} (audience: {sorted(entry.audience)})")
     if not people:
         return []
-    with transaction.atomic():
-        if key:
-            done = set(
-                Notification.objects.filter(kind=kind, key=key, recipient_id__in=[u.pk for u in people]).values_list(
-                    "recipient_id", flat=True
-                )
-            )
-            people = [u for u in people if u.pk not in done]
-        now = timezone.now()
-        rows = [
+    now = timezone.now()
+    rows = []
+    for person in people:
+        notice = wanted[person.pk]
+        rows.append(
             Notification(
-                recipient_id=u.pk,
+                recipient_id=person.pk,
                 kind=kind,
-                context=data,
-                link=link,
-                key=key,
-                unit=unit,
+                context=_jsonable(notice.context),
+                link=_check_link(notice.link),
+                key=notice.key[:120],
+                unit_id=_unit_id(notice.unit) or _unit_id(unit),
                 urgent=entry.urgent if urgent is None else urgent,
-                actions=[a.as_dict() for a in actions],
+                actions=[a.as_dict() for a in notice.actions],
                 created_at=now,
             )
-            for u in people
-        ]
+        )
+    with transaction.atomic():
+        keyed = [r for r in rows if r.key]
+        if keyed:
+            done = set(
+                Notification.objects.filter(
+                    kind=kind, key__in={r.key for r in keyed}, recipient_id__in=[r.recipient_id for r in keyed]
+                ).values_list("recipient_id", "key")
+            )
+            rows = [r for r in rows if not r.key or (r.recipient_id, r.key) not in done]
         created = _insert(rows)
         _outbox(created, entry)
     return created
+
+
+def _unit_id(unit: OrgUnit | int | None) -> int | None:
+    return unit.pk if isinstance(unit, OrgUnit) else unit
 
 
 def _insert(rows: list[Notification]) -> list[Notification]:
@@ -260,9 +294,11 @@ def preferences_update(
     end = _time(quiet_until, "quiet_until") if quiet_until not in (None, "") else None
     if language is not None and language not in dict(settings.LANGUAGES):
         raise InvalidInput(_("Unknown language “%(l)s”.") % {"l": language}, field="language")
-    allowed = {k.code: k for k in registry.kinds_for(user.role)} if not user.is_superuser else {
-        k.code: k for k in registry.kinds()
-    }
+    allowed = (
+        {k.code: k for k in registry.kinds_for(user.role)}
+        if not user.is_superuser
+        else {k.code: k for k in registry.kinds()}
+    )
     wanted: dict[tuple[str, str], bool] = {}
     for choice in kind_choices:
         kind, channel, enabled = choice.get("kind"), choice.get("channel"), choice.get("enabled")
@@ -386,4 +422,3 @@ def nearest_staff_above(unit: OrgUnit, *, roles: Sequence[str] = (Role.ORGANIZER
         if found:
             return found
     return []
-

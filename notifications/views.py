@@ -99,7 +99,10 @@ def preferences(request: AuthedRequest) -> HttpResponse:
     current = services.preferences_of(user)
     choices = services.kind_choices_of(user)
     rows = [
-        {"kind": k, "cells": [{"channel": c, "name": f"{k.code}:{c.value}", "on": choices[(k.code, c.value)]} for c in outside]}
+        {
+            "kind": k,
+            "cells": [{"channel": c, "name": f"{k.code}:{c.value}", "on": choices[(k.code, c.value)]} for c in outside],
+        }
         for k in kinds
     ]
     return render(

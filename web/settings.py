@@ -358,6 +358,8 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=120)
 # A row claimed this long ago and not finished: its worker died (well past any provider time-out).
 NOTIFICATIONS_LEASE = env.int("NOTIFICATIONS_LEASE", default=600)
+# New matches at least this good are announced to the worker (daily, batched).
+MATCH_ALERT_MIN_SCORE = env.float("MATCH_ALERT_MIN_SCORE", default=0.6)
 # How often the top bar's unread badge asks again.
 NOTIFICATIONS_BADGE_POLL_SECONDS = env.int("NOTIFICATIONS_BADGE_POLL_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE |= {

@@ -22,9 +22,7 @@ class EmailBackend:
             body = f"{body}\n\n{message.link}"
         # The key as Message-ID: a mail system that sees the same message twice can drop the copy.
         message_id = f"<{message.key}@{self.domain}>"
-        email = EmailMessage(
-            subject=message.title, body=body, to=[message.address], headers={"Message-ID": message_id}
-        )
+        email = EmailMessage(subject=message.title, body=body, to=[message.address], headers={"Message-ID": message_id})
         try:
             email.send()
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:

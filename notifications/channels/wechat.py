@@ -107,7 +107,9 @@ class WeChatSubscribeBackend:
                 data: dict[str, Any] = {}
                 for fresh in (False, True):
                     token = self._token(client, fresh=fresh)
-                    data = self._json(client.post("/cgi-bin/message/subscribe/send", params={"access_token": token}, json=payload))
+                    data = self._json(
+                        client.post("/cgi-bin/message/subscribe/send", params={"access_token": token}, json=payload)
+                    )
                     if int(data.get("errcode", 0)) not in TOKEN_ERRORS:
                         break
         except httpx.TimeoutException as exc:
