@@ -82,7 +82,12 @@ def preferences_body(user: User) -> dict[str, Any]:
         "quiet_until": preferences.quiet_until.strftime("%H:%M"),
         "language": preferences.language,
         "kinds": [
-            {"kind": k.code, "description": str(k.label), "in_app": True, **{c: choices[(k.code, c)] for c in Channel.values}}
+            {
+                "kind": k.code,
+                "description": str(k.label),
+                "in_app": True,
+                **{c: choices[(k.code, c)] for c in Channel.values},
+            }
             for k in kinds
         ],
     }

@@ -43,3 +43,9 @@ def wechat_options(fake: FakeProviders, **extra: Any) -> dict[str, Any]:
         },
         **extra,
     }
+
+
+# The jobs fixtures (Eve's company and posting, Wang as a member) serve the event tests here too.
+from tests.jobs.conftest import employer, frank, other_employer, posting, wang  # noqa: E402
+
+__all__ = ["employer", "frank", "other_employer", "posting", "wang"]

@@ -139,4 +139,3 @@ def test_email_carries_the_key_as_its_message_id(settings: Any) -> None:
     assert sent.to == ["wang@example.org"]
     assert sent.extra_headers["Message-ID"] == "<0f3c9a1b2c3d4e5f60718293a4b5c6d7@relief.example.org>"
     assert "http://relief.example.org/jobs/5/" in sent.body
-

@@ -58,7 +58,9 @@ def test_a_notification_is_sent_once_to_the_persons_mobile(sms: FakeProviders, k
     assert row.provider_id == "serial-1"
 
 
-def test_a_phone_number_that_is_not_a_mobile_is_skipped_and_says_why(sms: FakeProviders, kind: Any, people: Any) -> None:
+def test_a_phone_number_that_is_not_a_mobile_is_skipped_and_says_why(
+    sms: FakeProviders, kind: Any, people: Any
+) -> None:
     people.wang.phone = "04773212345"  # a landline in 鄂尔多斯: valid, but no SMS reaches it
     people.wang.save()
     row = one_delivery(people.wang)
