@@ -57,7 +57,7 @@ def test_an_instalment_due_in_three_days_is_announced_once(
 def test_an_overdue_instalment_tells_the_borrower_and_the_helpers_digest(
     world: FundWorld, people: People, products: Products
 ) -> None:
-    loan = disbursed(world, people, products["free"])
+    disbursed(world, people, products["free"])
     later = timezone.localdate() + dt.timedelta(days=75)
     services.mark_overdue(today=later)
     services.mark_overdue(today=later)
