@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Application
 from notifications.models import Channel
-from notifications.registry import EMPLOYERS, WORKERS, Kind, register
+from notifications.registry import EMPLOYERS, WORKERS, Kind, register, reminder
 
 VERDICTS = {"approved": _("approved"), "refused": _("not approved")}
 
@@ -75,3 +77,20 @@ POSTING_REVIEWED = register(
         labels={"verdict": {"approved": _("published"), "refused": _("sent back for changes")}},
     )
 )
+APPLICANTS_WAITING = register(
+    Kind(
+        code="application.waiting",
+        label=_("Applicants waiting for our answer"),
+        title=_("%(count)s applicants have waited over %(days)s days for your answer"),
+        audience=EMPLOYERS,
+        channels=(Channel.WECHAT, Channel.EMAIL),
+        params=("count", "days"),
+    )
+)
+
+
+@reminder("jobs.applicants_waiting")
+def _applicants_waiting(today: dt.date) -> int:
+    from jobs import services
+
+    return services.waiting_applicants_remind(today=today)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -457,6 +458,38 @@ def postings_expire(*, today: dt.date | None = None) -> int:
 
 
 # --- applications --------------------------------------------------------------------------------------
+
+# An applicant not answered after this many days is brought to the employer's attention (weekly).
+ANSWER_WITHIN_DAYS = 3
+
+
+def waiting_applicants_remind(*, today: dt.date | None = None) -> int:
+    """Beat (daily, sends weekly): each employer with applications nobody there has answered for
+    three days hears how many, once a week (the key is the week)."""
+    today = today or _today()
+    cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=ANSWER_WITHIN_DAYS), dt.time.min))
+    waiting = (
+        # Still "applied": nobody at the company has moved it since it arrived.
+        Application.objects.filter(state=Application.State.APPLIED, employer_touched_at__lt=cutoff)
+        .values_list("posting__employer_id")
+        .annotate(n=Count("pk"))
+    )
+    year, week, _day = today.isocalendar()
+    sent = 0
+    for employer in Employer.objects.filter(pk__in=[e for e, _n in waiting]).select_related("org_unit"):
+        count = dict(waiting)[employer.pk]
+        sent += len(
+            notify(
+                _employer_users(employer),
+                notices.APPLICANTS_WAITING.code,
+                {"count": count, "days": ANSWER_WITHIN_DAYS},
+                reverse("jobs:postings"),
+                key=f"applicants-waiting:{year}-W{week:02d}",
+                unit=employer.org_unit,
+            )
+        )
+    return sent
+
 
 OPEN_STATES = (
     Application.State.INVITED,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -382,7 +383,34 @@ def digests_send(*, now: dt.datetime | None = None) -> int:
             )
             Notification.objects.filter(pk__in=ids[recipient_id]).update(digested_at=now)
         sent += len(made)
-    return sent
+    return sent + delivery_report_send(now=now)
+
+
+def delivery_report_send(*, now: dt.datetime | None = None) -> int:
+    """Once a day, to the county's auditors and top organizers (and administrators): how the last
+    day's messages went, linking to the delivery log. Keyed by the day."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=1)
+    rows = Delivery.objects.filter(notification__created_at__gte=since, notification__created_at__lt=now)
+    counts = Counter(rows.values_list("state", flat=True))
+    readers = User.objects.filter(is_active=True).filter(
+        Q(role=Role.ADMIN)
+        | Q(is_superuser=True)
+        | Q(role__in=[Role.AUDITOR, Role.ORGANIZER], org_unit__parent__isnull=True)
+    )
+    return len(
+        notify(
+            readers,
+            "delivery.report",
+            {
+                "sent": counts[Delivery.State.SENT],
+                "failed": counts[Delivery.State.FAILED] + counts[Delivery.State.UNKNOWN],
+                "skipped": counts[Delivery.State.SKIPPED],
+            },
+            reverse("notifications:log"),
+            key=f"delivery-report:{timezone.localdate(now).isoformat()}",
+        )
+    )
 
 
 def _summary(counts: Counter[str], language: str) -> str:

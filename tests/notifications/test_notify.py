@@ -201,3 +201,15 @@ def test_resolve_without_a_key_does_nothing(kind: Any, people: Any) -> None:
     notify([people.wang], TEST_KIND, {})
     assert resolve(key="") == 0
     assert Notification.objects.get().resolved_at is None
+
+
+def test_the_daily_delivery_report_reaches_the_top_auditors_and_organizers_once(kind: Any, people: Any) -> None:
+    from notifications.services import delivery_report_send
+
+    notify([people.wang], TEST_KIND, {})
+    Delivery.objects.update(state=Delivery.State.SKIPPED, reason=Delivery.Reason.NOT_MOBILE)
+    assert delivery_report_send() == 3  # Alice and Aude (the county), root (admin); not Olga, Bob or Hana
+    assert delivery_report_send() == 0
+    report = Notification.objects.get(recipient=people.aude, kind="delivery.report")
+    assert report.context == {"sent": 0, "failed": 0, "skipped": 1}
+    assert report.link == "/notifications/log/"
