@@ -308,8 +308,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # provider. SMS: Tencent Cloud SMS (its official SDK); WeChat: subscription messages through the
 # WeChat HTTP API; e-mail: Django's mail (EMAIL_BACKEND).
 _CONSOLE = {"BACKEND": "notifications.channels.console.ConsoleBackend"}
-_NOTIFY_SMS = env.str("NOTIFY_SMS", default="console")
-_NOTIFY_WECHAT = env.str("NOTIFY_WECHAT", default="console")
+# Production names its providers; until it does, nothing is printed instead of sent.
+_NOTIFY_SMS = env.str("NOTIFY_SMS", default="console" if DEBUG else "off")
+_NOTIFY_WECHAT = env.str("NOTIFY_WECHAT", default="console" if DEBUG else "off")
 _NOTIFY_EMAIL = env.str("NOTIFY_EMAIL", default="django")
 NOTIFICATION_CHANNELS: dict[str, dict] = {}
 if _NOTIFY_SMS == "console":
