@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from accounts.visibility import Action
 from core import qrcodes
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.tasks import enqueue_on_commit
+from fairs import notices
 from fairs.models import Attendee, Booth, CheckIn, Interview, JobFair, ScheduleRun
 from fairs.scoring import pair_scores
 from households.models import Household, Member, TargetGroup
@@ -26,6 +28,7 @@ from jobs import services as job_services
 from jobs.models import Application, EmployerMembership, JobPosting
 from matching.models import Match
 from ml import assignment
+from notifications.services import Notice, notify, notify_each, staff_of
 
 QR_SALT = "fairs.checkin"
 MAX_BOOTH_CODES = 500
@@ -304,6 +307,18 @@ def booth_decide(*, booth: Booth, by: User, approve: bool, code: str = "", note:
         raise Conflict(
             _("Booth %(code)s is already given to another employer.") % {"code": code}, field="code"
         ) from exc
+    notify(
+        EmployerMembership.objects.filter(employer=booth.employer).values_list("user_id", flat=True),
+        notices.BOOTH.code,
+        {
+            "fair": fair.name,
+            "verdict": "approved" if approve else "refused",
+            "code": booth.code or "",
+            "note": booth.note,
+        },
+        reverse("fairs:booth", args=[booth.pk]),
+        unit=fair.org_unit,
+    )
     return booth
 
 
@@ -481,7 +496,9 @@ def fair_schedule(*, fair: JobFair, by: User, reason: str = "scheduled", _author
     attendees = list(fair.attendees.filter(cancelled_at__isnull=True).select_related("member__household"))
     live = Interview.objects.filter(fair=fair).exclude(state=Interview.State.CANCELLED)
     kept = [i for i in live.select_related("booth") if i.is_fixed and i.booth.status == Booth.Status.APPROVED]
-    live.exclude(pk__in=[i.pk for i in kept]).delete()
+    dropped = live.exclude(pk__in=[i.pk for i in kept])
+    before = {(i.attendee_id, i.booth_id): i.slot for i in dropped}
+    dropped.delete()
     booth_ids = {b.pk for b in booths}
     fixed = [
         assignment.Meeting(attendee=i.attendee_id, booth=i.booth_id, slot=i.slot, seat=i.seat, score=i.score)
@@ -504,7 +521,7 @@ def fair_schedule(*, fair: JobFair, by: User, reason: str = "scheduled", _author
         )
     except assignment.ScheduleError as exc:
         raise Conflict(_("The schedule cannot be built: %(why)s") % {"why": str(exc)}) from exc
-    Interview.objects.bulk_create(
+    made = Interview.objects.bulk_create(
         [
             Interview(
                 fair=fair,
@@ -517,6 +534,7 @@ def fair_schedule(*, fair: JobFair, by: User, reason: str = "scheduled", _author
             for m in solution.meetings
         ]
     )
+    _tell_schedule(fair, attendees, booths, made, before)
     return ScheduleRun.objects.create(
         fair=fair,
         reason=reason[:100],
@@ -529,6 +547,145 @@ def fair_schedule(*, fair: JobFair, by: User, reason: str = "scheduled", _author
         seconds=round(solution.seconds, 3),
         by=by,
     )
+
+
+def _times(fair: JobFair, rows: Iterable[tuple[Booth, int]]) -> str:
+    """ "09:00 华星物流, 10:30 草原食品": an attendee's interviews in time order."""
+    origin = dt.datetime.combine(fair.starts_on, fair.interviews_start)
+    items = sorted((origin + dt.timedelta(minutes=booth.slot_start(slot)), booth.employer.name) for booth, slot in rows)
+    return ", ".join(f"{at:%H:%M} {name}" for at, name in items)
+
+
+def _tell_schedule(
+    fair: JobFair,
+    attendees: list[Attendee],
+    booths: list[Booth],
+    made: list[Interview],
+    before: dict[tuple[int, int], int],
+) -> None:
+    """Each attendee whose interviews changed (new ones, or moved to another time) hears their
+    whole list once; a re-run that changes nothing for them tells them nothing (the key is the list)."""
+    by_booth = {b.pk: b for b in booths}
+    members = {a.pk: a.member for a in attendees}
+    changed: dict[int, list[str]] = {}
+    for interview in made:
+        previous = before.get((interview.attendee_id, interview.booth_id))
+        if previous != interview.slot:
+            changed.setdefault(interview.attendee_id, []).append("moved" if previous is not None else "new")
+    if not changed:
+        return
+    live = (
+        Interview.objects.filter(fair=fair, attendee_id__in=list(changed))
+        .exclude(state=Interview.State.CANCELLED)
+        .values_list("attendee_id", "booth_id", "slot")
+    )
+    mine: dict[int, list[tuple[Booth, int]]] = {}
+    for attendee_id, booth_id, slot in live:
+        if booth_id in by_booth:
+            mine.setdefault(attendee_id, []).append((by_booth[booth_id], slot))
+    link = reverse("fairs:mine", args=[fair.pk])
+    notices_ = []
+    for attendee_id, kinds in changed.items():
+        member = members.get(attendee_id)
+        if member is None or member.user_id is None:
+            continue
+        times = _times(fair, mine.get(attendee_id, []))
+        moved = _("Some interviews have moved.") if "moved" in kinds else ""
+        notices_.append(
+            Notice(
+                member.user_id,
+                {"fair": fair.name, "day": fair.starts_on.isoformat(), "times": times, "changes": moved},
+                link,
+                key=f"fair:{fair.pk}:schedule:{times}"[:120],
+            )
+        )
+    notify_each(notices.INTERVIEWS.code, notices_, unit=fair.org_unit)
+
+
+def tomorrow_reminders_send(*, today: dt.date | None = None) -> int:
+    """Beat (daily): the day before a fair, each attendee with interviews gets their times, and each
+    employer with a booth its booth. Idempotent: keyed by the fair."""
+    tomorrow = (today or _today()) + dt.timedelta(days=1)
+    sent = 0
+    for fair in (
+        JobFair.objects.filter(starts_on=tomorrow).exclude(state=JobFair.State.DRAFT).select_related("org_unit")
+    ):
+        booths = {b.pk: b for b in fair.booths.filter(status=Booth.Status.APPROVED).select_related("employer")}
+        mine: dict[int, list[tuple[Booth, int]]] = {}
+        rows = (
+            Interview.objects.filter(
+                fair=fair, attendee__cancelled_at__isnull=True, attendee__member__user__isnull=False
+            )
+            .exclude(state=Interview.State.CANCELLED)
+            .values_list("attendee__member__user_id", "booth_id", "slot")
+        )
+        for user_id, booth_id, slot in rows.iterator(chunk_size=2000):
+            if booth_id in booths:
+                mine.setdefault(user_id, []).append((booths[booth_id], slot))
+        venue = fair.venue or "-"
+        link = reverse("fairs:mine", args=[fair.pk])
+        with transaction.atomic():
+            sent += len(
+                notify_each(
+                    notices.INTERVIEWS_TOMORROW.code,
+                    [
+                        Notice(
+                            user_id,
+                            {"fair": fair.name, "venue": venue, "times": _times(fair, slots)},
+                            link,
+                            f"fair:{fair.pk}:tomorrow",
+                        )
+                        for user_id, slots in mine.items()
+                    ],
+                    unit=fair.org_unit,
+                )
+            )
+            for booth in booths.values():
+                sent += len(
+                    notify(
+                        EmployerMembership.objects.filter(employer=booth.employer).values_list("user_id", flat=True),
+                        notices.FAIR_TOMORROW.code,
+                        {"fair": fair.name, "venue": venue, "code": booth.code or ""},
+                        reverse("fairs:booth", args=[booth.pk]),
+                        key=f"fair:{fair.pk}:tomorrow",
+                        unit=fair.org_unit,
+                    )
+                )
+    return sent
+
+
+# The plan's rule asks for a graduate fair a year; from this month on, units still without one
+# (by themselves or a unit below) are reminded monthly.
+GRADUATE_FAIR_REMINDER_FROM_MONTH = 6
+
+
+def graduate_fair_reminders_send(*, today: dt.date | None = None) -> int:
+    today = today or _today()
+    if today.month < GRADUATE_FAIR_REMINDER_FROM_MONTH:
+        return 0
+    from fairs.selectors import LOCALITY_KINDS
+
+    paths = list(
+        JobFair.objects.filter(kind=JobFair.Kind.GRADUATE, starts_on__year=today.year)
+        .exclude(state=JobFair.State.DRAFT)
+        .values_list("org_unit__path", flat=True)
+    )
+    sent = 0
+    link = reverse("fairs:graduates")
+    for unit in OrgUnit.objects.filter(kind__in=LOCALITY_KINDS, is_active=True).order_by("path"):
+        if any(p.startswith(unit.path) for p in paths):
+            continue
+        sent += len(
+            notify(
+                staff_of(unit),
+                notices.GRADUATE_FAIR_MISSING.code,
+                {"unit": unit.name, "year": today.year},
+                link,
+                key=f"graduate-fair:{today.year}-{today.month:02d}",
+                unit=unit,
+            )
+        )
+    return sent
 
 
 @transaction.atomic

@@ -25,14 +25,15 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import visibility
-from accounts.models import OrgUnit, User
+from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from funds import ledger
+from funds import ledger, notices
 from funds.approval import approval_limit, within_limit
 from funds.models import (
     Account,
@@ -45,6 +46,7 @@ from funds.models import (
 )
 from funds.money import MAX_FEN, format_yuan
 from households.models import Household, Member
+from notifications.services import notify
 
 PERIOD = re.compile(r"^(?P<year>\d{4})(-(0[1-9]|1[0-2]|Q[1-4]))?$")
 MAX_KEY_LENGTH = 80
@@ -445,7 +447,7 @@ def payment_request_create(
             % {"remaining": format_yuan(remaining), "amount": format_yuan(amount)},
             field="amount",
         )
-    return PaymentRequest.objects.create(
+    request = PaymentRequest.objects.create(
         budget=budget,
         org_unit=unit,
         kind=kind,
@@ -457,6 +459,33 @@ def payment_request_create(
         reference=reference[:80],
         requested_by=by,
     )
+    notify(
+        approvers_of(request),
+        notices.PAYMENT_WAITING.code,
+        {"amount": format_yuan(amount), "payee": request.payee_name},
+        reverse("funds:request", args=[request.pk]),
+        key=f"payment-request:{request.pk}",
+        unit=unit,
+    )
+    return request
+
+
+def approvers_of(request: PaymentRequest) -> list[User]:
+    """Who is asked to check a request: the organizers of the nearest unit, from the request's own
+    upwards, with one who may approve it (never the maker, the amount within their limit)."""
+    unit: OrgUnit | None = request.org_unit
+    while unit is not None:
+        found = [
+            user
+            for user in User.objects.filter(org_unit=unit, role=Role.ORGANIZER, is_active=True).exclude(
+                pk=request.requested_by_id
+            )
+            if within_limit(user, request.amount)
+        ]
+        if found:
+            return found
+        unit = unit.parent
+    return []
 
 
 def _locked_request(request: PaymentRequest) -> PaymentRequest:

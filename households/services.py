@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from core.audit import sensitive_read_logged
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region, SensitiveAccess
 from core.tasks import enqueue_on_commit
+from households import notices as household_notices
 from households.id_numbers import IdNumber, parse_id_number
 from households.models import (
     ExitRequest,
@@ -41,6 +43,7 @@ from households.models import (
     Visit,
 )
 from ml.text import normalize
+from notifications.services import nearest_staff_above, notify
 from skills.models import Occupation, PhraseKind, PhraseMapping, Skill
 from skills.understanding import occupation_understand, skill_understand
 
@@ -839,6 +842,14 @@ def exit_request(*, household: Household, by: User, reason: str) -> ExitRequest:
         raise Conflict(_("An exit request is already pending."))
     request = _stamp(ExitRequest(household=household, requested_by=by, reason=reason.strip()), by)
     request.save()
+    notify(
+        nearest_staff_above(household.org_unit),
+        household_notices.EXIT_WAITING.code,
+        {"household": household.number},
+        reverse("households:exits"),
+        key=f"exit-request:{request.pk}",
+        unit=household.org_unit,
+    )
     return request
 
 
@@ -873,6 +884,15 @@ def exit_decide(*, request: ExitRequest, by: User, approve: bool, note: str = ""
     request.decided_at = timezone.now()
     request.decision_note = note.strip()
     _stamp(request, by).save()
+    helpers = household.pairings.filter(ended_on__isnull=True).values_list("helper_id", flat=True)
+    notify(
+        [request.requested_by_id, *helpers],
+        household_notices.EXIT_DECIDED.code,
+        {"household": household.number, "verdict": request.status, "note": request.decision_note[:200]},
+        reverse("households:detail", args=[household.pk]),
+        key=f"exit-request:{request.pk}:decided",
+        unit=household.org_unit,
+    )
     return request
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_number
@@ -25,6 +27,7 @@ from core.models import Region
 from core.tasks import enqueue_on_commit
 from households import services as household_services
 from households.models import Household, Member
+from jobs import notices
 from jobs.models import (
     Application,
     ApplicationEvent,
@@ -38,6 +41,7 @@ from jobs.models import (
     PostingSkill,
     RetentionCheck,
 )
+from notifications.services import NoticeAction, notify, resolve
 from skills.understanding import occupation_understand, skill_understand
 
 MAX_SALARY = 200_000
@@ -73,6 +77,41 @@ def _refresh_matches(*posting_ids: int) -> None:
     above this app: the task is enqueued by name."""
     for posting_id in dict.fromkeys(posting_ids):
         enqueue_on_commit("matching.refresh_posting", posting_id)
+
+
+def _employer_users(employer: Employer) -> list[User]:
+    return list(User.objects.filter(employer_membership__employer=employer, is_active=True))
+
+
+def _tell_employer(application: Application, kind: str) -> None:
+    """Every login of the posting's employer hears of the applicant."""
+    posting = application.posting
+    notify(
+        _employer_users(posting.employer),
+        kind,
+        {"member": application.member.name, "posting": posting.title},
+        reverse("jobs:pipeline", args=[posting.pk]),
+        key=f"application:{application.pk}:{kind}",
+        unit=posting.employer.org_unit,
+    )
+
+
+def _tell_worker(application: Application, kind: str = notices.APPLICATION_STATE.code, **extra: Any) -> None:
+    """The applicant hears of a step of their application (when they have a login)."""
+    member = application.member
+    notify(
+        [member.user_id],
+        kind,
+        {
+            "posting": application.posting.title,
+            "employer": application.posting.employer.name,
+            "state": application.state,
+            **extra,
+        },
+        reverse("jobs:my_applications"),
+        key=f"application:{application.pk}:{application.state}",
+        unit=member.household.org_unit,
+    )
 
 
 # --- employers -----------------------------------------------------------------------------------------
@@ -196,6 +235,13 @@ def employer_verify(*, employer: Employer, by: User, approve: bool, note: str = 
     employer.status_note = note.strip()[:200]
     employer.verified_by, employer.verified_at = by, timezone.now()
     employer.save()
+    notify(
+        _employer_users(employer),
+        notices.EMPLOYER_VERIFIED.code,
+        {"employer": employer.name, "verdict": "approved" if approve else "refused", "note": employer.status_note},
+        reverse("jobs:company"),
+        unit=employer.org_unit,
+    )
     # Its published postings open (or close) with the verification.
     _refresh_matches(*employer.postings.filter(state=JobPosting.State.PUBLISHED).values_list("pk", flat=True))
     return employer
@@ -374,6 +420,13 @@ def posting_review(*, posting: JobPosting, by: User, approve: bool, note: str = 
         posting.state = JobPosting.State.DRAFT
     posting.reviewed_by, posting.review_note = by, note.strip()[:200]
     posting.save()
+    notify(
+        _employer_users(posting.employer),
+        notices.POSTING_REVIEWED.code,
+        {"posting": posting.title, "verdict": "approved" if approve else "refused", "note": posting.review_note},
+        reverse("jobs:detail", args=[posting.pk]),
+        unit=posting.employer.org_unit,
+    )
     _refresh_matches(posting.pk)
     return posting
 
@@ -405,6 +458,38 @@ def postings_expire(*, today: dt.date | None = None) -> int:
 
 
 # --- applications --------------------------------------------------------------------------------------
+
+# An applicant not answered after this many days is brought to the employer's attention (weekly).
+ANSWER_WITHIN_DAYS = 3
+
+
+def waiting_applicants_remind(*, today: dt.date | None = None) -> int:
+    """Beat (daily, sends weekly): each employer with applications nobody there has answered for
+    three days hears how many, once a week (the key is the week)."""
+    today = today or _today()
+    cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=ANSWER_WITHIN_DAYS), dt.time.min))
+    waiting = (
+        # Still "applied": nobody at the company has moved it since it arrived.
+        Application.objects.filter(state=Application.State.APPLIED, employer_touched_at__lt=cutoff)
+        .values_list("posting__employer_id")
+        .annotate(n=Count("pk"))
+    )
+    year, week, _day = today.isocalendar()
+    sent = 0
+    for employer in Employer.objects.filter(pk__in=[e for e, _n in waiting]).select_related("org_unit"):
+        count = dict(waiting)[employer.pk]
+        sent += len(
+            notify(
+                _employer_users(employer),
+                notices.APPLICANTS_WAITING.code,
+                {"count": count, "days": ANSWER_WITHIN_DAYS},
+                reverse("jobs:postings"),
+                key=f"applicants-waiting:{year}-W{week:02d}",
+                unit=employer.org_unit,
+            )
+        )
+    return sent
+
 
 OPEN_STATES = (
     Application.State.INVITED,
@@ -509,6 +594,7 @@ def application_apply(
     except IntegrityError as exc:  # a double click, or two helpers at once: the constraint decides
         raise Conflict(_("%(name)s has already applied for this job.") % {"name": member.name}) from exc
     _log(application, by, "", consent)
+    _tell_employer(application, notices.APPLICATION_NEW.code)
     return application
 
 
@@ -534,6 +620,19 @@ def application_invite(*, posting: JobPosting, member: Member, by: User, message
         created_by=by,
     )
     _log(application, by, "")
+    move = reverse("jobs:application_move", args=[application.pk])
+    notify(
+        [member.user_id],
+        notices.APPLICATION_INVITED.code,
+        {"employer": posting.employer.name, "posting": posting.title, "message": application.message[:200]},
+        reverse("jobs:detail", args=[posting.pk]),
+        key=f"application:{application.pk}:invited",
+        unit=member.household.org_unit,
+        actions=[
+            NoticeAction("accept", move, {"to_state": Application.State.APPLIED}, primary=True),
+            NoticeAction("decline", move, {"to_state": Application.State.WITHDRAWN}),
+        ],
+    )
     return application
 
 
@@ -580,6 +679,15 @@ def application_move(*, application: Application, by: User, to_state: str, note:
         application.employer_touched_at = timezone.now()
     application.save(update_fields=["state", "employer_touched_at", "updated_at"])
     _log(application, by, previous, note)
+    if side == "employer":
+        if to_state == Application.State.VIEWED:
+            _tell_worker(application, notices.APPLICATION_VIEWED.code)
+        else:
+            _tell_worker(application)
+    elif previous == Application.State.INVITED:
+        resolve(key=f"application:{application.pk}:invited")  # answered: the buttons go
+        if to_state == Application.State.APPLIED:
+            _tell_employer(application, notices.APPLICATION_NEW.code)
     return application
 
 
@@ -590,10 +698,11 @@ def _close_open_applications(
     others = posting.applications.filter(state__in=OPEN_STATES)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
-    for other in others:
+    for other in others.select_related("member__household"):
         previous, other.state = other.state, Application.State.CLOSED
         other.save(update_fields=["state", "updated_at"])
         _log(other, by, previous, note)
+        _tell_worker(other)
         closed += 1
     return closed
 
@@ -643,10 +752,13 @@ def application_hire(*, application: Application, by: User, start_date: dt.date,
     application.employer_touched_at = timezone.now()
     application.save(update_fields=["state", "employer_touched_at", "updated_at"])
     _log(application, by, previous)
+    _tell_worker(application)
     for other in Application.objects.filter(member=member, state__in=OPEN_STATES).exclude(pk=application.pk):
         prior, other.state = other.state, Application.State.CLOSED
         other.save(update_fields=["state", "updated_at"])
         _log(other, by, prior, _("Hired elsewhere"))
+        if prior == Application.State.INVITED:
+            resolve(key=f"application:{other.pk}:invited")
     RetentionCheck.objects.bulk_create(
         [
             RetentionCheck(placement=placement, months=months, due_on=_add_months(start_date, months))
@@ -744,6 +856,7 @@ def application_at_fair(*, posting: JobPosting, member: Member, by: User, note: 
             existing.state = Application.State.APPLIED
             existing.save(update_fields=["state", "updated_at"])
             _log(existing, by, Application.State.INVITED, note)
+            resolve(key=f"application:{existing.pk}:invited")
         return existing
     _require_open(posting)
     problem = _may_capacity(member, posting)

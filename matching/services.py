@@ -19,6 +19,7 @@ split into chunks of seekers that Celery workers run in parallel.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import threading
 import time
@@ -31,13 +32,14 @@ from typing import Any, cast
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field, OuterRef, Q, Subquery
+from django.db.models import F, Field, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from households.models import Member
 from jobs.models import JobPosting
 from jobs.selectors import open_postings
-from matching import engine
+from matching import engine, notices
 from matching.models import Match
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
@@ -51,6 +53,7 @@ from ml.matching import (  # the underscored names: the rules ``_explanations`` 
     infeasible_reason,
     posting_salary,
 )
+from notifications.services import Notice, notify_each
 from skills.models import Skill
 
 log = logging.getLogger(__name__)
@@ -518,3 +521,40 @@ def rematch_chunk(member_ids: Sequence[int], thresholds: Sequence[Sequence[float
                 if row is not None:
                     rows.append(row)
     return _replace(Q(member_id__in=wanted), rows)
+
+
+# --- telling workers of new jobs that suit them ----------------------------------------------------------
+
+
+def new_match_alerts_send(*, today: dt.date | None = None) -> int:
+    """Daily: each worker with a login hears, in one notification, of the postings published since
+    yesterday that scored at least ``MATCH_ALERT_MIN_SCORE`` for them and that they have not applied
+    for. Batched and at most daily (the key is the day)."""
+    today = today or timezone.localdate()
+    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time.min))
+    rows = (
+        Match.objects.filter(
+            score__gte=settings.MATCH_ALERT_MIN_SCORE,
+            posting__state=JobPosting.State.PUBLISHED,
+            posting__published_at__gte=since,
+            member__user__isnull=False,
+            member__is_current=True,
+        )
+        .exclude(member__applications__posting=F("posting"))
+        .order_by("member_id", "-score")
+        .values_list("member__user_id", "posting__title")
+    )
+    found: dict[int, list[str]] = {}
+    for user_id, title in rows.iterator(chunk_size=5000):
+        found.setdefault(user_id, []).append(title)
+    link = reverse("matching:mine")
+    key = f"matches:{today.isoformat()}"
+    with transaction.atomic():
+        made = notify_each(
+            notices.NEW_MATCHES.code,
+            [
+                Notice(user_id, {"count": len(titles), "best": titles[0]}, link, key)
+                for user_id, titles in found.items()
+            ],
+        )
+    return len(made)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,9 @@ from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region
 from households import services as household_services
 from households.models import Household, Member, TargetGroup
+from notifications.services import notify
 from skills.models import Skill
+from training import notices
 from training.models import Attendance, Certificate, Cohort, Completion, Course, Enrolment, Provider, Session
 
 # The QR code a trainee shows carries their enrolment, signed with this salt: a token made for
@@ -256,6 +259,19 @@ def _check_open(cohort: Cohort) -> None:
         )
 
 
+def _tell_seat(enrolment: Enrolment, how: str) -> None:
+    """The trainee hears where they stand (a seat, the waiting list, promoted to a seat)."""
+    cohort, member = enrolment.cohort, enrolment.member
+    notify(
+        [member.user_id],
+        notices.SEAT.code,
+        {"course": cohort.course.title, "starts": cohort.starts_on.isoformat(), "how": how},
+        reverse("training:mine"),
+        key=f"enrolment:{enrolment.pk}:{how}",
+        unit=member.household.org_unit,
+    )
+
+
 def _enrol_one(cohort: Cohort, member: Member, by: User, via: str) -> Enrolment:
     if Enrolment.objects.filter(cohort=cohort, member=member, state__in=Enrolment.LIVE).exists():
         raise Conflict(_("%(name)s is already enrolled in this cohort.") % {"name": member.name}, field="member")
@@ -263,7 +279,7 @@ def _enrol_one(cohort: Cohort, member: Member, by: User, via: str) -> Enrolment:
     if problem:
         raise InvalidInput(problem, field="member", code="ineligible")
     seat = _free_seat(cohort)
-    return Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         cohort=cohort,
         member=member,
         state=Enrolment.State.ENROLLED if seat else Enrolment.State.WAITING,
@@ -272,6 +288,9 @@ def _enrol_one(cohort: Cohort, member: Member, by: User, via: str) -> Enrolment:
         via=via,
         enrolled_by=by,
     )
+    if via != Enrolment.Via.SELF:  # someone else enrolled them: they need to know
+        _tell_seat(enrolment, "enrolled" if seat else "waiting")
+    return enrolment
 
 
 @transaction.atomic
@@ -345,6 +364,7 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User, reason: str = "") -> tup
             promoted.seat = seat
             promoted.seated_at = timezone.now()
             promoted.save(update_fields=["state", "seat", "seated_at"])
+            _tell_seat(promoted, "promoted")
     return enrolment, promoted
 
 
@@ -537,4 +557,55 @@ def certificate_issue(
     household_services.member_skill_certify(
         member=enrolment.member, skills=skills, certificate_number=number, by=by, refresh_matches=refresh_matches
     )
+    notify(
+        [enrolment.member.user_id],
+        notices.CERTIFICATE.code,
+        {"course": enrolment.cohort.course.title, "number": number},
+        reverse("training:mine"),
+        key=f"certificate:{certificate.pk}",
+        unit=enrolment.member.household.org_unit,
+    )
     return certificate
+
+
+# Days ahead that trainees are reminded of their cohort's start.
+START_REMINDER_DAYS = 2
+
+
+def start_reminders_send(*, today: dt.date | None = None) -> int:
+    """Beat (daily): everyone with a seat in a cohort starting within two days is reminded once
+    (the key names the cohort: a second run, the same day or the next, sends nothing again)."""
+    today = today or _today()
+    seated = (
+        Enrolment.objects.filter(
+            state=Enrolment.State.ENROLLED,
+            cohort__is_cancelled=False,
+            cohort__starts_on__gte=today,
+            cohort__starts_on__lte=today + dt.timedelta(days=START_REMINDER_DAYS),
+            member__user__isnull=False,
+        )
+        .values_list("cohort_id", "member__user_id")
+        .order_by("cohort_id")
+    )
+    people: dict[int, list[int]] = {}
+    for cohort_id, user_id in seated:
+        people.setdefault(cohort_id, []).append(user_id)
+    sent = 0
+    link = reverse("training:mine")
+    for cohort in Cohort.objects.filter(pk__in=list(people)).select_related("course__org_unit"):
+        with transaction.atomic():
+            sent += len(
+                notify(
+                    people[cohort.pk],
+                    notices.STARTS.code,
+                    {
+                        "course": cohort.course.title,
+                        "starts": cohort.starts_on.isoformat(),
+                        "venue": cohort.venue or "-",
+                    },
+                    link,
+                    key=f"cohort:{cohort.pk}:starts",
+                    unit=cohort.course.org_unit,
+                )
+            )
+    return sent

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Prefetch, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,8 @@ from funds.money import format_yuan
 from households.models import Household, Member, Pairing
 from jobs import services as jobs_services
 from jobs.models import Employer
-from ventures import schedule
+from notifications.services import notify
+from ventures import notices, schedule
 from ventures.models import (
     GuidanceSession,
     InKindItem,
@@ -364,6 +366,19 @@ def venture_review(*, venture: Venture, by: User, approve: bool, note: str = "",
         venture.decided_at = timezone.now()
         fields.append("decided_at")
     venture.save(update_fields=fields)
+    if venture.state in (Venture.State.APPROVED, Venture.State.REFUSED):
+        notify(
+            [venture.member.user_id],
+            notices.DECIDED.code,
+            {
+                "business": venture.business_name,
+                "verdict": "approved" if venture.state == Venture.State.APPROVED else "refused",
+                "note": note[:200],
+            },
+            reverse("ventures:detail", args=[venture.pk]),
+            key=f"venture:{venture.pk}:decided",
+            unit=venture.org_unit,
+        )
     return venture
 
 
@@ -642,7 +657,65 @@ def mark_overdue(*, today: dt.date | None = None) -> int:
                 helpers[household.pk] = household_helper(household)
             alerts.append(OverdueAlert(instalment=instalment, helper=helpers[household.pk]))
         OverdueAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+        _tell_overdue([alert.instalment for alert in alerts], helpers)
     return len(alerts)
+
+
+def _instalment_context(instalment: Instalment) -> dict[str, object]:
+    return {
+        "number": instalment.number,
+        "amount": format_yuan(instalment.left),
+        "due": instalment.due_on.isoformat(),
+        "member": instalment.loan.venture.member.name,
+    }
+
+
+def _tell_overdue(instalments: list[Instalment], helpers: dict[int, User | None]) -> None:
+    """The borrower and the household's helper hear of each newly overdue instalment, once (keys)."""
+    for instalment in instalments:
+        venture = instalment.loan.venture
+        context = _instalment_context(instalment)
+        link = reverse("ventures:detail", args=[venture.pk])
+        key = f"instalment:{instalment.pk}:overdue"
+        notify([venture.member.user_id], notices.INSTALMENT_OVERDUE.code, context, link, key=key, unit=venture.org_unit)
+        helper = helpers.get(venture.member.household_id)
+        notify([helper], notices.OVERDUE_FOR_HELPER.code, context, link, key=key, unit=venture.org_unit)
+
+
+# Days before its due date that a borrower is reminded of an instalment.
+DUE_REMINDER_DAYS = 3
+
+
+def due_reminders_send(*, today: dt.date | None = None) -> int:
+    """Beat (daily): instalments falling due within three days are announced to the borrower, once
+    each (the key is the instalment and its day)."""
+    today = today or _today()
+    due = (
+        Instalment.objects.filter(
+            loan__state=Loan.State.ACTIVE,
+            state__in=[Instalment.State.DUE, Instalment.State.PARTLY_PAID],
+            due_on__gte=today,
+            due_on__lte=today + dt.timedelta(days=DUE_REMINDER_DAYS),
+            loan__venture__member__user__isnull=False,
+        )
+        .select_related("loan__venture__member")
+        .order_by("pk")
+    )
+    sent = 0
+    for instalment in due:
+        venture = instalment.loan.venture
+        with transaction.atomic():
+            sent += len(
+                notify(
+                    [venture.member.user_id],
+                    notices.INSTALMENT_DUE.code,
+                    _instalment_context(instalment),
+                    reverse("ventures:detail", args=[venture.pk]),
+                    key=f"instalment:{instalment.pk}:due:{instalment.due_on.isoformat()}",
+                    unit=venture.org_unit,
+                )
+            )
+    return sent
 
 
 # --- write-off --------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from jobs.api import (
     RetentionCheckViewSet,
 )
 from matching.api import MatchViewSet
+from notifications import api as notifications_api
 from skills.api import (
     OccupationViewSet,
     ReviewPhraseViewSet,
@@ -74,6 +75,7 @@ router.register("matches", MatchViewSet, basename="match")
 ventures_api.register(router)
 training_api.register(router)
 fairs_api.register(router)
+notifications_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="api-me"),

@@ -53,6 +53,7 @@ from jobs.models import (
     PostingSkill,
     RetentionCheck,
 )
+from notifications.demo import seed_notifications
 from skills.models import Occupation, PhraseKind, Skill
 from skills.understanding import (
     OCCUPATION_CERTAIN,
@@ -504,6 +505,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         training_created = seed_training(verbose=verbose).created
         matches_created = seed_matches(verbose=verbose)
         fairs_created = seed_fairs(verbose=verbose).created
+        seed_notifications(verbose=verbose)
         if matches_created or jobs_created or funds_created or ventures_created or training_created or fairs_created:
             transaction.on_commit(analyze_database)
         return result
@@ -921,6 +923,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     seed_training(verbose=verbose)
     seed_matches(verbose=verbose)
     seed_fairs(verbose=verbose)
+    seed_notifications(verbose=verbose)
     transaction.on_commit(analyze_database)
     return result
 

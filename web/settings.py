@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Our apps, bottom layer first (see ARCHITECTURE.md).
     "core",
     "accounts",
+    "notifications",
     "skills",
     "households",
     "funds",
@@ -298,4 +299,73 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Notifications (notifications/) ---------------------------------------------------------------
+# Where links in SMS, WeChat and e-mail point.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Each outside channel's backend: "console" (development and tests: printed), "off", or the real
+# provider. SMS: Tencent Cloud SMS (its official SDK); WeChat: subscription messages through the
+# WeChat HTTP API; e-mail: Django's mail (EMAIL_BACKEND).
+_CONSOLE = {"BACKEND": "notifications.channels.console.ConsoleBackend"}
+# Production names its providers; until it does, nothing is printed instead of sent.
+_NOTIFY_SMS = env.str("NOTIFY_SMS", default="console" if DEBUG else "off")
+_NOTIFY_WECHAT = env.str("NOTIFY_WECHAT", default="console" if DEBUG else "off")
+_NOTIFY_EMAIL = env.str("NOTIFY_EMAIL", default="django")
+NOTIFICATION_CHANNELS: dict[str, dict] = {}
+if _NOTIFY_SMS == "console":
+    NOTIFICATION_CHANNELS["sms"] = _CONSOLE
+elif _NOTIFY_SMS == "tencent":
+    NOTIFICATION_CHANNELS["sms"] = {
+        "BACKEND": "notifications.channels.tencent_sms.TencentSmsBackend",
+        "OPTIONS": {
+            "secret_id": env.str("TENCENT_SMS_SECRET_ID"),
+            "secret_key": env.str("TENCENT_SMS_SECRET_KEY"),
+            "app_id": env.str("TENCENT_SMS_APP_ID"),
+            "sign_name": env.str("TENCENT_SMS_SIGN_NAME"),
+            "region": env.str("TENCENT_SMS_REGION", default="ap-guangzhou"),
+            "endpoint": env.str("TENCENT_SMS_ENDPOINT", default="sms.tencentcloudapi.com"),
+            "scheme": env.str("TENCENT_SMS_SCHEME", default="https"),
+            # {"application.invited": "1234567", ...}: the approved template of each kind.
+            "templates": env.json("TENCENT_SMS_TEMPLATES", default={}),
+        },
+    }
+elif _NOTIFY_SMS != "off":
+    raise ImproperlyConfigured(f"NOTIFY_SMS must be console, tencent or off, not {_NOTIFY_SMS!r}.")
+if _NOTIFY_WECHAT == "console":
+    NOTIFICATION_CHANNELS["wechat"] = _CONSOLE
+elif _NOTIFY_WECHAT == "wechat":
+    NOTIFICATION_CHANNELS["wechat"] = {
+        "BACKEND": "notifications.channels.wechat.WeChatSubscribeBackend",
+        "OPTIONS": {
+            "app_id": env.str("WECHAT_APP_ID"),
+            "app_secret": env.str("WECHAT_APP_SECRET"),
+            "api_base": env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com"),
+            # {"application.invited": {"template_id": "...", "fields": {"thing1": "employer"}}, ...}
+            "templates": env.json("WECHAT_TEMPLATES", default={}),
+        },
+    }
+elif _NOTIFY_WECHAT != "off":
+    raise ImproperlyConfigured(f"NOTIFY_WECHAT must be console, wechat or off, not {_NOTIFY_WECHAT!r}.")
+if _NOTIFY_EMAIL == "django":
+    NOTIFICATION_CHANNELS["email"] = {"BACKEND": "notifications.channels.email.EmailBackend"}
+elif _NOTIFY_EMAIL != "off":
+    raise ImproperlyConfigured(f"NOTIFY_EMAIL must be django or off, not {_NOTIFY_EMAIL!r}.")
+# Messages per person per day on the outside channels (urgent ones are not counted against it).
+NOTIFICATIONS_DAILY_CAP = env.int("NOTIFICATIONS_DAILY_CAP", default=10)
+# Provider calls per message before it is marked failed (with backoff between them).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+# A waiting row not picked up this many seconds after it was queued is queued again (the sweeper).
+NOTIFICATIONS_REQUEUE_AFTER = env.int("NOTIFICATIONS_REQUEUE_AFTER", default=120)
+# A row claimed this long ago and not finished: its worker died (well past any provider time-out).
+NOTIFICATIONS_LEASE = env.int("NOTIFICATIONS_LEASE", default=600)
+# New matches at least this good are announced to the worker (daily, batched).
+MATCH_ALERT_MIN_SCORE = env.float("MATCH_ALERT_MIN_SCORE", default=0.6)
+# How often the top bar's unread badge asks again.
+NOTIFICATIONS_BADGE_POLL_SECONDS = env.int("NOTIFICATIONS_BADGE_POLL_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE |= {
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
+    # After the quiet hours end, so the day's reminders do not wait in the outbox.
+    "notifications-reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=8, minute=5)},
+    "notifications-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=30)},
 }

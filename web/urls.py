@@ -17,6 +17,7 @@ urlpatterns = [
     path("fairs/", include("fairs.urls")),
     path("me/", include("households.urls_worker")),
     path("skills/", include("skills.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("web.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("badge/", views.badge, name="badge"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("log/", views.delivery_log, name="log"),
+    path("<int:pk>/", views.open_notification, name="open"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+]
