@@ -1,0 +1,76 @@
+"""Scores that mean what they say: a resolver or coder score of 0.9 right about 90% of the time.
+
+The resolver and the coder score their answers by rules (how much of the phrase a form explains,
+which stage found it). Those raw scores order answers well but are not probabilities. An isotonic
+map, fitted on the tuning half of the outside evaluation sets (``benchmarks/eval_outside.py
+--fit-calibration``; docs/evaluation.md), turns a raw score into the share of answers with that
+score that were right. The maps are a few knots each (``data/calibration.json``), applied by linear
+interpolation: no scikit-learn at run time. Pure Python and numpy, no Django.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+CALIBRATION_FILE = Path(__file__).resolve().parent / "data" / "calibration.json"
+
+#: Bins of the reliability table and of the expected calibration error.
+BINS = 10
+
+
+def reliability(
+    scores: Sequence[float], right: Sequence[bool], bins: int = BINS
+) -> list[tuple[float, float, int, float, float]]:
+    """Per equal-width score bin: (low, high, answers, mean score, share right)."""
+    s = np.asarray(scores, dtype=float)
+    r = np.asarray(right, dtype=float)
+    out = []
+    for i in range(bins):
+        low, high = i / bins, (i + 1) / bins
+        inside = (s >= low) & ((s < high) if i < bins - 1 else (s <= high))
+        n = int(inside.sum())
+        out.append((low, high, n, float(s[inside].mean()) if n else 0.0, float(r[inside].mean()) if n else 0.0))
+    return out
+
+
+def expected_calibration_error(scores: Sequence[float], right: Sequence[bool], bins: int = BINS) -> float:
+    """Sum over bins of (share of answers in the bin) x |mean score - share right|."""
+    total = len(scores)
+    if not total:
+        return 0.0
+    return sum(n / total * abs(mean - share) for _l, _h, n, mean, share in reliability(scores, right, bins))
+
+
+def fit_isotonic(scores: Sequence[float], right: Sequence[bool]) -> dict[str, list[float]]:
+    """The increasing map from raw score to the share right, as knots (scikit-learn, at fitting time)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
+    model.fit(np.asarray(scores, dtype=float), np.asarray(right, dtype=float))
+    xs = [float(x) for x in model.X_thresholds_]
+    ys = [round(float(y), 4) for y in model.y_thresholds_]
+    return {"x": xs, "y": ys}
+
+
+@cache
+def _maps() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    try:
+        data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: (np.asarray(v["x"], dtype=float), np.asarray(v["y"], dtype=float)) for k, v in data.items()}
+
+
+def calibrated(kind: str, score: float) -> float:
+    """The calibrated score of a raw ``score`` for ``kind`` ("title" or "phrase"); the raw score
+    itself when no map is fitted."""
+    found = _maps().get(kind)
+    if found is None or not len(found[0]):
+        return score
+    xs, ys = found
+    return round(float(np.interp(score, xs, ys)), 4)
