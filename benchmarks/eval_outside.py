@@ -66,7 +66,13 @@ def external_taxonomy(entries: list[OccupationEntry]) -> list[taxonomy.TaxonomyE
     ``resolve_skills --taxonomy`` drops them)."""
     lines = [
         json.dumps(
-            {"id": e.code, "name_zh": e.name, "name_en": e.code, "synonyms": list(e.aliases), "description": e.definition},
+            {
+                "id": e.code,
+                "name_zh": e.name,
+                "name_en": e.code,
+                "synonyms": list(e.aliases),
+                "description": e.definition,
+            },
             ensure_ascii=False,
         )
         for e in entries
@@ -116,7 +122,9 @@ def main() -> None:
         title_seconds = time.perf_counter() - started
         exact = [m.code == r["code"] for r, m in zip(rows, matches, strict=True)]
         three = [
-            bool(m.code) and by_code[m.code].level >= 3 and parent_at(m.code, by_code, 3) == parent_at(r["code"], by_code, 3)
+            bool(m.code)
+            and by_code[m.code].level >= 3
+            and parent_at(m.code, by_code, 3) == parent_at(r["code"], by_code, 3)
             for r, m in zip(rows, matches, strict=True)
         ]
         covered = [m.code is not None for m in matches]
@@ -139,7 +147,8 @@ def main() -> None:
             "three": sum(three) / len(rows),
             "coverage": sum(covered) / len(rows),
             "exact_noisy": sum(exact[i] for i in noisy) / max(1, len(noisy)),
-            "exact_clean": sum(exact[i] for i in range(len(rows)) if i not in set(noisy)) / max(1, len(rows) - len(noisy)),
+            "exact_clean": sum(exact[i] for i in range(len(rows)) if i not in set(noisy))
+            / max(1, len(rows) - len(noisy)),
             "title_ece": expected_calibration_error(scores, exact),
             "phrases": len(prow),
             "phrase_acc": sum(p_right) / len(prow),
