@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ml.centroids import CentroidModel, centroid_score
 from ml.taxonomy import TaxonomyEntry
 from ml.text import normalize
 
@@ -439,7 +440,7 @@ class OccupationMatch:
 
     ``level`` is the CSCO level of the code (1 major group … 4 occupation; 0 without a code),
     ``method`` the stage that decided (learned, exact, generic, contains, aside, narrowed (a vague
-    title read inside its group), partial, tfidf, model (the table's usage: ``_OccupationModel``),
+    title read inside its group), partial, tfidf, model (the table's usage: ``ml.centroids``),
     parent-of-… for a fallback to the shared parent, none).
     """
 
@@ -553,109 +554,36 @@ def _alias_variants(alias: str) -> tuple[list[str], list[str]]:
     return direct, derived
 
 
-def model_score(similarity: float, margin: float) -> float:
-    """The model's raw score: cosine to the nearest occupation, more when the runner-up is far."""
-    return round(max(0.0, min(0.95, 0.7 * similarity + 1.5 * margin)), 4)
-
-
-class _OccupationModel:
-    """How the table itself names occupations, as a nearest-centroid model.
-
-    Every occupation (level 4) is the weighted sum of its documents: its name, its aliases and
-    their parts (``_alias_variants``), the forms of the skills that list it first, and (weighted
-    0.5) the start of its definition. Features: character 1-3-grams, jieba words and the last two
-    and three characters (the head of a Chinese compound: 工程师, 客服, 司机). Weights: log counts
-    times an inverse class frequency (a feature many occupations share, 经理 or 工程师, says
-    little), raised to 1.5. A title is coded to the occupation of the most similar centroid.
-
-    Chosen on the tuning half of the outside titles (docs/evaluation.md): a linear SVM was 3
-    points better but took 18 s to train and half a gigabyte of weights; this takes a second.
-    """
-
-    POWER = 1.5
-
-    def __init__(self, entries: Iterable[OccupationEntry], skills: Sequence[TaxonomyEntry], words: Any) -> None:
-        import numpy as np
-        import scipy.sparse as sp
-        from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.preprocessing import normalize as l2_rows
-
-        self._words = words
-        docs: list[str] = []
-        classes: list[str] = []
-        weights: list[float] = []
-        occupations = [e for e in entries if e.level == 4]
-        known = {e.code for e in occupations}
-        for entry in occupations:
-            forms = [entry.name]
-            for alias in entry.aliases:
-                direct, derived = _alias_variants(alias)
-                forms.extend([*direct, *derived])
-            for form in dict.fromkeys(forms):
-                docs.append(_key(form, simplified=True))
-                classes.append(entry.code)
-                weights.append(1.0)
-            if entry.definition:
-                docs.append(_key(entry.definition[:60], simplified=True))
-                classes.append(entry.code)
-                weights.append(0.5)
-        for skill in skills:
-            first = next((c for c in skill.occupations if c in known), None)
-            if first is None:
-                continue
+def _model_docs(entries: Iterable[OccupationEntry], skills: Sequence[TaxonomyEntry]) -> tuple[list[str], list[str], list[float]]:
+    """The documents of the occupation model: each occupation's name, aliases and their parts
+    (``_alias_variants``), the start of its definition (weighted 0.5), and the forms of the skills
+    that list it first."""
+    docs: list[str] = []
+    classes: list[str] = []
+    weights: list[float] = []
+    occupations = [e for e in entries if e.level == 4]
+    known = {e.code for e in occupations}
+    for entry in occupations:
+        forms = [entry.name]
+        for alias in entry.aliases:
+            direct, derived = _alias_variants(alias)
+            forms.extend([*direct, *derived])
+        for form in dict.fromkeys(forms):
+            docs.append(_key(form, simplified=True))
+            classes.append(entry.code)
+            weights.append(1.0)
+        if entry.definition:
+            docs.append(_key(entry.definition[:60], simplified=True))
+            classes.append(entry.code)
+            weights.append(0.5)
+    for skill in skills:
+        first = next((c for c in skill.occupations if c in known), None)
+        if first is not None:
             for form in skill.forms():
                 docs.append(_key(form))
                 classes.append(first)
                 weights.append(1.0)
-        self.codes = sorted(set(classes))
-        self._np = np
-        if not docs:
-            self._vectorizer = None
-            return
-        position = {c: i for i, c in enumerate(self.codes)}
-        self._vectorizer = CountVectorizer(analyzer=self._features)
-        counts = self._vectorizer.fit_transform(docs).astype(np.float64)
-        counts.data = np.log1p(counts.data)
-        owner = sp.csr_matrix(
-            (np.asarray(weights), ([position[c] for c in classes], np.arange(len(docs)))),
-            shape=(len(self.codes), len(docs)),
-        )
-        by_class = (owner @ counts).tocsr()
-        spread = np.bincount(by_class.indices, minlength=by_class.shape[1])
-        self._icf = sp.diags(np.log((len(self.codes) + 1.0) / (spread + 1.0)) ** self.POWER)
-        self._centroids = l2_rows(by_class @ self._icf).T.tocsr()
-        self._l2 = l2_rows
-
-    def _features(self, text: str) -> list[str]:
-        plain = text.replace(" ", "")
-        grams = [plain[i : i + n] for n in (1, 2, 3) for i in range(len(plain) - n + 1)]
-        if not plain.isascii():
-            grams += ["W:" + w for w in self._words(plain)]
-        if len(plain) >= 2:
-            grams.append("H:" + plain[-2:])
-        if len(plain) >= 3:
-            grams.append("H3:" + plain[-3:])
-        return grams
-
-    def nearest(self, text: str) -> tuple[str, float, float] | None:
-        """(code, cosine, margin over the runner-up), or None when the title shares nothing."""
-        if self._vectorizer is None or not text.strip():
-            return None
-        np = self._np
-        query = self._vectorizer.transform([text]).astype(np.float64)
-        if not query.nnz:
-            return None
-        query.data = np.log1p(query.data)
-        similarities = (self._l2(query @ self._icf) @ self._centroids).toarray().ravel()
-        if not len(similarities):
-            return None
-        top = np.argpartition(-similarities, min(1, len(similarities) - 1))[:2]
-        top = top[np.argsort(-similarities[top])]
-        best = float(similarities[top[0]])
-        if best <= 0.0:
-            return None
-        runner = float(similarities[top[1]]) if len(top) > 1 else 0.0
-        return self.codes[int(top[0])], best, best - runner
+    return docs, classes, weights
 
 
 class OccupationCoder:
@@ -1254,13 +1182,14 @@ class OccupationCoder:
                     index.tfidf = (vectorizer, matrix, def_vectorizer, def_matrix, [e.code for e in entries])
         return index.tfidf
 
-    def _model(self) -> Any:
-        """The table's usage as a nearest-centroid model (``_OccupationModel``), built on first need."""
+    def _model(self) -> CentroidModel:
+        """The table's usage as a nearest-centroid model (``ml.centroids``), built on first need."""
         index = self._index
         if index.model is None:
             with index.lock:
                 if index.model is None:
-                    index.model = _OccupationModel(index.entries.values(), index.skills, self._tokenizer_words)
+                    docs, classes, weights = _model_docs(index.entries.values(), index.skills)
+                    index.model = CentroidModel(docs, classes, weights, words=self._tokenizer_words)
         return index.model
 
     def _tokenizer_words(self, text: str) -> list[str]:
@@ -1274,7 +1203,7 @@ class OccupationCoder:
         if found is None:
             return None
         code, similarity, margin = found
-        return self._answer(code, model_score(similarity, margin), "model")
+        return self._answer(code, centroid_score(similarity, margin), "model")
 
     def _index_bigrams_of(self, code: str) -> frozenset[str]:
         """The two-character pieces of an entry's name, aliases and definition (memoised)."""

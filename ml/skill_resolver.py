@@ -41,6 +41,7 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ml.centroids import CentroidModel, centroid_score
 from ml.taxonomy import TaxonomyEntry
 from ml.text import is_cjk, normalize, normalize_spaced
 
@@ -590,6 +591,31 @@ class _Index:
         self._tokenizer: Any = None
         self._general: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._model: CentroidModel | None = None
+
+    def model(self) -> CentroidModel:
+        """How the taxonomy words each skill (``ml.centroids``): names, synonyms and the start of the
+        description, built on first need (after the rules found nothing sure)."""
+        if self._model is None:
+            segmenter = self.segmenter()
+            with self._lock:
+                if self._model is None:
+                    docs: list[str] = []
+                    classes: list[str] = []
+                    weights: list[float] = []
+                    for entry in self.entries.values():
+                        for form in entry.forms():
+                            key = normalize(form)
+                            if key and self.forms.get(key) == entry.id:
+                                docs.append(key)
+                                classes.append(entry.id)
+                                weights.append(1.0)
+                        if entry.description:
+                            docs.append(normalize(entry.description[:60]))
+                            classes.append(entry.id)
+                            weights.append(0.5)
+                    self._model = CentroidModel(docs, classes, weights, words=lambda t: segmenter.lcut(t, HMM=False))
+        return self._model
 
     @staticmethod
     def prefix_table(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -779,6 +805,9 @@ class SkillResolver:
             candidates.extend(self._whole_pinyin(phrase))
         scan = self._scan(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
+        core = min([compact, *variants], key=len)
+        if not any(c.score >= 0.9 for c in candidates):
+            candidates.extend(self._modelled(core if len(core) >= 2 else compact))
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is not None and best.score >= ACCEPT:
             return best
@@ -794,7 +823,6 @@ class SkillResolver:
         if soft is not None and (best is None or soft >= best.score):
             return SkillMatch(None, soft, "not_a_skill", compact[:40])
 
-        core = min([compact, *variants], key=len)
         candidates.extend(self._fuzzy(core if len(core) >= 2 else compact))
         candidates.extend(self._similar(core if len(core) >= 2 else compact))
         best = max(candidates, key=lambda m: m.score, default=None)
@@ -1162,6 +1190,17 @@ class SkillResolver:
             score -= self._repair_penalty(phrase, skill, key)
             results.append(SkillMatch(skill, round(score, 3), "similar", self._index.written[key]))
         return results
+
+    def _modelled(self, phrase: str) -> list[SkillMatch]:
+        """The nearest skill by how the taxonomy words its skills (``ml.centroids``)."""
+        if len(phrase) < 2 or phrase.isdigit():
+            return []
+        found = self._index.model().nearest(phrase)
+        if found is None:
+            return []
+        skill, similarity, margin = found
+        score = centroid_score(similarity, margin) - self._repair_penalty(phrase, skill, normalize(phrase))
+        return [SkillMatch(skill, round(max(0.0, score), 3), "model", self._index.entries[skill].name_zh)]
 
     # -- not a skill -----------------------------------------------------------------------------
 
