@@ -111,6 +111,7 @@ def main() -> None:
 
     results: dict[str, dict[str, float]] = {}
     raw: dict[str, dict[str, tuple[list[float], list[bool]]]] = {"title": {}, "phrase": {}}
+    calibrated_scores: dict[str, dict[str, tuple[list[float], list[bool]]]] = {"title": {}, "phrase": {}}
     for half in HALVES:
         held_aliases = {normalize(r["alias"]) for r in titles if r["half"] == half}
         table = without(entries, held_aliases)
@@ -129,7 +130,9 @@ def main() -> None:
         ]
         covered = [m.code is not None for m in matches]
         scores = [m.score if m.code else 0.0 for m in matches]
-        raw["title"][half] = (scores, exact)
+        raw_scores = [(m.score if m.raw_score is None else m.raw_score) if m.code else 0.0 for m in matches]
+        raw["title"][half] = (raw_scores, exact)
+        calibrated_scores["title"][half] = (scores, exact)
         noisy = [i for i, r in enumerate(rows) if r["kind"] == "noisy"]
 
         external = external_taxonomy(table)
@@ -140,7 +143,8 @@ def main() -> None:
         phrase_seconds = time.perf_counter() - started
         p_right = [m.skill == r["skill"] for r, m in zip(prow, pm, strict=True)]
         p_scores = [m.score if m.skill else 0.0 for m in pm]
-        raw["phrase"][half] = (p_scores, p_right)
+        raw["phrase"][half] = ([(m.score if m.raw_score is None else m.raw_score) if m.skill else 0.0 for m in pm], p_right)
+        calibrated_scores["phrase"][half] = (p_scores, p_right)
         results[half] = {
             "titles": len(rows),
             "exact": sum(exact) / len(rows),
@@ -150,9 +154,11 @@ def main() -> None:
             "exact_clean": sum(exact[i] for i in range(len(rows)) if i not in set(noisy))
             / max(1, len(rows) - len(noisy)),
             "title_ece": expected_calibration_error(scores, exact),
+            "title_ece_raw": expected_calibration_error(raw_scores, exact),
             "phrases": len(prow),
             "phrase_acc": sum(p_right) / len(prow),
             "phrase_ece": expected_calibration_error(p_scores, p_right),
+            "phrase_ece_raw": expected_calibration_error(raw["phrase"][half][0], p_right),
             "title_s": title_seconds,
             "phrase_s": phrase_seconds,
         }
@@ -179,10 +185,12 @@ def main() -> None:
         ("  ... inside recruitment noise", "exact_noisy", "{:.3f}"),
         ("title coding, first three levels", "three", "{:.3f}"),
         ("title coding, coverage", "coverage", "{:.3f}"),
-        ("title score ECE", "title_ece", "{:.3f}"),
+        ("title score ECE (scores as given)", "title_ece", "{:.3f}"),
+        ("  ... before calibration", "title_ece_raw", "{:.3f}"),
         ("phrases", "phrases", "{:.0f}"),
         ("phrase resolution (--taxonomy)", "phrase_acc", "{:.3f}"),
-        ("phrase score ECE", "phrase_ece", "{:.3f}"),
+        ("phrase score ECE (scores as given)", "phrase_ece", "{:.3f}"),
+        ("  ... before calibration", "phrase_ece_raw", "{:.3f}"),
         ("seconds: titles (build + code)", "title_s", "{:.1f}"),
         ("seconds: phrases (build + resolve)", "phrase_s", "{:.1f}"),
     )
@@ -192,11 +200,13 @@ def main() -> None:
     if args.curves:
         for what in ("title", "phrase"):
             for half in HALVES:
-                show_reliability(f"{what}, {half}", *raw[what][half])
+                show_reliability(f"{what}, {half}", *calibrated_scores[what][half])
 
     if args.fit_calibration:
-        maps = {what: fit_isotonic(*raw[what]["tune"]) for what in ("title", "phrase")}
-        CALIBRATION_FILE.write_text(json.dumps(maps, indent=1) + "\n", encoding="utf-8")
+        maps = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8")) if CALIBRATION_FILE.exists() else {}
+        maps["title"] = fit_isotonic(*raw["title"]["tune"])
+        maps["phrase_external"] = fit_isotonic(*raw["phrase"]["tune"])
+        CALIBRATION_FILE.write_text(json.dumps(maps, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"\nfitted on the tuning half -> {CALIBRATION_FILE.relative_to(ROOT)}")
 
 

@@ -10,6 +10,7 @@ interpolation: no scikit-learn at run time. Pure Python and numpy, no Django.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -18,6 +19,9 @@ from pathlib import Path
 import numpy as np
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "data" / "calibration.json"
+
+#: The highest calibrated score a rule or model answer gets.
+CEILING = 0.99
 
 #: Bins of the reliability table and of the expected calibration error.
 BINS = 10
@@ -58,19 +62,34 @@ def fit_isotonic(scores: Sequence[float], right: Sequence[bool]) -> dict[str, li
 
 
 @cache
-def _maps() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _maps() -> dict[str, tuple[list[float], list[float]]]:
     try:
         data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: (np.asarray(v["x"], dtype=float), np.asarray(v["y"], dtype=float)) for k, v in data.items()}
+    return {k: ([float(x) for x in v["x"]], [float(y) for y in v["y"]]) for k, v in data.items() if v.get("x")}
 
 
 def calibrated(kind: str, score: float) -> float:
-    """The calibrated score of a raw ``score`` for ``kind`` ("title" or "phrase"); the raw score
-    itself when no map is fitted."""
+    """The calibrated score of a raw ``score`` for ``kind`` (``title``, ``phrase_builtin``,
+    ``phrase_external``); the raw score itself when no map is fitted for it. Linear between knots,
+    flat beyond the ends (pure Python: a resolver answers in microseconds)."""
     found = _maps().get(kind)
-    if found is None or not len(found[0]):
+    if found is None:
         return score
     xs, ys = found
-    return round(float(np.interp(score, xs, ys)), 4)
+    if score <= xs[0]:
+        value = ys[0]
+    elif score >= xs[-1]:
+        value = ys[-1]
+    else:
+        i = bisect.bisect_right(xs, score)
+        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+        value = y0 if x1 == x0 else y0 + (y1 - y0) * (score - x0) / (x1 - x0)
+    # Only an organizer's answer is certain: a few hundred right answers in a bin do not make 1.0.
+    return round(min(CEILING, value), 3)
+
+
+def forget() -> None:
+    """Read the maps again on next use (after ``--fit-calibration`` wrote them; tests)."""
+    _maps.cache_clear()

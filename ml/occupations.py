@@ -29,10 +29,11 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ml.calibration import calibrated
 from ml.centroids import CentroidModel, centroid_score
 from ml.taxonomy import TaxonomyEntry
 from ml.text import normalize
@@ -449,6 +450,7 @@ class OccupationMatch:
     level: int
     method: str
     name: str = ""
+    raw_score: float | None = field(default=None, compare=False)  # the score before calibration
 
     @property
     def uncertain(self) -> bool:
@@ -844,6 +846,14 @@ class OccupationCoder:
     # -- deciding ----------------------------------------------------------------------------------
 
     def _decide(self, cleaned: _Cleaned) -> OccupationMatch:
+        """The answer with its score calibrated (``ml.calibration``): the share of such answers
+        that are right. Organizers' corrections keep 1.0."""
+        found = self._decide_raw(cleaned)
+        if found.code is None or found.method == "learned":
+            return found
+        return replace(found, score=calibrated("title", found.score), raw_score=found.score)
+
+    def _decide_raw(self, cleaned: _Cleaned) -> OccupationMatch:
         """The rules' answer, unless the table's own usage (the model) reads the title better."""
         rule, text = self._decide_rules(cleaned)
         if rule.method in ("learned", "exact", "contains", "aside", "narrowed"):

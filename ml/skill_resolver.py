@@ -41,6 +41,7 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ml.calibration import calibrated
 from ml.centroids import CentroidModel, centroid_score
 from ml.taxonomy import TaxonomyEntry
 from ml.text import is_cjk, normalize, normalize_spaced
@@ -70,6 +71,7 @@ class SkillMatch:
     method: str  # exact learned filler pinyin sentence english fuzzy similar not_a_skill none guess:<how>
     matched: str = ""  # the taxonomy form (or learned phrase) that matched; for not_a_skill the text
     guess: str | None = None  # below ACCEPT: the id of the best guess, for organizers to review
+    raw_score: float | None = field(default=None, compare=False)  # before calibration (None: not calibrated)
 
 
 NO_MATCH = SkillMatch(None, 0.0, "none")
@@ -669,6 +671,8 @@ class SkillResolver:
         self._learned_prefixes: dict[str, tuple[int, ...]] = {}
         self._best = _LRU(CACHE_SIZE)
         self._all = _LRU(CACHE_SIZE // 4)
+        #: Which calibration map its scores go through: the built-in taxonomy's, or an external one's.
+        self.calibration = "phrase_builtin"
         if learned:
             self._add_learned(learned)
 
@@ -691,6 +695,7 @@ class SkillResolver:
         copy._learned_prefixes = {}
         copy._best = _LRU(CACHE_SIZE)
         copy._all = _LRU(CACHE_SIZE // 4)
+        copy.calibration = self.calibration
         copy._add_learned(learned)
         return copy
 
@@ -726,7 +731,9 @@ class SkillResolver:
             )
             for e in external
         ]
-        return cls(merged)
+        resolver = cls(merged)
+        resolver.calibration = "phrase_external"
+        return resolver
 
     def warm_up(self) -> None:
         """Load the jieba dictionary now rather than on the first sentence (about a second)."""
@@ -741,15 +748,11 @@ class SkillResolver:
     # -- public answers --------------------------------------------------------------------------
 
     def resolve(self, text: str) -> SkillMatch:
-        """The best single skill for a phrase."""
+        """The best single skill for a phrase (its score calibrated: ``ml.calibration``)."""
         spaced = _spaced(text)
         if not spaced:
             return NO_MATCH
-        found: SkillMatch | None = self._best.get(spaced)
-        if found is None:
-            found = self._resolve(spaced)
-            self._best.put(spaced, found)
-        return found
+        return self._calibrated(self._resolve_memo(spaced))
 
     def resolve_all(self, text: str) -> list[SkillMatch]:
         """Every distinct skill found in the text, each once, best first; [] when there is none."""
@@ -760,7 +763,23 @@ class SkillResolver:
         if found is None:
             found = self._resolve_all(spaced)
             self._all.put(spaced, found)
-        return list(found)
+        return [self._calibrated(m) for m in found]
+
+    def _resolve_memo(self, spaced: str) -> SkillMatch:
+        found: SkillMatch | None = self._best.get(spaced)
+        if found is None:
+            found = self._resolve(spaced)
+            self._best.put(spaced, found)
+        return found
+
+    def _calibrated(self, match: SkillMatch) -> SkillMatch:
+        """The answer with its score mapped to the share of such answers that are right. Organizers'
+        answers (learned) and "not a skill" keep theirs; whether a skill is named at all is still
+        decided on the raw score (``ACCEPT``), so calibration never changes an answer."""
+        if match.method in ("learned", "not_a_skill", "none") or (match.skill or match.guess) is None:
+            return match
+        score = calibrated(self.calibration, match.score)
+        return SkillMatch(match.skill, score, match.method, match.matched, match.guess, raw_score=match.score)
 
     # -- the pipeline ----------------------------------------------------------------------------
 
@@ -806,8 +825,10 @@ class SkillResolver:
         scan = self._scan(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
         core = min([compact, *variants], key=len)
-        if not any(c.score >= 0.9 for c in candidates):
-            candidates.extend(self._modelled(core if len(core) >= 2 else compact))
+        if not any(c.score >= 0.9 for c in candidates) and not scan.masks:
+            # Not where a phrase negates a skill or is partly "no skill" (不会开车, 吃苦耐劳): the
+            # model reads characters, not what they say about the skill.
+            candidates.extend(self._modelled(core if len(core) >= 2 else compact, compact))
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is not None and best.score >= ACCEPT:
             return best
@@ -833,7 +854,7 @@ class SkillResolver:
         return NO_MATCH
 
     def _resolve_all(self, spaced: str) -> tuple[SkillMatch, ...]:
-        best = self.resolve(spaced)
+        best = self._resolve_memo(spaced)
         found: dict[str, tuple[SkillMatch, int]] = {}
         for hit in self._rank(self._scan(spaced).hits):
             if hit.score >= ACCEPT and hit.skill and hit.skill not in found:
@@ -1191,16 +1212,19 @@ class SkillResolver:
             results.append(SkillMatch(skill, round(score, 3), "similar", self._index.written[key]))
         return results
 
-    def _modelled(self, phrase: str) -> list[SkillMatch]:
-        """The nearest skill by how the taxonomy words its skills (``ml.centroids``)."""
+    def _modelled(self, phrase: str, whole: str) -> list[SkillMatch]:
+        """The nearest skill by how the taxonomy words its skills (``ml.centroids``); ``whole`` is
+        the phrase before its filler was stripped (修老式缝纫机 repairs: it is no sewing)."""
         if len(phrase) < 2 or phrase.isdigit():
             return []
         found = self._index.model().nearest(phrase)
         if found is None:
             return []
         skill, similarity, margin = found
-        score = centroid_score(similarity, margin) - self._repair_penalty(phrase, skill, normalize(phrase))
-        return [SkillMatch(skill, round(max(0.0, score), 3), "model", self._index.entries[skill].name_zh)]
+        name = normalize(self._index.entries[skill].name_zh)
+        if self._repair_penalty(whole, skill, name):
+            return []  # what is repaired is not the skill
+        return [SkillMatch(skill, centroid_score(similarity, margin), "model", self._index.entries[skill].name_zh)]
 
     # -- not a skill -----------------------------------------------------------------------------
 
