@@ -143,7 +143,10 @@ def main() -> None:
         phrase_seconds = time.perf_counter() - started
         p_right = [m.skill == r["skill"] for r, m in zip(prow, pm, strict=True)]
         p_scores = [m.score if m.skill else 0.0 for m in pm]
-        raw["phrase"][half] = ([(m.score if m.raw_score is None else m.raw_score) if m.skill else 0.0 for m in pm], p_right)
+        raw["phrase"][half] = (
+            [(m.score if m.raw_score is None else m.raw_score) if m.skill else 0.0 for m in pm],
+            p_right,
+        )
         calibrated_scores["phrase"][half] = (p_scores, p_right)
         results[half] = {
             "titles": len(rows),

@@ -556,7 +556,9 @@ def _alias_variants(alias: str) -> tuple[list[str], list[str]]:
     return direct, derived
 
 
-def _model_docs(entries: Iterable[OccupationEntry], skills: Sequence[TaxonomyEntry]) -> tuple[list[str], list[str], list[float]]:
+def _model_docs(
+    entries: Iterable[OccupationEntry], skills: Sequence[TaxonomyEntry]
+) -> tuple[list[str], list[str], list[float]]:
     """The documents of the occupation model: each occupation's name, aliases and their parts
     (``_alias_variants``), the start of its definition (weighted 0.5), and the forms of the skills
     that list it first."""
