@@ -61,3 +61,21 @@ class PendingMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} (since {self.since:%Y-%m-%d %H:%M})"
+
+
+class MatchWeights(models.Model):
+    """Match weights learned from outcomes (``matching.learning``), with the offline evaluation that
+    let them go live. The newest active row is the weighting the market uses; none: the engine's."""
+
+    weights = models.JSONField(_("weights"))
+    report = models.JSONField(_("evaluation"), default=dict)
+    active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("learned match weights")
+        verbose_name_plural = _("learned match weights")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({'in use' if self.active else 'not in use'})"

@@ -38,6 +38,7 @@ from households.models import Member
 from jobs.models import JobPosting
 from jobs.selectors import open_postings
 from matching import engine
+from matching.learning import current_weights
 from matching.models import Match, PendingMatch
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
@@ -109,7 +110,10 @@ def market(*, current: str = "both") -> CachedMarket:
     global _cached
     with _lock:
         seekers_fp, postings_fp = engine.fingerprint_seekers(), engine.fingerprint_postings()
+        weights = current_weights()
         cached = _cached
+        if cached is not None and cached.market.weights != weights:
+            cached = None  # learned weights went live (matching.learning): score with them from now on
         if cached is not None:
             seekers_same, postings_same = cached.seekers_fp == seekers_fp, cached.postings_fp == postings_fp
             young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
@@ -127,6 +131,7 @@ def market(*, current: str = "both") -> CachedMarket:
             market=Market(
                 built.seekers,
                 postings,
+                weights=weights,
                 skill_names=dict(Skill.objects.values_list("code", "name_zh")),
                 relatedness=relatedness(built.seekers, postings),
             ),

@@ -55,8 +55,11 @@ class CentroidModel:
         )
         by_class = (owner @ counts).tocsr()
         spread = np.bincount(by_class.indices, minlength=by_class.shape[1])
-        self._icf = sp.diags(np.log((len(self.classes) + 1.0) / (spread + 1.0)) ** POWER)
+        self._icf_values = np.log((len(self.classes) + 1.0) / (spread + 1.0)) ** POWER
+        self._icf = sp.diags(self._icf_values)
+        # Features x classes: a text's features are rows to gather.
         self._centroids = _l2_rows(by_class @ self._icf).T.tocsr()
+        self._vocabulary: dict[str, int] = dict(self._vectorizer.vocabulary_)
 
     def _features(self, text: str) -> list[str]:
         plain = text.replace(" ", "")
@@ -70,17 +73,41 @@ class CentroidModel:
         return grams
 
     def nearest(self, text: str) -> tuple[str, float, float] | None:
-        """(class, cosine, margin over the runner-up), or None when the text shares nothing."""
+        """(class, cosine, margin over the runner-up), or None when the text shares nothing.
+
+        One text in tens of microseconds: its few features are weighed in Python and the classes
+        gathered from the rows of the (features x classes) centroid matrix, without building a
+        sparse matrix per text (scipy's overhead would be most of the cost)."""
         if self._vectorizer is None or not text.strip():
             return None
-        query = self._vectorizer.transform([text])
-        if not query.nnz:
+        vocabulary = self._vocabulary
+        counts: dict[int, int] = {}
+        for feature in self._features(text):
+            j = vocabulary.get(feature)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
             return None
-        query.data = np.log1p(query.data)
-        similarities = (_l2_rows(query @ self._icf) @ self._centroids).toarray().ravel()
-        if not len(similarities):
+        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        weights = (
+            np.log1p(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) * self._icf_values[columns]
+        )
+        norm = float(np.sqrt(weights @ weights))
+        if norm == 0.0:
             return None
-        top = np.argsort(-similarities)[:2]
+        matrix = self._centroids
+        starts, ends = matrix.indptr[columns], matrix.indptr[columns + 1]
+        lengths = ends - starts
+        if not lengths.sum():
+            return None
+        offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(lengths.sum())
+        similarities = np.bincount(
+            matrix.indices[offsets],
+            weights=matrix.data[offsets] * np.repeat(weights / norm, lengths),
+            minlength=len(self.classes),
+        )
+        top = np.argpartition(-similarities, 1)[:2] if len(similarities) > 1 else np.array([0])
+        top = top[np.argsort(-similarities[top])]
         best = float(similarities[top[0]])
         if best <= 0.0:
             return None

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
+import scipy.sparse as sp
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -517,15 +519,24 @@ class _Similar:
         n = len(self.keys) or 1
         self.idf = {g: math.log((n + 1) / (c + 1)) + 1.0 for g, c in document_frequency.items()}
         self.unknown = math.log(n + 1) + 1.0
-        self.postings: dict[str, list[tuple[int, float]]] = {}
-        self.norms: list[float] = []
+        # Grams x forms, each form's weights divided by its norm: a query gathers the rows of its
+        # grams (numpy), not a Python loop over every form sharing a character.
+        self.gram_ids = {g: j for j, g in enumerate(self.idf)}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
         for number, gs in enumerate(grams):
             weights: dict[str, float] = {}
             for g in gs:
                 weights[g] = weights.get(g, 0.0) + self.idf[g]
-            self.norms.append(math.sqrt(sum(w * w for w in weights.values())))
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for g, w in weights.items():
-                self.postings.setdefault(g, []).append((number, w))
+                rows.append(self.gram_ids[g])
+                cols.append(number)
+                values.append(w / norm)
+        self.matrix = sp.csr_matrix(
+            (np.asarray(values, dtype=np.float64), (rows, cols)), shape=(len(self.gram_ids), len(self.keys))
+        )
 
     @staticmethod
     def _grams(text: str) -> list[str]:
@@ -536,14 +547,28 @@ class _Similar:
         for g in self._grams(text):
             query[g] = query.get(g, 0.0) + self.idf.get(g, self.unknown)
         norm = math.sqrt(sum(w * w for w in query.values()))
-        if not norm:
+        if not norm or not self.keys:
             return []
-        dots: dict[int, float] = {}
-        for g, w in query.items():
-            for number, fw in self.postings.get(g, ()):
-                dots[number] = dots.get(number, 0.0) + w * fw
-        ranked = sorted(((d / (norm * self.norms[i]), i) for i, d in dots.items()), reverse=True)[:limit]
-        return [(cosine, self.keys[i]) for cosine, i in ranked]
+        known = [(self.gram_ids[g], w) for g, w in query.items() if g in self.gram_ids]
+        if not known:
+            return []
+        columns = np.fromiter((j for j, _w in known), dtype=np.int64, count=len(known))
+        weights = np.fromiter((w for _j, w in known), dtype=np.float64, count=len(known)) / norm
+        matrix = self.matrix
+        starts, ends = matrix.indptr[columns], matrix.indptr[columns + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return []
+        offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(total)
+        cosines = np.bincount(
+            matrix.indices[offsets],
+            weights=matrix.data[offsets] * np.repeat(weights, lengths),
+            minlength=len(self.keys),
+        )
+        hit = np.flatnonzero(cosines)
+        chosen = hit[np.lexsort((-hit, -cosines[hit]))][:limit]  # best first; ties: the later form
+        return [(float(cosines[i]), self.keys[int(i)]) for i in chosen]
 
 
 class _Index:

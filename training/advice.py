@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 from households.models import Member
 from matching import engine
 from ml.matching import Seeker
-from ml.skill_gap import Advice, Offer, SkillGap
 from ml.relatedness import Relatedness
+from ml.skill_gap import Advice, Offer, SkillGap
 from skills.models import Skill
 from skills.understanding import taxonomy_entries
 from training.models import Cohort, Course
@@ -143,7 +143,7 @@ def sentence(seeker: Seeker, skill: Skill, opens: int) -> str:
 
 
 def _near(held: str | None, skill: Skill) -> str:
-    """" 您的瓦斯抽采经验与瓦斯检查相近。" when a held skill is related to the advised one."""
+    """ " 您的瓦斯抽采经验与瓦斯检查相近。" when a held skill is related to the advised one."""
     found = Skill.objects.filter(code=held).first() if held else None
     if found is None:
         return ""
