@@ -60,7 +60,7 @@ def _auc(y: np.ndarray, scores: np.ndarray) -> float:
 
 def learn_weights(rows: Sequence[OutcomeRow], current: Weights) -> LearningReport:
     ordered = sorted(rows, key=lambda r: r.at)
-    cut = int(round(len(ordered) * (1 - TEST_SHARE)))
+    cut = round(len(ordered) * (1 - TEST_SHARE))
     train, test = ordered[:cut], ordered[cut:]
     report = LearningReport(
         rows=len(ordered),
