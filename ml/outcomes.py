@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -111,4 +112,5 @@ def weights_with(current: Weights, parts: dict[str, float]) -> Weights:
     largest = max(values, key=lambda p: values[p])
     values[largest] += 1.0 - sum(values.values())
     known = {f.name for f in fields(current)}
-    return replace(current, **{k: v for k, v in values.items() if k in known})
+    changes: dict[str, Any] = {k: v for k, v in values.items() if k in known}
+    return replace(current, **changes)

@@ -82,7 +82,7 @@ class Relatedness:
                 for a, b in combinations(dict.fromkeys(ids), 2):
                     raise_to(a, b, SAME_OCCUPATION)
         names = [(e.id, normalize(e.name_zh)) for e in entries]
-        by_name = {}
+        by_name: dict[str, str] = {}
         for skill, name in names:
             if len(name) >= 2:
                 by_name.setdefault(name, skill)
