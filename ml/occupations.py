@@ -556,6 +556,14 @@ def _alias_variants(alias: str) -> tuple[list[str], list[str]]:
     return direct, derived
 
 
+#: A name, alias, English or skill form found in the title (exact or inside it) decides from this
+#: raw score; below it the model overrules it from ``MODEL_OVERRULES_FROM``. Where the rules only
+#: found a vague word with more beside it (法务经理), a partial word or n-gram similarity, the model
+#: answers. Both set on the tuning half of the outside titles (docs/evaluation.md).
+RULES_SURE_FROM = 0.8
+MODEL_OVERRULES_FROM = 0.5
+
+
 def _model_docs(
     entries: Iterable[OccupationEntry], skills: Sequence[TaxonomyEntry]
 ) -> tuple[list[str], list[str], list[float]]:
@@ -858,12 +866,17 @@ class OccupationCoder:
     def _decide_raw(self, cleaned: _Cleaned) -> OccupationMatch:
         """The rules' answer, unless the table's own usage (the model) reads the title better."""
         rule, text = self._decide_rules(cleaned)
-        if rule.method in ("learned", "exact", "contains", "aside", "narrowed"):
+        if rule.method == "learned":
             return rule
         if rule.method == "generic" and any(f.kind == "generic" for f in self._forms(text.replace(" ", ""))):
             return rule  # the title is a vague word and nothing more (普工, 司机): its group
+        found = rule.method in ("exact", "contains", "aside", "narrowed")
+        if found and rule.score >= RULES_SURE_FROM:
+            return rule
         model = self._model_code(text or "".join(cleaned.segments) or cleaned.aside)
         if model is None or model.code is None:
+            return rule
+        if found and model.score < MODEL_OVERRULES_FROM:
             return rule
         return model
 
