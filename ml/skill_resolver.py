@@ -696,6 +696,7 @@ class SkillResolver:
         self._learned_prefixes: dict[str, tuple[int, ...]] = {}
         self._best = _LRU(CACHE_SIZE)
         self._all = _LRU(CACHE_SIZE // 4)
+        self._scans = _LRU(CACHE_SIZE // 16)
         #: Which calibration map its scores go through: the built-in taxonomy's, or an external one's.
         self.calibration = "phrase_builtin"
         if learned:
@@ -720,6 +721,7 @@ class SkillResolver:
         copy._learned_prefixes = {}
         copy._best = _LRU(CACHE_SIZE)
         copy._all = _LRU(CACHE_SIZE // 4)
+        copy._scans = _LRU(CACHE_SIZE // 16)
         copy.calibration = self.calibration
         copy._add_learned(learned)
         return copy
@@ -847,7 +849,7 @@ class SkillResolver:
         candidates: list[SkillMatch] = []
         for phrase in [compact, *variants]:
             candidates.extend(self._whole_pinyin(phrase))
-        scan = self._scan(spaced)
+        scan = self._scan_memo(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
         core = min([compact, *variants], key=len)
         if not any(c.score >= 0.9 for c in candidates) and not scan.masks:
@@ -881,7 +883,7 @@ class SkillResolver:
     def _resolve_all(self, spaced: str) -> tuple[SkillMatch, ...]:
         best = self._resolve_memo(spaced)
         found: dict[str, tuple[SkillMatch, int]] = {}
-        for hit in self._rank(self._scan(spaced).hits):
+        for hit in self._rank(self._scan_memo(spaced).hits):
             if hit.score >= ACCEPT and hit.skill and hit.skill not in found:
                 found[hit.skill] = (self._as_match(hit), hit.start)
         if best.skill is not None:
@@ -930,6 +932,14 @@ class SkillResolver:
         return []
 
     # -- the scan of a sentence ------------------------------------------------------------------
+
+    def _scan_memo(self, spaced: str) -> _Scan:
+        """``_scan``, remembered: ``resolve_all`` reads the scan ``resolve`` just made (read only)."""
+        found: _Scan | None = self._scans.get(spaced)
+        if found is None:
+            found = self._scan(spaced)
+            self._scans.put(spaced, found)
+        return found
 
     def _scan(self, spaced: str) -> _Scan:
         compact, bounds = _compact_with_bounds(spaced)
