@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ml.relatedness import SAME_OCCUPATION as CLOSE
 from skills.models import Skill
 
 
@@ -62,11 +63,21 @@ def reasons(
         out.append(text % {"skills": _names(missing, skills)})
     for row in facts.get("related_required") or ():
         required, held = row[0], row[1]
-        text = (
-            _("Your experience in %(held)s is close to %(required)s.")
-            if for_worker
-            else _("Their experience in %(held)s is close to %(required)s.")
-        )
+        closeness = float(row[2]) if len(row) > 2 else 0.0
+        # "Close" for skills of one occupation or a specialisation (瓦斯抽采, 瓦斯检查); weaker
+        # relatedness (one minor group: 肉牛养殖, 抓绒) is only "related".
+        if closeness >= CLOSE:
+            text = (
+                _("Your experience in %(held)s is close to %(required)s.")
+                if for_worker
+                else _("Their experience in %(held)s is close to %(required)s.")
+            )
+        else:
+            text = (
+                _("Your experience in %(held)s is related to %(required)s.")
+                if for_worker
+                else _("Their experience in %(held)s is related to %(required)s.")
+            )
         out.append(text % {"held": _names([held], skills), "required": _names([required], skills)})
     if preferred:
         text = (

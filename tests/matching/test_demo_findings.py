@@ -193,3 +193,13 @@ def test_a_related_skill_earns_part_of_the_credit_never_all(employer: Employer, 
     services.refresh_posting(posting.pk)
     scores = dict(Match.objects.filter(posting=posting).values_list("member_id", "score"))
     assert scores[exact.pk] > scores[related.pk] > 0
+
+
+def test_only_skills_of_one_trade_are_called_close() -> None:
+    skills = names(GAS_DRAINAGE, GAS_INSPECTION, "mining.coal_mining")
+    close = {"related_required": [[GAS_INSPECTION, GAS_DRAINAGE, 0.6]]}
+    weaker = {"related_required": [["mining.coal_mining", GAS_DRAINAGE, 0.35]]}
+    with translation.override("zh-hans"):
+        assert "您的瓦斯抽采经验与瓦斯检查相近。" in explain.reasons(close, skills)
+        assert "您的瓦斯抽采经验与采煤有关联。" in explain.reasons(weaker, skills)
+        assert "相近" not in " ".join(explain.reasons(weaker, skills))
