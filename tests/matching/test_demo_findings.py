@@ -47,7 +47,7 @@ def names(*codes: str) -> dict[str, Skill]:
 
 
 def test_people_imported_are_matched_when_the_import_ends(
-    tree: Any, people: Any, employer: Employer, django_capture_on_commit_callbacks: Any
+    tree: Any, people: Any, employer: Employer, django_capture_on_commit_callbacks: Any, eager_tasks: Any
 ) -> None:
     welding_job = ask_skills(make_posting(employer, title="电焊工"), WELDING)
     data = workbook_bytes([household_row("H-101")], [member_row("H-101", name="张三", skills="电焊、叉车")])
@@ -80,7 +80,7 @@ def test_while_the_matches_are_computed_the_worker_is_told_so(
 
 
 def test_a_large_import_is_matched_in_chunks_of_seekers(
-    employer: Employer, household_a: Household, settings: Any
+    employer: Employer, household_a: Household, settings: Any, eager_tasks: Any
 ) -> None:
     settings.MATCHING_CHUNK_SIZE = 1
     ask_skills(make_posting(employer, title="叉车司机"), FORKLIFT)
