@@ -1,6 +1,7 @@
 """How fast does the matching engine rank a market, end to end and one row at a time?
 
     python benchmarks/bench_matching.py [--seekers 100000] [--postings 20000] [--top 20] [--keep DIR]
+        [--taxonomy renamed|csco|builtin|FILE]
 
 1. Generates a market as JSON Lines (seeded, so every run sees the same files): skills drawn from
    the built-in taxonomy (names and synonyms) in messy surface forms (filler, years of experience,
@@ -10,6 +11,13 @@
    from ``resource.getrusage(RUSAGE_CHILDREN)``); targets 7 s and 1 GB (issue 5, item 7).
 3. Builds a ``Market`` in-process from the same files and times ``seekers_for`` for 200 new postings
    and ``postings_for`` for 200 new seekers (compute only; target: ``seekers_for`` under 2 ms).
+
+``--taxonomy`` (default ``renamed``) resolves the phrases against an external taxonomy, as
+``rank_files --taxonomy`` does: ``renamed`` writes someone else's taxonomy of the same skills (ids of
+its own, the names only, none of our synonyms: what the resolver knows comes through linking);
+``csco`` one made from the CSCO 2022 table (each occupation a skill, its aliases the synonyms), whose
+forms are not the ones the phrases were drawn from, so most phrases go through the slowest stages
+(a stress case); ``builtin`` passes no ``--taxonomy``; or a file of your own.
 
 No database is needed (``rank_files`` uses none; DATABASE_URL points at a throw-away SQLite path).
 """
@@ -185,7 +193,34 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def run_command(seekers: Path, postings: Path, out: Path, top: int) -> tuple[float, float, float, str]:
+def renamed_taxonomy(folder: Path) -> Path:
+    """The built-in skills as another organisation would list them: own ids, names, no synonyms."""
+    path = folder / "renamed_taxonomy.jsonl"
+    with BUILTIN_TAXONOMY.open(encoding="utf-8") as handle:
+        entries = taxonomy.parse(handle)
+    with path.open("w", encoding="utf-8") as out:
+        for number, e in enumerate(entries, start=1):
+            line = {"id": f"ext-{number:04d}", "name_zh": e.name_zh, "name_en": e.name_en, "synonyms": []}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return path
+
+
+def csco_taxonomy(folder: Path) -> Path:
+    """The CSCO 2022 occupations as a skill taxonomy (JSON Lines): id the code, the name, the aliases."""
+    from ml.occupations import read_csco
+
+    path = folder / "csco_taxonomy.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for e in read_csco(ROOT / "skills" / "data" / "csco2022.csv"):
+            if e.level == 4:
+                line = {"id": e.code, "name_zh": e.name, "name_en": e.code, "synonyms": list(e.aliases)}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return path
+
+
+def run_command(
+    seekers: Path, postings: Path, out: Path, top: int, taxonomy_path: Path | None = None
+) -> tuple[float, float, float, str]:
     """Wall seconds, peak RSS (MB) of the child, its CPU seconds (user + system, with the processes
     it forked), and its stderr."""
     env = dict(os.environ)
@@ -193,6 +228,8 @@ def run_command(seekers: Path, postings: Path, out: Path, top: int) -> tuple[flo
     env["DJANGO_SETTINGS_MODULE"] = "web.settings"
     command = [sys.executable, str(ROOT / "manage.py"), "rank_files"]
     command += ["--seekers", str(seekers), "--postings", str(postings), "--top", str(top), "--out", str(out)]
+    if taxonomy_path is not None:
+        command += ["--taxonomy", str(taxonomy_path)]
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
@@ -215,6 +252,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="single rows timed for seekers_for/postings_for")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--keep", type=Path, default=None, help="write the files here and keep them")
+    parser.add_argument("--taxonomy", default="renamed", help="renamed (default), csco, builtin, or a file")
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="relief-bench-matching-"))
@@ -227,7 +265,16 @@ def main() -> None:
     )
     out = folder / "ranked.jsonl"
     load = os.getloadavg()[0]
-    wall, rss, cpu, stderr = run_command(seekers, postings, out, args.top)
+    if args.taxonomy == "builtin":
+        taxonomy_path = None
+    elif args.taxonomy == "csco":
+        taxonomy_path = csco_taxonomy(folder)
+    elif args.taxonomy == "renamed":
+        taxonomy_path = renamed_taxonomy(folder)
+    else:
+        taxonomy_path = Path(args.taxonomy)
+    print(f"taxonomy: {taxonomy_path or 'built-in'}")
+    wall, rss, cpu, stderr = run_command(seekers, postings, out, args.top, taxonomy_path)
     print("rank_files: " + stderr.replace("\n", "\nrank_files: "))
     with out.open(encoding="utf-8") as handle:
         lengths = [len(json.loads(line)["postings"]) for line in handle]

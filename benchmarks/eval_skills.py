@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ml import taxonomy  # noqa: E402
+from ml.calibration import CALIBRATION_FILE, expected_calibration_error, fit_isotonic  # noqa: E402
 from ml.skill_resolver import ACCEPT, SkillResolver  # noqa: E402
 from ml.text import normalize  # noqa: E402
 
@@ -117,6 +118,9 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list the resolver's wrong answers")
     parser.add_argument("--split", choices=["dev", "test", "all"], default="all", help="which errors to list")
     parser.add_argument("--n", type=int, default=100_000, help="phrases in the throughput run")
+    parser.add_argument(
+        "--fit-calibration", action="store_true", help="fit the built-in taxonomy's calibration map on the dev half"
+    )
     args = parser.parse_args()
 
     rows = load()
@@ -194,6 +198,25 @@ def main() -> None:
             label = f"[{low:.2f}, {min(high, 1.0):.2f}{']' if high > 1 else ')'}"
             kind = "skills" if low >= ACCEPT else "guesses"
             print(f"  {label:<14}{len(chosen):>5} {kind:<8} {right / len(chosen):.3f} right")
+    # Calibration of the scores as given (ml/data/calibration.json, "phrase_builtin": fitted on dev).
+    for split in ("dev", "test"):
+        chosen = [(r, m) for r, m in zip(rows, matches, strict=True) if r["split"] == split and (m.skill or m.guess)]
+        given = [m.score for _r, m in chosen]
+        before = [m.score if m.raw_score is None else m.raw_score for _r, m in chosen]
+        right = [(m.skill or m.guess) in r["gold"] for r, m in chosen]
+        print(
+            f"  ECE on {split}: {expected_calibration_error(given, right):.3f} as given, "
+            f"{expected_calibration_error(before, right):.3f} before calibration ({len(chosen)} answers)"
+        )
+    if args.fit_calibration:
+        chosen = [(r, m) for r, m in zip(rows, matches, strict=True) if r["split"] == "dev" and (m.skill or m.guess)]
+        maps = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8")) if CALIBRATION_FILE.exists() else {}
+        maps["phrase_builtin"] = fit_isotonic(
+            [m.score if m.raw_score is None else m.raw_score for _r, m in chosen],
+            [(m.skill or m.guess) in r["gold"] for r, m in chosen],
+        )
+        CALIBRATION_FILE.write_text(json.dumps(maps, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"  fitted phrase_builtin on the dev half -> {CALIBRATION_FILE}")
     accepted = [(r, m) for r, m in zip(rows, matches, strict=True) if m.skill is not None]
     precision = sum(m.skill in r["gold"] for r, m in accepted) / max(1, len(accepted))
     nulls = [(r, m) for r, m in zip(rows, matches, strict=True) if m.skill is None]

@@ -35,6 +35,7 @@ from core.errors import DomainError, InvalidInput
 from core.maintenance import analyze_database
 from core.masking import mask_id_number
 from core.models import Region
+from core.tasks import enqueue_on_commit
 from households import spreadsheet as sheet
 from households.id_numbers import parse_id_number
 from households.models import HardshipCause, Household, Member, MemberSkill, Pairing, TargetGroup
@@ -710,6 +711,8 @@ def write(result: CheckResult, *, user: User) -> WriteResult:
                 )
             )
     bulk_create_with_history(skill_rows, MemberSkill, batch_size=1000, default_user=user, default_date=now)
+    # The people are matched with open jobs once this commits ("正在计算推荐" meanwhile).
+    enqueue_on_commit("matching.match_imported", sorted(member_ids.values()))
     return WriteResult(households=len(good), members=len(members))
 
 

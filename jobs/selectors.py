@@ -86,6 +86,29 @@ def _region_q(code: str) -> Q:
     return Q(region_id=code)
 
 
+def _understood_query(query: str) -> tuple[list[str], list[str]]:
+    """The skills a search names (the resolver the skill box uses, organizers' answers included)
+    and the occupations those skills are used in. Nothing is filed for review: a search is no
+    profile."""
+    from skills.models import Skill
+    from skills.understanding import SKILL_ACCEPT, skill_resolver
+
+    resolver = skill_resolver()
+    found = [m for m in [resolver.resolve(query), *resolver.resolve_all(query)] if m.skill and m.score >= SKILL_ACCEPT]
+    codes = list(dict.fromkeys(m.skill for m in found if m.skill))
+    if not codes:
+        return [], []
+    through = Skill.occupations.through
+    occupations = list(
+        dict.fromkeys(
+            through.objects.filter(skill__code__in=codes, skill__is_active=True).values_list(
+                "occupation__code", flat=True
+            )
+        )
+    )
+    return codes, occupations
+
+
 def posting_search(filters: PostingFilters | None = None) -> QuerySet[JobPosting]:
     """Open postings, newest first, in a fixed number of queries whatever the page."""
     filters = filters or PostingFilters()
@@ -95,7 +118,15 @@ def posting_search(filters: PostingFilters | None = None) -> QuerySet[JobPosting
         # Chinese has no case: a plain substring test is cheaper than a case-folded one.
         lookup = "icontains" if any(c.isascii() and c.isalpha() for c in filters.query) else "contains"
         by_name = Employer.objects.filter(**{f"name__{lookup}": filters.query}).values("pk")
-        postings = postings.filter(Q(**{f"title__{lookup}": filters.query}) | Q(employer_id__in=by_name))
+        wanted = Q(**{f"title__{lookup}": filters.query}) | Q(employer_id__in=by_name)
+        # What the words mean, as the skill box reads them: 铲车 is the loader skill, 电焊工 the
+        # welding skill; postings asking for those skills, or in their occupations, match too.
+        skills, occupations = _understood_query(filters.query)
+        if skills:
+            wanted |= Q(pk__in=PostingSkill.objects.filter(skill__code__in=skills).values("posting_id"))
+        if occupations:
+            wanted |= Q(occupation__code__in=occupations)
+        postings = postings.filter(wanted)
     if filters.region:
         postings = postings.filter(_region_q(filters.region))
     if filters.skill:

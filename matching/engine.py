@@ -22,6 +22,7 @@ from households.models import Household, JobPreference, Member, MemberSkill
 from jobs.models import JobPosting, PhysicalDemand, Placement, PostingSkill
 from jobs.selectors import open_postings
 from ml.matching import Posting, Seeker
+from skills.models import Skill
 
 SEEKING_STATUSES = (Member.EmploymentStatus.UNEMPLOYED, Member.EmploymentStatus.FLEXIBLE)
 
@@ -85,14 +86,18 @@ def build_seekers(members: QuerySet[Member] | None = None) -> Built:
     skills: dict[int, list[tuple[str | None, str, bool]]] = defaultdict(list)
     regions: dict[int, list[str]] = defaultdict(list)
     occupations: dict[int, list[str]] = defaultdict(list)
+    strongest: dict[int, tuple[tuple[int, int], str]] = {}  # member -> ((level, years), skill code)
     if ids:
         in_scope = members.values("pk")
-        for member_id, code, phrase, is_certified in (
+        for member_id, code, phrase, is_certified, level, years in (
             MemberSkill.objects.filter(member_id__in=in_scope)
             .order_by("member_id", "id")
-            .values_list("member_id", "skill__code", "phrase", "certified")
+            .values_list("member_id", "skill__code", "phrase", "certified", "level", "years")
         ):
             skills[member_id].append((code, phrase, is_certified))
+            strength = (_LEVELS.get(level, 0), years or 0)
+            if code and (member_id not in strongest or strength > strongest[member_id][0]):
+                strongest[member_id] = (strength, code)
         through = JobPreference.regions.through
         for member_id, region in through.objects.filter(jobpreference__member_id__in=in_scope).values_list(
             "jobpreference__member_id", "region_id"
@@ -105,6 +110,7 @@ def build_seekers(members: QuerySet[Member] | None = None) -> Built:
             .values_list("jobpreference__member_id", "occupation__code")
         ):
             occupations[member_id].append(code)
+    trade = _skill_occupations({code for _s, code in strongest.values()})
     built = Built()
     for r in rows:
         pk = r["id"]
@@ -114,6 +120,12 @@ def build_seekers(members: QuerySet[Member] | None = None) -> Built:
         phrases = tuple(dict.fromkeys(p for code, p, _c in entries if not code and p))
         desired = r["job_preference__desired_work"] or ""
         occupation = r["job_preference__desired_occupation__code"] or next(iter(occupations.get(pk, [])), "")
+        from_skills = False
+        if not occupation and pk in strongest:
+            # Nothing said about the work wanted: the trade of their strongest skill (most
+            # expert, then most years), so that a 10-year 瓦斯抽采 expert is matched in mining.
+            occupation = trade.get(strongest[pk][1], "")
+            from_skills = bool(occupation)
         own_region = r["household__region_id"] or ""
         stated = tuple(dict.fromkeys(c for c in regions.get(pk, []) if c != own_region))
         built.seekers.append(
@@ -129,6 +141,7 @@ def build_seekers(members: QuerySet[Member] | None = None) -> Built:
                 capacity=r["work_capacity"],
                 expected_salary=r["job_preference__expected_salary"],
                 occupation=occupation,
+                occupation_from_skills=from_skills,
             )
         )
         built.facts[pk] = SeekerFacts(
@@ -137,6 +150,22 @@ def build_seekers(members: QuerySet[Member] | None = None) -> Built:
             regions=stated,
         )
     return built
+
+
+_LEVELS = {level: rank for rank, level in enumerate(MemberSkill.Level.values)}
+
+
+def _skill_occupations(codes: set[str]) -> dict[str, str]:
+    """Skill code -> the first CSCO occupation the taxonomy lists for it (one query)."""
+    if not codes:
+        return {}
+    through = Skill.occupations.through
+    found: dict[str, str] = {}
+    for skill_code, occupation_code in (
+        through.objects.filter(skill__code__in=codes).order_by("id").values_list("skill__code", "occupation__code")
+    ):
+        found.setdefault(skill_code, occupation_code)
+    return found
 
 
 def build_postings(postings: QuerySet[JobPosting] | None = None) -> list[Posting]:

@@ -12,16 +12,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ml.relatedness import SAME_OCCUPATION as CLOSE
 from skills.models import Skill
 
 
 def skill_codes(facts: Mapping[str, Any]) -> set[str]:
     """Every skill code the facts name (to read their names in one query for many matches)."""
-    return {
+    codes = {
         str(code)
         for key in ("matched_required", "missing_required", "matched_preferred")
         for code in facts.get(key) or ()
     }
+    codes.update(str(code) for row in facts.get("related_required") or () for code in row[:2])
+    return codes
 
 
 def _names(codes: Iterable[str], skills: Mapping[str, Skill]) -> str:
@@ -58,6 +61,24 @@ def reasons(
             _("Required skills you lack: %(skills)s.") if for_worker else _("Lacks these required skills: %(skills)s.")
         )
         out.append(text % {"skills": _names(missing, skills)})
+    for row in facts.get("related_required") or ():
+        required, held = row[0], row[1]
+        closeness = float(row[2]) if len(row) > 2 else 0.0
+        # "Close" for skills of one occupation or a specialisation (瓦斯抽采, 瓦斯检查); weaker
+        # relatedness (one minor group: 肉牛养殖, 抓绒) is only "related".
+        if closeness >= CLOSE:
+            text = (
+                _("Your experience in %(held)s is close to %(required)s.")
+                if for_worker
+                else _("Their experience in %(held)s is close to %(required)s.")
+            )
+        else:
+            text = (
+                _("Your experience in %(held)s is related to %(required)s.")
+                if for_worker
+                else _("Their experience in %(held)s is related to %(required)s.")
+            )
+        out.append(text % {"held": _names([held], skills), "required": _names([required], skills)})
     if preferred:
         text = (
             _("You also have skills the employer would like: %(skills)s.")
@@ -85,12 +106,16 @@ def reasons(
             else _("Willing to work in another region, and the employer recruits from other regions.")
         )
 
+    # Said only of people whose capacity is partial ("light_work_ok"); a light job offered to
+    # someone with full capacity is just light work ("light_work").
     if facts.get("capacity") == "light_work_ok":
         out.append(
             _("Light work: it suits partial work capacity.")
             if for_worker
             else _("Has partial work capacity, which suits this light work.")
         )
+    elif facts.get("capacity") == "light_work" and for_worker:
+        out.append(_("This is light physical work."))
 
     salary, expected = facts.get("salary"), facts.get("expected_salary")
     top = facts.get("salary_max")
@@ -117,7 +142,11 @@ def reasons(
         )
 
     occupation = facts.get("occupation")
-    if occupation == "same":
+    if facts.get("occupation_from_skills"):
+        # Read from their skills, not stated: never "the kind of work you want".
+        if occupation in ("same", "group"):
+            out.append(_("It is work in the trade of your skills.") if for_worker else _("Works in this trade."))
+    elif occupation == "same":
         out.append(_("It is the kind of work you want.") if for_worker else _("Wants exactly this kind of work."))
     elif occupation == "group":
         out.append(_("It is close to the kind of work you want.") if for_worker else _("Wants work close to this job."))

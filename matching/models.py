@@ -44,3 +44,38 @@ class Match(models.Model):
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+
+class PendingMatch(models.Model):
+    """A person whose matches are being computed (people just imported from a spreadsheet): their
+    page says so ("正在计算推荐") rather than "no jobs match you". Removed when their matches are in."""
+
+    member = models.OneToOneField(
+        "households.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending match")
+        verbose_name_plural = _("pending matches")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} (since {self.since:%Y-%m-%d %H:%M})"
+
+
+class MatchWeights(models.Model):
+    """Match weights learned from outcomes (``matching.learning``), with the offline evaluation that
+    let them go live. The newest active row is the weighting the market uses; none: the engine's."""
+
+    weights = models.JSONField(_("weights"))
+    report = models.JSONField(_("evaluation"), default=dict)
+    active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("learned match weights")
+        verbose_name_plural = _("learned match weights")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({'in use' if self.active else 'not in use'})"

@@ -34,7 +34,7 @@ from households.models import Household, Member, MemberSkill
 from jobs import selectors as job_selectors
 from jobs.models import Application, JobPosting
 from matching import engine, explain
-from matching.models import Match
+from matching.models import Match, PendingMatch
 from skills.models import Skill
 
 # Fields of a person never read for the employer side (nor decrypted): the archive's business.
@@ -173,6 +173,13 @@ def my_matches(user: User, *, limit: int = 50) -> list[MatchRow]:
     )
     skills = _skills(matches)
     return [_row(m, skills, for_worker=True, posting_side=True) for m in matches]
+
+
+def my_matches_pending(user: User) -> bool:
+    """Whether the worker's matches are still being computed (just imported)."""
+    if user.role != Role.WORKER or not user.is_authenticated:
+        return False
+    return PendingMatch.objects.filter(member__user=user).exists()
 
 
 # --- employers and organizers: a posting's candidates ----------------------------------------------------

@@ -40,7 +40,8 @@ from households.models import Member
 from jobs.models import JobPosting
 from jobs.selectors import open_postings
 from matching import engine, notices
-from matching.models import Match
+from matching.learning import current_weights
+from matching.models import Match, PendingMatch
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
@@ -50,9 +51,12 @@ from ml.matching import (  # the underscored names: the rules ``_explanations`` 
     Seeker,
     _location,
     _occupation_fit,
+    capacity_fact,
     infeasible_reason,
     posting_salary,
+    related_facts,
 )
+from ml.relatedness import Relatedness
 from notifications.services import Notice, notify_each
 from skills.models import Skill
 
@@ -109,7 +113,10 @@ def market(*, current: str = "both") -> CachedMarket:
     global _cached
     with _lock:
         seekers_fp, postings_fp = engine.fingerprint_seekers(), engine.fingerprint_postings()
+        weights = current_weights()
         cached = _cached
+        if cached is not None and cached.market.weights != weights:
+            cached = None  # learned weights went live (matching.learning): score with them from now on
         if cached is not None:
             seekers_same, postings_same = cached.seekers_fp == seekers_fp, cached.postings_fp == postings_fp
             young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
@@ -124,7 +131,13 @@ def market(*, current: str = "both") -> CachedMarket:
         built = engine.build_seekers()
         postings = engine.build_postings()
         new = CachedMarket(
-            market=Market(built.seekers, postings, skill_names=dict(Skill.objects.values_list("code", "name_zh"))),
+            market=Market(
+                built.seekers,
+                postings,
+                weights=weights,
+                skill_names=dict(Skill.objects.values_list("code", "name_zh")),
+                relatedness=relatedness(built.seekers, postings),
+            ),
             seekers={int(s.id): s for s in built.seekers},
             facts=built.facts,
             postings={int(p.id): p for p in postings},
@@ -143,6 +156,15 @@ def market(*, current: str = "both") -> CachedMarket:
         )
         _cached = new
         return new
+
+
+def relatedness(seekers: Sequence[Seeker], postings: Sequence[Posting]) -> Relatedness:
+    """How close the skills are (``ml.relatedness``): the taxonomy's structure as the prior, moved
+    by which skills the market's postings ask for together and its people hold together."""
+    from skills.understanding import taxonomy_entries
+
+    together = [[*p.required, *p.preferred] for p in postings] + [list(s.skills) for s in seekers]
+    return Relatedness.build(taxonomy_entries(), together)
 
 
 # --- rows ----------------------------------------------------------------------------------------------
@@ -248,7 +270,9 @@ def _explanations(cached: CachedMarket, seeker: Seeker, postings: Sequence[Posti
                 "missing_required": [c for c in required if c not in has],
                 "matched_preferred": [c for c in preferred if c in has],
                 "location": _location(seeker, posting),
-                "capacity": "light_work_ok" if posting.capacity_required == "partial" else "full_capacity",
+                "capacity": capacity_fact(seeker, posting),
+                "related_required": [list(r) for r in related_facts(market.relatedness, seeker, required)],
+                "occupation_from_skills": seeker.occupation_from_skills,
                 "salary": salary_state,
                 "salary_gap": gap,
                 "occupation": _occupation_fit(seeker.occupation, posting.occupation),
@@ -417,6 +441,7 @@ def refresh_member(member_id: int) -> int:
     built = engine.build_seekers(engine.seekers_queryset().filter(pk=member_id))
     if not built.seekers:
         Match.objects.filter(member_id=member_id).delete()
+        PendingMatch.objects.filter(member_id=member_id).delete()
         return 0
     seeker, facts = built.seekers[0], built.facts[member_id]
     cached = market(current="postings")
@@ -440,11 +465,40 @@ def refresh_member(member_id: int) -> int:
         for (posting, score), facts_of in zip(chosen, explained, strict=True)
         if (row := _match(cached, seeker, facts, posting, score, now, facts_of))
     ]
-    return _replace(Q(member_id=member_id), rows)
+    stored = _replace(Q(member_id=member_id), rows)
+    PendingMatch.objects.filter(member_id=member_id).delete()
+    return stored
 
 
 def refresh_members(member_ids: Iterable[int]) -> int:
     return sum(refresh_member(pk) for pk in dict.fromkeys(member_ids))
+
+
+#: An import of at most this many people is matched person by person; more, in chunks of seekers
+#: that Celery workers run in parallel (the nightly re-match's path).
+IMPORT_ONE_BY_ONE = 200
+
+
+def match_imported(member_ids: Sequence[int]) -> int:
+    """Match people just imported (a spreadsheet's members): until their matches are stored their
+    page says they are being computed (``PendingMatch``). Returns the rows stored, or the number
+    of chunks handed to the workers for a large import."""
+    from celery import current_app, group
+
+    ids = sorted({int(pk) for pk in member_ids})
+    if not ids:
+        return 0
+    PendingMatch.objects.bulk_create([PendingMatch(member_id=pk) for pk in ids], ignore_conflicts=True)
+    if len(ids) <= IMPORT_ONE_BY_ONE:
+        stored = refresh_members(ids)
+        PendingMatch.objects.filter(member_id__in=ids).delete()
+        return stored
+    cached = market(current="seekers")
+    thresholds = posting_thresholds(cached)
+    size = int(getattr(settings, "MATCHING_CHUNK_SIZE", 5000))
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    group(current_app.signature("matching.rematch_chunk", args=[chunk, thresholds]) for chunk in chunks).delay()
+    return len(chunks)
 
 
 # --- everything, in chunks -----------------------------------------------------------------------------
@@ -520,7 +574,9 @@ def rematch_chunk(member_ids: Sequence[int], thresholds: Sequence[Sequence[float
                 row = _match(cached, seeker, facts, posting, score, now, facts_of)
                 if row is not None:
                     rows.append(row)
-    return _replace(Q(member_id__in=wanted), rows)
+    stored = _replace(Q(member_id__in=wanted), rows)
+    PendingMatch.objects.filter(member_id__in=wanted).delete()
+    return stored
 
 
 # --- telling workers of new jobs that suit them ----------------------------------------------------------

@@ -31,3 +31,8 @@ def rematch_all() -> int:
 @shared_task(name="matching.rematch_chunk", acks_late=True)
 def rematch_chunk(member_ids: list[int], thresholds: list[list[float]] | None = None) -> int:
     return services.rematch_chunk(member_ids, thresholds)
+
+
+@shared_task(name="matching.match_imported")
+def match_imported(member_ids: list[int]) -> int:
+    return services.match_imported(member_ids)

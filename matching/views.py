@@ -45,7 +45,8 @@ def my_matches(request: AuthedRequest) -> HttpResponse:
     user = request.user
     member = household_selectors.my_member(user)
     rows = selectors.my_matches(user) if member is not None else []
-    return render(request, "matching/my_matches.html", {"member": member, "rows": rows})
+    pending = not rows and member is not None and selectors.my_matches_pending(user)
+    return render(request, "matching/my_matches.html", {"member": member, "rows": rows, "pending": pending})
 
 
 @matching_page(Action.MANAGE_POSTINGS, Action.VIEW_JOBS, listing=False)

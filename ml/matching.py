@@ -53,13 +53,15 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ml.relatedness import Relatedness
+
 try:  # optional: multi-threaded sparse product keeping only the top k of each row
     from sparse_dot_topn import sp_matmul_topn as _sp_matmul_topn
 except ImportError:  # pragma: no cover - the plain scipy path below gives the same results
     _sp_matmul_topn = None
 
 #: Bump when scores change meaning; stored with every match so that stale matches can be found.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: related skills earn part of the credit (ml.relatedness)
 
 #: Scores are computed in double precision: in single precision the whole-market product and the
 #: one-row queries (summing in another order) disagree in the sixth decimal of about one score in
@@ -178,6 +180,7 @@ class Seeker:
     capacity: str = "full"
     expected_salary: int | None = None
     occupation: str = ""
+    occupation_from_skills: bool = False  # the occupation was read from their skills, not stated
 
 
 @dataclass(frozen=True)
@@ -205,13 +208,16 @@ class Explanation:
     missing_required: tuple[str, ...]
     matched_preferred: tuple[str, ...]
     location: str  # "same_region" | "preferred_region" | "relocation"
-    capacity: str  # "light_work_ok" | "full_capacity"
+    capacity: str  # see ``capacity_fact``
     salary: str  # "meets" | "below" | "unknown"
     salary_gap: int  # expected - salary_max when below, else 0
     occupation: str  # "same" | "group" | "related" | "none" | "unknown"
     text_similarity: float
     no_resolved_skills: bool
     parts: dict[str, float] = field(default_factory=dict)
+    # Required skills the seeker lacks but holds a related one: (required, held, closeness).
+    related_required: tuple[tuple[str, str, float], ...] = ()
+    occupation_from_skills: bool = False  # ``occupation`` compares the trade of their skills
 
 
 # --- constraints ----------------------------------------------------------------------------------
@@ -240,6 +246,15 @@ def _location(seeker: Seeker, posting: Posting) -> str | None:
     if seeker.willing_to_relocate and posting.cross_region:
         return "relocation"
     return None
+
+
+def capacity_fact(seeker: Seeker, posting: Posting) -> str:
+    """What may truthfully be said about physical demand: "light_work_ok" (light work, and the
+    seeker has partial capacity: it suits them), "light_work" (light work; the seeker has full
+    capacity, so nothing is said about theirs) or "full_capacity" (the job needs full capacity)."""
+    if posting.capacity_required == "partial":
+        return "light_work_ok" if seeker.capacity == "partial" else "light_work"
+    return "full_capacity"
 
 
 def infeasible_reason(seeker: Seeker, posting: Posting) -> str | None:
@@ -485,8 +500,10 @@ class _Space:
         postings: Sequence[Posting],
         weights: Weights,
         skill_names: Mapping[str, str],
+        relatedness: Relatedness | None = None,
     ) -> None:
         self.weights = weights
+        self.relatedness = relatedness
         self.skill_names = dict(skill_names)
         self._labels = _Labels(self.skill_names)
         skills: set[str] = set()
@@ -650,7 +667,11 @@ class _Space:
         shapes of the occupation, salary and location credits (functions of the seeker)."""
         w = self.weights
         n = len(seekers)
-        has = self._binary_block([s.skills for s in seekers])
+        if self.relatedness is not None and len(self.relatedness):
+            # A related skill earns part of the credit (瓦斯抽采 for 瓦斯检查): its closeness.
+            has = self._skill_block([list(self.relatedness.credit(s.skills).items()) for s in seekers])
+        else:
+            has = self._binary_block([s.skills for s in seekers])
         certified = self._binary_block(
             [[k for k in s.skills if k in s.certified] if s.certified else () for s in seekers]
         )
@@ -866,6 +887,7 @@ class Market:
         *,
         weights: Weights = WEIGHTS,
         skill_names: Mapping[str, str] | None = None,
+        relatedness: Relatedness | None = None,
     ) -> None:
         for s in seekers:
             check_seeker(s)
@@ -874,7 +896,8 @@ class Market:
         self.weights = weights
         self.seekers = list(seekers)
         self.postings = list(postings)
-        self._space = _Space(self.seekers, self.postings, weights, skill_names or {})
+        self.relatedness = relatedness
+        self._space = _Space(self.seekers, self.postings, weights, skill_names or {}, relatedness)
         self._a = self._space.seeker_matrix(self.seekers)
         self._b = self._space.posting_matrix(self.postings)
         self._a_csc: sp.csc_matrix | None = None  # column-major copies, made on first use
@@ -1130,8 +1153,10 @@ class Market:
             matched_required=tuple(k for k in required if k in has),
             missing_required=tuple(k for k in required if k not in has),
             matched_preferred=tuple(k for k in preferred if k in has),
+            related_required=related_facts(self.relatedness, seeker, required),
             location=location,
-            capacity="light_work_ok" if posting.capacity_required == "partial" else "full_capacity",
+            capacity=capacity_fact(seeker, posting),
+            occupation_from_skills=seeker.occupation_from_skills,
             salary=salary_state,
             salary_gap=gap,
             occupation=_occupation_fit(seeker.occupation, posting.occupation),
@@ -1147,6 +1172,23 @@ class Market:
         a = self._space.seeker_matrix([seeker])
         b = self._space.posting_matrix([posting])
         return _round(float((a @ b.T).toarray()[0, 0]))
+
+
+def related_facts(
+    relatedness: Relatedness | None, seeker: Seeker, required: Sequence[str]
+) -> tuple[tuple[str, str, float], ...]:
+    """For each required skill the seeker lacks, the held skill closest to it: (required, held,
+    closeness)."""
+    if relatedness is None or not seeker.skills:
+        return ()
+    out = []
+    held = set(seeker.skills)
+    for skill in required:
+        if skill not in held:
+            near = relatedness.nearest_held(skill, seeker.skills)
+            if near is not None:
+                out.append((skill, near[0], near[1]))
+    return tuple(out)
 
 
 # --- reading the rank_files formats -----------------------------------------------------------------
@@ -1681,6 +1723,7 @@ __all__ = [
     "Posting",
     "Seeker",
     "Weights",
+    "capacity_fact",
     "infeasible_reason",
     "phrase_memo",
     "read_postings",

@@ -34,6 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ml.matching import SEEKER_CAPACITIES, Posting, Seeker, check_posting, check_seeker, posting_salary
+from ml.relatedness import Relatedness
 
 #: Closeness of a skill to what the worker knows: a skill of a category they already work in ...
 CLOSENESS_SAME_CATEGORY = 1.0
@@ -41,6 +42,9 @@ CLOSENESS_SAME_CATEGORY = 1.0
 CLOSENESS_ASKED_TOGETHER = 0.7
 #: ... or anything else (still worth learning when it opens many jobs).
 CLOSENESS_OTHER = 0.4
+
+#: Relatedness (``ml.relatedness``) from which a skill counts as the same line of work as one held.
+CLOSE_RELATEDNESS = 0.6
 
 #: How many skills are advised per worker.
 TOP = 5
@@ -68,6 +72,7 @@ class Advice:
     closeness: float
     score: float  # opens * closeness
     offers: tuple[str | int, ...]  # open cohorts teaching it within the worker's reach
+    near: str | None = None  # the held skill closest to it (瓦斯抽采 for 瓦斯检查), when related
 
 
 class SkillGap:
@@ -80,6 +85,7 @@ class SkillGap:
         *,
         categories: Mapping[str, str] | None = None,
         top: int = TOP,
+        relatedness: Relatedness | None = None,
     ) -> None:
         if top < 1:
             raise ValueError("top must be at least 1")
@@ -124,7 +130,11 @@ class SkillGap:
         # Skills asked for together (for closeness): skill x skill, 1 where some posting requires both.
         together = (self._r.T @ self._r).tocsr()
         together.data[:] = 1.0
+        # Related skills (``ml.relatedness``): closely related count as the same line of work,
+        # related ones as asked for together; and the held skill nearest an advised one is named.
+        self.relatedness = relatedness
         self._together = together
+
         # Categories of the vocabulary's skills (-1: unknown).
         category_ids: dict[str, int] = {}
         for c in self.categories.values():
@@ -168,7 +178,22 @@ class SkillGap:
         if own:
             same = np.isin(self._skill_category[columns], list(own))
             result[same] = CLOSENESS_SAME_CATEGORY
+        if self.relatedness is not None:
+            self._related_closeness(seeker, columns, result)
         return result
+
+    def _related_closeness(self, seeker: Seeker, columns: np.ndarray, result: np.ndarray) -> None:
+        """Raise ``result`` (in place) where a skill is related to one the seeker holds."""
+        assert self.relatedness is not None
+        credit = self.relatedness.credit(seeker.skills)
+        if len(credit) <= len(seeker.skills):
+            return
+        for n, column in enumerate(columns.tolist()):
+            value = credit.get(self.skills[column], 0.0)
+            if value >= CLOSE_RELATEDNESS:
+                result[n] = CLOSENESS_SAME_CATEGORY
+            elif value > 0.0 and result[n] < CLOSENESS_ASKED_TOGETHER:
+                result[n] = CLOSENESS_ASKED_TOGETHER
 
     def _advice(self, seeker: Seeker, columns: np.ndarray, opens: np.ndarray, closeness: np.ndarray) -> list[Advice]:
         """The best ``top`` of a worker's scored skills: by score, then more jobs, then skill order."""
@@ -179,6 +204,7 @@ class SkillGap:
         result = []
         for i in order.tolist():
             skill = self.skills[int(columns[i])]
+            near = self.relatedness.nearest_held(skill, seeker.skills) if self.relatedness is not None else None
             result.append(
                 Advice(
                     skill=skill,
@@ -186,6 +212,7 @@ class SkillGap:
                     closeness=float(closeness[i]),
                     score=round(float(scores[i]), 6),
                     offers=self.offers_for(seeker, skill),
+                    near=near[0] if near else None,
                 )
             )
         return result
@@ -430,6 +457,11 @@ class SkillGap:
             t_keys = t_rows.astype(np.int64) * len(self.skills) + together.indices
             hit = np.isin(keys, t_keys[together.data > 0])
             result[hit] = CLOSENESS_ASKED_TOGETHER
+        if self.relatedness is not None:
+            starts = opens.indptr
+            for i, seeker in enumerate(seekers):
+                if starts[i + 1] > starts[i]:
+                    self._related_closeness(seeker, cols[starts[i] : starts[i + 1]], result[starts[i] : starts[i + 1]])
         if self._category_ids:
             n_c = len(self._category_ids)
             c_rows, c_cols = [], []

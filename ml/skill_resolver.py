@@ -37,10 +37,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
+import scipy.sparse as sp
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ml.calibration import calibrated
+from ml.centroids import CentroidModel, centroid_score
 from ml.taxonomy import TaxonomyEntry
 from ml.text import is_cjk, normalize, normalize_spaced
 
@@ -69,6 +73,7 @@ class SkillMatch:
     method: str  # exact learned filler pinyin sentence english fuzzy similar not_a_skill none guess:<how>
     matched: str = ""  # the taxonomy form (or learned phrase) that matched; for not_a_skill the text
     guess: str | None = None  # below ACCEPT: the id of the best guess, for organizers to review
+    raw_score: float | None = field(default=None, compare=False)  # before calibration (None: not calibrated)
 
 
 NO_MATCH = SkillMatch(None, 0.0, "none")
@@ -514,15 +519,24 @@ class _Similar:
         n = len(self.keys) or 1
         self.idf = {g: math.log((n + 1) / (c + 1)) + 1.0 for g, c in document_frequency.items()}
         self.unknown = math.log(n + 1) + 1.0
-        self.postings: dict[str, list[tuple[int, float]]] = {}
-        self.norms: list[float] = []
+        # Grams x forms, each form's weights divided by its norm: a query gathers the rows of its
+        # grams (numpy), not a Python loop over every form sharing a character.
+        self.gram_ids = {g: j for j, g in enumerate(self.idf)}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
         for number, gs in enumerate(grams):
             weights: dict[str, float] = {}
             for g in gs:
                 weights[g] = weights.get(g, 0.0) + self.idf[g]
-            self.norms.append(math.sqrt(sum(w * w for w in weights.values())))
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for g, w in weights.items():
-                self.postings.setdefault(g, []).append((number, w))
+                rows.append(self.gram_ids[g])
+                cols.append(number)
+                values.append(w / norm)
+        self.matrix = sp.csr_matrix(
+            (np.asarray(values, dtype=np.float64), (rows, cols)), shape=(len(self.gram_ids), len(self.keys))
+        )
 
     @staticmethod
     def _grams(text: str) -> list[str]:
@@ -533,14 +547,28 @@ class _Similar:
         for g in self._grams(text):
             query[g] = query.get(g, 0.0) + self.idf.get(g, self.unknown)
         norm = math.sqrt(sum(w * w for w in query.values()))
-        if not norm:
+        if not norm or not self.keys:
             return []
-        dots: dict[int, float] = {}
-        for g, w in query.items():
-            for number, fw in self.postings.get(g, ()):
-                dots[number] = dots.get(number, 0.0) + w * fw
-        ranked = sorted(((d / (norm * self.norms[i]), i) for i, d in dots.items()), reverse=True)[:limit]
-        return [(cosine, self.keys[i]) for cosine, i in ranked]
+        known = [(self.gram_ids[g], w) for g, w in query.items() if g in self.gram_ids]
+        if not known:
+            return []
+        columns = np.fromiter((j for j, _w in known), dtype=np.int64, count=len(known))
+        weights = np.fromiter((w for _j, w in known), dtype=np.float64, count=len(known)) / norm
+        matrix = self.matrix
+        starts, ends = matrix.indptr[columns], matrix.indptr[columns + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return []
+        offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(total)
+        cosines = np.bincount(
+            matrix.indices[offsets],
+            weights=matrix.data[offsets] * np.repeat(weights, lengths),
+            minlength=len(self.keys),
+        )
+        hit = np.flatnonzero(cosines)
+        chosen = hit[np.lexsort((-hit, -cosines[hit]))][:limit]  # best first; ties: the later form
+        return [(float(cosines[i]), self.keys[int(i)]) for i in chosen]
 
 
 class _Index:
@@ -590,6 +618,31 @@ class _Index:
         self._tokenizer: Any = None
         self._general: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._model: CentroidModel | None = None
+
+    def model(self) -> CentroidModel:
+        """How the taxonomy words each skill (``ml.centroids``): names, synonyms and the start of the
+        description, built on first need (after the rules found nothing sure)."""
+        if self._model is None:
+            segmenter = self.segmenter()
+            with self._lock:
+                if self._model is None:
+                    docs: list[str] = []
+                    classes: list[str] = []
+                    weights: list[float] = []
+                    for entry in self.entries.values():
+                        for form in entry.forms():
+                            key = normalize(form)
+                            if key and self.forms.get(key) == entry.id:
+                                docs.append(key)
+                                classes.append(entry.id)
+                                weights.append(1.0)
+                        if entry.description:
+                            docs.append(normalize(entry.description[:60]))
+                            classes.append(entry.id)
+                            weights.append(0.5)
+                    self._model = CentroidModel(docs, classes, weights, words=lambda t: segmenter.lcut(t, HMM=False))
+        return self._model
 
     @staticmethod
     def prefix_table(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -643,6 +696,9 @@ class SkillResolver:
         self._learned_prefixes: dict[str, tuple[int, ...]] = {}
         self._best = _LRU(CACHE_SIZE)
         self._all = _LRU(CACHE_SIZE // 4)
+        self._scans = _LRU(CACHE_SIZE // 16)
+        #: Which calibration map its scores go through: the built-in taxonomy's, or an external one's.
+        self.calibration = "phrase_builtin"
         if learned:
             self._add_learned(learned)
 
@@ -665,6 +721,8 @@ class SkillResolver:
         copy._learned_prefixes = {}
         copy._best = _LRU(CACHE_SIZE)
         copy._all = _LRU(CACHE_SIZE // 4)
+        copy._scans = _LRU(CACHE_SIZE // 16)
+        copy.calibration = self.calibration
         copy._add_learned(learned)
         return copy
 
@@ -700,7 +758,9 @@ class SkillResolver:
             )
             for e in external
         ]
-        return cls(merged)
+        resolver = cls(merged)
+        resolver.calibration = "phrase_external"
+        return resolver
 
     def warm_up(self) -> None:
         """Load the jieba dictionary now rather than on the first sentence (about a second)."""
@@ -715,15 +775,11 @@ class SkillResolver:
     # -- public answers --------------------------------------------------------------------------
 
     def resolve(self, text: str) -> SkillMatch:
-        """The best single skill for a phrase."""
+        """The best single skill for a phrase (its score calibrated: ``ml.calibration``)."""
         spaced = _spaced(text)
         if not spaced:
             return NO_MATCH
-        found: SkillMatch | None = self._best.get(spaced)
-        if found is None:
-            found = self._resolve(spaced)
-            self._best.put(spaced, found)
-        return found
+        return self._calibrated(self._resolve_memo(spaced))
 
     def resolve_all(self, text: str) -> list[SkillMatch]:
         """Every distinct skill found in the text, each once, best first; [] when there is none."""
@@ -734,7 +790,23 @@ class SkillResolver:
         if found is None:
             found = self._resolve_all(spaced)
             self._all.put(spaced, found)
-        return list(found)
+        return [self._calibrated(m) for m in found]
+
+    def _resolve_memo(self, spaced: str) -> SkillMatch:
+        found: SkillMatch | None = self._best.get(spaced)
+        if found is None:
+            found = self._resolve(spaced)
+            self._best.put(spaced, found)
+        return found
+
+    def _calibrated(self, match: SkillMatch) -> SkillMatch:
+        """The answer with its score mapped to the share of such answers that are right. Organizers'
+        answers (learned) and "not a skill" keep theirs; whether a skill is named at all is still
+        decided on the raw score (``ACCEPT``), so calibration never changes an answer."""
+        if match.method in ("learned", "not_a_skill", "none") or (match.skill or match.guess) is None:
+            return match
+        score = calibrated(self.calibration, match.score)
+        return SkillMatch(match.skill, score, match.method, match.matched, match.guess, raw_score=match.score)
 
     # -- the pipeline ----------------------------------------------------------------------------
 
@@ -777,8 +849,13 @@ class SkillResolver:
         candidates: list[SkillMatch] = []
         for phrase in [compact, *variants]:
             candidates.extend(self._whole_pinyin(phrase))
-        scan = self._scan(spaced)
+        scan = self._scan_memo(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
+        core = min([compact, *variants], key=len)
+        if not any(c.score >= 0.9 for c in candidates) and not scan.masks:
+            # Not where a phrase negates a skill or is partly "no skill" (不会开车, 吃苦耐劳): the
+            # model reads characters, not what they say about the skill.
+            candidates.extend(self._modelled(core if len(core) >= 2 else compact, compact))
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is not None and best.score >= ACCEPT:
             return best
@@ -794,7 +871,6 @@ class SkillResolver:
         if soft is not None and (best is None or soft >= best.score):
             return SkillMatch(None, soft, "not_a_skill", compact[:40])
 
-        core = min([compact, *variants], key=len)
         candidates.extend(self._fuzzy(core if len(core) >= 2 else compact))
         candidates.extend(self._similar(core if len(core) >= 2 else compact))
         best = max(candidates, key=lambda m: m.score, default=None)
@@ -805,9 +881,9 @@ class SkillResolver:
         return NO_MATCH
 
     def _resolve_all(self, spaced: str) -> tuple[SkillMatch, ...]:
-        best = self.resolve(spaced)
+        best = self._resolve_memo(spaced)
         found: dict[str, tuple[SkillMatch, int]] = {}
-        for hit in self._rank(self._scan(spaced).hits):
+        for hit in self._rank(self._scan_memo(spaced).hits):
             if hit.score >= ACCEPT and hit.skill and hit.skill not in found:
                 found[hit.skill] = (self._as_match(hit), hit.start)
         if best.skill is not None:
@@ -856,6 +932,14 @@ class SkillResolver:
         return []
 
     # -- the scan of a sentence ------------------------------------------------------------------
+
+    def _scan_memo(self, spaced: str) -> _Scan:
+        """``_scan``, remembered: ``resolve_all`` reads the scan ``resolve`` just made (read only)."""
+        found: _Scan | None = self._scans.get(spaced)
+        if found is None:
+            found = self._scan(spaced)
+            self._scans.put(spaced, found)
+        return found
 
     def _scan(self, spaced: str) -> _Scan:
         compact, bounds = _compact_with_bounds(spaced)
@@ -1162,6 +1246,20 @@ class SkillResolver:
             score -= self._repair_penalty(phrase, skill, key)
             results.append(SkillMatch(skill, round(score, 3), "similar", self._index.written[key]))
         return results
+
+    def _modelled(self, phrase: str, whole: str) -> list[SkillMatch]:
+        """The nearest skill by how the taxonomy words its skills (``ml.centroids``); ``whole`` is
+        the phrase before its filler was stripped (修老式缝纫机 repairs: it is no sewing)."""
+        if len(phrase) < 2 or phrase.isdigit():
+            return []
+        found = self._index.model().nearest(phrase)
+        if found is None:
+            return []
+        skill, similarity, margin = found
+        name = normalize(self._index.entries[skill].name_zh)
+        if self._repair_penalty(whole, skill, name):
+            return []  # what is repaired is not the skill
+        return [SkillMatch(skill, centroid_score(similarity, margin), "model", self._index.entries[skill].name_zh)]
 
     # -- not a skill -----------------------------------------------------------------------------
 

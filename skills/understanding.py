@@ -116,6 +116,12 @@ def _sync() -> _Built:
     return _built
 
 
+def taxonomy_entries() -> list[TaxonomyEntry]:
+    """The active taxonomy as ``ml`` reads it (kept with the resolver; rebuilt when it changes)."""
+    with _lock:
+        return list(_sync().entries or [])
+
+
 def skill_resolver() -> SkillResolver:
     with _lock:
         built = _sync()

@@ -22,8 +22,10 @@ from django.utils.translation import ngettext
 from households.models import Member
 from matching import engine
 from ml.matching import Seeker
+from ml.relatedness import Relatedness
 from ml.skill_gap import Advice, Offer, SkillGap
 from skills.models import Skill
+from skills.understanding import taxonomy_entries
 from training.models import Cohort, Course
 
 MAX_AGE = 300.0
@@ -84,7 +86,9 @@ def index() -> SkillGap:
         if cached is not None and cached.fingerprint == fingerprint and time.monotonic() - cached.built_at < MAX_AGE:
             return cached.gap
         categories = dict(Skill.objects.values_list("code", "category"))
-        gap = SkillGap(engine.build_postings(), _offers(), categories=categories)
+        postings = engine.build_postings()
+        related = Relatedness.build(taxonomy_entries(), [[*p.required, *p.preferred] for p in postings])
+        gap = SkillGap(postings, _offers(), categories=categories, relatedness=related)
         _cached = _Cached(gap=gap, fingerprint=fingerprint, built_at=time.monotonic())
         return gap
 
@@ -138,6 +142,17 @@ def sentence(seeker: Seeker, skill: Skill, opens: int) -> str:
     return text % {"skill": name, "count": opens}
 
 
+def _near(held: str | None, skill: Skill) -> str:
+    """ " 您的瓦斯抽采经验与瓦斯检查相近。" when a held skill is related to the advised one."""
+    found = Skill.objects.filter(code=held).first() if held else None
+    if found is None:
+        return ""
+    return " " + _("Your experience in %(held)s is close to %(required)s.") % {
+        "held": found.name_zh,
+        "required": skill.name_zh,
+    }
+
+
 def closeness_label(closeness: float) -> str:
     from ml.skill_gap import CLOSENESS_ASKED_TOGETHER, CLOSENESS_SAME_CATEGORY
 
@@ -185,7 +200,7 @@ def worded(
                 opens=a.opens,
                 closeness=a.closeness,
                 cohorts=listed,
-                sentence=sentence(seeker, skill, a.opens),
+                sentence=sentence(seeker, skill, a.opens) + _near(a.near, skill),
             )
         )
     return rows

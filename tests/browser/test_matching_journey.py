@@ -83,3 +83,29 @@ def test_a_worker_applies_to_a_matched_job_and_the_employer_sees_him_ranked(
     content = page.content()
     assert wang.id_number not in content and household_a.number not in content and household_a.address not in content
     shot(page, "employer-candidates")
+
+
+def test_a_worker_just_imported_sees_his_matches_being_computed_then_arrive(
+    phone_page: Any, tree: Any, people: Any, household_a: Any, eager_tasks: Any
+) -> None:
+    from matching.models import PendingMatch
+
+    forklift = Skill.objects.get(code="logistics.forklift")
+    wang = household_a.members.get(relation=Member.Relation.HEAD)
+    MemberSkill.objects.create(member=wang, phrase="开叉车", skill=forklift, source=MemberSkill.Source.IMPORT)
+    employer = make_employer(people.eve, tree.county, name="鄂托克旗利民煤业有限公司")
+    posting = make_posting(employer, title="叉车司机")
+    PostingSkill.objects.create(posting=posting, phrase="开叉车", skill=forklift)
+    PendingMatch.objects.create(member=wang)  # the import's matching task has not finished
+    page = phone_page
+
+    log_in(page, "13847700001")
+    page.wait_for_url("**/me/")
+    page.goto("/matching/")
+    assert page.locator("#pending-title").count() == 1
+    assert page.locator("#no-matches-title").count() == 0  # not told "no jobs match you"
+    shot(page, "worker-matches-pending")
+
+    services.match_imported([wang.pk])  # the task ends; the page fills in by itself
+    page.locator(".match-card", has_text="叉车司机").wait_for(timeout=15_000)
+    assert page.locator("#pending-title").count() == 0

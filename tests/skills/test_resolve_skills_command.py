@@ -46,11 +46,13 @@ def leftovers(folder: Path) -> list[str]:
 class TestOutput:
     def test_each_input_line_gives_one_output_line_in_order(self, tmp_path):
         records, _ = run(tmp_path, ["熟练掌握电焊技术", "开叉车", "吃苦耐劳", "forklift driver"])
+        # Scores are calibrated (ml/data/calibration.json): answers of these kinds were all right on
+        # the evaluation set, and only an organizer's answer scores 1.0. "Not a skill" is not mapped.
         assert records == [
-            {"text": "熟练掌握电焊技术", "skill": "manufacturing.arc_welding", "score": 0.95},
-            {"text": "开叉车", "skill": "logistics.forklift", "score": 0.98},
+            {"text": "熟练掌握电焊技术", "skill": "manufacturing.arc_welding", "score": 0.99},
+            {"text": "开叉车", "skill": "logistics.forklift", "score": 0.99},
             {"text": "吃苦耐劳", "skill": None, "score": 0.95},
-            {"text": "forklift driver", "skill": "logistics.forklift", "score": 0.98},
+            {"text": "forklift driver", "skill": "logistics.forklift", "score": 0.99},
         ]
 
     def test_an_empty_line_answers_null_and_keeps_the_order(self, tmp_path):
@@ -69,7 +71,11 @@ class TestOutput:
     def test_a_line_that_is_not_utf8_is_decoded_with_replacement_characters(self, tmp_path):
         records, stderr = run(tmp_path, "开叉车\n".encode() + b"\xff\xfe" + "电焊\n".encode() + "保安\n".encode("gbk"))
         assert records[0]["skill"] == "logistics.forklift"
-        assert records[1] == {"text": "\ufffd\ufffd电焊", "skill": "manufacturing.arc_welding", "score": 1.0}
+        assert records[1] == {
+            "text": "\ufffd\ufffd电焊",
+            "skill": "manufacturing.arc_welding",
+            "score": 0.99,
+        }  # calibrated: only organizers score 1.0
         assert "\ufffd" in records[2]["text"]
         assert "2 not valid UTF-8" in stderr
 
