@@ -28,7 +28,7 @@ from core import qrcodes
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region
 from households import services as household_services
-from households.models import Household, Member, TargetGroup
+from households.models import Household, Member, TargetGroup, Track
 from skills.models import Skill
 from training.models import Attendance, Certificate, Cohort, Completion, Course, Enrolment, Provider, Session
 
@@ -536,5 +536,13 @@ def certificate_issue(
     certificate.skills.set(skills)
     household_services.member_skill_certify(
         member=enrolment.member, skills=skills, certificate_number=number, by=by, refresh_matches=refresh_matches
+    )
+    # The plan's training goal ("masters at least one employable skill") is met by the certificate.
+    household_services.plan_goals_meet(
+        member=enrolment.member,
+        track=Track.TRAINING,
+        on=day,
+        evidence=_("Certificate %(number)s: %(course)s") % {"number": number, "course": enrolment.cohort.course.name},
+        by=by,
     )
     return certificate
