@@ -19,7 +19,7 @@ def certificates(household_ids: list[int]) -> Iterator[Received]:
             day=certificate.issued_on,
             programme=_("Skills training (技能培训促就业)"),
             what=_("Certificate %(number)s: %(course)s")
-            % {"number": certificate.number, "course": certificate.completion.enrolment.cohort.course.name},
+            % {"number": certificate.number, "course": certificate.completion.enrolment.cohort.course.title},
             household_id=certificate.member.household_id,
             member_name=certificate.member.name,
         )

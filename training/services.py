@@ -542,7 +542,7 @@ def certificate_issue(
         member=enrolment.member,
         track=Track.TRAINING,
         on=day,
-        evidence=_("Certificate %(number)s: %(course)s") % {"number": number, "course": enrolment.cohort.course.name},
+        evidence=_("Certificate %(number)s: %(course)s") % {"number": number, "course": enrolment.cohort.course.title},
         by=by,
     )
     return certificate
