@@ -41,6 +41,7 @@ from skills.api import (
     understand_occupation,
     understand_skill,
 )
+from relief import api as relief_api
 from training import api as training_api
 from ventures import api as ventures_api
 
@@ -74,6 +75,7 @@ router.register("matches", MatchViewSet, basename="match")
 ventures_api.register(router)
 training_api.register(router)
 fairs_api.register(router)
+relief_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="api-me"),
