@@ -121,5 +121,12 @@ TRACK = register(
             "from 送温暖 across campaigns."
         ),
         order=10,
+        extra={
+            "urls": "relief.warmth.urls",
+            "api": "relief.warmth.api",
+            "home": "relief:warmth:campaigns",
+            "home_label": gettext_lazy("Campaigns"),
+            "panel": "relief_warmth/_panel.html",
+        },
     )
 )

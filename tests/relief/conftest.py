@@ -122,3 +122,34 @@ def plan_goal(household: Household, track: str, member: Member | None = None) ->
 
 
 __all__ = ["school_year_of"]
+
+
+def make_campaign(relief: ReliefWorld, people: People, *, name: str = "2026年春节送温暖", limit: int = yuan(10_000), cash: int = yuan(500), goods: list[Any] | None = None) -> Any:
+    from relief.registry import Item
+    from relief.warmth import services as warmth_services
+
+    today = timezone.localdate()
+    return warmth_services.campaign_create(
+        by=people.olga,
+        data=warmth_services.CampaignInput(
+            name=name,
+            occasion="spring_festival",
+            budget=relief.budgets["warmth"],
+            limit=limit,
+            cash_per_household=cash,
+            goods=goods if goods is not None else [Item("大米 10kg", 1, yuan(60))],
+            opens_on=today.replace(month=1, day=1),
+            closes_on=today.replace(month=12, day=31),
+        ),
+    )
+
+
+def household_with_head(tree: Tree, *, income: str = "500.00", causes: tuple[str, ...] = (), dibao: str = "none") -> Household:
+    from households.models import HardshipCause
+    from tests.factories import HouseholdFactory
+
+    household = HouseholdFactory(org_unit=tree.station_a, income_per_head=income, dibao_status=dibao)
+    MemberFactory(household=household, relation=Member.Relation.HEAD)
+    if causes:
+        household.hardship_causes.set(HardshipCause.objects.filter(code__in=causes))
+    return household
