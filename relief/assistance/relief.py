@@ -127,5 +127,13 @@ TRACK = register(
             "work should receive 低保."
         ),
         order=40,
+        extra={
+            "urls": "relief.assistance.urls",
+            "panel": "relief_assistance/_panel.html",
+            "home": "relief:assistance:referrals",
+            "home_label": gettext_lazy("Referrals"),
+            # A referral is given when the office's answer is recorded, not by hand.
+            "given_elsewhere": True,
+        },
     )
 )

@@ -160,5 +160,11 @@ TRACK = register(
         ),
         load_defaults=defaults.load,
         order=30,
+        extra={
+            "urls": "relief.medical.urls",
+            "panel": "relief_medical/_panel.html",
+            "worklist_link": "relief:medical:cover",
+            "worklist_link_label": gettext_lazy("Cover"),
+        },
     )
 )
