@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -248,6 +249,21 @@ class ReliefTrackViewSet(viewsets.ViewSet):
         return Response(ReliefWorklistSerializer(members[:WORKLIST_MAX], many=True).data)
 
 
+def _member(user: Any, pk: Any) -> Member:
+    """Staff: a member in reach. A worker: a member of their own household (a child's 金秋助学)."""
+    from accounts.models import Role
+    from core.errors import NotFound
+    from core.ids import int_pk
+
+    if user.role != Role.WORKER:
+        return household_selectors.member_get_for(user, pk)
+    me = household_selectors.my_member(user)
+    member = me.household.members.filter(pk=int_pk(pk), is_current=True).first() if me is not None else None
+    if member is None:
+        raise NotFound(_("No such member."), field="member")
+    return member
+
+
 class ReliefApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Applications in the caller's reach (a worker: their household's), with their decisions."""
 
@@ -276,7 +292,7 @@ class ReliefApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         application = services.application_create(
             by=user,
             track=values["track"],
-            member=household_selectors.member_get_for(user, values["member"]),
+            member=_member(user, values["member"]),
             data=details,
             files=request.FILES,
             consent_note=values.get("consent_note", ""),

@@ -132,12 +132,12 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     renew = entry.extra.get("initial")
     if not post and member_id and callable(renew):
         try:
-            initial = renew(household_selectors.member_get_for(user, member_id))
+            initial = renew(_member_for(request, member_id, staff))
         except NotFound:
             initial = {}
     details = entry.form()(request.POST if post else None, request.FILES if post else None, initial=initial)
     if post and form.is_valid():
-        member = household_selectors.member_get_for(user, form.cleaned_data["member"])
+        member = _member_for(request, form.cleaned_data["member"], staff)
         details.is_valid()  # shows the track's own field errors; the service checks them again
         target = details if details.errors else form
         done = attempt(
@@ -156,6 +156,17 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
             return redirect("relief:application", pk=done.value.pk)
         _move_errors(form, details)
     return form_page(request, "relief/apply.html", {"track": entry, "form": form, "details": details, "staff": staff})
+
+
+def _member_for(request: AuthedRequest, pk: Any, staff: bool) -> Any:
+    """A member in the staff's reach, or of the worker's own household."""
+    if staff:
+        return household_selectors.member_get_for(request.user, pk)
+    me = household_selectors.my_member(request.user)
+    member = me.household.members.filter(pk=pk, is_current=True).first() if me is not None else None
+    if member is None:
+        raise NotFound(_("No such member."))
+    return member
 
 
 def _initial_member(request: AuthedRequest, choices: list[tuple[int, str]]) -> dict[str, Any]:
