@@ -26,6 +26,7 @@ from core import crypto
 from core.maintenance import analyze_database
 from fairs.demo import seed_fairs
 from funds.demo import seed_funds
+from relief.demo import seed_relief
 from households.id_numbers import make_id_number
 from households.models import (
     ExitRequest,
@@ -504,7 +505,16 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         training_created = seed_training(verbose=verbose).created
         matches_created = seed_matches(verbose=verbose)
         fairs_created = seed_fairs(verbose=verbose).created
-        if matches_created or jobs_created or funds_created or ventures_created or training_created or fairs_created:
+        relief_created = seed_relief(verbose=verbose).created
+        if (
+            matches_created
+            or jobs_created
+            or funds_created
+            or ventures_created
+            or training_created
+            or fairs_created
+            or relief_created
+        ):
             transaction.on_commit(analyze_database)
         return result
     result.created = True
@@ -921,6 +931,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     seed_training(verbose=verbose)
     seed_matches(verbose=verbose)
     seed_fairs(verbose=verbose)
+    seed_relief(verbose=verbose)
     transaction.on_commit(analyze_database)
     return result
 
