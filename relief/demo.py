@@ -98,18 +98,21 @@ def _goal(household: Household, track: str, title: str, by: User, member: Member
 
 
 def _decide(application: Application, staff: _Staff, *, steps: int = 3) -> Application:
-    """Helper, then the town's organizer (the county when the town's organizer made it), then the
-    county above the threshold: as many steps as asked."""
+    """Up to ``steps`` decisions, each by the first person the rules let decide it: the household's
+    helper (another helper of the station when the helper made the application), the town's
+    organizer, the county. An application nobody may decide stays where it is."""
     household = application.household
-    organizer = staff.organizer(household)
-    if organizer.pk == application.created_by_id:
-        organizer = staff.county
-    chain = [staff.helper(household), organizer, staff.county]
-    for reviewer in chain[:steps]:
+    station_helpers = list(
+        User.objects.filter(role=Role.HELPER, org_unit=household.org_unit).order_by("username")
+    )
+    candidates = [staff.helper(household), *station_helpers, staff.organizer(household), staff.county]
+    for _step in range(steps):
         if not application.in_review:
             break
-        if reviewer.pk == application.created_by_id:
-            reviewer = staff.town["ETK-WL"] if reviewer != staff.town["ETK-WL"] else staff.county
+        application = Application.objects.select_related("household", "org_unit", "member").get(pk=application.pk)
+        reviewer = next((u for u in candidates if not services.may_review(u, application)), None)
+        if reviewer is None:
+            break
         application = services.application_review(application=application, by=reviewer, approve=True)
     return application
 

@@ -114,13 +114,12 @@ def test_the_ranking_puts_the_neediest_first_and_shows_how_far_the_budget_reache
 
 
 def test_the_need_score_follows_the_written_rule() -> None:
-    from decimal import Decimal
-
     score, reasons = score_household(
-        income=Decimal("0"), line=80_000, dibao=True, causes={"illness", "disability"}, members=4, dependants=2
+        income=0, line=80_000, dibao=True, causes={"illness", "disability"}, members=4, dependants=2
     )
     assert score == 40 + 10 + 12 + 12 + 10
-    above, _ = score_household(income=Decimal("2000"), line=80_000, dibao=False, causes=set(), members=2, dependants=0)
+    assert [code for code, _params in reasons] == ["below", "dibao", "illness", "disability", "dependants"]
+    above, _ = score_household(income=200_000, line=80_000, dibao=False, causes=set(), members=2, dependants=0)
     assert above == 0
 
 
