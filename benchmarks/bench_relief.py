@@ -32,8 +32,12 @@ def fill(households: int) -> None:
 
     rng = random.Random(13)
     county = OrgUnit.objects.create(name="鄂托克旗总工会", kind=OrgUnit.Kind.FEDERATION, code="ETK")
-    towns = [OrgUnit.objects.create(name=f"镇工会{i}", kind=OrgUnit.Kind.GRASSROOTS_UNION, parent=county) for i in range(6)]
-    stations = [OrgUnit.objects.create(name=f"帮扶站{i}", kind=OrgUnit.Kind.STATION, parent=towns[i % 6]) for i in range(24)]
+    towns = [
+        OrgUnit.objects.create(name=f"镇工会{i}", kind=OrgUnit.Kind.GRASSROOTS_UNION, parent=county) for i in range(6)
+    ]
+    stations = [
+        OrgUnit.objects.create(name=f"帮扶站{i}", kind=OrgUnit.Kind.STATION, parent=towns[i % 6]) for i in range(24)
+    ]
     organizer = User.objects.create(username="county", role=Role.ORGANIZER, org_unit=county)
     causes = list(HardshipCause.objects.all())
     today = dt.date.today()
@@ -67,9 +71,11 @@ def fill(households: int) -> None:
         members = []
         n = 0
         for household_id in ids:
-            for relation, age in [("head", rng.randrange(28, 60))] + [
-                ("child", rng.randrange(1, 25)) for _ in range(rng.choice([0, 1, 1, 2]))
-            ] + ([("parent", rng.randrange(60, 85))] if rng.random() < 0.2 else []):
+            for relation, age in (
+                [("head", rng.randrange(28, 60))]
+                + [("child", rng.randrange(1, 25)) for _ in range(rng.choice([0, 1, 1, 2]))]
+                + ([("parent", rng.randrange(60, 85))] if rng.random() < 0.2 else [])
+            ):
                 birth = dt.date(today.year - age, 1 + n % 12, 1 + n % 28)
                 number = make_id_number("150624" if birth.year >= 2001 else "152725", birth, (n // 480) % 1000)
                 members.append(
@@ -86,9 +92,16 @@ def fill(households: int) -> None:
                 )
                 n += 1
         Member.objects.bulk_create(members, batch_size=2000)
-        fund = FundSource.objects.create(name="旗总工会帮扶资金", kind="union_budget", org_unit=county, created_by=organizer)
+        fund = FundSource.objects.create(
+            name="旗总工会帮扶资金", kind="union_budget", org_unit=county, created_by=organizer
+        )
         budget = Budget.objects.create(
-            source=fund, year=today.year, org_unit=county, purpose=Purpose.objects.get(code="warmth"), amount=5_000_000_00, created_by=organizer
+            source=fund,
+            year=today.year,
+            org_unit=county,
+            purpose=Purpose.objects.get(code="warmth"),
+            amount=5_000_000_00,
+            created_by=organizer,
         )
         Campaign.objects.create(
             name="冬季送温暖",
@@ -112,13 +125,27 @@ def _benefits(household: object, n: int) -> None:
     member = household.members.first()  # type: ignore[attr-defined]
     for i in range(n):
         application = Application.objects.create(
-            track="assistance", member=member, household=household, org_unit=household.org_unit,  # type: ignore[attr-defined]
-            period="2026", summary=f"转介{i}", channel="online", state="given", created_by=user,
+            track="assistance",
+            member=member,
+            household=household,
+            org_unit=household.org_unit,  # type: ignore[attr-defined]
+            period="2026",
+            summary=f"转介{i}",
+            channel="online",
+            state="given",
+            created_by=user,
         )
         Benefit.objects.create(
-            application=application, track="assistance", member=member, household=household,
-            org_unit=household.org_unit, kind="none", period="2026",  # type: ignore[attr-defined]
-            received_on=dt.date.today(), summary=f"转介{i}", recorded_by=user,
+            application=application,
+            track="assistance",
+            member=member,
+            household=household,
+            org_unit=household.org_unit,
+            kind="none",
+            period="2026",  # type: ignore[attr-defined]
+            received_on=dt.date.today(),
+            summary=f"转介{i}",
+            recorded_by=user,
         )
 
 

@@ -206,7 +206,7 @@ class ReceivedSerializer(serializers.Serializer):
     what = serializers.CharField()
     member_name = serializers.CharField()
     amount_fen = serializers.IntegerField(source="amount", allow_null=True)
-    source = serializers.CharField()
+    origin = serializers.CharField(source="source", help_text="the app it came from: relief, jobs, training, ventures")
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):

@@ -62,7 +62,7 @@ def register(code: str, source: Source) -> None:
 
 def received_for(households: Iterable[Household | int]) -> list[Received]:
     """Everything the households received, newest first."""
-    ids = [getattr(h, "pk", h) for h in households]
+    ids: list[int] = [h if isinstance(h, int) else h.pk for h in households]
     if not ids:
         return []
     rows: list[Received] = []

@@ -39,6 +39,15 @@ class BenefitAdmin(admin.ModelAdmin):
     list_display = ["id", "track", "member", "kind", "amount", "goods_value", "received_on"]
     list_filter = ["track", "kind"]
     search_fields = ["household__number", "member__name"]
-    raw_id_fields = ["application", "member", "household", "org_unit", "cash_transaction", "goods_transaction", "goal", "recorded_by"]
+    raw_id_fields = [
+        "application",
+        "member",
+        "household",
+        "org_unit",
+        "cash_transaction",
+        "goods_transaction",
+        "goal",
+        "recorded_by",
+    ]
     readonly_fields = ["amount", "goods_value", "cash_transaction", "goods_transaction"]
     inlines = [BenefitItemInline]

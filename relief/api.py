@@ -41,8 +41,8 @@ WORKLIST_MAX = 1000  # a worklist is worked through, not browsed: the first thou
 
 class ReliefFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
-    required = serializers.BooleanField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField()  # type: ignore[assignment]
     kind = serializers.CharField(help_text="the form field's class: CharField, ChoiceField, FileField...")
     choices = serializers.ListField(child=serializers.CharField(), required=False)
 
@@ -60,7 +60,7 @@ class ReliefTrackSerializer(serializers.Serializer):
     cap_per_person_fen = serializers.IntegerField(allow_null=True)
     review_threshold_fen = serializers.IntegerField(allow_null=True, help_text="above it, the unit above reviews too")
     rule = serializers.CharField()
-    fields = ReliefFieldSerializer(many=True, help_text="the application's own fields (send them in details)")
+    form_fields = ReliefFieldSerializer(many=True, help_text="the application's own fields (send them in details)")
 
 
 def _track_data(track: Track) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def _track_data(track: Track) -> dict[str, Any]:
         "cap_per_person_fen": track.caps.per_person,
         "review_threshold_fen": track.review_threshold,
         "rule": str(track.rule_text),
-        "fields": fields,
+        "form_fields": fields,
     }
 
 
@@ -287,8 +287,9 @@ class ReliefApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data.is_valid(raise_exception=True)
         values = data.validated_data
         details = values.get("details")
-        if details is None:  # multipart (an enrolment proof): the track's fields beside the others
-            details = {k: v for k, v in request.data.items() if k not in {"track", "member", "consent_note"}}
+        if not isinstance(details, dict):  # multipart (an enrolment proof): the track's fields beside the others
+            sent: Any = request.data
+            details = {k: v for k, v in sent.items() if k not in {"track", "member", "consent_note"}}
         application = services.application_create(
             by=user,
             track=values["track"],
@@ -332,7 +333,9 @@ class ReliefApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         benefit = services.application_pay(
             application=application, by=acting_user(request), idempotency_key=_idempotency_key(request)
         )
-        return Response(ReliefBenefitSerializer(benefit).data, status=status.HTTP_200_OK if already else status.HTTP_201_CREATED)
+        return Response(
+            ReliefBenefitSerializer(benefit).data, status=status.HTTP_200_OK if already else status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=ReliefGiveSerializer, responses={201: ReliefBenefitSerializer})
     @action(detail=True, methods=["post"])
@@ -342,7 +345,10 @@ class ReliefApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data.is_valid(raise_exception=True)
         values = data.validated_data
         benefit = services.application_give(
-            application=self.get_object(), by=acting_user(request), on=values.get("on"), summary=values.get("summary", "")
+            application=self.get_object(),
+            by=acting_user(request),
+            on=values.get("on"),
+            summary=values.get("summary", ""),
         )
         return Response(ReliefBenefitSerializer(benefit).data, status=status.HTTP_201_CREATED)
 

@@ -39,7 +39,12 @@ from relief.warmth.models import Campaign, Delivery
 COUNTY_FUND = "旗总工会帮扶专项资金"
 LINE_YUAN = 880  # 鄂托克旗 urban 低保 line, yuan a head a month
 # purpose, unit, amount (yuan): this year's relief budgets of the county's union fund
-BUDGETS = [("warmth", "ETK", 60_000), ("student_aid", "ETK", 80_000), ("medical", "ETK", 100_000), ("assistance", "ETK", 50_000)]
+BUDGETS = [
+    ("warmth", "ETK", 60_000),
+    ("student_aid", "ETK", 80_000),
+    ("medical", "ETK", 100_000),
+    ("assistance", "ETK", 50_000),
+]
 SCHOOLS = ["内蒙古大学", "内蒙古师范大学", "鄂尔多斯应用技术学院", "包头医学院", "鄂托克旗第一中学", "内蒙古工业大学"]
 LEVELS = ["bachelor", "college", "senior", "vocational", "bachelor", "postgraduate"]
 DIAGNOSES = [("major", "肺癌"), ("major", "尿毒症"), ("chronic", "糖尿病"), ("hospital", "骨折住院")]
@@ -102,9 +107,7 @@ def _decide(application: Application, staff: _Staff, *, steps: int = 3) -> Appli
     helper (another helper of the station when the helper made the application), the town's
     organizer, the county. An application nobody may decide stays where it is."""
     household = application.household
-    station_helpers = list(
-        User.objects.filter(role=Role.HELPER, org_unit=household.org_unit).order_by("username")
-    )
+    station_helpers = list(User.objects.filter(role=Role.HELPER, org_unit=household.org_unit).order_by("username"))
     candidates = [staff.helper(household), *station_helpers, staff.organizer(household), staff.county]
     for _step in range(steps):
         if not application.in_review:
@@ -150,7 +153,10 @@ def _warmth(staff: _Staff, rng: random.Random) -> int:
     standing = warmth_selectors.standing_for(organizer, campaign)
     top = [c for c in standing.candidates if c.reached][:15]
     outcomes = warmth_services.campaign_list_households(
-        campaign=campaign, by=organizer, household_ids=[c.household_id for c in top], scores={c.household_id: c.score for c in top}
+        campaign=campaign,
+        by=organizer,
+        household_ids=[c.household_id for c in top],
+        scores={c.household_id: c.score for c in top},
     )
     made = 0
     for index, outcome in enumerate(o for o in outcomes if o.application is not None):
@@ -174,7 +180,9 @@ def _warmth(staff: _Staff, rng: random.Random) -> int:
 
 
 def _proof(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(f"{name}-学生证.pdf", b"%PDF-1.4\n% demo enrolment proof\n", content_type="application/pdf")
+    return SimpleUploadedFile(
+        f"{name}-学生证.pdf", b"%PDF-1.4\n% demo enrolment proof\n", content_type="application/pdf"
+    )
 
 
 def _student_aid(staff: _Staff, rng: random.Random) -> int:
@@ -292,7 +300,10 @@ def _assistance(staff: _Staff, rng: random.Random) -> int:
         if head is None:
             continue
         helper = staff.helper(household)
-        data = {"scheme": scheme, "need": "户主患病丧失劳动能力，家庭收入低" if scheme != "temporary" else "冬季取暖费无力支付"}
+        data = {
+            "scheme": scheme,
+            "need": "户主患病丧失劳动能力，家庭收入低" if scheme != "temporary" else "冬季取暖费无力支付",
+        }
         if scheme == "temporary":
             data["amount"] = str(rng.choice([800, 1_000, 1_500]))
         if scheme == "dibao":
@@ -315,7 +326,12 @@ def _assistance(staff: _Staff, rng: random.Random) -> int:
         referral = Referral.objects.get(application=application)
         if outcome == "granted":
             referral_record_outcome(
-                referral=referral, by=helper, outcome="granted", on=today, note="经审核纳入城市低保", monthly_amount=600_00
+                referral=referral,
+                by=helper,
+                outcome="granted",
+                on=today,
+                note="经审核纳入城市低保",
+                monthly_amount=600_00,
             )
         elif outcome == "refused":
             referral_record_outcome(referral=referral, by=helper, outcome="refused", on=today, note="房屋不属于危房")
@@ -334,7 +350,9 @@ def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 202
     with transaction.atomic():
         for year in (today.year - 1, today.year):
             DibaoLine.objects.get_or_create(
-                region_id="150624", year=year, defaults={"monthly_per_head": LINE_YUAN * 100, "note": "鄂托克旗城市低保标准"}
+                region_id="150624",
+                year=year,
+                defaults={"monthly_per_head": LINE_YUAN * 100, "note": "鄂托克旗城市低保标准"},
             )
         _budgets(staff.county)
         counts = {

@@ -66,9 +66,7 @@ class Application(models.Model):
     member = models.ForeignKey(
         "households.Member", on_delete=models.PROTECT, related_name="relief_applications", verbose_name=_("for")
     )
-    household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="relief_applications"
-    )
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="relief_applications")
     # The household's unit when the application was made: the review chain and reach follow it.
     org_unit = models.ForeignKey(
         "accounts.OrgUnit", on_delete=models.PROTECT, related_name="relief_applications", verbose_name=_("union unit")
@@ -276,5 +274,3 @@ class BenefitItem(models.Model):
     @property
     def value(self) -> int:
         return self.quantity * self.unit_value
-
-

@@ -130,6 +130,5 @@ def dependants(members: Iterable[Member], on: dt.date) -> int:
     return sum(
         1
         for m in members
-        if m.is_current
-        and (m.age_on(on) < 16 or m.age_on(on) >= 60 or m.work_capacity == Member.WorkCapacity.NONE)
+        if m.is_current and (m.age_on(on) < 16 or m.age_on(on) >= 60 or m.work_capacity == Member.WorkCapacity.NONE)
     )

@@ -82,7 +82,13 @@ def review_queue_for(user: User) -> list[Application]:
         return []
     waiting = (
         _applications(user)
-        .filter(state__in=[Application.State.HELPER_REVIEW, Application.State.ORGANIZER_REVIEW, Application.State.UPPER_REVIEW])
+        .filter(
+            state__in=[
+                Application.State.HELPER_REVIEW,
+                Application.State.ORGANIZER_REVIEW,
+                Application.State.UPPER_REVIEW,
+            ]
+        )
         .select_related("member", "household", "org_unit", "created_by")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("reviewer__org_unit")))
         .order_by("created_at", "id")[:500]
@@ -114,7 +120,9 @@ def my_applications(user: User) -> QuerySet[Application]:
 def household_history_for(user: User, household: Household) -> dict[str, Any]:
     """Everything the relief tracks did for one household: applications (with their decisions)
     and benefits, in a fixed number of queries."""
-    if not visibility.scope(user, Household.objects.filter(pk=household.pk), unit="org_unit", owner="members__user").exists():
+    if not visibility.scope(
+        user, Household.objects.filter(pk=household.pk), unit="org_unit", owner="members__user"
+    ).exists():
         raise NotFound(_("No such household."))
     applications = list(
         Application.objects.filter(household=household)
@@ -122,11 +130,15 @@ def household_history_for(user: User, household: Household) -> dict[str, Any]:
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("reviewer")))
         .order_by("-created_at")
     )
-    benefits = list(Benefit.objects.filter(household=household).select_related("member", "goal").order_by("-received_on"))
+    benefits = list(
+        Benefit.objects.filter(household=household).select_related("member", "goal").order_by("-received_on")
+    )
     return {"applications": applications, "benefits": benefits}
 
 
-def benefit_list_for(user: User, *, track: str = "", start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[Benefit]:
+def benefit_list_for(
+    user: User, *, track: str = "", start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Benefit]:
     rows = _benefits(user)
     if track:
         rows = rows.filter(track=track)
@@ -172,8 +184,8 @@ def received_for_unit(
     chosen = unit_in_reach(user, unit) if unit is not None else None
     if chosen is not None:
         rows = rows.filter(org_unit__path__startswith=chosen.path)
-    totals = {
-        row["track"]: row
+    totals: dict[str, dict[str, Any]] = {
+        row["track"]: dict(row)
         for row in rows.order_by()
         .values("track")
         .annotate(
@@ -188,7 +200,7 @@ def received_for_unit(
     for entry in tracks:
         if track and entry.code != track:
             continue
-        row = totals.get(entry.code, {})
+        row: dict[str, Any] = totals.get(entry.code, {})
         out.append(
             Received(
                 track=entry.code,
@@ -203,7 +215,9 @@ def received_for_unit(
     return out
 
 
-def worklist_for(user: User, track: Track, *, unit: OrgUnit | int | None = None, on: dt.date | None = None) -> QuerySet[Member]:
+def worklist_for(
+    user: User, track: Track, *, unit: OrgUnit | int | None = None, on: dt.date | None = None
+) -> QuerySet[Member]:
     """The track's eligible-but-not-served list, for the members in the user's reach (of ``unit``'s
     subtree, when given)."""
     if track.worklist is None or not visibility.may(user, Action.VIEW_RELIEF):

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +53,7 @@ from funds.money import MAX_FEN, format_yuan
 from households import services as household_services
 from households.models import Household, Member, Pairing
 from relief.models import Application, Benefit, BenefitItem, Decision
-from relief.registry import Item, Kind, Pays, Prepared, Track, tracks
+from relief.registry import Item, Kind, Prepared, Track, tracks
 
 MAX_ITEMS = 50
 MAX_NOTE = 300
@@ -126,7 +126,9 @@ def items_of(application: Application) -> list[Item]:
 # --- caps -------------------------------------------------------------------------------------------
 
 
-def received_in_period(*, track: Track, period: str, household: Household | None = None, member: Member | None = None) -> int:
+def received_in_period(
+    *, track: Track, period: str, household: Household | None = None, member: Member | None = None
+) -> int:
     """What the track has given or committed (applications not refused or withdrawn) in the period,
     to the household or to the person, in fen."""
     rows = Application.objects.filter(track=track.code, period=period, state__in=Application.COUNTED_STATES)
@@ -314,8 +316,14 @@ def may_review(user: User, application: Application) -> str:
     elif step == Decision.Step.ORGANIZER:
         if not _is_organizer(user):
             return _("An organizer of the household's unit reviews this step.")
-        if needs_upper_review(application) and not visibility.is_admin(user) and not getattr(user.org_unit, "parent_id", None):
-            return _("This amount is also reviewed by the unit above; an organizer below the top unit decides this step.")
+        if (
+            needs_upper_review(application)
+            and not visibility.is_admin(user)
+            and not getattr(user.org_unit, "parent_id", None)
+        ):
+            return _(
+                "This amount is also reviewed by the unit above; an organizer below the top unit decides this step."
+            )
     else:
         if not _is_organizer(user):
             return _("An organizer of the unit above reviews this step.")
@@ -419,7 +427,9 @@ def applications_review_batch(
 def application_withdraw(*, application: Application, by: User) -> Application:
     """The worker (or the staff who made it) takes back an application still in review."""
     application = _lock(application)
-    if not (_own_household(by, application.household) or visibility.may(by, Action.REVIEW_RELIEF, application.org_unit)):
+    if not (
+        _own_household(by, application.household) or visibility.may(by, Action.REVIEW_RELIEF, application.org_unit)
+    ):
         raise NotFound(_("No such application."))
     if not application.in_review:
         raise Conflict(_("Only an application still in review can be withdrawn."))
@@ -471,23 +481,28 @@ def _request_payment(application: Application, by: User) -> None:
     budget = _budget_for(application)
     period = _today().strftime("%Y-%m")
     member = application.member
-    common = {"by": by, "budget": budget, "period": period, "payee": member}
     if application.amount:
         application.cash_request = funds_services.payment_request_create(
+            by=by,
+            budget=budget,
+            period=period,
+            payee=member,
             amount=application.amount,
             kind=PaymentRequest.Kind.GRANT,
             memo=application.summary[:200],
             reference=application.reference,
-            **common,
         )
     if application.goods_value:
         listed = ", ".join(f"{i.name}×{i.quantity}" for i in items_of(application))
         application.goods_request = funds_services.payment_request_create(
+            by=by,
+            budget=budget,
+            period=period,
+            payee=member,
             amount=application.goods_value,
             kind=PaymentRequest.Kind.IN_KIND,
             memo=f"{application.summary}: {listed}"[:200],
             reference=application.reference,
-            **common,
         )
     application.budget = budget
     application.save(update_fields=["budget", "cash_request", "goods_request"])
@@ -543,8 +558,9 @@ def application_pay(*, application: Application, by: User, idempotency_key: str)
             _("Only an approved application that pays can be paid (this one is: %(state)s).")
             % {"state": application.get_state_display()}
         )
-    cash_request = PaymentRequest.objects.filter(pk=application.cash_request_id).select_related("transaction").first()
-    goods_request = PaymentRequest.objects.filter(pk=application.goods_request_id).select_related("transaction").first()
+    requests = {r.pk: r for r in _requests(application)}
+    cash_request = requests.get(application.cash_request_id or 0)
+    goods_request = requests.get(application.goods_request_id or 0)
     for request in (cash_request, goods_request):
         if request is not None and request.state not in (PaymentRequest.State.APPROVED, PaymentRequest.State.PAID):
             raise Conflict(
@@ -553,7 +569,8 @@ def application_pay(*, application: Application, by: User, idempotency_key: str)
             )
     cash = _paid(application, cash_request, by, key)
     goods = _paid(application, goods_request, by, f"{key}:goods" if cash_request is not None else key)
-    day = timezone.localtime((cash or goods).created_at).date() if (cash or goods) else _today()
+    posted = cash or goods
+    day = timezone.localtime(posted.created_at).date() if posted is not None else _today()
     return _give(application, by=by, on=day, cash=cash, goods=goods)
 
 
@@ -630,12 +647,16 @@ def _give(
     )
     if goods is not None:
         BenefitItem.objects.bulk_create(
-            [BenefitItem(benefit=benefit, name=i.name, quantity=i.quantity, unit_value=i.unit_value) for i in items_of(application)]
+            [
+                BenefitItem(benefit=benefit, name=i.name, quantity=i.quantity, unit_value=i.unit_value)
+                for i in items_of(application)
+            ]
         )
     application.state = Application.State.GIVEN
     application.save(update_fields=["state"])
     if entry.goal_track:
-        voucher = (cash or goods).short_id if (cash or goods) else ""
+        posted = cash or goods
+        voucher = posted.short_id if posted is not None else ""
         evidence = f"{entry.name}: {benefit.summary}"
         if benefit.total:
             evidence += f" {format_yuan(benefit.total)}"

@@ -1,14 +1,14 @@
 """/relief/: the core's pages for every track, and each track's own pages under /relief/<code>/
 (a track lists its url module in ``Track.extra["urls"]``; the core never names one)."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from relief import views
 from relief.registry import tracks
 
 app_name = "relief"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("review/", views.queue, name="queue"),
     path("payments/", views.payments, name="payments"),

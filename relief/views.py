@@ -55,18 +55,24 @@ def index(request: AuthedRequest) -> HttpResponse:
     staff = visibility.may(user, Action.VIEW_RELIEF)
     if not staff:
         return redirect("relief:mine")
-    counts = {
-        row["track"]: row
+    counts: dict[str, dict[str, Any]] = {
+        row["track"]: dict(row)
         for row in selectors.application_list_for(user)
         .order_by()
         .values("track")
-        .annotate(**{state: _count(state) for state in ("helper_review", "organizer_review", "upper_review", "approved")})
+        .annotate(
+            **{state: _count(state) for state in ("helper_review", "organizer_review", "upper_review", "approved")}
+        )
     }
     rows = [(t, counts.get(t.code, {})) for t in tracks]
     return render(
         request,
         "relief/index.html",
-        {"rows": rows, "queue": len(selectors.review_queue_for(user)), "waiting": selectors.payments_waiting_for(user).count()},
+        {
+            "rows": rows,
+            "queue": len(selectors.review_queue_for(user)),
+            "waiting": selectors.payments_waiting_for(user).count(),
+        },
     )
 
 
@@ -126,7 +132,9 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     staff = user.role != Role.WORKER
     post = request.method == "POST"
     choices = _member_choices(request, staff)
-    form = ApplyForm(request.POST if post else None, members=choices, staff=staff, initial=_initial_member(request, choices))
+    form = ApplyForm(
+        request.POST if post else None, members=choices, staff=staff, initial=_initial_member(request, choices)
+    )
     member_id = form.initial.get("member")
     initial = {}
     renew = entry.extra.get("initial")
@@ -139,7 +147,7 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     if post and form.is_valid():
         member = _member_for(request, form.cleaned_data["member"], staff)
         details.is_valid()  # shows the track's own field errors; the service checks them again
-        target = details if details.errors else form
+        target: Any = details if details.errors else form
         done = attempt(
             request,
             services.application_create,
@@ -207,7 +215,9 @@ def _detail(request: AuthedRequest, application: Application, **forms: Any) -> H
         "may_approve_payment": application.state == Application.State.APPROVED
         and any(r.state == PaymentRequest.State.REQUESTED and r.requested_by_id != user.pk for r in requests)
         and visibility.may(user, Action.APPROVE_PAYMENT, unit),
-        "own_request": any(r.state == PaymentRequest.State.REQUESTED and r.requested_by_id == user.pk for r in requests),
+        "own_request": any(
+            r.state == PaymentRequest.State.REQUESTED and r.requested_by_id == user.pk for r in requests
+        ),
         "may_pay": application.state == Application.State.APPROVED
         and bool(requests)
         and all(r.state in (PaymentRequest.State.APPROVED, PaymentRequest.State.PAID) for r in requests)

@@ -34,6 +34,7 @@ from jobs.api import (
     RetentionCheckViewSet,
 )
 from matching.api import MatchViewSet
+from relief import api as relief_api
 from skills.api import (
     OccupationViewSet,
     ReviewPhraseViewSet,
@@ -41,7 +42,6 @@ from skills.api import (
     understand_occupation,
     understand_skill,
 )
-from relief import api as relief_api
 from training import api as training_api
 from ventures import api as ventures_api
 

@@ -26,7 +26,6 @@ from core import crypto
 from core.maintenance import analyze_database
 from fairs.demo import seed_fairs
 from funds.demo import seed_funds
-from relief.demo import seed_relief
 from households.id_numbers import make_id_number
 from households.models import (
     ExitRequest,
@@ -54,6 +53,7 @@ from jobs.models import (
     PostingSkill,
     RetentionCheck,
 )
+from relief.demo import seed_relief
 from skills.models import Occupation, PhraseKind, Skill
 from skills.understanding import (
     OCCUPATION_CERTAIN,

@@ -13,7 +13,9 @@ DEFAULT_OFFICE = "旗民政局"
 
 class AssistanceForm(forms.Form):
     scheme = forms.ChoiceField(label=_("Scheme"), choices=Scheme.choices)
-    need = forms.CharField(label=_("What happened and what is needed"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    need = forms.CharField(
+        label=_("What happened and what is needed"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
     amount = YuanField(label=_("Amount (yuan, temporary relief only)"), required=False, min_value=0)
     office = forms.CharField(label=_("Office referred to (other schemes)"), max_length=100, required=False)
 

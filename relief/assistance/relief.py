@@ -16,10 +16,9 @@ from relief import rules
 from relief.assistance.forms import AssistanceForm
 from relief.assistance.models import PAID_BY_UNION, Referral, Scheme
 from relief.models import Application
-from relief.registry import Caps, Eligibility, Pays, Prepared
-from relief.rules import LineTable
+from relief.registry import Caps, Eligibility, Pays, Prepared, register
 from relief.registry import Track as ReliefTrack
-from relief.registry import register
+from relief.rules import LineTable
 
 CODE = "assistance"
 

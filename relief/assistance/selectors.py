@@ -25,7 +25,9 @@ def dibao_gap_for(user: User, *, unit: OrgUnit | int | None = None, on: dt.date 
 
 
 def referral_list_for(user: User, *, pending_only: bool = False) -> QuerySet[Referral]:
-    rows = visibility.scope(user, Referral.objects.all(), unit="application__org_unit", owner="application__household__members__user")
+    rows = visibility.scope(
+        user, Referral.objects.all(), unit="application__org_unit", owner="application__household__members__user"
+    )
     if pending_only:
         rows = rows.filter(outcome=Referral.Outcome.PENDING)
     return rows.select_related("application__member", "application__household").order_by("-referred_on", "-id")

@@ -29,7 +29,9 @@ class ClaimForm(forms.Form):
         if isinstance(total, int) and isinstance(own, int) and own > total:
             self.add_error("self_paid", _("The self-paid share cannot be more than the bill."))
         elif isinstance(total, int) and isinstance(own, int) and isinstance(insured, int) and insured + own > total:
-            self.add_error("insured_paid", _("What insurance paid and what the family paid add up to more than the bill."))
+            self.add_error(
+                "insured_paid", _("What insurance paid and what the family paid add up to more than the bill.")
+            )
         if isinstance(total, int) and total <= 0:
             self.add_error("bill_total", _("The bill must be more than zero."))
         return data

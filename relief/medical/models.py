@@ -102,7 +102,8 @@ class Band(models.Model):
             models.UniqueConstraint(fields=["lower"], name="one_band_per_lower_bound"),
             models.CheckConstraint(name="band_share_at_most_all", condition=Q(share_bp__lte=10_000)),
             models.CheckConstraint(
-                name="band_bounds_in_order", condition=Q(lower__gte=0) & (Q(upper__isnull=True) | Q(upper__gt=F("lower")))
+                name="band_bounds_in_order",
+                condition=Q(lower__gte=0) & (Q(upper__isnull=True) | Q(upper__gt=F("lower"))),
             ),
         ]
 

@@ -19,9 +19,8 @@ from relief.medical.forms import ClaimForm
 from relief.medical.models import Band, Claim, Cover, DiseaseGroup
 from relief.medical.rule import relief_for
 from relief.models import Application
-from relief.registry import Caps, Eligibility, Pays, Prepared
+from relief.registry import Caps, Eligibility, Pays, Prepared, register
 from relief.registry import Track as ReliefTrack
-from relief.registry import register
 
 CODE = "medical"
 
@@ -71,8 +70,16 @@ def prepare(member: Member, data: dict[str, Any], on: dt.date) -> Prepared:
     )
     if relief <= 0:
         raise InvalidInput(
-            _("The rule gives nothing for this bill: %(name)s has received %(received)s of the %(cap)s a year for %(group)s.")
-            % {"name": member.name, "received": format_yuan(received), "cap": format_yuan(group.yearly_cap), "group": group},
+            _(
+                "The rule gives nothing for this bill: %(name)s has received %(received)s of the %(cap)s a year "
+                "for %(group)s."
+            )
+            % {
+                "name": member.name,
+                "received": format_yuan(received),
+                "cap": format_yuan(group.yearly_cap),
+                "group": group,
+            },
             field="self_paid",
             code="nothing_to_give",
         )

@@ -42,9 +42,9 @@ class StudentAidForm(forms.Form):
 
     def clean_enrolment_proof(self) -> Any:
         proof = self.cleaned_data.get("enrolment_proof")
-        if proof is not None:
-            if (proof.size or 0) > MAX_PROOF_BYTES or not (proof.name or "").lower().endswith(PROOF_EXTENSIONS):
-                raise forms.ValidationError(_("The proof must be a PDF, JPEG or PNG file of at most 10 MB."))
+        too_big = proof is not None and (proof.size or 0) > MAX_PROOF_BYTES
+        if proof is not None and (too_big or not (proof.name or "").lower().endswith(PROOF_EXTENSIONS)):
+            raise forms.ValidationError(_("The proof must be a PDF, JPEG or PNG file of at most 10 MB."))
         return proof
 
 

@@ -77,9 +77,7 @@ class Award(models.Model):
     """金秋助学 for one student and one school year: the application's own row. ``is_void`` is set
     when the application is refused or withdrawn, so the student may apply again."""
 
-    application = models.OneToOneField(
-        "relief.Application", on_delete=models.PROTECT, related_name="student_award"
-    )
+    application = models.OneToOneField("relief.Application", on_delete=models.PROTECT, related_name="student_award")
     member = models.ForeignKey(
         "households.Member", on_delete=models.PROTECT, related_name="student_awards", verbose_name=_("student")
     )

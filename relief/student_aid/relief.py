@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy
 from core.errors import Conflict, InvalidInput
 from households.models import Household, Member, Track
 from relief import rules
-from relief.student_aid import defaults
 from relief.models import Application, Benefit
-from relief.registry import Caps, Eligibility, Pays, Prepared
+from relief.registry import Caps, Eligibility, Pays, Prepared, register
 from relief.registry import Track as ReliefTrack
-from relief.registry import register
+from relief.student_aid import defaults
 from relief.student_aid.forms import StudentAidForm, school_year_of
 from relief.student_aid.models import Award, NationalAid, Student, SupportRate
 
@@ -36,7 +35,10 @@ def eligibility(member: Member, on: dt.date) -> Eligibility:
             _("金秋助学 is for students aged %(low)s to %(high)s; %(name)s is %(age)s.")
             % {"low": low, "high": high - 1, "name": member.name, "age": age}
         )
-    if member.employment_status != Member.EmploymentStatus.STUDENT and not Student.objects.filter(member=member).exists():
+    if (
+        member.employment_status != Member.EmploymentStatus.STUDENT
+        and not Student.objects.filter(member=member).exists()
+    ):
         return Eligibility.no(
             _("%(name)s is not recorded as a student (now: %(status)s); update the archive first.")
             % {"name": member.name, "status": member.get_employment_status_display()}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.forms import YuanField
+from households.forms import ServiceForm
 from relief.warmth.models import Campaign
 
 
@@ -25,7 +26,7 @@ class WarmthForm(forms.Form):
         field.queryset = Campaign.objects.filter(closes_on__gte=today).order_by("opens_on")
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Campaign.Occasion.choices)
     budget = forms.TypedChoiceField(label=_("Paid from (a warmth budget)"), coerce=int)

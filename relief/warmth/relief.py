@@ -16,9 +16,8 @@ from funds.money import format_yuan
 from households.models import Member, Track
 from relief import rules
 from relief.models import Application
-from relief.registry import Caps, Eligibility, Item, Pays, Prepared
+from relief.registry import Caps, Eligibility, Item, Pays, Prepared, register
 from relief.registry import Track as ReliefTrack
-from relief.registry import register
 from relief.warmth.forms import WarmthForm
 from relief.warmth.models import Campaign, Delivery
 
@@ -38,7 +37,9 @@ def prepare(member: Member, data: dict[str, Any], on: dt.date) -> Prepared:
     campaign: Campaign = data["campaign"]
     household = member.household
     if not campaign.org_unit.contains(household.org_unit):
-        raise InvalidInput(_("%(campaign)s does not cover this household's unit.") % {"campaign": campaign}, field="campaign")
+        raise InvalidInput(
+            _("%(campaign)s does not cover this household's unit.") % {"campaign": campaign}, field="campaign"
+        )
     if not campaign.opens_on <= on <= campaign.closes_on:
         raise InvalidInput(
             _("%(campaign)s runs from %(start)s to %(end)s.")

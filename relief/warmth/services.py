@@ -71,7 +71,9 @@ def campaign_create(*, by: User, data: CampaignInput) -> Campaign:
     if data.closes_on < data.opens_on:
         raise InvalidInput(_("The campaign closes after it opens."), field="closes_on")
     if data.opens_on.year != data.budget.year:
-        raise InvalidInput(_("The campaign opens in its budget's year (%(year)s).") % {"year": data.budget.year}, field="opens_on")
+        raise InvalidInput(
+            _("The campaign opens in its budget's year (%(year)s).") % {"year": data.budget.year}, field="opens_on"
+        )
     if Campaign.objects.filter(org_unit=unit, name=name).exists():
         raise Conflict(_("Your unit has a campaign of that name."), field="name")
     return Campaign.objects.create(

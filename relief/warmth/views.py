@@ -29,7 +29,9 @@ SHOWN = 200
 
 @role_page(Action.VIEW_RELIEF)
 def campaigns(request: AuthedRequest) -> HttpResponse:
-    rows = [(c, selectors.standing_for(request.user, c, rank=False)) for c in selectors.campaign_list_for(request.user)[:50]]
+    rows = [
+        (c, selectors.standing_for(request.user, c, rank=False)) for c in selectors.campaign_list_for(request.user)[:50]
+    ]
     return render(
         request,
         "relief_warmth/campaigns.html",
@@ -113,7 +115,8 @@ def campaign(request: AuthedRequest, pk: int) -> HttpResponse:
             "deliveries": deliveries,
             "rule_points": RULE_POINTS,
             "open": found.opens_on <= today <= found.closes_on,
-            "may_list": visibility.may(user, Action.REVIEW_RELIEF, found.org_unit) or visibility.may(user, Action.REVIEW_RELIEF),
+            "may_list": visibility.may(user, Action.REVIEW_RELIEF, found.org_unit)
+            or visibility.may(user, Action.REVIEW_RELIEF),
             "sign_off_form": SignOffForm(initial={"received_on": today}),
         },
     )

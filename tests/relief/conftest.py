@@ -127,7 +127,15 @@ def plan_goal(household: Household, track: str, member: Member | None = None) ->
 __all__ = ["school_year_of"]
 
 
-def make_campaign(relief: ReliefWorld, people: People, *, name: str = "2026年春节送温暖", limit: int = yuan(10_000), cash: int = yuan(500), goods: list[Any] | None = None) -> Any:
+def make_campaign(
+    relief: ReliefWorld,
+    people: People,
+    *,
+    name: str = "2026年春节送温暖",
+    limit: int = yuan(10_000),
+    cash: int = yuan(500),
+    goods: list[Any] | None = None,
+) -> Any:
     from relief.registry import Item
     from relief.warmth import services as warmth_services
 
@@ -147,7 +155,9 @@ def make_campaign(relief: ReliefWorld, people: People, *, name: str = "2026年�
     )
 
 
-def household_with_head(tree: Tree, *, income: str = "500.00", causes: tuple[str, ...] = (), dibao: str = "none") -> Household:
+def household_with_head(
+    tree: Tree, *, income: str = "500.00", causes: tuple[str, ...] = (), dibao: str = "none"
+) -> Household:
     from households.models import HardshipCause
     from tests.factories import HouseholdFactory
 

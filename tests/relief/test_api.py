@@ -26,7 +26,7 @@ def test_the_tracks_are_listed_with_code_names_and_whether_each_pays(relief: Rel
     assert {"warmth", "student_aid", "medical", "assistance"} <= set(by_code)
     assert by_code["student_aid"]["name_zh"] == "金秋助学" and by_code["student_aid"]["pays"] is True
     assert by_code["warmth"]["pays_how"] == "cash_or_goods"
-    assert {f["name"] for f in by_code["medical"]["fields"]} >= {"bill_total", "insured_paid", "self_paid"}
+    assert {f["name"] for f in by_code["medical"]["form_fields"]} >= {"bill_total", "insured_paid", "self_paid"}
     assert api(people.wang).get("/api/v1/relief/tracks/nope/").status_code == 404
 
 
@@ -49,7 +49,9 @@ def test_apply_review_and_pay_through_the_api(relief: ReliefWorld, people: Any) 
     pk = response.json()["id"]
     for user in (people.hana, people.olga):
         state = Application.objects.get(pk=pk).state
-        decided = api(user).post(f"/api/v1/relief/applications/{pk}/review/", {"approve": True, "expected_state": state}, format="json")
+        decided = api(user).post(
+            f"/api/v1/relief/applications/{pk}/review/", {"approve": True, "expected_state": state}, format="json"
+        )
         assert decided.status_code == 200, decided.json()
     own = api(people.olga).post(f"/api/v1/relief/applications/{pk}/approve-payment/")
     assert own.status_code == 403
@@ -76,8 +78,12 @@ def test_an_ineligible_application_by_api_names_the_reason(relief: ReliefWorld, 
     assert not Application.objects.exists()
 
 
-def test_an_unknown_track_or_someone_elses_member_is_not_found(relief: ReliefWorld, people: Any, household_b: Any) -> None:
-    unknown = api(people.wang).post("/api/v1/relief/applications/", {"track": "nope", "member": relief.son.pk}, format="json")
+def test_an_unknown_track_or_someone_elses_member_is_not_found(
+    relief: ReliefWorld, people: Any, household_b: Any
+) -> None:
+    unknown = api(people.wang).post(
+        "/api/v1/relief/applications/", {"track": "nope", "member": relief.son.pk}, format="json"
+    )
     assert unknown.status_code == 404
     other = api(people.wang).post(
         "/api/v1/relief/applications/", {"track": "medical", "member": household_b.members.first().pk}, format="json"

@@ -43,7 +43,12 @@ def test_a_dibao_referral_granted_meets_the_goal_and_updates_the_archive(relief:
     assert application.state == Application.State.APPROVED and application.cash_request is None
     referral = Referral.objects.get(application=application)
     referral_record_outcome(
-        referral=referral, by=people.hana, outcome="granted", on=dt.date.today(), note="批准纳入低保", monthly_amount=yuan(600)
+        referral=referral,
+        by=people.hana,
+        outcome="granted",
+        on=dt.date.today(),
+        note="批准纳入低保",
+        monthly_amount=yuan(600),
     )
     application.refresh_from_db()
     assert application.state == Application.State.GIVEN
@@ -54,13 +59,17 @@ def test_a_dibao_referral_granted_meets_the_goal_and_updates_the_archive(relief:
     assert relief.household.dibao_status == Household.DibaoStatus.RECEIVING
 
 
-def test_a_referral_refused_by_the_office_closes_the_application_with_its_reason(relief: ReliefWorld, people: Any) -> None:
+def test_a_referral_refused_by_the_office_closes_the_application_with_its_reason(
+    relief: ReliefWorld, people: Any
+) -> None:
     application = services.application_create(
         by=people.wang, track="assistance", member=relief.wang, data={"scheme": "housing", "need": "房屋漏雨"}
     )
     application = approve_all(application, people)
     referral = Referral.objects.get(application=application)
-    referral_record_outcome(referral=referral, by=people.hana, outcome="refused", on=dt.date.today(), note="不符合住房救助条件")
+    referral_record_outcome(
+        referral=referral, by=people.hana, outcome="refused", on=dt.date.today(), note="不符合住房救助条件"
+    )
     application.refresh_from_db()
     assert application.state == Application.State.REFUSED and "不符合" in application.refusal_reason
     with pytest.raises(Conflict):
@@ -69,13 +78,19 @@ def test_a_referral_refused_by_the_office_closes_the_application_with_its_reason
 
 def test_temporary_relief_is_paid_by_the_union_within_the_yearly_cap(relief: ReliefWorld, people: Any) -> None:
     application = services.application_create(
-        by=people.wang, track="assistance", member=relief.wang, data={"scheme": "temporary", "need": "火灾", "amount": "2000"}
+        by=people.wang,
+        track="assistance",
+        member=relief.wang,
+        data={"scheme": "temporary", "need": "火灾", "amount": "2000"},
     )
     benefit = paid(application, people)
     assert benefit.amount == yuan(2_000)
     with pytest.raises(Conflict) as over:
         services.application_create(
-            by=people.wang, track="assistance", member=relief.wang, data={"scheme": "temporary", "need": "再次", "amount": "1500"}
+            by=people.wang,
+            track="assistance",
+            member=relief.wang,
+            data={"scheme": "temporary", "need": "再次", "amount": "1500"},
         )
     assert over.value.code == "over_cap"
 
@@ -83,7 +98,9 @@ def test_temporary_relief_is_paid_by_the_union_within_the_yearly_cap(relief: Rel
 def test_a_dibao_referral_for_a_household_already_receiving_is_refused(relief: ReliefWorld, people: Any) -> None:
     Household.objects.filter(pk=relief.household.pk).update(dibao_status=Household.DibaoStatus.RECEIVING)
     with pytest.raises(Conflict):
-        services.application_create(by=people.wang, track="assistance", member=relief.wang, data={"scheme": "dibao", "need": "x"})
+        services.application_create(
+            by=people.wang, track="assistance", member=relief.wang, data={"scheme": "dibao", "need": "x"}
+        )
     assert not Application.objects.exists()
 
 

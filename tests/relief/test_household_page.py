@@ -99,7 +99,11 @@ def test_an_archive_flags_target_groups_that_contradict_its_data(relief: ReliefW
     codes = {
         f.code
         for f in flags_for(
-            household, members=members, target_groups=household.target_groups.all(), cause_codes=[], today=dt.date.today()
+            household,
+            members=members,
+            target_groups=household.target_groups.all(),
+            cause_codes=[],
+            today=dt.date.today(),
         )
     }
     assert codes == {"dibao_able_without_dibao", "dibao_able_without_worker", "sudden_expense_without_cause"}

@@ -51,7 +51,9 @@ def test_the_rule_pays_a_share_of_the_self_paid_amount_by_band() -> None:
     bands = list(Band.objects.all())
     # 30% of the first 5,000, 50% of 5,000-20,000, 70% above 20,000.
     assert relief_by_bands(yuan(24_000), bands) == yuan(1_500 + 7_500 + 2_800)
-    assert relief_for(self_paid=yuan(24_000), bands=bands, yearly_cap=yuan(20_000), received_this_year=yuan(15_000)) == yuan(5_000)
+    assert relief_for(
+        self_paid=yuan(24_000), bands=bands, yearly_cap=yuan(20_000), received_this_year=yuan(15_000)
+    ) == yuan(5_000)
 
 
 def test_a_claim_from_bills_is_computed_paid_and_capped_for_the_year(relief: ReliefWorld, people: Any) -> None:
@@ -63,7 +65,10 @@ def test_a_claim_from_bills_is_computed_paid_and_capped_for_the_year(relief: Rel
     claim = Claim.objects.get(application=application)
     assert claim.self_paid == yuan(24_000) and claim.relief == yuan(11_800)
     second = services.application_create(
-        by=people.wang, track="medical", member=relief.wang, data=_claim(bill_total="50000", insured_paid="20000", self_paid="30000")
+        by=people.wang,
+        track="medical",
+        member=relief.wang,
+        data=_claim(bill_total="50000", insured_paid="20000", self_paid="30000"),
     )
     assert second.amount == yuan(20_000 - 11_800)  # what is left of the group's cap this year
 
@@ -72,7 +77,10 @@ def test_a_claim_whose_self_paid_share_exceeds_the_bill_is_refused(relief: Relie
     _covered(relief.wang, people)
     with pytest.raises(InvalidInput) as refused:
         services.application_create(
-            by=people.wang, track="medical", member=relief.wang, data=_claim(bill_total="1000", insured_paid="0", self_paid="1500")
+            by=people.wang,
+            track="medical",
+            member=relief.wang,
+            data=_claim(bill_total="1000", insured_paid="0", self_paid="1500"),
         )
     assert refused.value.field == "self_paid" and "more than the bill" in refused.value.message
     assert not Application.objects.exists() and not Claim.objects.exists()
@@ -98,6 +106,11 @@ def test_illness_households_whose_sick_member_is_not_in_mutual_aid_are_listed(re
     _covered(relief.son, people, seriously_ill=True)
     assert list(selectors.mutual_aid_gap_for(people.hana)) == [relief.son]
     today = dt.date.today()
-    _covered(relief.son, people, mutual_aid_from=today - dt.timedelta(days=30), mutual_aid_until=today + dt.timedelta(days=335))
+    _covered(
+        relief.son,
+        people,
+        mutual_aid_from=today - dt.timedelta(days=30),
+        mutual_aid_until=today + dt.timedelta(days=335),
+    )
     assert not selectors.mutual_aid_gap_for(people.hana).exists()
     assert not selectors.mutual_aid_gap_for(people.bob).exists()

@@ -34,7 +34,9 @@ def test_every_relief_page_opens_for_an_organizer(relief: ReliefWorld, people: A
         assert client.get(url).status_code == 200, url
 
 
-def test_a_worker_applies_on_the_page_and_follows_the_application(relief: ReliefWorld, people: Any, client: Any) -> None:
+def test_a_worker_applies_on_the_page_and_follows_the_application(
+    relief: ReliefWorld, people: Any, client: Any
+) -> None:
     client.force_login(people.wang)
     form = client.get(reverse("relief:apply", args=["student_aid"]))
     assert form.status_code == 200 and "王小明" in form.content.decode()
@@ -55,11 +57,19 @@ def test_a_worker_applies_on_the_page_and_follows_the_application(relief: Relief
     assert client.get(reverse("relief:queue")).status_code == 403  # a worker reviews nothing
 
 
-def test_a_bad_application_on_the_page_shows_the_error_and_writes_nothing(relief: ReliefWorld, people: Any, client: Any) -> None:
+def test_a_bad_application_on_the_page_shows_the_error_and_writes_nothing(
+    relief: ReliefWorld, people: Any, client: Any
+) -> None:
     client.force_login(people.wang)
     response = client.post(
         reverse("relief:apply", args=["student_aid"]),
-        {"member": relief.wang.pk, "school": "x", "level": "college", "admission_year": 2025, "enrolment_proof": proof()},
+        {
+            "member": relief.wang.pk,
+            "school": "x",
+            "level": "college",
+            "admission_year": 2025,
+            "enrolment_proof": proof(),
+        },
     )
     assert response.status_code == 400 and "not eligible" in response.content.decode()
     assert not Application.objects.exists()
@@ -81,7 +91,12 @@ def test_staff_outside_the_unit_and_other_workers_cannot_see_an_application(
     application = apply_student_aid(relief, people)
     client.force_login(people.bob)
     assert client.get(reverse("relief:application", args=[application.pk])).status_code == 404
-    assert client.post(reverse("relief:review", args=[application.pk]), {"expected_state": "helper_review", "decision": "approve"}).status_code == 404
+    assert (
+        client.post(
+            reverse("relief:review", args=[application.pk]), {"expected_state": "helper_review", "decision": "approve"}
+        ).status_code
+        == 404
+    )
     assert application.decisions.count() == 0
 
 
@@ -90,7 +105,9 @@ def test_the_auditor_reads_but_decides_nothing(relief: ReliefWorld, people: Any,
     client.force_login(people.aude)
     page = client.get(reverse("relief:application", args=[application.pk]))
     assert page.status_code == 200 and 'name="decision"' not in page.content.decode()
-    response = client.post(reverse("relief:review", args=[application.pk]), {"expected_state": "helper_review", "decision": "approve"})
+    response = client.post(
+        reverse("relief:review", args=[application.pk]), {"expected_state": "helper_review", "decision": "approve"}
+    )
     assert response.status_code == 404
     assert application.decisions.count() == 0
 
@@ -117,7 +134,9 @@ def test_review_and_payment_through_the_pages(relief: ReliefWorld, people: Any, 
     assert LedgerTransaction.objects.filter(purpose__code="student_aid").count() == 1
 
 
-def test_the_household_page_and_the_workers_page_list_what_was_received(relief: ReliefWorld, people: Any, client: Any) -> None:
+def test_the_household_page_and_the_workers_page_list_what_was_received(
+    relief: ReliefWorld, people: Any, client: Any
+) -> None:
     paid(apply_student_aid(relief, people), people)
     client.force_login(people.olga)
     page = client.get(reverse("households:detail", args=[relief.household.pk])).content.decode()
@@ -127,7 +146,9 @@ def test_the_household_page_and_the_workers_page_list_what_was_received(relief: 
     assert "¥4,600.00" in client.get(reverse("relief:mine")).content.decode()
 
 
-def test_listing_the_top_of_a_campaigns_ranking_from_its_page(relief: ReliefWorld, people: Any, client: Any, tree: Any) -> None:
+def test_listing_the_top_of_a_campaigns_ranking_from_its_page(
+    relief: ReliefWorld, people: Any, client: Any, tree: Any
+) -> None:
     from tests.relief.conftest import household_with_head
 
     for _ in range(3):

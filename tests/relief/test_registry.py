@@ -62,7 +62,9 @@ def test_a_new_track_runs_the_whole_lifecycle_through_the_core(
     coal_track: Track, relief: ReliefWorld, people: Any, client: Any
 ) -> None:
     goal = plan_goal(relief.household, "warmth")
-    application = services.application_create(by=people.wang, track="winter_coal", member=relief.wang, data={"tonnes": 2})
+    application = services.application_create(
+        by=people.wang, track="winter_coal", member=relief.wang, data={"tonnes": 2}
+    )
     assert application.amount == yuan(600) and application.period == str(dt.date.today().year)
     application = services.application_review(application=application, by=people.hana, approve=True)
     application = services.application_review(application=application, by=people.olga, approve=True)
@@ -83,7 +85,9 @@ def test_a_new_track_runs_the_whole_lifecycle_through_the_core(
     assert "winter_coal" in codes
 
 
-def test_a_new_tracks_rule_and_cap_are_enforced_by_the_core(coal_track: Track, relief: ReliefWorld, people: Any) -> None:
+def test_a_new_tracks_rule_and_cap_are_enforced_by_the_core(
+    coal_track: Track, relief: ReliefWorld, people: Any
+) -> None:
     with pytest.raises(InvalidInput) as refused:
         services.application_create(by=people.wang, track="winter_coal", member=relief.son, data={"tonnes": 1})
     assert refused.value.code == "ineligible" and "head of household" in refused.value.message
@@ -99,7 +103,11 @@ def test_a_new_tracks_rule_and_cap_are_enforced_by_the_core(coal_track: Track, r
 
 def test_two_tracks_with_one_code_are_refused(coal_track: Track) -> None:
     with pytest.raises(ValueError):
-        registry.register(Track(code="winter_coal", name_zh="x", name_en="x", eligibility=_eligible, prepare=_prepare, purpose="warmth"))
+        registry.register(
+            Track(
+                code="winter_coal", name_zh="x", name_en="x", eligibility=_eligible, prepare=_prepare, purpose="warmth"
+            )
+        )
 
 
 def test_a_case_track_registers_but_takes_no_application_yet(relief: ReliefWorld, people: Any) -> None:

@@ -19,7 +19,9 @@ from tests.relief.conftest import ReliefWorld, apply_student_aid, approve_all, p
 pytestmark = pytest.mark.django_db
 
 
-def test_a_worker_applies_for_his_son_and_the_award_is_paid_and_meets_the_goal(relief: ReliefWorld, people: Any) -> None:
+def test_a_worker_applies_for_his_son_and_the_award_is_paid_and_meets_the_goal(
+    relief: ReliefWorld, people: Any
+) -> None:
     goal = plan_goal(relief.household, "student_aid", member=relief.son)
     application = apply_student_aid(relief, people)
     assert application.state == Application.State.HELPER_REVIEW
@@ -117,7 +119,11 @@ def test_staff_applying_for_a_worker_must_record_consent(relief: ReliefWorld, pe
 
     with pytest.raises(InvalidInput) as refused:
         services.application_create(
-            by=people.hana, track="student_aid", member=relief.son, data=student_aid_data(), files={"enrolment_proof": proof()}
+            by=people.hana,
+            track="student_aid",
+            member=relief.son,
+            data=student_aid_data(),
+            files={"enrolment_proof": proof()},
         )
     assert refused.value.field == "consent_note"
     application = services.application_create(
@@ -211,7 +217,9 @@ def test_the_upper_unit_reviews_above_the_threshold(relief: ReliefWorld, people:
     assert application.state == Application.State.APPROVED
 
 
-def test_member_of_another_household_cannot_be_applied_for_by_a_worker(relief: ReliefWorld, people: Any, household_b: Any) -> None:
+def test_member_of_another_household_cannot_be_applied_for_by_a_worker(
+    relief: ReliefWorld, people: Any, household_b: Any
+) -> None:
     from core.errors import NotFound
 
     other = household_b.members.first()

@@ -12,11 +12,12 @@ from funds.models import LedgerTransaction
 from relief import services
 from relief.models import Application, Benefit
 from relief.registry import Item
-from relief.warmth import selectors, services as warmth_services
+from relief.warmth import selectors
+from relief.warmth import services as warmth_services
 from relief.warmth.models import Campaign, Delivery
 from relief.warmth.ranking import score_household
 from tests.funds.conftest import key, yuan
-from tests.relief.conftest import ReliefWorld, approve_all, household_with_head, make_campaign
+from tests.relief.conftest import ReliefWorld, household_with_head, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -51,18 +52,24 @@ def test_a_campaign_gives_cash_and_goods_on_the_ledger_and_is_signed_off(relief:
     delivery = Delivery.objects.get(application=application)
     import datetime as dt
 
-    warmth_services.delivery_sign_off(delivery=delivery, by=people.hana, received_by_name="王强", received_on=dt.date.today())
+    warmth_services.delivery_sign_off(
+        delivery=delivery, by=people.hana, received_by_name="王强", received_on=dt.date.today()
+    )
     delivery.refresh_from_db()
     assert delivery.handed_over_by == people.hana and delivery.signed_off_at is not None
     with pytest.raises(Conflict):
-        warmth_services.delivery_sign_off(delivery=delivery, by=people.hana, received_by_name="x", received_on=dt.date.today())
+        warmth_services.delivery_sign_off(
+            delivery=delivery, by=people.hana, received_by_name="x", received_on=dt.date.today()
+        )
 
 
 def test_a_warmth_payment_over_the_yearly_cap_per_household_is_refused(relief: ReliefWorld, people: Any) -> None:
     spring = make_campaign(relief, people, cash=yuan(1_500), goods=[])
     winter = make_campaign(relief, people, name="冬季送温暖", cash=yuan(1_000), goods=[])
     _listed(spring, people, relief.household)
-    outcomes = warmth_services.campaign_list_households(campaign=winter, by=people.olga, household_ids=[relief.household.pk])
+    outcomes = warmth_services.campaign_list_households(
+        campaign=winter, by=people.olga, household_ids=[relief.household.pk]
+    )
     assert outcomes[0].application is None and "at most ¥2,000.00" in outcomes[0].message
     assert Application.objects.filter(track="warmth").count() == 1
     assert not Delivery.objects.filter(campaign=winter).exists()
@@ -77,7 +84,9 @@ def test_a_warmth_payment_over_the_yearly_cap_per_household_is_refused(relief: R
 def test_a_household_is_listed_once_per_campaign(relief: ReliefWorld, people: Any) -> None:
     campaign = make_campaign(relief, people, cash=yuan(300), goods=[])
     _listed(campaign, people, relief.household)
-    outcomes = warmth_services.campaign_list_households(campaign=campaign, by=people.olga, household_ids=[relief.household.pk])
+    outcomes = warmth_services.campaign_list_households(
+        campaign=campaign, by=people.olga, household_ids=[relief.household.pk]
+    )
     assert outcomes[0].application is None and "already" in outcomes[0].message
     assert Delivery.objects.filter(campaign=campaign).count() == 1
 
