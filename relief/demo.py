@@ -102,18 +102,23 @@ def _goal(household: Household, track: str, title: str, by: User, member: Member
     household_services.goal_add(plan=plan, by=by, track=track, title=title, member_id=member.pk if member else None)
 
 
-def _decide(application: Application, staff: _Staff, *, steps: int = 3) -> Application:
-    """Up to ``steps`` decisions, each by the first person the rules let decide it: the household's
-    helper (another helper of the station when the helper made the application), the town's
-    organizer, the county. An application nobody may decide stays where it is."""
+def _reviewer(application: Application, staff: _Staff) -> User | None:
+    """The first person the rules let decide the application's current step: the household's
+    helper (another helper of the station when the helper made it), the town's organizer, the
+    county."""
     household = application.household
     station_helpers = list(User.objects.filter(role=Role.HELPER, org_unit=household.org_unit).order_by("username"))
     candidates = [staff.helper(household), *station_helpers, staff.organizer(household), staff.county]
+    fresh = Application.objects.select_related("household", "org_unit", "member").get(pk=application.pk)
+    return next((u for u in candidates if not services.may_review(u, fresh)), None)
+
+
+def _decide(application: Application, staff: _Staff, *, steps: int = 3) -> Application:
+    """Up to ``steps`` approvals; an application nobody may decide stays where it is."""
     for _step in range(steps):
         if not application.in_review:
             break
-        application = Application.objects.select_related("household", "org_unit", "member").get(pk=application.pk)
-        reviewer = next((u for u in candidates if not services.may_review(u, application)), None)
+        reviewer = _reviewer(application, staff)
         if reviewer is None:
             break
         application = services.application_review(application=application, by=reviewer, approve=True)
@@ -225,9 +230,11 @@ def _student_aid(staff: _Staff, rng: random.Random) -> int:
             continue
         made += 1
         if index == 13:
-            services.application_review(
-                application=application, by=staff.helper(household), approve=False, note="在读证明与学校不符，请补交"
-            )
+            reviewer = _reviewer(application, staff)
+            if reviewer is not None:
+                services.application_review(
+                    application=application, by=reviewer, approve=False, note="在读证明与学校不符，请补交"
+                )
         elif index >= 10:
             continue  # waiting for the helper
         else:
