@@ -74,7 +74,7 @@ def test_an_ineligible_application_by_api_names_the_reason(relief: ReliefWorld, 
         "/api/v1/relief/applications/", {"track": "student_aid", "member": relief.wang.pk, "details": {}}, format="json"
     )
     assert response.status_code == 400 and response.json()["code"] == "ineligible"
-    assert "aged 14 to 29" in response.json()["detail"]
+    assert "14 至 29 岁" in response.json()["detail"]  # the API answers in Chinese by default
     assert not Application.objects.exists()
 
 

@@ -71,7 +71,7 @@ def test_a_bad_application_on_the_page_shows_the_error_and_writes_nothing(
             "enrolment_proof": proof(),
         },
     )
-    assert response.status_code == 400 and "not eligible" in response.content.decode()
+    assert response.status_code == 400 and "不符合金秋助学条件" in response.content.decode()
     assert not Application.objects.exists()
 
 
@@ -121,7 +121,7 @@ def test_review_and_payment_through_the_pages(relief: ReliefWorld, people: Any, 
     application.refresh_from_db()
     assert application.state == Application.State.APPROVED
     page = client.get(reverse("relief:application", args=[application.pk])).content.decode()
-    assert "another organizer approves it" in page  # Olga asked for the payment
+    assert "须由另一位组织者批准" in page  # Olga asked for the payment: another organizer approves it
     client.force_login(people.alice)
     client.post(reverse("relief:payment_approve", args=[application.pk]))
     client.force_login(people.olga)
@@ -156,7 +156,7 @@ def test_listing_the_top_of_a_campaigns_ranking_from_its_page(
     campaign = make_campaign(relief, people, limit=yuan_of(1_120), cash=yuan_of(500))
     client.force_login(people.olga)
     page = client.get(reverse("relief:warmth:campaign", args=[campaign.pk])).content.decode()
-    assert "the budget reaches down to here" in page
+    assert "预算覆盖到这里" in page  # the budget reaches down to here
     client.post(reverse("relief:warmth:campaign_list", args=[campaign.pk]), {"top": "1"})
     assert Application.objects.filter(track="warmth").count() == 2  # ¥1,120 reaches two ¥560 gifts
 
