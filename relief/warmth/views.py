@@ -24,7 +24,8 @@ from relief.warmth.forms import CampaignForm, SignOffForm
 from relief.warmth.models import Delivery
 from relief.warmth.ranking import RULE_POINTS
 
-SHOWN = 200
+SHOWN = 300
+BELOW_THE_LINE = 10
 
 
 @role_page(Action.VIEW_RELIEF)
@@ -101,7 +102,10 @@ def campaign(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     found = selectors.campaign_get_for(user, pk)
     standing = selectors.standing_for(user, found)
-    shown = standing.candidates[:SHOWN]
+    # On a phone every row is a card: show the households the budget reaches and a few below the
+    # line, unless the whole ranking is asked for.
+    limit = SHOWN if request.GET.get("all") else min(SHOWN, max(standing.reach, 0) + BELOW_THE_LINE)
+    shown = standing.candidates[:limit]
     ranking.name_heads(shown)
     deliveries = list(selectors.deliveries_for(found))
     today = timezone.localdate()
@@ -112,6 +116,7 @@ def campaign(request: AuthedRequest, pk: int) -> HttpResponse:
             "campaign": found,
             "standing": standing,
             "candidates": shown,
+            "more": len(standing.candidates) > len(shown),
             "deliveries": deliveries,
             "rule_points": RULE_POINTS,
             "open": found.opens_on <= today <= found.closes_on,
