@@ -156,7 +156,7 @@ def _warmth(staff: _Staff, rng: random.Random) -> int:
         ),
     )
     standing = warmth_selectors.standing_for(organizer, campaign)
-    top = [c for c in standing.candidates if c.reached][:15]
+    top = standing.candidates[: min(standing.candidates.reach, 15)]
     outcomes = warmth_services.campaign_list_households(
         campaign=campaign,
         by=organizer,

@@ -19,9 +19,11 @@ cannot order by it. ``benchmarks/bench_relief.py`` measures it on 100,000 househ
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
@@ -43,6 +45,17 @@ RULE_POINTS = {
     "elderly_care": 3,
 }
 UNKNOWN_INCOME_POINTS = 10
+INCOME_POINTS = RULE_POINTS["income"]
+DIBAO_POINTS = RULE_POINTS["dibao"]
+DEPENDANT_POINTS = RULE_POINTS["dependants"]
+CAUSE_POINTS = {
+    "illness": RULE_POINTS["illness"],
+    "disability": RULE_POINTS["disability"],
+    "disaster": RULE_POINTS["disaster"],
+    "accident": RULE_POINTS["disaster"],
+    "single_parent": RULE_POINTS["single_parent"],
+    "elderly_care": RULE_POINTS["elderly_care"],
+}
 
 
 def _reason_text(code: str, params: dict[str, int]) -> str:
@@ -60,22 +73,79 @@ def _reason_text(code: str, params: dict[str, int]) -> str:
     return texts[code] % params if params else texts[code]
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     household_id: int
     number: str
     org_unit_id: int
     score: int
-    reason_codes: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    # What the score was computed from: (income fen, line fen, on 低保, causes, members, dependants).
+    inputs: tuple[int | None, int | None, bool, frozenset[str], int, int]
     received_this_year: int = 0  # fen, from warmth
     rank: int = 0
     reached: bool = False  # within the campaign's remaining budget
     head_name: str = ""
 
     @property
+    def reason_codes(self) -> list[tuple[str, dict[str, int]]]:
+        return explain(*self.inputs)
+
+    @property
     def reasons(self) -> list[str]:
-        """Why, in the reader's language (translated only for the rows shown)."""
+        """Why, in the reader's language (worked out only for the rows shown)."""
         return [_reason_text(code, params) for code, params in self.reason_codes]
+
+
+def need_score(
+    income: int | None, line: int | None, dibao: bool, causes: frozenset[str], members: int, dependants: int
+) -> int:
+    """The rule of the module docstring, on whole fen (``income``: a month per head). Kept free of
+    allocations: it runs once per household of the county on every ranking."""
+    points = 0
+    if income is None or line is None:
+        points += UNKNOWN_INCOME_POINTS
+    elif income <= line:
+        points += round(INCOME_POINTS * (line - income) / line)
+    if dibao:
+        points += DIBAO_POINTS
+    if causes:
+        points += causes_points(causes)
+    if members and dependants:
+        points += round(DEPENDANT_POINTS * min(dependants, members) / members)
+    return min(points, 100)
+
+
+@functools.lru_cache(maxsize=512)
+def causes_points(causes: frozenset[str]) -> int:
+    """Points for a set of causes; a county has few distinct sets, so each is counted once."""
+    points = sum(CAUSE_POINTS.get(code, 0) for code in causes)
+    if "disaster" in causes and "accident" in causes:
+        points -= CAUSE_POINTS["accident"]  # disaster or accident: counted once
+    return points
+
+
+def explain(
+    income: int | None, line: int | None, dibao: bool, causes: frozenset[str], members: int, dependants: int
+) -> list[tuple[str, dict[str, int]]]:
+    """The reasons behind ``need_score`` for the same inputs, as codes and figures."""
+    reasons: list[tuple[str, dict[str, int]]] = []
+    if income is None or line is None:
+        reasons.append(("unknown", {}))
+    elif income <= line:
+        reasons.append(("below", {"pct": round((line - income) * 100 / line)}))
+    if dibao:
+        reasons.append(("dibao", {}))
+    for code in ("illness", "disability"):
+        if code in causes:
+            reasons.append((code, {}))
+    if "disaster" in causes or "accident" in causes:
+        reasons.append(("disaster", {}))
+    if members and dependants:
+        reasons.append(("dependants", {"n": dependants, "m": members}))
+    for code in ("single_parent", "elderly_care"):
+        if code in causes:
+            reasons.append((code, {}))
+    return reasons
 
 
 def score_household(
@@ -83,42 +153,13 @@ def score_household(
     income: int | None,
     line: int | None,
     dibao: bool,
-    causes: set[str],
+    causes: set[str] | frozenset[str],
     members: int,
     dependants: int,
 ) -> tuple[int, list[tuple[str, dict[str, int]]]]:
-    """The rule of the module docstring, on whole fen (``income``: a month per head)."""
-    points = 0
-    reasons: list[tuple[str, dict[str, int]]] = []
-    if income is None or line is None:
-        points += UNKNOWN_INCOME_POINTS
-        reasons.append(("unknown", {}))
-    elif income <= line:
-        share = (line - income) / line
-        points += round(RULE_POINTS["income"] * share)
-        reasons.append(("below", {"pct": round(share * 100)}))
-    if dibao:
-        points += RULE_POINTS["dibao"]
-        reasons.append(("dibao", {}))
-    if "illness" in causes:
-        points += RULE_POINTS["illness"]
-        reasons.append(("illness", {}))
-    if "disability" in causes:
-        points += RULE_POINTS["disability"]
-        reasons.append(("disability", {}))
-    if "disaster" in causes or "accident" in causes:
-        points += RULE_POINTS["disaster"]
-        reasons.append(("disaster", {}))
-    if members and dependants:
-        points += round(RULE_POINTS["dependants"] * min(dependants, members) / members)
-        reasons.append(("dependants", {"n": dependants, "m": members}))
-    if "single_parent" in causes:
-        points += RULE_POINTS["single_parent"]
-        reasons.append(("single_parent", {}))
-    if "elderly_care" in causes:
-        points += RULE_POINTS["elderly_care"]
-        reasons.append(("elderly_care", {}))
-    return min(points, 100), reasons
+    """The score and its reasons for one household (tests and explanations)."""
+    inputs = (income, line, dibao, frozenset(causes), members, dependants)
+    return need_score(*inputs), explain(*inputs)
 
 
 def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
@@ -131,10 +172,11 @@ def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _income_fen(token: str | None) -> int | None:
-    if not token:
-        return None
-    return int(Decimal(crypto.decrypt(token)) * 100)
+def _incomes_fen(tokens: list[str | None]) -> list[int | None]:
+    """Income per head (fen) from the stored tokens, decrypted in one batch."""
+    present = [t for t in tokens if t]
+    plain = iter(crypto.decrypt_many(present))  # type: ignore[arg-type]
+    return [int(Decimal(next(plain)) * 100) if t else None for t in tokens]
 
 
 def candidates(
@@ -146,7 +188,7 @@ def candidates(
     per_household: int,
     remaining: int,
     exclude_ids: set[int] | None = None,
-) -> tuple[list[Candidate], int]:
+) -> tuple[Ranking, int]:
     """Rank ``households`` (active ones, in the caller's reach) by need. Households that could not
     take this campaign's gift without going over the yearly cap are left out; their number is
     returned beside the list. ``reached`` marks the candidates the ``remaining`` budget covers,
@@ -191,10 +233,13 @@ def candidates(
     }
     table = LineTable(on.year)
     receiving = Household.DibaoStatus.RECEIVING.value
-    ranked: list[Candidate] = []
+    rows_out: list[_Row] = []
     over_cap = 0
-    no_causes: set[str] = set()
-    for household_id, number, unit_id, region_id, income, dibao_status in rows:
+    incomes = _incomes_fen([row[4] for row in rows])
+    empty: frozenset[str] = frozenset()
+    frozen = {household_id: frozenset(codes) for household_id, codes in causes.items()}
+    lines: dict[str, int | None] = {}
+    for (household_id, number, unit_id, region_id, _token, dibao_status), income in zip(rows, incomes, strict=True):
         if household_id in exclude_ids:
             continue
         got = received.get(household_id, 0)
@@ -202,22 +247,66 @@ def candidates(
             over_cap += 1
             continue
         members, dependants = sizes.get(household_id, (0, 0))
-        score, reasons = score_household(
-            income=_income_fen(income),
-            line=table.get(region_id),
-            dibao=dibao_status == receiving,
-            causes=causes.get(household_id, no_causes),
-            members=members,
-            dependants=dependants,
+        if region_id not in lines:
+            lines[region_id] = table.get(region_id)
+        inputs = (
+            income,
+            lines[region_id],
+            dibao_status == receiving,
+            frozen.get(household_id, empty),
+            members,
+            dependants,
         )
-        ranked.append(Candidate(household_id, number, unit_id, score, reasons, got))
-    # Highest need first; among equals, whoever received less this year, then the older archive.
-    ranked.sort(key=lambda c: (-c.score, c.received_this_year, c.household_id))
+        # Sorted as it stands: highest need first; among equals, whoever received less this year,
+        # then the older archive.
+        rows_out.append((-need_score(*inputs), got, household_id, number, unit_id, inputs))
+    rows_out.sort()
     reach = remaining // per_household if per_household > 0 else 0
-    for index, candidate in enumerate(ranked, start=1):
-        candidate.rank = index
-        candidate.reached = index <= reach
-    return ranked, over_cap
+    return Ranking(rows_out, reach), over_cap
+
+
+_Row = tuple[int, int, int, str, int, tuple[int | None, int | None, bool, frozenset[str], int, int]]
+
+
+class Ranking(Sequence[Candidate]):
+    """The ranked candidates. A county has 100,000 households and a page shows a few dozen, so
+    a row becomes a ``Candidate`` only when it is read."""
+
+    def __init__(self, rows: list[_Row], reach: int) -> None:
+        self._rows = rows
+        self.reach = min(reach, len(rows))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _candidate(self, index: int) -> Candidate:
+        negative, got, household_id, number, unit_id, inputs = self._rows[index]
+        return Candidate(
+            household_id, number, unit_id, -negative, inputs, got, rank=index + 1, reached=index < self.reach
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(index, slice):
+            return [self._candidate(i) for i in range(*index.indices(len(self._rows)))]
+        if index < 0:
+            index += len(self._rows)
+        if not 0 <= index < len(self._rows):
+            raise IndexError(index)
+        return self._candidate(index)
+
+    def scores(self) -> dict[int, int]:
+        """Each ranked household's need score."""
+        return {row[2]: -row[0] for row in self._rows}
+
+    def reached_ids(self) -> list[int]:
+        """The households the budget reaches, from the top."""
+        return [row[2] for row in self._rows[: self.reach]]
 
 
 def name_heads(rows: list[Candidate]) -> None:

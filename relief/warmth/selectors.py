@@ -50,19 +50,20 @@ class Standing:
     paid: int
     remaining: int
     listed: int
-    candidates: list[ranking.Candidate] = field(default_factory=list)
+    candidates: ranking.Ranking = field(default_factory=lambda: ranking.Ranking([], 0))
     over_cap: int = 0
 
     @property
     def reach(self) -> int:
-        """How many more households the remaining budget covers."""
-        per = self.campaign.per_household
-        return self.remaining // per if per else 0
+        """How many more households of the ranking the budget left covers (what is listed and not
+        yet approved counted as spent)."""
+        return self.candidates.reach
 
     @property
     def last_reached(self) -> ranking.Candidate | None:
-        reached = [c for c in self.candidates if c.reached]
-        return reached[-1] if reached else None
+        """The last household the budget reaches, on the ranking."""
+        reach = self.candidates.reach
+        return self.candidates[reach - 1] if reach else None
 
 
 def standing_for(user: User, campaign: Campaign, *, rank: bool = True) -> Standing:

@@ -134,9 +134,9 @@ def campaign_list(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     found = selectors.campaign_get_for(user, pk)
     standing = selectors.standing_for(user, found)
-    scores = {c.household_id: c.score for c in standing.candidates}
+    scores = standing.candidates.scores()
     if request.POST.get("top"):
-        chosen = [c.household_id for c in standing.candidates if c.reached]
+        chosen = standing.candidates.reached_ids()
     else:
         chosen = [int(v) for v in request.POST.getlist("households") if v.isdigit() and int(v) in scores]
     if not chosen:
