@@ -30,7 +30,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core import crypto
-from households.models import Household, Member
+from households.models import HardshipCause, Household, Member
 from relief.models import Application
 from relief.rules import LineTable
 
@@ -197,13 +197,14 @@ def candidates(
     base = households.filter(state=Household.State.ACTIVE).order_by()
     rows = _rows(base.values_list("id", "number", "org_unit_id", "region_id", "income_per_head", "dibao_status"))
     ids = base.values("pk")
+    codes = dict(HardshipCause.objects.values_list("pk", "code"))
     causes: dict[int, set[str]] = {}
-    for household_id, code in _rows(
+    for household_id, cause_id in _rows(
         Household.hardship_causes.through.objects.filter(household_id__in=ids)
         .order_by()
-        .values_list("household_id", "hardshipcause__code")
+        .values_list("household_id", "hardshipcause_id")
     ):
-        causes.setdefault(household_id, set()).add(code)
+        causes.setdefault(household_id, set()).add(codes[cause_id])
     young = on.replace(year=on.year - 16)
     old = on.replace(year=on.year - 60)
     sizes: dict[int, tuple[int, int]] = {

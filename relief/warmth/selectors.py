@@ -76,9 +76,9 @@ def standing_for(user: User, campaign: Campaign, *, rank: bool = True) -> Standi
     listed_ids = set(Delivery.objects.filter(campaign=campaign, released=False).values_list("household_id", flat=True))
     standing = Standing(campaign, spent, paid, max(0, campaign.limit - spent), len(listed_ids))
     if rank:
-        households = visibility.scope(user, Household.objects.all(), unit="org_unit").filter(
-            org_unit__path__startswith=campaign.org_unit.path
-        )
+        # The campaign's subtree as an id list from the small unit table, not a join on the path.
+        subtree = list(campaign.org_unit.subtree().values_list("pk", flat=True))
+        households = visibility.scope(user, Household.objects.all(), unit="org_unit").filter(org_unit__in=subtree)
         # What is listed but not approved yet will draw on the budget too: the reach counts it.
         pending = sum(
             a.total
