@@ -217,6 +217,8 @@ def application_create(
     entry = _track(track)
     on = on or _today()
     channel = _acting_for(by, member)
+    if channel == Application.Channel.ONLINE and entry.extra.get("staff_only"):
+        raise NotFound(_("No such relief track."), field="track")
     if entry.kind != Kind.BENEFIT:
         raise Conflict(_("%(track)s follows a case over time; it takes no applications here.") % {"track": entry.name})
     consent_note = consent_note.strip()

@@ -130,6 +130,8 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     entry = _track(code)
     staff = user.role != Role.WORKER
+    if not staff and entry.extra.get("staff_only"):
+        raise Http404(_("No such relief track."))
     post = request.method == "POST"
     choices = _member_choices(request, staff)
     form = ApplyForm(
@@ -389,7 +391,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
         "relief/mine.html",
         {
             "applications": selectors.my_applications(user),
-            "tracks": [t for t in tracks if t.kind == "benefit"],
+            "tracks": [t for t in tracks if t.kind == "benefit" and not t.extra.get("staff_only")],
             "received": received,
             "received_total_display": format_fen(total_amount(received)),
             "member": member,

@@ -128,6 +128,8 @@ TRACK = register(
             "home": "relief:warmth:campaigns",
             "home_label": gettext_lazy("Campaigns"),
             "panel": "relief_warmth/_panel.html",
+            # 送温暖 is given, not asked for: households are listed by staff from the need ranking.
+            "staff_only": True,
         },
     )
 )

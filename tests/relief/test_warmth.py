@@ -151,3 +151,18 @@ def test_a_campaign_needs_a_gift_a_warmth_budget_and_a_window(relief: ReliefWorl
         warmth_services.campaign_create(by=people.olga, data=bad)
     assert refused.value.field == "budget"
     assert not Campaign.objects.exists()
+
+
+def test_workers_do_not_apply_for_warmth_it_is_given_from_the_ranking(
+    relief: ReliefWorld, people: Any, client: Any
+) -> None:
+    from django.urls import reverse
+
+    from core.errors import NotFound
+
+    campaign = make_campaign(relief, people)
+    with pytest.raises(NotFound):
+        services.application_create(by=people.wang, track="warmth", member=relief.wang, data={"campaign": campaign.pk})
+    client.force_login(people.wang)
+    assert client.get(reverse("relief:apply", args=["warmth"])).status_code == 404
+    assert not Application.objects.exists()
