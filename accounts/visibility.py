@@ -79,6 +79,11 @@ class Action(StrEnum):
     REGISTER_OTHERS = "register_others"  # a helper registers a worker for a fair
     ATTEND_FAIRS = "attend_fairs"  # a worker: register, my schedule, my QR
     BOOK_BOOTHS = "book_booths"  # an employer: apply for a booth, interview list, outcomes
+    # Relief tracks (送温暖, 金秋助学, medical aid, social assistance...)
+    VIEW_RELIEF = "view_relief"  # applications, benefits and worklists in the unit's reach
+    REVIEW_RELIEF = "review_relief"  # apply for a worker (with consent) and review: helper, organizer, unit above
+    MANAGE_RELIEF = "manage_relief"  # campaigns, school-year rates, medical rules, 低保 lines, batch lists
+    APPLY_RELIEF = "apply_relief"  # a worker, for their own household
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -119,6 +124,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_FAIRS,
             Action.CHECK_IN,
             Action.REGISTER_OTHERS,
+            Action.VIEW_RELIEF,
+            Action.REVIEW_RELIEF,
+            Action.MANAGE_RELIEF,
         }
     ),
     Role.HELPER: frozenset(
@@ -143,6 +151,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_FAIRS,
             Action.CHECK_IN,
             Action.REGISTER_OTHERS,
+            Action.VIEW_RELIEF,
+            Action.REVIEW_RELIEF,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -154,10 +164,18 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_VENTURES,
             Action.VIEW_TRAINING,
             Action.VIEW_FAIRS,
+            Action.VIEW_RELIEF,
         }
     ),
     Role.WORKER: frozenset(
-        {Action.EDIT_OWN_PROFILE, Action.APPLY, Action.APPLY_VENTURE, Action.ENROL, Action.ATTEND_FAIRS}
+        {
+            Action.EDIT_OWN_PROFILE,
+            Action.APPLY,
+            Action.APPLY_VENTURE,
+            Action.ENROL,
+            Action.ATTEND_FAIRS,
+            Action.APPLY_RELIEF,
+        }
     ),
     Role.EMPLOYER: frozenset({Action.MANAGE_POSTINGS, Action.FIND_CANDIDATES, Action.BOOK_BOOTHS}),
 }

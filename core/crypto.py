@@ -12,6 +12,7 @@ unique or looked up keep a keyed hash (HMAC-SHA256 under ``FIELD_HASH_KEY``) bes
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import hmac
@@ -44,6 +45,7 @@ def _fernet() -> MultiFernet:
 def _forget_keys(*, setting: str, **kwargs: Any) -> None:
     if setting in {"FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"}:
         _fernet.cache_clear()
+        _raw_keys.cache_clear()
 
 
 def encrypt(plaintext: str) -> str:
@@ -57,6 +59,68 @@ def decrypt(token: str) -> str:
         raise EncryptionKeyError(
             "A stored value cannot be decrypted with FIELD_ENCRYPTION_KEYS: the key is wrong or missing."
         ) from exc
+
+
+@functools.cache
+def _raw_keys() -> tuple[tuple[bytes, bytes], ...]:
+    """(signing key, encryption key) of each configured Fernet key, newest first."""
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        raise EncryptionKeyError("FIELD_ENCRYPTION_KEYS is empty.")
+    raw = [base64.urlsafe_b64decode(key.encode() if isinstance(key, str) else key) for key in keys]
+    return tuple((k[:16], k[16:]) for k in raw)
+
+
+def decrypt_many(tokens: list[str]) -> list[str]:
+    """``[decrypt(t) for t in tokens]``, for the few reads that decrypt a whole column (a ranking
+    over 100,000 households), about five times faster.
+
+    The checks are Fernet's own (version byte, HMAC-SHA256 over the token under each configured
+    key, newest first; a token no key signs raises ``EncryptionKeyError`` as ``decrypt`` does),
+    but the AES-128-CBC decryption is batched: every ciphertext block of every token goes through
+    one ECB decryptor per key in a single call, and the CBC chaining (XOR with the block before,
+    the IV for the first) and the PKCS7 padding are undone here. Token timestamps are not checked,
+    as ``decrypt`` does not check them either (no TTL)."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    keys = _raw_keys()
+    parts: list[tuple[int, bytes, bytes]] = []  # (key index, iv, ciphertext) per token
+    for token in tokens:
+        try:
+            data = base64.urlsafe_b64decode(token.encode("ascii"))
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise EncryptionKeyError("A stored value is not a Fernet token.") from exc
+        if len(data) < 57 or data[0] != 0x80 or (len(data) - 57) % 16:
+            raise EncryptionKeyError("A stored value is not a Fernet token.")
+        body, mac = data[:-32], data[-32:]
+        for index, (signing, _encryption) in enumerate(keys):
+            if hmac.compare_digest(hmac.digest(signing, body, "sha256"), mac):
+                parts.append((index, body[9:25], body[25:]))
+                break
+        else:
+            raise EncryptionKeyError(
+                "A stored value cannot be decrypted with FIELD_ENCRYPTION_KEYS: the key is wrong or missing."
+            )
+    plain: list[bytes] = [b""] * len(parts)
+    for index, (_signing, encryption) in enumerate(keys):
+        mine = [n for n, part in enumerate(parts) if part[0] == index]
+        if not mine:
+            continue
+        decryptor = Cipher(algorithms.AES(encryption), modes.ECB()).decryptor()  # CBC chaining undone below
+        blocks = decryptor.update(b"".join(parts[n][2] for n in mine)) + decryptor.finalize()
+        offset = 0
+        for n in mine:
+            _key, iv, ciphertext = parts[n]
+            size = len(ciphertext)
+            decrypted = blocks[offset : offset + size]
+            offset += size
+            chained = iv + ciphertext[:-16]
+            out = (int.from_bytes(decrypted, "big") ^ int.from_bytes(chained, "big")).to_bytes(size, "big")
+            pad = out[-1]
+            if not 1 <= pad <= 16 or out[-pad:] != bytes([pad]) * pad:
+                raise EncryptionKeyError("A stored value cannot be decrypted: bad padding.")
+            plain[n] = out[:-pad]
+    return [p.decode("utf-8") for p in plain]
 
 
 def rotate(token: str) -> str:

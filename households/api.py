@@ -195,15 +195,48 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return pairings[0].helper.display_name if pairings else None
 
 
+class ArchiveFlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ReceivedSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    programme = serializers.CharField()
+    what = serializers.CharField()
+    member_name = serializers.CharField()
+    amount_fen = serializers.IntegerField(source="amount", allow_null=True)
+    origin = serializers.CharField(source="source", help_text="the app it came from: relief, jobs, training, ventures")
+
+
 class HouseholdDetailSerializer(HouseholdSerializer):
     """A household with its members. Income and health are filled in only for roles that see them
-    (the read is logged); for others they are null."""
+    (the read is logged); for others they are null. ``received`` lists what the household received
+    across the programmes and relief tracks; ``archive_flags`` where its declared target groups
+    contradict its data."""
 
     members = serializers.SerializerMethodField()
     income_per_head = serializers.SerializerMethodField()
+    received = serializers.SerializerMethodField()
+    archive_flags = serializers.SerializerMethodField()
 
     class Meta(HouseholdSerializer.Meta):
-        fields = [*HouseholdSerializer.Meta.fields, "hardship_note", "income_per_head", "members"]
+        fields = [
+            *HouseholdSerializer.Meta.fields,
+            "hardship_note",
+            "income_per_head",
+            "members",
+            "received",
+            "archive_flags",
+        ]
+
+    @extend_schema_field(ReceivedSerializer(many=True))
+    def get_received(self, household: Household) -> Any:
+        return ReceivedSerializer(self.context.get("received", []), many=True).data
+
+    @extend_schema_field(ArchiveFlagSerializer(many=True))
+    def get_archive_flags(self, household: Household) -> Any:
+        return ArchiveFlagSerializer(self.context.get("archive_flags", []), many=True).data
 
     @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
     def get_income_per_head(self, household: Household) -> Any:
@@ -370,6 +403,11 @@ HOUSEHOLD_FILTER_PARAMS = [
     OpenApiParameter("no_helper", bool),
     OpenApiParameter("overdue_visit", bool),
     OpenApiParameter("q", str, description="archive number or a member's name"),
+    OpenApiParameter("dibao_status", str, description="none, applying, receiving or stopped"),
+    OpenApiParameter("work_capacity", str, description="a current member with this work capacity: full, partial, none"),
+    OpenApiParameter(
+        "sex", str, description="a current member of this sex: M or F (with work_capacity: the same member)"
+    ),
 ]
 
 
@@ -393,7 +431,12 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(responses=HouseholdDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         detail = selectors.household_detail_for(acting_user(request), kwargs["pk"], ip_address=_client_ip(request))
-        context = {"personal": detail["show_personal"], "members": detail["members"]}
+        context = {
+            "personal": detail["show_personal"],
+            "members": detail["members"],
+            "received": detail["received"],
+            "archive_flags": detail["archive_flags"],
+        }
         return Response(HouseholdDetailSerializer(detail["household"], context=context).data)
 
     @extend_schema(request=HouseholdWriteSerializer, responses={201: HouseholdSerializer})

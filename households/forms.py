@@ -192,6 +192,15 @@ class HouseholdFilterForm(forms.Form):
     cause = forms.ChoiceField(label=_("Hardship cause"), required=False)
     no_helper = forms.BooleanField(label=_("No responsible helper"), required=False)
     overdue_visit = forms.BooleanField(label=_("Visit overdue"), required=False)
+    dibao_status = forms.ChoiceField(
+        label=label(Household, "dibao_status"), required=False, choices=blank_choice(Household.DibaoStatus.choices)
+    )
+    work_capacity = forms.ChoiceField(
+        label=_("A member with work capacity"),
+        required=False,
+        choices=blank_choice(Member.WorkCapacity.choices),
+    )
+    sex = forms.ChoiceField(label=_("A member of sex"), required=False, choices=blank_choice(Member.Sex.choices))
 
     def __init__(self, *args: Any, units: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from core.audit import sensitive_read_logged
 from core.errors import NotFound
 from core.ids import int_pk
 from core.models import SensitiveAccess
+from households.archive_flags import flags_for
 from households.models import (
     ExitRequest,
     Household,
@@ -29,6 +30,7 @@ from households.models import (
     ReliefPlan,
     Visit,
 )
+from households.received import format_fen, received_for, total_amount
 
 
 def _households(user: User) -> QuerySet[Household]:
@@ -44,6 +46,11 @@ class HouseholdFilters:
     no_helper: bool = False
     overdue_visit: bool = False
     query: str = ""  # archive number or a member's name
+    dibao_status: str = ""
+    # A current member with this work capacity and/or sex (both given: the same member, so "a woman
+    # able to work" is one filter, not two that different members satisfy).
+    work_capacity: str = ""
+    sex: str = ""
 
     @classmethod
     def from_params(cls, params: Any) -> HouseholdFilters:
@@ -59,6 +66,9 @@ class HouseholdFilters:
             no_helper=flag("no_helper"),
             overdue_visit=flag("overdue_visit"),
             query=(params.get("q", "") or "").strip(),
+            dibao_status=params.get("dibao_status", "") or "",
+            work_capacity=params.get("work_capacity", "") or "",
+            sex=params.get("sex", "") or "",
         )
 
 
@@ -98,6 +108,15 @@ def household_list_for(user: User, filters: HouseholdFilters | None = None) -> Q
         households = households.filter(state=Household.State.ACTIVE).exclude(current_pairing_exists())
     if filters.overdue_visit:
         households = households.filter(overdue_visit_q())
+    if filters.dibao_status:
+        households = households.filter(dibao_status=filters.dibao_status)
+    if filters.work_capacity or filters.sex:
+        wanted = Q(is_current=True)
+        if filters.work_capacity:
+            wanted &= Q(work_capacity=filters.work_capacity)
+        if filters.sex:
+            wanted &= Q(sex=filters.sex)
+        households = households.filter(pk__in=Member.objects.filter(wanted).values("household_id"))
     if filters.query:
         households = households.filter(search_q(filters.query))
     # The list shows neither income nor notes: leave them (and their decryption) out.
@@ -182,10 +201,22 @@ def household_detail_for(user: User, pk: Any, *, ip_address: str | None = None) 
         .prefetch_related(Prefetch("goals", queryset=PlanGoal.objects.select_related("member")), "measures")
         .first()
     )
+    target_groups = list(household.target_groups.all())
+    hardship_causes = list(household.hardship_causes.all())
+    received = received_for([household])
     return {
         "household": household,
         "members": members,
         "plan": plan,
+        "received": received,
+        "received_total_display": format_fen(total_amount(received)),
+        "archive_flags": flags_for(
+            household,
+            members=members,
+            target_groups=target_groups,
+            cause_codes=[c.code for c in hardship_causes],
+            today=timezone.localdate(),
+        ),
         "past_plans": list(household.plans.exclude(status=ReliefPlan.Status.ACTIVE).order_by("-starts_on")[:10]),
         "pairing": household.pairings.filter(ended_on__isnull=True).select_related("helper", "helping_unit").first(),
         "past_pairings": list(household.pairings.filter(ended_on__isnull=False).select_related("helper")[:10]),
@@ -193,8 +224,8 @@ def household_detail_for(user: User, pk: Any, *, ip_address: str | None = None) 
         "exit_request": household.exit_requests.filter(status=ExitRequest.Status.PENDING)
         .select_related("requested_by")
         .first(),
-        "target_groups": list(household.target_groups.all()),
-        "hardship_causes": list(household.hardship_causes.all()),
+        "target_groups": target_groups,
+        "hardship_causes": hardship_causes,
         "show_personal": personal,
     }
 

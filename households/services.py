@@ -1049,22 +1049,41 @@ def member_hired(
     else:
         household.income_per_head = (member.monthly_income / size).quantize(Decimal("0.01"))
     _stamp(household, by).save(update_fields=["income_per_head", "updated_at"])
-    plan = household.plans.filter(status=ReliefPlan.Status.ACTIVE).first()
+    return plan_goals_meet(
+        member=member,
+        track=Track.JOB,
+        on=start_date,
+        evidence=_("Hired by %(employer)s from %(day)s") % {"employer": employer_name, "day": start_date.isoformat()},
+        by=by,
+    )
+
+
+@transaction.atomic
+def plan_goals_meet(*, member: Member, track: str, on: dt.date, evidence: str, by: User | None) -> list[PlanGoal]:
+    """Something a programme or a relief track gave ``member`` meets the open goals of that track
+    in the household's plan in effect: the goals for this member, and those for the whole
+    household. Called by the apps that give (a hire, a certificate, a funded venture, a relief
+    benefit), which have checked who acts. Returns the goals it met (none when the plan has no
+    open goal of the track)."""
+    if track not in Track.values:
+        raise InvalidInput(_("Unknown track."), field="track")
+    plan = ReliefPlan.objects.filter(household_id=member.household_id, status=ReliefPlan.Status.ACTIVE).first()
+    if plan is None:
+        return []
+    goals = (
+        plan.goals.select_for_update()
+        .filter(track=track)
+        .exclude(status=PlanGoal.Status.MET)
+        .filter(Q(member=member) | Q(member__isnull=True))
+        .order_by("id")
+    )
     met = []
-    if plan is not None:
-        goals = (
-            plan.goals.filter(track=Track.JOB)
-            .exclude(status=PlanGoal.Status.MET)
-            .filter(Q(member=member) | Q(member__isnull=True))
-        )
-        for goal in goals:
-            goal.status = PlanGoal.Status.MET
-            goal.met_on = min(start_date, _today())
-            goal.evidence = (
-                _("Hired by %(employer)s from %(day)s") % {"employer": employer_name, "day": start_date.isoformat()}
-            )[:200]
-            _stamp(goal, by).save()
-            met.append(goal)
+    for goal in goals:
+        goal.status = PlanGoal.Status.MET
+        goal.met_on = min(on, _today())
+        goal.evidence = evidence.strip()[:200]
+        _stamp(goal, by).save()
+        met.append(goal)
     return met
 
 

@@ -717,6 +717,8 @@ def _me_page(
         "household": detail["household"],
         "plan": detail["plan"],
         "pairing": detail["pairing"],
+        "received": detail["received"],
+        "received_total_display": detail["received_total_display"],
         "members": [m for m in detail["members"] if m.is_current],
         "me": me,
         "skill_form": skill_form or SkillForm(),

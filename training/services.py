@@ -29,7 +29,7 @@ from core import qrcodes
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region
 from households import services as household_services
-from households.models import Household, Member, TargetGroup
+from households.models import Household, Member, TargetGroup, Track
 from notifications.services import notify
 from skills.models import Skill
 from training import notices
@@ -564,6 +564,14 @@ def certificate_issue(
         reverse("training:mine"),
         key=f"certificate:{certificate.pk}",
         unit=enrolment.member.household.org_unit,
+    )
+    # The plan's training goal ("masters at least one employable skill") is met by the certificate.
+    household_services.plan_goals_meet(
+        member=enrolment.member,
+        track=Track.TRAINING,
+        on=day,
+        evidence=_("Certificate %(number)s: %(course)s") % {"number": number, "course": enrolment.cohort.course.title},
+        by=by,
     )
     return certificate
 

@@ -33,7 +33,8 @@ from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from funds import services as funds_services
 from funds.models import Budget, LedgerTransaction, PaymentRequest
 from funds.money import format_yuan
-from households.models import Household, Member, Pairing
+from households import services as household_services
+from households.models import Household, Member, Pairing, Track
 from jobs import services as jobs_services
 from jobs.models import Employer
 from notifications.services import notify
@@ -512,17 +513,38 @@ def loan_open(
             **common,
         )
         _build_schedule(loan, disbursed_on)
+        _funded(
+            venture,
+            on=disbursed_on,
+            by=by,
+            what=_("bank loan of %(amount)s from %(bank)s")
+            % {"amount": format_yuan(loan.principal), "bank": bank_name},
+        )
         return loan
     raise Conflict(_("Support in kind is given as goods: record it under support in kind."))
 
 
-def _activate(loan: Loan, txn: LedgerTransaction) -> Loan:
+def _funded(venture: Venture, *, on: dt.date, by: User | None, what: str) -> None:
+    """A venture funded (a loan paid out, goods handed over) meets the plan's venture goal."""
+    household_services.plan_goals_meet(
+        member=venture.member,
+        track=Track.VENTURE,
+        on=on,
+        evidence=_("%(business)s funded: %(what)s") % {"business": venture.business_name, "what": what},
+        by=by,
+    )
+
+
+def _activate(loan: Loan, txn: LedgerTransaction, by: User | None = None) -> Loan:
     if loan.state != Loan.State.AWAITING_PAYMENT:
         return loan
     start = timezone.localtime(txn.created_at).date()
     loan.state, loan.disbursed_on = Loan.State.ACTIVE, start
     loan.save(update_fields=["state", "disbursed_on"])
     _build_schedule(loan, start)
+    _funded(
+        loan.venture, on=start, by=by, what=_("loan of %(amount)s paid out") % {"amount": format_yuan(loan.principal)}
+    )
     return loan
 
 
@@ -542,9 +564,9 @@ def loan_disburse(*, loan: Loan, by: User, idempotency_key: str) -> Loan:
             raise Conflict(
                 _("This loan was paid out already (voucher %(voucher)s).") % {"voucher": payment.transaction.short_id}
             )
-        return _activate(loan, payment.transaction)
+        return _activate(loan, payment.transaction, by)
     txn = funds_services.payment_request_pay(request=payment, by=by, idempotency_key=key)
-    return _activate(loan, txn)
+    return _activate(loan, txn, by)
 
 
 def loan_outstanding(loan: Loan) -> int:
@@ -944,6 +966,13 @@ def in_kind_pay(*, support: InKindSupport, by: User, idempotency_key: str) -> In
     if support.state != InKindSupport.State.PAID:
         support.state = InKindSupport.State.PAID
         support.save(update_fields=["state"])
+        _funded(
+            support.venture,
+            on=_today(),
+            by=by,
+            what=_("goods worth %(value)s from %(supplier)s")
+            % {"value": format_yuan(support.value), "supplier": support.supplier},
+        )
     return support
 
 

@@ -35,6 +35,7 @@ from jobs.api import (
 )
 from matching.api import MatchViewSet
 from notifications import api as notifications_api
+from relief import api as relief_api
 from skills.api import (
     OccupationViewSet,
     ReviewPhraseViewSet,
@@ -76,6 +77,7 @@ ventures_api.register(router)
 training_api.register(router)
 fairs_api.register(router)
 notifications_api.register(router)
+relief_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="api-me"),

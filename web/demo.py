@@ -54,6 +54,7 @@ from jobs.models import (
     RetentionCheck,
 )
 from notifications.demo import seed_notifications
+from relief.demo import seed_relief
 from skills.models import Occupation, PhraseKind, Skill
 from skills.understanding import (
     OCCUPATION_CERTAIN,
@@ -505,8 +506,17 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         training_created = seed_training(verbose=verbose).created
         matches_created = seed_matches(verbose=verbose)
         fairs_created = seed_fairs(verbose=verbose).created
+        relief_created = seed_relief(verbose=verbose).created
         seed_notifications(verbose=verbose)
-        if matches_created or jobs_created or funds_created or ventures_created or training_created or fairs_created:
+        if (
+            matches_created
+            or jobs_created
+            or funds_created
+            or ventures_created
+            or training_created
+            or fairs_created
+            or relief_created
+        ):
             transaction.on_commit(analyze_database)
         return result
     result.created = True
@@ -923,6 +933,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     seed_training(verbose=verbose)
     seed_matches(verbose=verbose)
     seed_fairs(verbose=verbose)
+    seed_relief(verbose=verbose)
     seed_notifications(verbose=verbose)
     transaction.on_commit(analyze_database)
     return result

@@ -15,6 +15,7 @@ from funds.purposes import load_purposes
 from households.lookups import load_lookups
 from households.models import HardshipCause, TargetGroup
 from ml import taxonomy
+from relief import defaults as relief_defaults
 from skills.models import Occupation, Skill
 from skills.reference import BUILTIN_TAXONOMY, load_occupations
 from skills.services import upsert_taxonomy
@@ -28,6 +29,7 @@ def load_reference_data() -> dict[str, int]:
     load_purposes(Purpose)
     with BUILTIN_TAXONOMY.open(encoding="utf-8") as handle:
         result = upsert_taxonomy(taxonomy.parse(handle))
+    relief_defaults.load_all()
     return {"regions": regions, "occupations": occupations, "skills": result.created + result.updated}
 
 
@@ -40,3 +42,5 @@ def ensure_reference_data() -> None:
         and Purpose.objects.exists()
     ):
         load_reference_data()
+    else:
+        relief_defaults.load_all()  # the relief tracks' rates and rules (idempotent, a few rows)

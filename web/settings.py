@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "ventures",
     "training",
     "fairs",
+    # Relief tracks: the registry's core, then one app per track (relief/README in the project's README).
+    "relief",
+    "relief.warmth",
+    "relief.student_aid",
+    "relief.medical",
+    "relief.assistance",
     "web",
 ]
 

@@ -776,7 +776,7 @@ class TestUnitsAndMe:
         assert (body["role"], body["org_unit"], body["actions"]) == (
             "worker",
             None,
-            ["apply", "apply_venture", "attend_fairs", "edit_own_profile", "enrol"],
+            ["apply", "apply_relief", "apply_venture", "attend_fairs", "edit_own_profile", "enrol"],
         )
 
     def test_anonymous_callers_are_refused(self, household_a):

@@ -1,0 +1,75 @@
+"""The relief demo on a small county with the demo's unit codes and staff names: every track at
+work, all money through the services, and a second run that creates nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import OrgUnit, Role
+from funds import selectors
+from funds import services as funds_services
+from funds.models import FundSource, LedgerTransaction
+from households.models import HardshipCause, Member
+from relief.demo import COUNTY_FUND, seed_relief
+from relief.models import Application, Benefit
+from relief.warmth.models import Delivery
+from tests.factories import (
+    HouseholdFactory,
+    MemberFactory,
+    OrgUnitFactory,
+    PairingFactory,
+    UserFactory,
+    fresh_id_number,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county(purposes: None) -> None:
+    today = timezone.localdate()
+    etk = OrgUnitFactory(name="鄂托克旗总工会", kind=OrgUnit.Kind.FEDERATION, code="ETK")
+    org_county = UserFactory(username="org_county", role=Role.ORGANIZER, org_unit=etk)
+    illness = HardshipCause.objects.get(code="illness")
+    for code in ("ETK-WL", "ETK-QP"):
+        town = OrgUnitFactory(name=code, kind=OrgUnit.Kind.GRASSROOTS_UNION, parent=etk, code=code)
+        station = OrgUnitFactory(name=f"{code}-1", kind=OrgUnit.Kind.STATION, parent=town, code=f"{code}-1")
+        UserFactory(username="org_wulan" if code == "ETK-WL" else "org_qpj", role=Role.ORGANIZER, org_unit=town)
+        helpers = [UserFactory(username=f"helper_{code}_{n}", role=Role.HELPER, org_unit=station) for n in range(2)]
+        for n in range(12):
+            household = HouseholdFactory(org_unit=station, income_per_head=str(300 + 50 * n))
+            MemberFactory(household=household, relation=Member.Relation.HEAD)
+            MemberFactory(
+                household=household,
+                relation=Member.Relation.CHILD,
+                id_number=fresh_id_number(birth=dt.date(today.year - 19, 2, 1)),
+                employment_status=Member.EmploymentStatus.STUDENT,
+            )
+            if n % 2:
+                household.hardship_causes.add(illness)
+            PairingFactory(household=household, helper=helpers[n % 2], helping_unit=station)
+    fund = funds_services.fund_source_create(
+        by=org_county, name=COUNTY_FUND, kind=FundSource.Kind.UNION_BUDGET, org_unit=etk
+    )
+    funds_services.contribution_record(source=fund, amount=1_000_000_00, by=org_county, idempotency_key="demo-in")
+
+
+def test_the_demo_has_every_track_at_work_with_every_yuan_on_the_ledger(county: Any) -> None:
+    assert seed_relief(verbose=lambda _: None).created > 20
+    tracks = Counter(Application.objects.values_list("track", flat=True))
+    assert set(tracks) == {"warmth", "student_aid", "medical", "assistance"}
+    states = set(Application.objects.values_list("state", flat=True))
+    assert {"helper_review", "approved", "given", "refused"} <= states
+    assert Delivery.objects.filter(signed_off_at__isnull=False).exists()
+    paid = Benefit.objects.exclude(kind=Benefit.Kind.NONE)
+    assert paid.exists() and all(b.cash_transaction_id or b.goods_transaction_id for b in paid)
+    assert Benefit.objects.filter(kind=Benefit.Kind.NONE, track="assistance").exists()  # a referral granted
+    assert {"grant", "in_kind"} <= set(LedgerTransaction.objects.values_list("kind", flat=True))
+    line = selectors.fund_line(FundSource.objects.get(name=COUNTY_FUND))
+    assert line.balanced and line.cash_explained
+    assert seed_relief(verbose=lambda _: None).created == 0
