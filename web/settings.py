@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ventures",
     "training",
     "fairs",
+    "assessment",
     "web",
 ]
 
@@ -208,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-rematch": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=30)},
     # Instalments past their due date become overdue and the household's helper is alerted.
     "mark-overdue-instalments": {"task": "ventures.mark_overdue", "schedule": crontab(hour=1, minute=0)},
+    # Every indicator for every unit as the month ended (taken once; re-run a past month by hand).
+    "assessment-month-end-snapshot": {
+        "task": "assessment.snapshot_last_month",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------
@@ -251,6 +257,9 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentViaEnum": "training.models.Enrolment.Via",
         "FairKindEnum": "fairs.models.JobFair.Kind",
         "AttendeeViaEnum": "fairs.models.Attendee.Via",
+        "WorkTaskKindEnum": "assessment.models.WorkTask.Kind",
+        "ScorecardStateEnum": "assessment.models.Scorecard.State",
+        "ReviewOutcomeEnum": "assessment.models.HouseholdReview.Outcome",
     },
 }
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ventures/", include("ventures.urls")),
     path("training/", include("training.urls")),
     path("fairs/", include("fairs.urls")),
+    path("assessment/", include("assessment.urls")),
     path("me/", include("households.urls_worker")),
     path("skills/", include("skills.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
