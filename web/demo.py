@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, User
+from assessment.demo import seed_assessment
 from core import crypto
 from core.maintenance import analyze_database
 from fairs.demo import seed_fairs
@@ -504,7 +505,16 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         training_created = seed_training(verbose=verbose).created
         matches_created = seed_matches(verbose=verbose)
         fairs_created = seed_fairs(verbose=verbose).created
-        if matches_created or jobs_created or funds_created or ventures_created or training_created or fairs_created:
+        assessment_created = seed_assessment(verbose=verbose).created
+        if (
+            matches_created
+            or jobs_created
+            or funds_created
+            or ventures_created
+            or training_created
+            or fairs_created
+            or assessment_created
+        ):
             transaction.on_commit(analyze_database)
         return result
     result.created = True
@@ -921,6 +931,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     seed_training(verbose=verbose)
     seed_matches(verbose=verbose)
     seed_fairs(verbose=verbose)
+    seed_assessment(verbose=verbose)
     transaction.on_commit(analyze_database)
     return result
 
