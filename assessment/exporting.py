@@ -17,6 +17,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -106,7 +107,7 @@ def _write_sheet(book: Workbook, header: Header, spec: Sheet, first: bool) -> No
             sheet.merge_cells(start_row=offset, start_column=2, end_row=offset, end_column=width)
     head_row = len(meta) + 3
     for index, column in enumerate(spec.columns, start=1):
-        set_text(sheet, head_row, index, column.title)
+        set_text(sheet, head_row, index, str(column.title))
         cell = sheet.cell(row=head_row, column=index)
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -114,6 +115,8 @@ def _write_sheet(book: Workbook, header: Header, spec: Sheet, first: bool) -> No
     for offset, values in enumerate(spec.rows, start=1):
         row = head_row + offset
         for index, (column, value) in enumerate(zip(spec.columns, values, strict=False), start=1):
+            if isinstance(value, Promise):  # a translated label, still lazy
+                value = str(value)
             if value is None and not spec.dash_for_missing:
                 cell = sheet.cell(row=row, column=index)
             elif isinstance(value, str) or value is None:
