@@ -233,7 +233,7 @@ def target_breakdown(request: AuthedRequest, indicator: str) -> HttpResponse:
                 return redirect(request.get_full_path())
     parent = grid.own.get(chosen.code)
     total = sum((t.value for _c, t, _f in forms if t is not None), start=0)
-    return form_page(
+    return render(
         request,
         "assessment/target_breakdown.html",
         {
@@ -247,6 +247,7 @@ def target_breakdown(request: AuthedRequest, indicator: str) -> HttpResponse:
             "year": year,
             "bound": data is not None,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
