@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import visibility
 from accounts.models import OrgUnit, Role, User
-from accounts.rollup import reach_tops, units_under
+from accounts.rollup import reach_tops
 from accounts.visibility import Action
 from assessment import engine, registry, scoring
 from assessment.models import (
@@ -474,10 +474,6 @@ def snapshot_list_for(
     return rows.order_by("month", "indicator")
 
 
-def snapshot_months() -> list[dt.date]:
-    return list(Snapshot.objects.order_by("-month").values_list("month", flat=True).distinct()[:60])
-
-
 # --- work plans and tasks --------------------------------------------------------------------------
 
 
@@ -579,7 +575,3 @@ def household_for_review(user: User, pk: Any) -> Household:
     if household is None or not visibility.may(user, Action.REVIEW_HOUSEHOLDS):
         raise NotFound(_("No such household."))
     return household
-
-
-def units_in(unit: OrgUnit) -> list[OrgUnit]:
-    return units_under([unit])
