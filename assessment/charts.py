@@ -30,6 +30,9 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def trend(series: Sequence[Series], *, chart_id: str = "trend") -> Chart:
+    """The first series (a stock: households in the archive) as a line on the left scale; the others
+    (flows: exits a month) as bars on a right-hand scale of their own, or they would lie flat at the
+    bottom of the first's."""
     months = [m.key for m in series[0].months] if series else []
     unit = series[0].indicator.unit.label if series else ""
     chart = Chart(
@@ -39,7 +42,16 @@ def trend(series: Sequence[Series], *, chart_id: str = "trend") -> Chart:
             "type": "line",
             "categories": months,
             "unit": str(unit),
-            "series": [{"name": s.indicator.name, "data": [_number(v) for v in s.values]} for s in series],
+            "unit2": str(unit),
+            "series": [
+                {
+                    "name": s.indicator.name,
+                    "data": [_number(v) for v in s.values],
+                    "type": "line" if index == 0 else "bar",
+                    "axis": 0 if index == 0 else 1,
+                }
+                for index, s in enumerate(series)
+            ],
         },
         head=[_("Month"), *(s.indicator.name for s in series)],
         note=_("From the month-end snapshots; a month without a snapshot is left empty."),

@@ -7,9 +7,9 @@ computed from the demo's own (back-dated) records, never typed in:
 * last year's assessment, complete: the county's scheme, every unit's self-assessment, inspection
   findings, and every scorecard accepted (frozen);
 * this year's targets: the city federation's for the county (entered by the administrator), the
-  county's breakdown to the units below it (from last year's actuals, a little higher; they add up
-  to slightly less than the county's, so the targets page shows its warning), 乌兰镇's breakdown to
-  its two stations (adding up exactly);
+  county's breakdown to the units below it (planned from each unit's own figures, a little higher;
+  they add up to slightly less than the county's, so the targets page shows its warning), 乌兰镇's
+  breakdown to its two stations (adding up exactly);
 * this year's scorecards: 棋盘井镇 submitted and waiting for acceptance, 蒙西镇 returned with a
   reason, 乌兰镇 in progress, the others opened;
 * work plans with tasks (some done, some overdue), and part of this year's household review.
@@ -141,34 +141,42 @@ def _returns(units: dict[str, OrgUnit], people: dict[str, User]) -> int:
     return returned
 
 
-def _targets_from(actuals: engine.Table, unit: OrgUnit, indicator: registry.Indicator) -> Decimal:
-    """A unit's target: last year's actual, a tenth higher (ceilings and ratios their own way)."""
-    figure = actuals.figure(unit, indicator.code)
+def _targets_from(
+    before: engine.Table, during: engine.Table, share: float, unit: OrgUnit, indicator: registry.Indicator
+) -> Decimal:
+    """A unit's target, planned from its own figures: for a count, the more of last year's actual and
+    this year's pace (its actual so far over the share of the year gone), a tenth higher; for a
+    ratio, ten points above where it stands; the ceilings and the yearly rules their own way."""
     if indicator.code == "households_without_helper":
         return Decimal(0)
     if indicator.code == "visits_overdue":
-        active = actuals.figure(unit, "households_active").numerator
+        active = during.figure(unit, "households_active").numerator
         return Decimal(math.ceil(active * 0.05))
     if indicator.code == "graduate_fairs_held":
         return Decimal(1 if unit.kind == OrgUnit.Kind.GRASSROOTS_UNION else 0)
     if indicator.code == "reviews_done":
         return Decimal(100)
     if indicator.is_ratio:
-        value = figure.value if figure.value is not None else Decimal(50)
-        return min(Decimal(100), (value + 10).quantize(Decimal("1")))
-    return Decimal(math.ceil(Decimal(figure.numerator) * GROWTH))
+        value = during.figure(unit, indicator.code).value
+        value = value if value is not None else before.figure(unit, indicator.code).value
+        return min(Decimal(100), ((value if value is not None else Decimal(50)) + 10).quantize(Decimal("1")))
+    pace = Decimal(during.figure(unit, indicator.code).numerator) / Decimal(str(share))
+    base = max(Decimal(before.figure(unit, indicator.code).numerator), pace)
+    return Decimal(math.ceil(base * GROWTH))
 
 
 def _set_targets(county: OrgUnit, units: dict[str, OrgUnit], people: dict[str, User], year: int) -> int:
     indicators = [i for i in (registry.get(line.indicator) for line in SCHEME) if i is not None]
     needed = {i.code for i in indicators} | {"households_active"}
-    actuals = engine.evaluate(
-        [i for i in registry.indicators() if i.code in needed], Period.year(year - 1), tops=[county]
-    )
+    chosen = [i for i in registry.indicators() if i.code in needed]
+    before = engine.evaluate(chosen, Period.year(year - 1), tops=[county])
+    period = Period.year(year)
+    during = engine.evaluate(chosen, period, tops=[county])
+    share = max((period.as_of - period.start).days + 1, 30) / ((period.end - period.start).days + 1)
     children = list(county.children.order_by("path"))
     count = 0
     for indicator in indicators:
-        values = {child.pk: _targets_from(actuals, child, indicator) for child in children}
+        values = {child.pk: _targets_from(before, during, share, child, indicator) for child in children}
         for child in children:
             services.target_set(
                 by=people[COUNTY],
@@ -176,7 +184,7 @@ def _set_targets(county: OrgUnit, units: dict[str, OrgUnit], people: dict[str, U
                 year=year,
                 indicator=indicator.code,
                 value=values[child.pk],
-                note="按上年实绩上浮10%下达",
+                note="按上年实绩和本年进度上浮10%下达",
             )
             count += 1
         if indicator.adds_up:
@@ -184,7 +192,7 @@ def _set_targets(county: OrgUnit, units: dict[str, OrgUnit], people: dict[str, U
             # rest falls to the county's own households, and the targets page says so.
             parent = (sum(values.values(), Decimal(0)) * Decimal("1.05")).to_integral_value(rounding="ROUND_CEILING")
         else:
-            parent = _targets_from(actuals, county, indicator)
+            parent = _targets_from(before, during, share, county, indicator)
         services.target_set(
             by=people["admin"], unit=county, year=year, indicator=indicator.code, value=parent, note="市总工会下达"
         )

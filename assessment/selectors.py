@@ -247,14 +247,6 @@ def scheme_for(user: User, unit: OrgUnit, year: int) -> Scheme | None:
     return Scheme.objects.filter(org_unit=unit, year=year).prefetch_related("lines").first()
 
 
-def scheme_list_for(user: User, *, year: int | None = None) -> QuerySet[Scheme]:
-    schemes = Scheme.objects.select_related("org_unit").prefetch_related("lines")
-    if not may_view(user):
-        return schemes.none()
-    schemes = visibility.scope(user, schemes, unit="org_unit")
-    return schemes.filter(year=year) if year else schemes
-
-
 @dataclass
 class ScoredCard:
     scorecard: Scorecard

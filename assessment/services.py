@@ -297,7 +297,7 @@ def _clean_lines(lines: Sequence[LineInput]) -> list[SchemeLine]:
         if not weight.is_finite() or not Decimal("0.01") <= weight <= 1000:
             raise InvalidInput(_("A weight is between 0.01 and 1000 points."), field=f"lines[{index}].weight")
         if not cap.is_finite() or not 1 <= cap <= 200:
-            raise InvalidInput(_("The cap is between 1% and 200% of the target."), field=f"lines[{index}].cap")
+            raise InvalidInput(_("The cap is a percent of the target from 1 to 200."), field=f"lines[{index}].cap")
         if line.rule not in ScoringRule.values:
             raise InvalidInput(_("Choose a scoring rule."), field=f"lines[{index}].rule")
         cleaned.append(

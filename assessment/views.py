@@ -85,11 +85,14 @@ def _wants_excel(request: AuthedRequest) -> bool:
 def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
     unit, year, picker = _unit_year(request)
-    figures = selectors.unit_figures_for(user, unit, Period.year(year))
-    with_targets = [r.indicator for r in figures.rows if r.indicator.adds_up]
+    with_targets = [i for i in registry.indicators() if i.adds_up]
     chosen = request.GET.get("indicator") or "households_exited"
     if registry.get(chosen) is None:
         chosen = "households_exited"
+    # Only what the page shows: the tiles, the chosen indicator, coverage and fund use by purpose.
+    shown = {*TILES, chosen, "one_skill_coverage"}
+    indicators = [i for i in registry.indicators() if i.code in shown or i.code.startswith("fund_use_")]
+    figures = selectors.unit_figures_for(user, unit, Period.year(year), indicators)
     chart_list = [charts.trend(selectors.trend_for(user, unit, TREND, months=24))]
     for chart in (
         charts.targets_against_actuals(figures, chosen) if figures.children else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessment.indicators.households import active_on
@@ -42,11 +42,13 @@ def capable_on(day: dt.date) -> Q:
 
 
 def certified_by(day: dt.date) -> Q:
-    skills = MemberSkill.objects.filter(member=OuterRef("pk"), certified=True)
+    # ``pk IN (subquery)``, not a correlated EXISTS: the skills are read once, not once per member.
+    skills = MemberSkill.objects.filter(certified=True)
     if day >= timezone.localdate():
-        return Q(Exists(skills))
-    recorded = skills.filter(created_at__lt=day_start(day + dt.timedelta(days=1)))
-    return Q(Exists(recorded)) | Q(Exists(Certificate.objects.filter(member=OuterRef("pk"), issued_on__lte=day)))
+        return Q(pk__in=skills.values("member_id"))
+    recorded = skills.filter(created_at__lt=day_start(day + dt.timedelta(days=1))).values("member_id")
+    issued = Certificate.objects.filter(issued_on__lte=day).values("member_id")
+    return Q(pk__in=recorded) | Q(pk__in=issued)
 
 
 def _capable(day: dt.date, aggregate_filter: Q | None = None) -> Measure:

@@ -26,7 +26,7 @@
       data: spec.categories,
       inverse: sideways,
       axisLabel: {
-        interval: 0,
+        interval: spec.type === "line" ? "auto" : 0,
         fontSize: small ? 11 : 12,
         rotate: !sideways && spec.categories.length > (small ? 4 : 8) ? 40 : 0,
         width: sideways ? 96 : 80,
@@ -39,6 +39,12 @@
       max: spec.percent ? 100 : null,
       axisLabel: { fontSize: small ? 11 : 12, formatter: spec.percent ? "{value}%" : null }
     };
+    // A second scale on the right for a series of another size (exits a month beside the archive).
+    var twoScales = spec.series.some(function (serie) { return serie.axis === 1; });
+    if (twoScales) {
+      values = [values, { type: "value", name: spec.unit2 || "", splitLine: { show: false },
+        axisLabel: { fontSize: small ? 11 : 12 } }];
+    }
     return {
       animation: false,
       color: palette,
@@ -55,7 +61,8 @@
       series: spec.series.map(function (serie) {
         return {
           name: serie.name,
-          type: spec.type,
+          type: serie.type || spec.type,
+          yAxisIndex: twoScales ? (serie.axis || 0) : undefined,
           data: serie.data,
           barMaxWidth: 26,
           connectNulls: false,
