@@ -188,6 +188,10 @@ def rollup_sources(
         return Rollup(measures=names)
     total: dict[int, dict[str, Number]] = {u.pk: dict.fromkeys((*names, ROWS), 0) for u in table_units}
     own: dict[int, dict[str, Number]] = {u.pk: dict.fromkeys((*names, ROWS), 0) for u in table_units}
+    if tops is not None:
+        # Only the records held inside the table: a town's table does not read the whole county.
+        ids = [u.pk for u in table_units]
+        sources = [Source(s.queryset.filter(**{f"{s.unit}__in": ids}), s.unit, s.measures) for s in sources]
     for source in sources:
         for unit_id, (subtree, mine) in _rolled_sums(source, tops=tops).items():
             if unit_id not in total:

@@ -291,9 +291,7 @@ def main() -> None:
         period = month or Period.month(year - 2, last_closed_month().start.month)
         t0 = time.perf_counter()
         rows = services.snapshot_month(period=period)
-        print(
-            f"snapshot of {label} ({period.key}): {rows:,} values, whole tree, {time.perf_counter() - t0:.1f} s"
-        )
+        print(f"snapshot of {label} ({period.key}): {rows:,} values, whole tree, {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     rows = services.snapshot_month(period=last_closed_month())
     print(f"the same month again (idempotent): {rows:,} values in {time.perf_counter() - t0:.1f} s")

@@ -222,7 +222,7 @@ def test_work_plan_tasks_and_the_owners_list_with_overdue_first(coded: Tree, peo
         assert response.status_code == 302
     hana = client_for(people.hana)
     mine = hana.get(reverse("assessment:my_tasks"))
-    assert [t.title for t in mine.context["tasks"]][0] == "逾期任务"
+    assert next(t.title for t in mine.context["tasks"]) == "逾期任务"
     assert [t.title for t in mine.context["overdue"]] == (["逾期任务"] if overdue < today else [])
     task = WorkTask.objects.get(title="逾期任务")
     assert (
@@ -257,7 +257,7 @@ def test_the_review_worklist_and_form(coded: Tree, people: People, household_a: 
     )
     assert done.status_code == 302 and HouseholdReview.objects.get().year == YEAR
     assert list(hana.get(reverse("assessment:reviews")).context["page"].object_list) == []
-    units = dict((u, f.value) for u, f in hana.get(reverse("assessment:reviews")).context["units"])
+    units = {u: f.value for u, f in hana.get(reverse("assessment:reviews")).context["units"]}
     assert units[coded.station_a] == 100
     assert client_for(people.bob).get(reverse("assessment:review", args=[household_a.pk])).status_code == 404
 

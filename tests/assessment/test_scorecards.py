@@ -162,7 +162,7 @@ def test_accepting_freezes_the_figures_and_later_data_never_changes_them(coded: 
     assert page.card.score == Decimal("85.00")
     assert [f.value for f in page.card.lines if f.line.indicator == "households_exited"] == [Decimal("3.00")]
     ranking = selectors.scorecard_ranking_for(people.alice, LAST)
-    assert [(c.scorecard.org_unit, c.score) for c in ranking][0] == (coded.town_a, Decimal("85.00"))
+    assert next((c.scorecard.org_unit, c.score) for c in ranking) == (coded.town_a, Decimal("85.00"))
 
 
 def test_editing_a_frozen_scorecard_is_refused_in_every_way(coded: Tree, people: People) -> None:

@@ -94,7 +94,7 @@ def test_a_report_adds_up_flows_reads_stocks_at_the_end_and_recomputes_ratios(tr
     goals = county["plan_goals_on_time"]
     assert (goals.numerator, goals.denominator, goals.value) == (2, 5, Decimal("40.00"))  # not (100 + 25) / 2
     assert report.figure(tree.town_b, "households_exited").value == 2
-    assert [u for u in report.units] == [tree.county, tree.town_a, tree.town_b]
+    assert list(report.units) == [tree.county, tree.town_a, tree.town_b]
 
 
 def test_the_trend_reads_the_month_ends(tree: Tree, people: People) -> None:
