@@ -99,7 +99,7 @@ def test_targets_are_set_listed_and_refused_over_the_api(coded: Tree, people: Pe
     own = client.post(
         f"{API}/targets/", {"unit": "TA", "year": YEAR, "indicator": "placements", "value": "6"}, format="json"
     )
-    assert own.status_code == 403 and "unit above" in own.json()["detail"]
+    assert own.status_code == 403 and "由上级单位下达" in own.json()["detail"]  # in Chinese by default
     sibling = client.post(
         f"{API}/targets/", {"unit": "TB", "year": YEAR, "indicator": "placements", "value": "6"}, format="json"
     )
@@ -128,7 +128,7 @@ def test_a_target_import_over_the_api_answers_row_column_and_reason(coded: Tree,
     response = api(people.alice).post(f"{API}/targets/import/", {"year": YEAR, "file": out}, format="multipart")
     assert response.status_code == 400
     assert response.json()["details"] == [
-        {"row": 3, "column": "A (单位代码)", "reason": "No unit below yours has the code “ZZ”."}
+        {"row": 3, "column": "A (单位代码)", "reason": "您的下级单位中没有代码为“ZZ”的单位。"}
     ]
     assert not Target.objects.exists()
 

@@ -87,7 +87,7 @@ def test_a_units_page_and_its_excel_are_laid_out_for_printing(coded: Tree, peopl
     book = workbook(alice.get(reverse("assessment:unit", args=["TA"]), {"year": YEAR - 1, "format": "xlsx"}))
     summary = book.worksheets[0]
     assert summary["A1"].value and summary.print_title_rows and summary.page_setup.fitToWidth == 1
-    assert (summary["B2"].value, summary["B3"].value, summary["B4"].value) == ("乌兰镇工会", str(YEAR - 1), "阿丽")
+    assert (summary["B2"].value, summary["B3"].value, summary["B4"].value) == ("乌兰镇工会", f"{YEAR - 1}年", "阿丽")
     values = {row[0].value: row for row in summary.iter_rows(min_row=8) if row[0].value}
     exits = values["脱困家庭"]
     assert exits[2].value == 2 and exits[2].data_type == "n" and exits[4].value == 4 and exits[5].value == 50
@@ -175,7 +175,7 @@ def test_the_scorecard_page_walks_through_self_assessment_inspection_and_accepta
     card.refresh_from_db()
     assert card.state == Scorecard.State.ACCEPTED and card.frozen_at
     frozen = olga.post(reverse("assessment:scorecard_write", args=[card.pk]), {"self_assessment": "再改"})
-    assert frozen.status_code == 400 and "accepted" in frozen.context["write_form"].non_field_errors()[0]
+    assert frozen.status_code == 400 and "数据已锁定" in frozen.context["write_form"].non_field_errors()[0]
     book = workbook(alice.get(reverse("assessment:scorecard", args=[card.pk]), {"format": "xlsx"}))
     assert book.worksheets[0].page_setup.orientation == "landscape"
 
