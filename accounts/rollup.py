@@ -22,12 +22,11 @@ averaged. A record is held by exactly one unit, so counts of distinct records ad
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Aggregate, Count, F, Q, QuerySet
 
 from accounts.models import OrgUnit
@@ -266,7 +265,7 @@ def _rolled_sums(
         f"{where} GROUP BY a.{pk}"
     )
     result: dict[int, tuple[dict[str, Number], dict[str, Number]]] = {}
-    with _statement(connection) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for record in cursor.fetchall():
             n = len(names)
@@ -274,21 +273,6 @@ def _rolled_sums(
             own = {name: _as_number(v) for name, v in zip(names, record[1 + n : 1 + 2 * n], strict=True)}
             result[int(record[0])] = (total, own)
     return result
-
-
-@contextmanager
-def _statement(connection: Any) -> Iterator[Any]:
-    """A cursor for one roll-up statement. On PostgreSQL the statement runs with JIT compilation
-    off: the planner prices the per-record subqueries (a household's pairing, a member's certified
-    skill) high enough to compile, and compiling costs more than the whole query saves (175 ms of
-    a 320 ms count over 100,000 households, measured by ``benchmarks/bench_assessment.py``)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        yield cursor
 
 
 def _like_prefix(path: str) -> str:
