@@ -84,6 +84,13 @@ class Action(StrEnum):
     REVIEW_RELIEF = "review_relief"  # apply for a worker (with consent) and review: helper, organizer, unit above
     MANAGE_RELIEF = "manage_relief"  # campaigns, school-year rates, medical rules, 低保 lines, batch lists
     APPLY_RELIEF = "apply_relief"  # a worker, for their own household
+    # Assessment (考核): figures, targets, scorecards, work plans, the yearly household review
+    VIEW_ASSESSMENT = "view_assessment"  # indicators, reports, charts, scorecards in the unit's reach
+    SET_TARGETS = "set_targets"  # targets and assessment schemes for the units below (never its own)
+    SELF_ASSESS = "self_assess"  # the unit's own scorecard: notes, evidence, submit
+    INSPECT = "inspect"  # findings, accept or return the scorecards of units below (never its own)
+    MANAGE_WORK_PLANS = "manage_work_plans"  # the unit's yearly work plan and its tasks
+    REVIEW_HOUSEHOLDS = "review_households"  # the yearly review (复核) of active households
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -127,6 +134,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_RELIEF,
             Action.REVIEW_RELIEF,
             Action.MANAGE_RELIEF,
+            Action.VIEW_ASSESSMENT,
+            Action.SET_TARGETS,
+            Action.SELF_ASSESS,
+            Action.INSPECT,
+            Action.MANAGE_WORK_PLANS,
+            Action.REVIEW_HOUSEHOLDS,
         }
     ),
     Role.HELPER: frozenset(
@@ -153,6 +166,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REGISTER_OTHERS,
             Action.VIEW_RELIEF,
             Action.REVIEW_RELIEF,
+            Action.VIEW_ASSESSMENT,
+            Action.REVIEW_HOUSEHOLDS,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -165,6 +180,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_TRAINING,
             Action.VIEW_FAIRS,
             Action.VIEW_RELIEF,
+            Action.VIEW_ASSESSMENT,
         }
     ),
     Role.WORKER: frozenset(
@@ -212,6 +228,18 @@ def may_approve_exit_for(user: User, unit: OrgUnit) -> bool:
     if is_admin(user):
         return True
     own_unit = user.org_unit  # organizers always have one (the ``unit_roles_have_a_unit`` constraint)
+    return own_unit is not None and own_unit.is_ancestor_of(unit)
+
+
+def may_act_from_above(user: User, action: Action, unit: OrgUnit) -> bool:
+    """May ``user`` do ``action`` on ``unit`` as a unit strictly above it? The level above sets a
+    unit's targets and inspects and accepts its scorecard; a unit never does it for itself or for
+    a unit beside it. Administrators act for the level above the top unit (the city federation)."""
+    if not may(user, action):
+        return False
+    if is_admin(user):
+        return True
+    own_unit = user.org_unit if is_unit_staff(user) else None
     return own_unit is not None and own_unit.is_ancestor_of(unit)
 
 

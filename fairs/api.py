@@ -307,11 +307,23 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         def rows(items: list[selectors.Row]) -> list[dict[str, Any]]:
             return [{"label": r.label, **r.counts} for r in items]
 
+        def unit_rows(items: list[selectors.Row]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "label": r.label,
+                    "unit_code": r.unit.code if r.unit else None,
+                    "depth": r.depth,
+                    "own": r.is_own,
+                    **r.counts,
+                }
+                for r in items
+            ]
+
         return Response(
             {
                 "total": report.total.counts,
                 "by_target_group": rows(report.by_group),
-                "by_unit": rows(report.by_unit),
+                "by_unit": unit_rows(report.by_unit),
                 "schedule": RunSerializer(report.run).data if report.run else None,
             }
         )

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fairs.selectors import METRICS, FairReport, Row
@@ -52,6 +53,8 @@ def report_workbook(report: FairReport) -> bytes:
         _append(ws, [first, *metric_labels()])
         for row in rows:
             _append(ws, [row.label, *(row.counts[m] for m in METRICS)])
+            if row.depth:  # a unit below another: indented under it, as on the page
+                ws.cell(row=ws.max_row, column=1).alignment = Alignment(indent=row.depth)
 
     table(_("By target group"), _("Target group"), report.by_group)
     table(_("By union unit"), _("Union unit"), report.by_unit)

@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import rollup, visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core.errors import NotFound
@@ -213,6 +213,11 @@ METRICS = ("registrations", "check_ins", "interviews", "interviewed", "offers", 
 class Row:
     label: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METRICS, 0))
+    # By union unit only: the unit, its depth in the table, and whether the line holds the unit's own
+    # attendees (without the units below it).
+    unit: OrgUnit | None = None
+    depth: int = 0
+    is_own: bool = False
 
 
 @dataclass
@@ -251,11 +256,10 @@ def fair_report(user: User, fair: JobFair) -> FairReport:
             c["hires"] += 1
     total = Row("")
     groups: dict[str, Row] = {}
-    units: dict[str, Row] = {}
     for a in attendees:
         counts = Counter({"registrations": 1, "check_ins": int(a.checked_in_at is not None)}) + per_attendee[a.pk]
         household = a.member.household
-        rows = [total, units.setdefault(household.org_unit.name, Row(household.org_unit.name))]
+        rows = [total]
         for group in household.target_groups.all():
             rows.append(groups.setdefault(str(group), Row(str(group))))
         for row in rows:
@@ -274,10 +278,46 @@ def fair_report(user: User, fair: JobFair) -> FairReport:
         fair=fair,
         total=total,
         by_group=sorted(groups.values(), key=lambda r: r.label),
-        by_unit=sorted(units.values(), key=lambda r: r.label),
+        by_unit=_report_by_unit(fair),
         booths=[tuple(r) for r in sorted(booth_rows.values(), key=lambda r: r[0])],  # type: ignore[misc]
         run=last_run(fair),
     )
+
+
+def _report_by_unit(fair: JobFair) -> list[Row]:
+    """The fair's figures by the attendees' union units, each unit over its whole subtree (the units
+    the attendees come from and the units above them: ``accounts.rollup``)."""
+    done = (Interview.Outcome.INTERVIEWED, Interview.Outcome.OFFER, Interview.Outcome.HIRED)
+    table = rollup.rollup_sources(
+        [
+            rollup.Source(
+                fair.attendees.filter(cancelled_at__isnull=True),
+                "member__household__org_unit",
+                {"registrations": Count("pk"), "check_ins": Count("pk", filter=Q(checked_in_at__isnull=False))},
+            ),
+            rollup.Source(
+                fair.interviews.exclude(state=Interview.State.CANCELLED).filter(attendee__cancelled_at__isnull=True),
+                "attendee__member__household__org_unit",
+                {
+                    "interviews": Count("pk"),
+                    "interviewed": Count("pk", filter=Q(outcome__in=[*done, Interview.Outcome.NOT_SELECTED])),
+                    "offers": Count("pk", filter=Q(outcome__in=[Interview.Outcome.OFFER, Interview.Outcome.HIRED])),
+                    "hires": Count("pk", filter=Q(outcome=Interview.Outcome.HIRED)),
+                },
+            ),
+        ],
+        keep_empty=False,
+    )
+    return [
+        Row(
+            label=_("%(name)s: own records") % {"name": line.unit.name} if line.is_own else line.unit.name,
+            counts={m: int(line.values.get(m, 0)) for m in METRICS},
+            unit=line.unit,
+            depth=line.depth,
+            is_own=line.is_own,
+        )
+        for line in table.lines()
+    ]
 
 
 @dataclass

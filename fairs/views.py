@@ -382,8 +382,8 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
         return exporting.report_download(data)
     labels = exporting.metric_labels()
 
-    def rows(items: list[selectors.Row]) -> list[tuple[str, list[int]]]:
-        return [(r.label, [r.counts[m] for m in selectors.METRICS]) for r in items]
+    def rows(items: list[selectors.Row]) -> list[tuple[str, list[int], int]]:
+        return [(r.label, [r.counts[m] for m in selectors.METRICS], r.depth) for r in items]
 
     return render(
         request,

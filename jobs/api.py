@@ -460,6 +460,14 @@ class NamedCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class UnitCountSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField(help_text="over the unit's whole subtree, or its own records when own is true")
+    unit_code = serializers.CharField(allow_null=True)
+    depth = serializers.IntegerField(help_text="below the caller's unit (0)")
+    own = serializers.BooleanField(help_text="the unit's own records, without the units below it")
+
+
 class RetentionCheckSerializer(serializers.ModelSerializer):
     member = serializers.IntegerField(source="placement.member_id", read_only=True)
     member_name = serializers.CharField(source="placement.member.name", read_only=True)
@@ -915,7 +923,7 @@ class PlacementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "PlacementCounts",
             {
                 "total": serializers.IntegerField(),
-                "by_unit": NamedCountSerializer(many=True),
+                "by_unit": UnitCountSerializer(many=True),
                 "by_target_group": NamedCountSerializer(many=True),
                 "met_plan_goal": serializers.IntegerField(help_text="households whose plan's job goal is met"),
                 "graduates": serializers.IntegerField(help_text="hired within two years of graduating"),
@@ -930,7 +938,16 @@ class PlacementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(
             {
                 "total": counts.total,
-                "by_unit": [{"name": name, "count": n} for name, n in counts.by_unit],
+                "by_unit": [
+                    {
+                        "name": line.unit.name,
+                        "count": line.values["count"],
+                        "unit_code": line.unit.code,
+                        "depth": line.depth,
+                        "own": line.is_own,
+                    }
+                    for line in counts.by_unit
+                ],
                 "by_target_group": [{"name": name, "count": n} for name, n in counts.by_target_group],
                 "met_plan_goal": counts.met_plan_goal,
                 "graduates": counts.graduates,

@@ -18,7 +18,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import rollup, visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
 from core.errors import NotFound
@@ -370,22 +370,29 @@ def placements_for(user: User) -> QuerySet[Placement]:
 @dataclass
 class PlacementCounts:
     total: int
-    by_unit: list[tuple[str, int]]
+    by_unit: list[rollup.RollupLine]  # values["count"]: hires over each unit's subtree (and own lines)
     by_target_group: list[tuple[str, int]]
     met_plan_goal: int
     graduates: int
 
 
 def placement_counts_for(user: User, *, year: int | None = None) -> PlacementCounts:
-    """Hires counted by the household's union unit, by target group, and how many met a job goal of
-    the household's relief plan (the plan's 就业 track)."""
+    """Hires counted by the household's union unit (rolled up the tree: a unit counts its whole
+    subtree, ``accounts.rollup``), by target group, and how many met a job goal of the household's
+    relief plan (the plan's 就业 track)."""
     placements = placements_for(user)
     if year:
         placements = placements.filter(start_date__year=year)
     rows = list(
         placements.select_related("member__household__org_unit").prefetch_related("member__household__target_groups")
     )
-    by_unit: Counter[str] = Counter(p.member.household.org_unit.name for p in rows)
+    by_unit = rollup.rollup(
+        placements,
+        unit="member__household__org_unit",
+        measures={"count": Count("pk")},
+        tops=rollup.reach_tops(user),
+        keep_empty=False,
+    )
     by_group: Counter[str] = Counter(str(g) for p in rows for g in p.member.household.target_groups.all())
     member_ids = {p.member_id for p in rows}
     met = (
@@ -396,7 +403,7 @@ def placement_counts_for(user: User, *, year: int | None = None) -> PlacementCou
     graduates = sum(1 for p in rows if p.member.graduation_year and p.start_date.year - p.member.graduation_year <= 2)
     return PlacementCounts(
         total=len(rows),
-        by_unit=by_unit.most_common(),
+        by_unit=list(by_unit.lines()),
         by_target_group=by_group.most_common(),
         met_plan_goal=met.count(),
         graduates=graduates,

@@ -369,6 +369,8 @@ def _coverage(request: Request) -> Response:
             "households": r.households,
             "households_covered": r.households_covered,
             "households_some": r.households_some,
+            "depth": r.depth,
+            "own": r.is_own,
         }
 
     return Response({**row(report.total), "units": [row(r) for r in report.units]})

@@ -18,7 +18,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import rollup, visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.errors import NotFound
@@ -233,12 +233,14 @@ def _certified() -> Exists:
 
 @dataclass
 class CoverageRow:
-    unit: OrgUnit | None
+    unit: OrgUnit | None  # None: the total
     capable: int = 0
     covered: int = 0
     households: int = 0  # households with at least one capable member
     households_covered: int = 0  # ... of which every capable member holds a certified skill
     households_some: int = 0  # ... of which at least one does
+    depth: int = 0  # below the viewer's unit
+    is_own: bool = False  # the unit's own households only, without the units below it
 
     @property
     def share(self) -> float:
@@ -265,33 +267,45 @@ def capable_members_for(user: User) -> QuerySet[Member]:
     return visibility.scope(user, Member.objects.all(), unit="household__org_unit").filter(capable_q())
 
 
+COVERAGE_MEASURES = ("capable", "covered", "households", "households_covered", "households_some")
+
+
 def coverage_for(user: User) -> Coverage:
-    """Share of capable members with at least one certified skill, by unit and by household."""
-    rows = (
-        capable_members_for(user).annotate(ok=_certified()).values_list("household__org_unit_id", "household_id", "ok")
+    """Share of capable members with at least one certified skill, by unit and by household. Each
+    unit's row covers its whole subtree (``accounts.rollup``), its own households on a line of
+    their own; the counts are made by the database, not by loading every member."""
+    if not visibility.may(user, Action.VIEW_TRAINING):
+        return Coverage(total=CoverageRow(unit=None))
+    capable_of_household = Member.objects.filter(capable_q(), household=OuterRef("pk"))
+    table = rollup.rollup_sources(
+        [
+            rollup.Source(
+                capable_members_for(user),
+                "household__org_unit",
+                {"capable": Count("pk"), "covered": Count("pk", filter=Q(_certified()))},
+            ),
+            rollup.Source(
+                visibility.scope(user, Household.objects.all(), unit="org_unit").filter(Exists(capable_of_household)),
+                "org_unit",
+                {
+                    "households": Count("pk"),
+                    "households_covered": Count("pk", filter=~Q(Exists(capable_of_household.exclude(_certified())))),
+                    "households_some": Count("pk", filter=Q(Exists(capable_of_household.filter(_certified())))),
+                },
+            ),
+        ],
+        tops=rollup.reach_tops(user),
+        keep_empty=False,
     )
-    per_unit: dict[int, CoverageRow] = {}
-    per_household: dict[int, tuple[int, list[bool]]] = {}
-    total = CoverageRow(unit=None)
-    for unit_id, household_id, ok in rows:
-        row = per_unit.setdefault(unit_id, CoverageRow(unit=None))
-        row.capable += 1
-        row.covered += int(bool(ok))
-        per_household.setdefault(household_id, (unit_id, []))[1].append(bool(ok))
-    for unit_id, flags in per_household.values():
-        row = per_unit[unit_id]
-        row.households += 1
-        row.households_covered += int(all(flags))
-        row.households_some += int(any(flags))
-    units = OrgUnit.objects.in_bulk(list(per_unit))
-    result = []
-    for unit_id, row in per_unit.items():
-        row.unit = units.get(unit_id)
-        for name in ("capable", "covered", "households", "households_covered", "households_some"):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-        result.append(row)
-    result.sort(key=lambda r: r.unit.path if r.unit else "")
-    return Coverage(total=total, units=result)
+
+    def row(unit: OrgUnit | None, values: dict[str, Any], depth: int = 0, is_own: bool = False) -> CoverageRow:
+        counts = {name: int(values.get(name, 0)) for name in COVERAGE_MEASURES}
+        return CoverageRow(unit=unit, depth=depth, is_own=is_own, **counts)
+
+    return Coverage(
+        total=row(None, table.grand_total),
+        units=[row(line.unit, line.values, line.depth, line.is_own) for line in table.lines()],
+    )
 
 
 def uncovered_for(user: User) -> QuerySet[Member]:

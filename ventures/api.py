@@ -359,6 +359,8 @@ class VenturePortfolioLineSerializer(serializers.Serializer):
     repaid_share = serializers.FloatField()
     written_off_fen = serializers.IntegerField()
     jobs_created = serializers.IntegerField()
+    depth = serializers.IntegerField(help_text="below the caller's unit (0)")
+    own = serializers.BooleanField(help_text="the unit's own ventures, without the units below it")
 
 
 class VenturePortfolioSerializer(serializers.Serializer):
@@ -380,6 +382,8 @@ def _line(line: selectors.PortfolioLine) -> dict[str, Any]:
         "repaid_share": round(line.repaid_share, 4),
         "written_off_fen": line.written_off,
         "jobs_created": line.jobs_created,
+        "depth": line.depth,
+        "own": line.is_own,
     }
 
 

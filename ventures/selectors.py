@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import rollup, visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.errors import NotFound
@@ -159,6 +159,8 @@ class PortfolioLine:
     scheduled: int = 0
     written_off: int = 0
     jobs_created: int = 0
+    depth: int = 0  # below the viewer's unit
+    is_own: bool = False  # the unit's own ventures only, without the units below it
 
     @property
     def repaid_share(self) -> float:
@@ -177,76 +179,76 @@ class Portfolio:
 
 
 UNIT_OF_LOAN = "loan__venture__org_unit"
-
-
-def _by_unit(queryset: QuerySet[Any], unit: str, **aggregates: Any) -> dict[int, dict[str, Any]]:
-    """One grouped query: the aggregates per union unit id."""
-    rows: Any = queryset.values(unit).annotate(**aggregates)
-    return {row[unit]: row for row in rows}
+PORTFOLIO_MEASURES = (
+    "ventures",
+    "loans",
+    "disbursed",
+    "outstanding",
+    "overdue_amount",
+    "overdue_loans",
+    "repaid",
+    "scheduled",
+    "written_off",
+    "jobs_created",
+)
 
 
 def portfolio_for(user: User, *, kind: str = "") -> Portfolio:
-    """Per union unit in reach (the household's unit): ventures, loans paid out, outstanding,
-    overdue (amount, and loans with an overdue instalment), repaid share, written off, and jobs
-    created (placements at the ventures' employers). Amounts in fen. ``kind`` narrows to one
-    product kind (a union loan's money is the fund's; a bank loan's is the bank's)."""
+    """Per union unit in reach (the household's unit), each over the unit's whole subtree
+    (``accounts.rollup``; its own ventures on a line of their own): ventures, loans paid out,
+    outstanding, overdue (amount, and loans with an overdue instalment), repaid share, written off,
+    and jobs created (placements at the ventures' employers). Amounts in fen. ``kind`` narrows to
+    one product kind (a union loan's money is the fund's; a bank loan's is the bank's)."""
     if not visibility.may(user, Action.VIEW_VENTURES):
         return Portfolio()
     ventures = visibility.scope(user, Venture.objects.all(), unit="org_unit")
     if kind in LoanProduct.Kind.values:
         ventures = ventures.filter(product__kind=kind)
     ids = ventures.values("pk")
-    lines: dict[int, PortfolioLine] = {}
-
-    def line(unit_id: int) -> PortfolioLine:
-        return lines.setdefault(unit_id, PortfolioLine(unit=None))
-
-    for unit_id, row in _by_unit(ventures, "org_unit", n=Count("pk")).items():
-        line(unit_id).ventures = row["n"]
     loans = Loan.objects.filter(venture__in=ids, state__in=DISBURSED)
-    for unit_id, row in _by_unit(loans, "venture__org_unit", n=Count("pk"), total=Sum("principal")).items():
-        line(unit_id).loans, line(unit_id).disbursed = row["n"], int(row["total"] or 0)
-    instalments = Instalment.objects.filter(loan__in=loans)
-    for unit_id, row in _by_unit(instalments, UNIT_OF_LOAN, total=Sum("amount")).items():
-        line(unit_id).scheduled = int(row["total"] or 0)
-    active = instalments.filter(loan__state=Loan.State.ACTIVE)
-    for unit_id, row in _by_unit(active, UNIT_OF_LOAN, owed=Sum(F("amount") - F("paid"))).items():
-        line(unit_id).outstanding = int(row["owed"] or 0)
-    overdue = active.filter(state=Instalment.State.OVERDUE)
-    for unit_id, row in _by_unit(
-        overdue, UNIT_OF_LOAN, owed=Sum(F("amount") - F("paid")), n=Count("loan", distinct=True)
-    ).items():
-        line(unit_id).overdue_amount, line(unit_id).overdue_loans = int(row["owed"] or 0), row["n"]
-    repaid = Repayment.objects.filter(loan__in=loans)
-    for unit_id, row in _by_unit(repaid, UNIT_OF_LOAN, total=Sum("amount")).items():
-        line(unit_id).repaid = int(row["total"] or 0)
-    written = WriteOff.objects.filter(loan__in=loans, state=WriteOff.State.APPROVED)
-    for unit_id, row in _by_unit(written, UNIT_OF_LOAN, total=Sum("amount")).items():
-        line(unit_id).written_off = int(row["total"] or 0)
-    hires = Placement.objects.filter(employer__ventures__in=ids)
-    for unit_id, row in _by_unit(hires, "employer__ventures__org_unit", n=Count("pk", distinct=True)).items():
-        line(unit_id).jobs_created = row["n"]
+    owed = F("amount") - F("paid")
+    being_repaid = Q(loan__state=Loan.State.ACTIVE)
+    overdue = being_repaid & Q(state=Instalment.State.OVERDUE)
+    Source = rollup.Source
+    table = rollup.rollup_sources(
+        [
+            Source(ventures, "org_unit", {"ventures": Count("pk")}),
+            Source(loans, "venture__org_unit", {"loans": Count("pk"), "disbursed": Sum("principal")}),
+            Source(
+                Instalment.objects.filter(loan__in=loans),
+                UNIT_OF_LOAN,
+                {
+                    "scheduled": Sum("amount"),
+                    "outstanding": Sum(owed, filter=being_repaid),
+                    "overdue_amount": Sum(owed, filter=overdue),
+                    # A loan belongs to one unit, so its distinct count adds up the tree.
+                    "overdue_loans": Count("loan", distinct=True, filter=overdue),
+                },
+            ),
+            Source(Repayment.objects.filter(loan__in=loans), UNIT_OF_LOAN, {"repaid": Sum("amount")}),
+            Source(
+                WriteOff.objects.filter(loan__in=loans, state=WriteOff.State.APPROVED),
+                UNIT_OF_LOAN,
+                {"written_off": Sum("amount")},
+            ),
+            Source(
+                Placement.objects.filter(employer__ventures__in=ids),
+                "employer__ventures__org_unit",
+                {"jobs_created": Count("pk", distinct=True)},
+            ),
+        ],
+        tops=rollup.reach_tops(user),
+        keep_empty=False,
+    )
 
-    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(lines))}
-    report = Portfolio()
-    for unit_id in sorted(lines, key=lambda pk: units[pk].path):
-        entry = lines[unit_id]
-        entry.unit = units[unit_id]
-        report.lines.append(entry)
-        for name in (
-            "ventures",
-            "loans",
-            "disbursed",
-            "outstanding",
-            "overdue_amount",
-            "overdue_loans",
-            "repaid",
-            "scheduled",
-            "written_off",
-            "jobs_created",
-        ):
-            setattr(report.total, name, getattr(report.total, name) + getattr(entry, name))
-    return report
+    def line(unit: OrgUnit | None, values: dict[str, Any], depth: int = 0, is_own: bool = False) -> PortfolioLine:
+        figures = {name: int(values.get(name, 0)) for name in PORTFOLIO_MEASURES}
+        return PortfolioLine(unit=unit, depth=depth, is_own=is_own, **figures)
+
+    return Portfolio(
+        lines=[line(entry.unit, entry.values, entry.depth, entry.is_own) for entry in table.lines()],
+        total=line(None, table.grand_total),
+    )
 
 
 def jobs_created(venture: Venture) -> int:

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import OrgUnitViewSet, me
+from assessment import api as assessment_api
 from fairs import api as fairs_api
 from funds.api import (
     AnomalyViewSet,
@@ -78,6 +79,7 @@ training_api.register(router)
 fairs_api.register(router)
 notifications_api.register(router)
 relief_api.register(router)
+assessment_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="api-me"),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, User
+from assessment.demo import seed_assessment
 from core import crypto
 from core.maintenance import analyze_database
 from fairs.demo import seed_fairs
@@ -507,6 +508,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
         matches_created = seed_matches(verbose=verbose)
         fairs_created = seed_fairs(verbose=verbose).created
         relief_created = seed_relief(verbose=verbose).created
+        assessment_created = seed_assessment(verbose=verbose).created
         seed_notifications(verbose=verbose)
         if (
             matches_created
@@ -516,6 +518,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
             or training_created
             or fairs_created
             or relief_created
+            or assessment_created
         ):
             transaction.on_commit(analyze_database)
         return result
@@ -934,6 +937,7 @@ def seed(*, households: int = 2100, seed_value: int = 2026, verbose: Callable[[s
     seed_matches(verbose=verbose)
     seed_fairs(verbose=verbose)
     seed_relief(verbose=verbose)
+    seed_assessment(verbose=verbose)
     seed_notifications(verbose=verbose)
     transaction.on_commit(analyze_database)
     return result

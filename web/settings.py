@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "relief.student_aid",
     "relief.medical",
     "relief.assistance",
+    "assessment",
     "web",
 ]
 
@@ -121,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # No JIT compilation: the planner prices the roll-ups' per-record subqueries high enough to
+    # compile them, and compiling cost more than it saved (175 ms of a 320 ms count over 100,000
+    # households; benchmarks/bench_assessment.py). Short queries are this service's whole load.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -215,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-rematch": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=30)},
     # Instalments past their due date become overdue and the household's helper is alerted.
     "mark-overdue-instalments": {"task": "ventures.mark_overdue", "schedule": crontab(hour=1, minute=0)},
+    # Every indicator for every unit as the month ended (taken once; re-run a past month by hand).
+    "assessment-month-end-snapshot": {
+        "task": "assessment.snapshot_last_month",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------
@@ -258,6 +268,9 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentViaEnum": "training.models.Enrolment.Via",
         "FairKindEnum": "fairs.models.JobFair.Kind",
         "AttendeeViaEnum": "fairs.models.Attendee.Via",
+        "WorkTaskKindEnum": "assessment.models.WorkTask.Kind",
+        "ScorecardStateEnum": "assessment.models.Scorecard.State",
+        "ReviewOutcomeEnum": "assessment.models.HouseholdReview.Outcome",
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("fairs/", include("fairs.urls")),
     path("relief/", include("relief.urls")),
+    path("assessment/", include("assessment.urls")),
     path("me/", include("households.urls_worker")),
     path("skills/", include("skills.urls")),
     path("notifications/", include("notifications.urls")),

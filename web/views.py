@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
+from assessment import selectors as assessment_selectors
 from fairs import selectors as fair_selectors
 from households.selectors import dashboard_counts_for
 from jobs import selectors as job_selectors
@@ -75,6 +77,23 @@ PROGRAMME_TILES: list[tuple[Any, Callable[[User], int], str, Action, str]] = [
         "alert",
     ),
 ]
+# 考核: the user's overdue tasks and the households still to review this year (same shape as above).
+ASSESSMENT_TILES: list[tuple[Any, Callable[[User], int], str, Action, str]] = [
+    (
+        _("My overdue tasks"),
+        lambda u: assessment_selectors.overdue_tasks().filter(owner=u).count(),
+        "assessment:my_tasks",
+        Action.VIEW_ASSESSMENT,
+        "alert",
+    ),
+    (
+        _("Households still to review this year"),
+        lambda u: assessment_selectors.review_worklist_for(u, year=timezone.localdate().year).count(),
+        "assessment:reviews",
+        Action.REVIEW_HOUSEHOLDS,
+        "warn",
+    ),
+]
 # The employer's postings by state, as the dashboard counts them.
 EMPLOYER_POSTING_STATES = [
     JobPosting.State.DRAFT,
@@ -132,10 +151,23 @@ def home(request: HttpRequest) -> HttpResponse:
             programme_tiles.append(
                 {"label": label, "count": count, "url": reverse(page), "tone": tone if count else ""}
             )
+    assessment_tiles = []
+    for label, count_for, page, action, tone in ASSESSMENT_TILES:
+        if visibility.may(user, action):
+            count = count_for(user)
+            assessment_tiles.append(
+                {"label": label, "count": count, "url": reverse(page), "tone": tone if count else ""}
+            )
     return render(
         request,
         "home.html",
-        {"tiles": tiles, "job_tiles": job_tiles, "programme_tiles": programme_tiles, "unit": user.org_unit},
+        {
+            "tiles": tiles,
+            "job_tiles": job_tiles,
+            "programme_tiles": programme_tiles,
+            "assessment_tiles": assessment_tiles,
+            "unit": user.org_unit,
+        },
     )
 
 

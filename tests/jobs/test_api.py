@@ -780,8 +780,18 @@ class TestPlacements:
         _hire(world, member=world.li)
         body = api(world.people.alice).get(f"{API}/placements/counts/").json()
         assert body["total"] == 2
-        assert {row["name"]: row["count"] for row in body["by_unit"]} == {"乌兰镇帮扶站": 1, "棋盘井镇工会": 1}
-        assert api(world.people.olga).get(f"{API}/placements/counts/").json()["total"] == 1
+        # Rolled up the tree: the county counts both hires, the town its station's.
+        assert [(row["name"], row["depth"], row["count"], row["own"]) for row in body["by_unit"]] == [
+            ("鄂托克旗总工会", 0, 2, False),
+            ("乌兰镇工会", 1, 1, False),
+            ("乌兰镇帮扶站", 2, 1, False),
+            ("棋盘井镇工会", 1, 1, False),
+        ]
+        olga = api(world.people.olga).get(f"{API}/placements/counts/").json()
+        assert olga["total"] == 1 and [(r["name"], r["count"]) for r in olga["by_unit"]] == [
+            ("乌兰镇工会", 1),
+            ("乌兰镇帮扶站", 1),
+        ]
         assert api(world.people.alice).get(f"{API}/placements/counts/", {"year": "1999"}).json()["total"] == 0
 
 

@@ -64,8 +64,9 @@ def test_the_portfolio_counts_outstanding_overdue_repaid_share_written_off_and_j
         monthly_wage=3500,
     )
     report = selectors.portfolio_for(people.olga)
-    [line] = report.lines
-    assert line.unit == tree.station_a
+    town, line = report.lines  # rolled up: the town's line covers its station's
+    assert (town.unit, town.depth, line.unit, line.depth) == (tree.town_a, 0, tree.station_a, 1)
+    assert (town.loans, town.outstanding, town.jobs_created) == (1, yuan(9_000), 1)
     assert (line.loans, line.disbursed, line.outstanding, line.repaid) == (1, yuan(12_000), yuan(9_000), yuan(3_000))
     overdue = loan.instalments.filter(state="overdue")
     assert line.overdue_amount == sum(i.amount for i in overdue) and line.overdue_loans == 1 and overdue.count() >= 1
