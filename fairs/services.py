@@ -17,8 +17,8 @@ from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core import qrcodes
-from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.db import retry_transient
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.tasks import enqueue_on_commit
 from fairs.models import Attendee, Booth, CheckIn, Interview, JobFair, ScheduleRun
 from fairs.scoring import pair_scores

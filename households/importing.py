@@ -1031,9 +1031,7 @@ def _earlier_import(job: Any) -> str:
     )
     if earlier is None:
         return ""
-    return _(
-        "This file was imported before (import %(id)d on %(day)s: %(h)d households, %(m)d members). "
-    ) % {
+    return _("This file was imported before (import %(id)d on %(day)s: %(h)d households, %(m)d members). ") % {
         "id": earlier.pk,
         "day": timezone.localtime(earlier.finished_at or earlier.created_at).date().isoformat(),
         "h": earlier.households_created,

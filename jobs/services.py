@@ -20,9 +20,9 @@ from accounts.models import OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from accounts.services import user_create
 from accounts.visibility import Action
+from core.db import retry_transient
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region
-from core.db import retry_transient
 from core.tasks import enqueue_on_commit
 from households import services as household_services
 from households.models import Household, Member

@@ -487,7 +487,11 @@ def certificate_issue(
     certified skill on their profile, and their matches refresh once this commits
     (``refresh_matches=False``: only for demo data, which is re-matched as a whole right after)."""
     _require_manager(by, enrolment)
-    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("member", "cohort__course").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("member", "cohort__course")
+        .get(pk=enrolment.pk)
+    )
     completion = Completion.objects.filter(enrolment=enrolment).first()
     if completion is None:
         raise InvalidInput(

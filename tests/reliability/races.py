@@ -48,7 +48,7 @@ def race(calls: list[Callable[[], Any]], *, timeout: float = 60) -> list[Any]:
 
 
 def verdict(outcome: Any) -> str:
-    """"done", "refused" (a domain error: the answer a person is meant to get) or the error."""
+    """ "done", "refused" (a domain error: the answer a person is meant to get) or the error."""
     if isinstance(outcome, DomainError):
         return "refused"
     if isinstance(outcome, BaseException):
