@@ -159,10 +159,18 @@ def free_port() -> int:
 
 
 def purge_broker() -> None:
-    """Drop messages earlier tests left in the queue (they point at rows of rolled-back tests)."""
+    """Drop messages earlier tests left in the queue (they point at rows of rolled-back tests), and
+    those a killed worker held unacknowledged (Redis would give them back an hour later)."""
+    import redis
+
     from web.celery import app
 
     app.control.purge()
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        client.delete("unacked", "unacked_index", "unacked_mutex")
+    finally:
+        client.close()
 
 
 def broker_is_empty() -> bool:
