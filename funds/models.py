@@ -189,6 +189,10 @@ class LedgerTransaction(models.Model):
     the header's insert can check the finished set of legs.
     """
 
+    # Set on the instance a service returns when an idempotency key replayed an earlier posting
+    # (nothing new was posted): the API answers 200 instead of 201. Not a column.
+    replayed: bool = False
+
     class Kind(models.TextChoices):
         CONTRIBUTION = "contribution", _("Money into the fund")
         GRANT = "grant", _("Relief payment")
