@@ -63,17 +63,17 @@ class RelayResult(NamedTuple):
     failed: bool  # a send failed: the broker is away or hangs
 
 
-def relay(*, limit: int | None = None) -> RelayResult:
-    """Send the rows that are due, oldest first. Stops at the first failed send (the broker is
-    away: the rest would fail the same way)."""
+def relay(*, limit: int | None = None, now: bool = False) -> RelayResult:
+    """Send the rows that are due (``now``: every row, backing off or not, as an operator does
+    once the broker is back), oldest first. Stops at the first failed send (the broker is away:
+    the rest would fail the same way)."""
     sent = 0
     while limit is None or sent < limit:
         with transaction.atomic():
-            rows = list(
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(available_at__lte=timezone.now())
-                .order_by("pk")[: BATCH if limit is None else min(BATCH, limit - sent)]
-            )
+            waiting = OutboxMessage.objects.select_for_update(skip_locked=True)
+            if not now:
+                waiting = waiting.filter(available_at__lte=timezone.now())
+            rows = list(waiting.order_by("pk")[: BATCH if limit is None else min(BATCH, limit - sent)])
             if not rows:
                 return RelayResult(sent, False)
             done: list[int] = []

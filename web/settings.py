@@ -347,3 +347,5 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+# A deadlock that got past the services' retries is answered 503 with Retry-After, not 500.
+MIDDLEWARE += ["core.middleware.TransientDatabaseErrorMiddleware"]

@@ -81,6 +81,7 @@ class Process:
     log: Path
     name: str = ""
     killed: bool = field(default=False)
+    base_url: str = ""
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -182,3 +183,146 @@ def broker_is_empty() -> bool:
         return not client.llen("celery") and not client.hlen("unacked")
     finally:
         client.close()
+
+
+def gunicorn(*, workers: int = 2, timeout: int = 30, **env: str) -> contextlib.AbstractContextManager[Process]:
+    """The web application served as in production (sync workers), on a free port."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "web.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(workers),
+        "--timeout",
+        str(timeout),
+        "--graceful-timeout",
+        "2",
+    ]
+    manager = spawn(command, ready="Booting worker", env=process_env(**env))
+
+    @contextlib.contextmanager
+    def served() -> Iterator[Process]:
+        with manager as process:
+            process.base_url = f"http://127.0.0.1:{port}"
+            yield process
+
+    return served()
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    seconds: float
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.body)
+
+
+class Browser:
+    """A person's session over real HTTP: cookies, the CSRF token, a bounded wait for every answer."""
+
+    def __init__(self, base_url: str) -> None:
+        from http.cookiejar import CookieJar
+        from urllib.request import HTTPCookieProcessor, build_opener
+
+        self.base_url = base_url
+        self.jar = CookieJar()
+        self.opener = build_opener(HTTPCookieProcessor(self.jar))
+
+    def cookie(self, name: str) -> str:
+        return next((c.value or "" for c in self.jar if c.name == name), "")
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict[str, str] | None = None,
+        json_body: Any = None,
+        body: bytes | None = None,
+        content_type: str = "",
+        timeout: float = 60,
+    ) -> Answer:
+        import json
+        from urllib.error import HTTPError
+        from urllib.parse import urlencode
+        from urllib.request import Request
+
+        headers = {"X-CSRFToken": self.cookie("csrftoken"), "Referer": self.base_url + "/"}
+        if form is not None:
+            body, content_type = urlencode(form).encode(), "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body, content_type = json.dumps(json_body).encode(), "application/json"
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = Request(self.base_url + path, data=body, method=method, headers=headers)
+        started = time.monotonic()
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return Answer(response.status, response.read(), time.monotonic() - started)
+        except HTTPError as error:
+            return Answer(error.code, error.read(), time.monotonic() - started)
+
+    def login(self, username: str, password: str) -> None:
+        self.send("GET", "/accounts/login/")
+        answer = self.send(
+            "POST",
+            "/accounts/login/",
+            form={"username": username, "password": password, "csrfmiddlewaretoken": self.cookie("csrftoken")},
+        )
+        assert self.cookie("sessionid"), f"login failed ({answer.status})"
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, data) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@contextlib.contextmanager
+def hanging_server() -> Iterator[int]:
+    """A TCP server that accepts connections and never answers (a broker that froze)."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _addr = listener.accept()
+            except OSError:
+                continue
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        for conn in held:
+            conn.close()
+        listener.close()
