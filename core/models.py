@@ -40,6 +40,10 @@ class Region(models.Model):
 class SensitiveAccess(models.Model):
     """One row each time someone sees or exports personal data unmasked (who, when, what, why)."""
 
+    # Evidence: the application's database role may add rows, never change or remove them
+    # (``manage.py db_roles``).
+    APPEND_ONLY = True
+
     class Purpose(models.TextChoices):
         VERIFY_IDENTITY = "verify_identity", _("Verify identity")
         BENEFIT_PROCESSING = "benefit_processing", _("Process a benefit or payment")
