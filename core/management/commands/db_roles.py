@@ -31,7 +31,9 @@ def append_only_tables() -> list[str]:
     return sorted(m._meta.db_table for m in apps.get_models() if getattr(m, "APPEND_ONLY", False))
 
 
-def statements(*, db: str, owner: str, app: str, transfer: bool) -> list[sql.Composable]:
+def statements(
+    *, db: str, owner: str, app: str, transfer: bool, tables: set[str] | None = None
+) -> list[sql.Composable]:
     """The grants (and, with ``transfer``, the change of owner) as SQL, in order."""
     o, a, d = sql.Identifier(owner), sql.Identifier(app), sql.Identifier(db)
     out: list[sql.Composable] = []
@@ -71,6 +73,8 @@ def statements(*, db: str, owner: str, app: str, transfer: bool) -> list[sql.Com
         ),
     ]
     for table in append_only_tables():
+        if tables is not None and table not in tables:
+            continue  # not migrated yet: run the command again after ``migrate``
         out.append(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), a))
     return out
 
@@ -136,7 +140,13 @@ class Command(BaseCommand):
                 )
             )
             out.append(create_role_statement(app, os.environ.get("DB_APP_PASSWORD"), createdb=False))
-        out += statements(db=str(conn.settings_dict["NAME"]), owner=owner, app=app, transfer=not options["grants_only"])
+        out += statements(
+            db=str(conn.settings_dict["NAME"]),
+            owner=owner,
+            app=app,
+            transfer=not options["grants_only"],
+            tables=None if options["print"] else set(conn.introspection.table_names()),
+        )
         raw = conn.connection
         if options["print"]:
             for statement in out:
