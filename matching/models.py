@@ -61,7 +61,7 @@ class RematchRun(models.Model):
         INCOMPLETE = "incomplete", _("Finished with chunks given up")
         SUPERSEDED = "superseded", _("Superseded by a newer run")
 
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RUNNING)
+    state = models.CharField(_("state of the run"), max_length=12, choices=State.choices, default=State.RUNNING)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # [posting id, N-th best score overall, N-th best among consenting] (``services.posting_thresholds``).
@@ -79,14 +79,14 @@ class RematchRun(models.Model):
 
 class RematchChunk(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", _("Waiting to run")
         DONE = "done", _("Done")
         FAILED = "failed", _("Given up")
 
     run = models.ForeignKey(RematchRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run"))
     index = models.PositiveIntegerField(_("index"))
     member_ids = models.JSONField(_("seekers"), default=list)
-    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    state = models.CharField(_("state of the chunk"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     started_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
