@@ -25,8 +25,7 @@ class MatchAdmin(admin.ModelAdmin):
 
 class RematchChunkInline(admin.TabularInline):
     model = RematchChunk
-    fields = ["index", "state", "attempts", "started_at", "finished_at", "written"]
-    readonly_fields = fields
+    fields = readonly_fields = ("index", "state", "attempts", "started_at", "finished_at", "written")
     extra = 0
     can_delete = False
 
@@ -37,8 +36,7 @@ class RematchRunAdmin(admin.ModelAdmin):
 
     list_display = ["started_at", "state", "chunk_count", "finished_at"]
     list_filter = ["state"]
-    fields = ["state", "started_at", "finished_at", "chunk_count"]
-    readonly_fields = fields
+    fields = readonly_fields = ("state", "started_at", "finished_at", "chunk_count")
     inlines = [RematchChunkInline]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
