@@ -1003,6 +1003,8 @@ def _run(job: Any) -> Any:
         if current.attempts != job.attempts or current.status != ImportJob.Status.WRITING:
             return current
         written = write(result, user=job.uploaded_by)
+        # Follow-up work on the new rows belongs here, enqueued with ``enqueue_on_commit`` so that it
+        # is recorded in this transaction: it exists exactly when the rows and the "done" do.
         current.households_created, current.members_created = written.households, written.members
         current.status, current.finished_at = ImportJob.Status.DONE, timezone.now()
         current.message = _("Imported %(h)d households and %(m)d members.") % {
