@@ -209,7 +209,7 @@ def test_the_import_page_refuses_a_large_upload_with_the_reason(
         {"file": ContentFile(data, name="a.xlsx"), "org_unit": tree.station_a.pk, "mode": "all_or_nothing"},
     )
     assert response.status_code == 400
-    assert "split it into smaller files" in response.content.decode()
+    assert "请拆分成较小的文件" in response.content.decode()  # the page speaks Chinese by default
     assert not ImportJob.objects.exists()
 
 
