@@ -164,5 +164,4 @@ def employer_home(request: HttpRequest, user: User) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness: the process answers. Trivial on purpose; readiness is ``/readyz`` (core.health)."""
     return JsonResponse({"status": "ok"})
