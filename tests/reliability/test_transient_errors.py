@@ -124,7 +124,7 @@ def test_a_page_that_meets_a_deadlock_answers_503_with_retry_after(client: Any, 
         response = client.get(reverse("households:list"))
     assert response.status_code == 503
     assert response["Retry-After"] == "2"
-    assert "Nothing was changed" in response.content.decode()
+    assert "未做任何更改" in response.content.decode()  # "nothing was changed", in the page's Chinese
 
 
 @pytest.mark.django_db
