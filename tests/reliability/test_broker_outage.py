@@ -149,10 +149,19 @@ def test_a_broker_that_never_answers_holds_no_request_and_no_page(organizer: Any
 
         ready = browser.send("GET", "/readyz")
         assert ready.status == 503
-        assert ready.json()["checks"]["broker"] == {"ok": False, "error": "no answer within 2 s"}
+        # Cut by the readiness deadline or by the broker client's own socket timeout, whichever is first.
+        assert ready.json()["checks"]["broker"]["ok"] is False
+        assert ready.json()["checks"]["broker"]["error"] in ("no answer within 2 s", "TimeoutError")
         assert ready.seconds < 5
-        # The tasks wait in the outbox; a relay against the frozen broker gives up in bounded time.
+        # The tasks wait in the outbox. The web processes' relays tried the frozen broker and gave up
+        # within its socket timeout (a row records the failed attempt); so does a relay by hand.
         assert OutboxMessage.objects.filter(task_name="matching.refresh_member").count() == 4
+        wait_for(
+            lambda: OutboxMessage.objects.filter(attempts__gte=1).exists(),
+            timeout=30,
+            interval=0.2,
+            what="the web processes' relays to give up",
+        )
         relayed = subprocess.run(
             [sys.executable, "manage.py", "relay_outbox", "--now"],
             cwd=ROOT,

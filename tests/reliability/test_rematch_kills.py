@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.db import lease_is_free
 from households.models import Household, Member, MemberSkill
 from jobs.models import PostingSkill
 from matching import services
@@ -135,6 +136,15 @@ def test_a_chunk_whose_whole_worker_died_is_sent_again_by_the_sweeper(tree: Any,
         worker.kill()
     purge_broker()  # what the dead worker held is gone too: only the sweeper can bring the chunks back
     assert run_state()[0] == RematchRun.State.RUNNING
+    # The dead worker's database session ends when PostgreSQL notices (at once, or when the
+    # statement it was running finishes); until then its chunk counts as running.
+    pending = list(RematchChunk.objects.filter(state="pending").values_list("pk", flat=True))
+    wait_for(
+        lambda: all(lease_is_free(services.REMATCH_LEASE, pk) for pk in pending),
+        timeout=60,
+        interval=0.2,
+        what="the killed worker's session to end",
+    )
     sent = services.rematch_sweep(stale_after=0)
     assert len(sent) == RematchChunk.objects.filter(state="pending").count() > 0
     with celery_worker():
