@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import Region, SensitiveAccess
+from core.models import OutboxMessage, Region, SensitiveAccess
 
 
 @admin.register(Region)
@@ -27,4 +27,20 @@ class SensitiveAccessAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Tasks waiting for the broker (core.outbox). Read-only: the relay sends and removes them
+    (``manage.py relay_outbox --now`` sends them at once)."""
+
+    list_display = ["created_at", "task_name", "args", "attempts", "available_at", "last_error"]
+    list_filter = ["task_name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +39,10 @@ class Region(models.Model):
 
 class SensitiveAccess(models.Model):
     """One row each time someone sees or exports personal data unmasked (who, when, what, why)."""
+
+    # Evidence: the application's database role may add rows, never change or remove them
+    # (``manage.py db_roles``).
+    APPEND_ONLY = True
 
     class Purpose(models.TextChoices):
         VERIFY_IDENTITY = "verify_identity", _("Verify identity")
@@ -85,3 +92,31 @@ class EncryptionCanary(models.Model):
 
     def __str__(self) -> str:
         return f"canary {self.pk}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task waiting to be handed to the broker (the transactional outbox, ``core.outbox``).
+
+    Written in the same transaction as the change that needs the task, so the task exists exactly
+    when the change does; the relay sends it after the commit and deletes the row. While the broker
+    is away rows wait here and are sent when it is back. ``task_id`` is the Celery task id: a row
+    sent twice (the relay stopped between sending and deleting) arrives with the same id, and the
+    tasks are idempotent anyway."""
+
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    task_id = models.UUIDField(_("task id"), default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Not sent before this (after a failed send the relay backs off).
+    available_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["available_at"], name="outbox_available")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.args)}"

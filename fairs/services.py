@@ -18,6 +18,7 @@ from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core import qrcodes
+from core.db import retry_transient
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.tasks import enqueue_on_commit
 from fairs import notices
@@ -269,7 +270,7 @@ def booth_decide(*, booth: Booth, by: User, approve: bool, code: str = "", note:
 
     Two organizers may give the same code at once: the ``one_booth_per_code`` constraint decides,
     and the second is told the booth is taken."""
-    booth = Booth.objects.select_for_update().select_related("fair__org_unit", "employer").get(pk=booth.pk)
+    booth = Booth.objects.select_for_update(of=("self",)).select_related("fair__org_unit", "employer").get(pk=booth.pk)
     fair = booth.fair
     _require_manager(by, fair)
     if booth.status == Booth.Status.WITHDRAWN:
@@ -328,7 +329,11 @@ def booth_set_slots(
 ) -> Booth:
     """The booth's slots change (more people came to interview): re-optimise, keeping confirmed
     interviews where they are. Slots holding kept interviews cannot be removed."""
-    booth = Booth.objects.select_for_update().select_related("fair__org_unit", "employer").get(pk=booth.pk)
+    booth = (
+        Booth.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("fair__org_unit", "employer")
+        .get(pk=booth.pk)
+    )
     if by.role == Role.EMPLOYER:
         employer = _employer_of(by)
         if employer is None or employer.pk != booth.employer_id:
@@ -385,12 +390,13 @@ def _registrant_side(by: User, member: Member, walk_in: bool, fair: JobFair) -> 
     return Attendee.Via.HELPER
 
 
+@retry_transient
 @transaction.atomic
 def attendee_register(*, fair: JobFair, member: Member, by: User, walk_in: bool = False) -> Attendee:
     """Register a person for a fair: themselves, by a helper (within the window), or on the day.
 
     The fair row is locked so that the last place goes to one person only."""
-    fair = JobFair.objects.select_for_update().select_related("org_unit").get(pk=fair.pk)
+    fair = JobFair.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=fair.pk)
     member = Member.objects.select_related("household__org_unit").get(pk=member.pk)
     via = _registrant_side(by, member, walk_in, fair)
     today = _today()
@@ -446,12 +452,13 @@ def _attendee_side(by: User, attendee: Attendee) -> None:
         raise NotFound(_("No such registration."))
 
 
+@retry_transient
 @transaction.atomic
 def attendee_cancel(*, attendee: Attendee, by: User, reschedule: bool = True) -> Attendee:
     """Someone cannot come: their interviews are freed and the schedule re-optimised around the
     confirmed interviews of everyone else."""
     attendee = (
-        Attendee.objects.select_for_update()
+        Attendee.objects.select_for_update(of=("self",))
         .select_related("fair__org_unit", "member__household__org_unit")
         .get(pk=attendee.pk)
     )
@@ -480,6 +487,7 @@ def _slots(booth: Booth) -> list[assignment.Slot]:
     ]
 
 
+@retry_transient
 @transaction.atomic
 def fair_schedule(*, fair: JobFair, by: User, reason: str = "scheduled", _authorised: bool = False) -> ScheduleRun:
     """Build (or rebuild) the interview schedule of a fair with ``ml.assignment``.
@@ -487,10 +495,17 @@ def fair_schedule(*, fair: JobFair, by: User, reason: str = "scheduled", _author
     Confirmed interviews and those with an outcome stay where they are; proposed ones are dropped
     and planned again. The fair row is locked: two organizers pressing "schedule" at once run one
     after the other."""
-    fair = JobFair.objects.select_for_update().select_related("org_unit").get(pk=fair.pk)
+    fair = JobFair.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=fair.pk)
     if not _authorised:
         _require_manager(by, fair)
-    booths = list(fair.booths.filter(status=Booth.Status.APPROVED).prefetch_related("postings"))
+    # Then its booths, by id: a walk-in booked meanwhile (it locks its booth) waits for the new
+    # schedule instead of taking a seat the schedule is placing someone in.
+    booths = list(
+        fair.booths.select_for_update(of=("self",), no_key=True)
+        .filter(status=Booth.Status.APPROVED)
+        .order_by("pk")
+        .prefetch_related("postings")
+    )
     if not booths:
         raise Conflict(_("This fair has no approved booths yet: approve booths before scheduling interviews."))
     attendees = list(fair.attendees.filter(cancelled_at__isnull=True).select_related("member__household"))
@@ -692,7 +707,7 @@ def graduate_fair_reminders_send(*, today: dt.date | None = None) -> int:
 def interview_confirm(*, interview: Interview, by: User) -> Interview:
     """The attendee (or their helper) confirms: the interview stays where it is from now on."""
     interview = (
-        Interview.objects.select_for_update()
+        Interview.objects.select_for_update(of=("self",))
         .select_related("attendee__member__household__org_unit", "attendee__fair__org_unit")
         .get(pk=interview.pk)
     )
@@ -715,6 +730,7 @@ def _clashes(attendee: Attendee, booth: Booth, slot: int, gap: int) -> bool:
     return False
 
 
+@retry_transient
 @transaction.atomic
 def interview_book(*, booth: Booth, attendee: Attendee, slot: int, by: User) -> Interview:
     """Put one attendee into a slot by hand (a walk-in at the booth, a change on the day).
@@ -722,15 +738,23 @@ def interview_book(*, booth: Booth, attendee: Attendee, slot: int, by: User) -> 
     Bookings at one booth run one after the other: the booth row is locked (so two walk-ins never
     pick the same free seat, and the booth cannot lose the slot meanwhile), then the attendee's (one
     place at a time). The ``one_interview_per_seat`` constraint stays the last word: a loser is told
-    the slot is full and nothing is written."""
-    booth = Booth.objects.select_for_update(of=("self",)).select_related("fair__org_unit", "employer").get(pk=booth.pk)
+    the slot is full and nothing is written.
+
+    The booth is locked ``FOR NO KEY UPDATE`` and only its own row (``of=``): bookings still queue
+    on it, but the foreign-key checks of other writers that merely point at the booth (a schedule
+    being committed) do not wait for it, and the fair row is never locked here."""
+    booth = (
+        Booth.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("fair__org_unit", "employer")
+        .get(pk=booth.pk)
+    )
     if by.role == Role.EMPLOYER:
         employer = _employer_of(by)
         if employer is None or employer.pk != booth.employer_id:
             raise NotFound(_("No such booth."))
     else:
         _require_manager(by, booth.fair)
-    attendee = Attendee.objects.select_for_update().select_related("fair").get(pk=attendee.pk)
+    attendee = Attendee.objects.select_for_update(of=("self",)).select_related("fair").get(pk=attendee.pk)
     if attendee.fair_id != booth.fair_id or attendee.cancelled_at is not None:
         raise NotFound(_("No such registration."))
     if booth.status != Booth.Status.APPROVED:
@@ -935,7 +959,7 @@ def interview_record_outcome(
     Only for people the employer met: scheduled at its booth, not cancelled. Everything happens in
     one transaction: a refused hire leaves the application and the interview as they were."""
     interview = (
-        Interview.objects.select_for_update()
+        Interview.objects.select_for_update(of=("self",))
         .select_related("booth__employer", "booth__fair", "attendee__member")
         .get(pk=interview.pk)
     )

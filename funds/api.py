@@ -201,6 +201,16 @@ class TransactionSerializer(serializers.ModelSerializer):
         return [flag.kind for flag in txn.flags.all()]
 
 
+# 201: money moved now; 200: the Idempotency-Key replayed an earlier posting (nothing moved).
+POSTED = {201: TransactionSerializer, 200: TransactionSerializer}
+
+
+def _posted(txn: LedgerTransaction) -> Response:
+    """201 when this request posted money, 200 when its Idempotency-Key replayed an earlier posting."""
+    code = status.HTTP_200_OK if txn.replayed else status.HTTP_201_CREATED
+    return Response(TransactionSerializer(txn).data, status=code)
+
+
 class PaymentRequestSerializer(serializers.ModelSerializer):
     kind = kind_field(PaymentRequest.Kind.choices, read_only=True)
     amount = YuanField(read_only=True)
@@ -391,7 +401,7 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return Response(FundSerializer(fund).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MoneyInSerializer, responses={201: TransactionSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=MoneyInSerializer, responses=POSTED, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     def contributions(self, request: Request, pk: Any = None) -> Response:
         """Money the fund's source puts in (an allocation, a grant, a gift)."""
@@ -406,9 +416,9 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             memo=values.get("memo", ""),
             period=values.get("period", ""),
         )
-        return Response(TransactionSerializer(txn).data, status=status.HTTP_201_CREATED)
+        return _posted(txn)
 
-    @extend_schema(request=RepaymentSerializer, responses={201: TransactionSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=RepaymentSerializer, responses=POSTED, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     def repayments(self, request: Request, pk: Any = None) -> Response:
         """A loan repayment into the fund; never more than the member owes it for the purpose."""
@@ -427,7 +437,7 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             period=values.get("period", ""),
             reference=values.get("reference", ""),
         )
-        return Response(TransactionSerializer(txn).data, status=status.HTTP_201_CREATED)
+        return _posted(txn)
 
     @extend_schema(responses=RECONCILIATION)
     @action(detail=True, methods=["get"])
@@ -526,19 +536,15 @@ class PaymentRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         )
         return Response(PaymentRequestSerializer(payment).data)
 
-    @extend_schema(request=None, responses={201: TransactionSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=None, responses=POSTED, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, pk: Any = None) -> Response:
         """Post the approved payment. A retry with the same Idempotency-Key returns the same
         transaction (200) and pays nothing more."""
-        payment = self.get_object()
-        already = payment.transaction_id is not None
         txn = services.payment_request_pay(
-            request=payment, by=acting_user(request), idempotency_key=_idempotency_key(request)
+            request=self.get_object(), by=acting_user(request), idempotency_key=_idempotency_key(request)
         )
-        return Response(
-            TransactionSerializer(txn).data, status=status.HTTP_200_OK if already else status.HTTP_201_CREATED
-        )
+        return _posted(txn)
 
 
 class LedgerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

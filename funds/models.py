@@ -189,6 +189,14 @@ class LedgerTransaction(models.Model):
     the header's insert can check the finished set of legs.
     """
 
+    # Written once, never changed or removed: the application's database role may not UPDATE or
+    # DELETE it (``manage.py db_roles``), on top of the triggers of 0002_ledger_invariants.
+    APPEND_ONLY = True
+
+    # Set on the instance a service returns when an idempotency key replayed an earlier posting
+    # (nothing new was posted): the API answers 200 instead of 201. Not a column.
+    replayed: bool = False
+
     class Kind(models.TextChoices):
         CONTRIBUTION = "contribution", _("Money into the fund")
         GRANT = "grant", _("Relief payment")
@@ -277,6 +285,10 @@ class LedgerTransaction(models.Model):
 
 class LedgerEntry(models.Model):
     """A leg: ``amount`` signed fen on one account (positive debit, negative credit, never zero)."""
+
+    # Written once, never changed or removed: the application's database role may not UPDATE or
+    # DELETE it (``manage.py db_roles``), on top of the triggers of 0002_ledger_invariants.
+    APPEND_ONLY = True
 
     transaction = models.ForeignKey(
         LedgerTransaction, on_delete=models.PROTECT, related_name="entries", verbose_name=_("transaction")

@@ -169,13 +169,18 @@ def _existing(key: str) -> LedgerTransaction | None:
 
 
 def _replay(key: str, **expected: object) -> LedgerTransaction | None:
-    """The transaction an earlier attempt with this key posted, if it posted the same thing; a key
-    reused for something else is refused."""
+    """The transaction an earlier attempt with this key posted, if it posted the same thing (marked
+    ``replayed``: the API answers 200, not 201); a key reused for something else is refused.
+
+    Called twice by each service: once at the start (the cheap answer to a late retry), and again
+    once the fund is locked, because a retry sent while the first attempt was still running waited
+    for that lock and must now find what the first attempt committed."""
     txn = _existing(key)
     if txn is None:
         return None
     if any(getattr(txn, name) != value for name, value in expected.items()):
         raise Conflict(_("This idempotency key was used for another posting."), field="idempotency_key")
+    txn.replayed = True
     return txn
 
 
@@ -208,6 +213,9 @@ def contribution_record(
     if previous is not None:
         return previous
     source = _lock_fund(source)
+    previous = _replay(key, kind=LedgerTransaction.Kind.CONTRIBUTION, source_id=source.pk)
+    if previous is not None:
+        return previous
     return _post_once(
         key,
         legs=[
@@ -242,12 +250,20 @@ def repayment_record(
     check_amount(amount)
     key = check_idempotency_key(idempotency_key)
     period = check_period(period) if period else ""
-    previous = _replay(key, kind=LedgerTransaction.Kind.REPAYMENT, source_id=source.pk, payee_id=payee.pk)
-    if previous is not None:
-        if _amount_of(previous, Account.Kind.CASH) != amount:
+
+    def replayed() -> LedgerTransaction | None:
+        previous = _replay(key, kind=LedgerTransaction.Kind.REPAYMENT, source_id=source.pk, payee_id=payee.pk)
+        if previous is not None and _amount_of(previous, Account.Kind.CASH) != amount:
             raise Conflict(_("This idempotency key was used for another posting."), field="idempotency_key")
         return previous
+
+    previous = replayed()
+    if previous is not None:
+        return previous
     source = _lock_fund(source)
+    previous = replayed()
+    if previous is not None:
+        return previous
     outstanding = ledger.payee_outstanding(source, payee.pk, purpose)
     if amount > outstanding:
         raise Conflict(
@@ -304,6 +320,9 @@ def loan_write_off(
     if previous is not None:
         return previous
     source = _lock_fund(source)
+    previous = _replay(key, kind=LedgerTransaction.Kind.WRITE_OFF, source_id=source.pk, payee_id=payee.pk)
+    if previous is not None:
+        return previous
     outstanding = ledger.payee_outstanding(source, payee.pk, purpose)
     if amount > outstanding:
         raise Conflict(
@@ -491,7 +510,7 @@ def approvers_of(request: PaymentRequest) -> list[User]:
 def _locked_request(request: PaymentRequest) -> PaymentRequest:
     return (
         PaymentRequest.objects.select_for_update(of=("self",))
-        .select_related("budget__purpose", "budget__source", "org_unit", "payee__household", "transaction")
+        .select_related("budget__purpose", "budget__source", "org_unit", "payee__household")
         .get(pk=request.pk)
     )
 
@@ -554,12 +573,15 @@ def payment_request_pay(*, request: PaymentRequest, by: User, idempotency_key: s
     with transaction.atomic():
         request = _locked_request(request)
         _require(by, Action.PAY_OUT, request.org_unit, what=_("No such payment request."))
-        if request.state == PaymentRequest.State.PAID and request.transaction is not None:
-            if request.transaction.idempotency_key == key:
-                return request.transaction
-            raise Conflict(
-                _("This request was paid already (voucher %(voucher)s).") % {"voucher": request.transaction.short_id}
-            )
+        # Read the posting after the lock, in a statement of its own: a retry that waited for the
+        # lock behind the first attempt sees the request as that attempt left it, and must see its
+        # posting too (a join in the locking statement would still show the request unpaid).
+        paid = LedgerTransaction.objects.filter(pk=request.transaction_id).first() if request.transaction_id else None
+        if request.state == PaymentRequest.State.PAID and paid is not None:
+            if paid.idempotency_key == key:
+                paid.replayed = True
+                return paid
+            raise Conflict(_("This request was paid already (voucher %(voucher)s).") % {"voucher": paid.short_id})
         if _existing(key) is not None:
             raise Conflict(_("This idempotency key was used for another posting."), field="idempotency_key")
         if request.state != PaymentRequest.State.APPROVED:

@@ -20,7 +20,8 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import IO, Any
 
-from django.db import transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -31,7 +32,8 @@ from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from accounts.visibility import Action
-from core.errors import DomainError, InvalidInput
+from core.db import is_transient, lease_is_free, session_lease
+from core.errors import Conflict, DomainError, InvalidInput
 from core.maintenance import analyze_database
 from core.masking import mask_id_number
 from core.models import Region
@@ -44,6 +46,8 @@ from skills.understanding import skills_understand_many
 logger = logging.getLogger(__name__)
 _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 MAX_ROWS = 200_000
+# What the sheets of an upload may unpack to (a zip bomb is refused before any row is read).
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
@@ -106,8 +110,21 @@ def open_workbook(handle: IO[bytes] | bytes) -> Any:
         raise ImportFileError(_("The file cannot be read as an Excel .xlsx spreadsheet."), field="file") from exc
 
 
+class _RowBudget:
+    """Counts the rows read from both sheets and stops the reading at ``MAX_ROWS``, so a file with a
+    million rows costs the reading of ``MAX_ROWS`` of them, not of the million."""
+
+    def __init__(self) -> None:
+        self.read = 0
+
+    def take(self) -> None:
+        self.read += 1
+        if self.read > MAX_ROWS:
+            raise ImportFileError(_("At most %(n)d rows per file; split the file.") % {"n": MAX_ROWS}, field="file")
+
+
 def _rows(
-    workbook: Any, name: str, columns: list[sheet.Column], problems: list[Problem]
+    workbook: Any, name: str, columns: list[sheet.Column], problems: list[Problem], budget: _RowBudget | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     if name not in workbook.sheetnames:
         raise ImportFileError(
@@ -130,6 +147,8 @@ def _rows(
             )
     headers_by_key = {c.key: c.header for c in columns}
     for number, cells in enumerate(rows, start=2):
+        if budget is not None:
+            budget.take()  # every row read counts, empty ones too
         values: dict[str, Any] = {}
         empty = True
         for key, position in index.items():
@@ -405,13 +424,12 @@ def check(
 ) -> CheckResult:
     problems: list[Problem] = []
     ctx = _context(user, default_unit)
-    household_raw = list(_rows(workbook, sheet.HOUSEHOLD_SHEET, sheet.HOUSEHOLD_COLUMNS, problems))
-    member_raw = list(_rows(workbook, sheet.MEMBER_SHEET, sheet.MEMBER_COLUMNS, problems))
+    budget = _RowBudget()
+    household_raw = list(_rows(workbook, sheet.HOUSEHOLD_SHEET, sheet.HOUSEHOLD_COLUMNS, problems, budget))
+    member_raw = list(_rows(workbook, sheet.MEMBER_SHEET, sheet.MEMBER_COLUMNS, problems, budget))
     total = len(household_raw) + len(member_raw)
     if total == 0:
         raise ImportFileError(_("The spreadsheet has no rows to import."), field="file")
-    if total > MAX_ROWS:
-        raise ImportFileError(_("At most %(n)d rows per file; split the file.") % {"n": MAX_ROWS}, field="file")
     done = 0
     step = 500
 
@@ -783,10 +801,63 @@ def template_workbook() -> bytes:
 
 
 # --- the job: upload, check, write -----------------------------------------------------------------------
+#
+# Reliability. A job is run by the ``households.import_archive`` task and may be run again at any
+# moment: its worker killed (the message comes back, ``task_reject_on_worker_lost``), the sweeper
+# re-queueing a job nobody works on, an organizer pressing "retry". It is correct by construction:
+#
+# * one live run at a time: a run holds the job's lease (``core.db.session_lease``, a PostgreSQL
+#   session lock that dies with its process); a second delivery finds it held and leaves;
+# * the archive rows, the job's "done" and its counts commit in ONE transaction: a job that says
+#   "done" has its rows, and a job that does not say "done" has none of them (a run killed while
+#   writing rolled back), so the next run simply starts over;
+# * every run counts as an attempt; a file that kills its worker every time fails after
+#   ``IMPORT_MAX_ATTEMPTS`` with a reason the organizer sees, and can be retried by hand.
+
+LEASE = "households.import"
+RUNNING = ("checking", "writing")
+
+
+def _upload_limit() -> int:
+    from django.conf import settings
+
+    return int(settings.IMPORT_MAX_UPLOAD_BYTES)
+
+
+def _refuse_size() -> None:
+    raise ImportFileError(
+        _("The file is larger than %(mb)d MB; split it into smaller files.") % {"mb": _upload_limit() // (1024 * 1024)},
+        field="file",
+    )
+
+
+def inspect_upload(data: bytes) -> None:
+    """The cheap checks done in the request (the rows are read by the worker): an .xlsx file, not
+    too large as uploaded nor once unpacked. Raises ``ImportFileError``."""
+    if len(data) > _upload_limit():
+        _refuse_size()
+    if not data.startswith(b"PK"):
+        raise ImportFileError(
+            _("The file is not an Excel .xlsx spreadsheet. Save it as .xlsx and try again."), field="file"
+        )
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_("The file cannot be read as an Excel .xlsx spreadsheet."), field="file") from exc
+    if not any(part.filename == "xl/workbook.xml" for part in parts):
+        raise ImportFileError(_("The file cannot be read as an Excel .xlsx spreadsheet."), field="file")
+    # A zip can unpack to far more than it weighs; openpyxl streams the sheets, but the work grows
+    # with what is unpacked (the row cap below stops a long sheet; this stops a huge cell).
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("The spreadsheet is too large once unpacked; split it."), field="file")
 
 
 def import_start(*, by: User, org_unit: OrgUnit, upload: Any, mode: str) -> Any:
-    """Store the upload and queue the import. A file that is not a spreadsheet is refused at once."""
+    """Store the upload and queue the import (through the outbox: the job and its task commit
+    together). Only cheap checks run here; the rows are read by a worker, never in the request."""
+    import hashlib
+
     from django.core.files.base import ContentFile
 
     from households.models import ImportJob
@@ -795,75 +866,244 @@ def import_start(*, by: User, org_unit: OrgUnit, upload: Any, mode: str) -> Any:
         raise InvalidInput(_("You cannot import into this unit."), field="org_unit")
     if mode not in ImportJob.Mode.values:
         raise InvalidInput(_("Unknown import mode."), field="mode")
-    data = upload.read()
-    open_workbook(data)  # fails fast with a clear message when it is not an .xlsx file
+    size = getattr(upload, "size", None)
+    if size is not None and size > _upload_limit():
+        _refuse_size()  # without reading it
+    data = upload.read(_upload_limit() + 1)
+    inspect_upload(data)
     name = str(getattr(upload, "name", "import.xlsx"))[-200:]
     with transaction.atomic():
-        job = ImportJob(uploaded_by=by, org_unit=org_unit, original_name=name, mode=mode)
+        job = ImportJob(
+            uploaded_by=by,
+            org_unit=org_unit,
+            original_name=name,
+            mode=mode,
+            checksum=hashlib.sha256(data).hexdigest(),
+        )
         job.file.save("import.xlsx", ContentFile(data), save=False)
         job.save()
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        enqueue_on_commit("households.import_archive", job.pk)
     return job
 
 
-def _enqueue(job_id: int) -> None:
-    from households.tasks import import_archive
-
-    import_archive.delay(job_id)
-
-
 def import_run(job_id: int) -> Any:
-    """Run one import job to its end. Safe to call twice: a finished job is left alone."""
+    """Run one import job to its end; any number of times, at once or after a crash (see above).
+    Returns the job as this call left it."""
+    from households.models import ImportJob
+
+    with session_lease(LEASE, job_id) as held:
+        if not held:
+            return ImportJob.objects.get(pk=job_id)  # a live run has it and will finish it
+        job = _claim(job_id)
+        if job.status != ImportJob.Status.CHECKING:
+            return job  # finished, given up, or (SQLite) run by someone else
+        try:
+            return _run(job)
+        except DatabaseError as exc:
+            if is_transient(exc):
+                raise  # the task runs again (core.tasks.ReliableTask); nothing was half-written
+            return _crashed(job)
+        except SoftTimeLimitExceeded:
+            return _finish(
+                job,
+                ImportJob.Status.FAILED,
+                _("The import took longer than the time allowed and was stopped; nothing was written. Split the file."),
+            )
+        except Exception:
+            return _crashed(job)
+
+
+def _claim(job_id: int) -> Any:
+    """Start an attempt: the job's status, attempt count and heartbeat, in one short transaction."""
+    from django.conf import settings
+
+    from households.models import ImportJob
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("uploaded_by", "org_unit").get(pk=job_id)
+        if job.is_finished:
+            return job
+        job.attempts += 1
+        if job.attempts > settings.IMPORT_MAX_ATTEMPTS:
+            job.status, job.finished_at = ImportJob.Status.FAILED, timezone.now()
+            job.message = _gave_up(job.attempts - 1)
+        else:
+            job.status = ImportJob.Status.CHECKING
+            job.processed_rows = 0
+            job.heartbeat_at = timezone.now()
+            if job.attempts > 1:
+                job.message = _(
+                    "The worker running this import stopped; it was started again (attempt %(n)d of %(max)d)."
+                ) % {"n": job.attempts, "max": settings.IMPORT_MAX_ATTEMPTS}
+        job.save()
+        return job
+
+
+def _gave_up(attempts: int) -> str:
+    return _(
+        "The worker running this import stopped %(n)d times, so it was given up; nothing was written. "
+        "Retry it, or split the file if it is very large."
+    ) % {"n": attempts}
+
+
+def _finish(job: Any, status: str, message: str, **fields: Any) -> Any:
+    """Record how this attempt ended, unless another attempt has taken the job over meanwhile."""
+    from households.models import ImportJob
+
+    ImportJob.objects.filter(pk=job.pk, attempts=job.attempts, status__in=RUNNING).update(
+        status=status, message=message, finished_at=timezone.now(), **fields
+    )
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def _crashed(job: Any) -> Any:
+    from households.models import ImportJob
+
+    logger.exception("archive import %s failed", job.pk)
+    return _finish(
+        job,
+        ImportJob.Status.FAILED,
+        _("The import failed and nothing was written. The error was logged for the administrator."),
+    )
+
+
+def _run(job: Any) -> Any:
     from django.core.files.base import ContentFile
 
     from households.models import ImportJob
 
-    job = ImportJob.objects.select_related("uploaded_by", "org_unit").get(pk=job_id)
-    if job.is_finished or job.status == ImportJob.Status.WRITING:
-        return job
-
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+        ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
+            processed_rows=done, total_rows=total, heartbeat_at=timezone.now()
+        )
 
-    job.status = ImportJob.Status.CHECKING
-    job.save(update_fields=["status"])
     try:
         with job.file.open("rb") as handle:
             workbook = open_workbook(handle.read())
         result = check(workbook, user=job.uploaded_by, default_unit=job.org_unit, progress=progress)
     except DomainError as exc:
-        job.status, job.message, job.finished_at = ImportJob.Status.REJECTED, exc.message, timezone.now()
-        job.save(update_fields=["status", "message", "finished_at"])
-        return job
-    job.total_rows = job.processed_rows = result.total_rows
-    job.error_count = len(result.problems)
+        return _finish(job, ImportJob.Status.REJECTED, exc.message)
+    earlier = _earlier_import(job)
+    counts = {"total_rows": result.total_rows, "processed_rows": result.total_rows, "error_count": len(result.problems)}
+    report_name = ""
     if result.problems:
         job.report.save("report.xlsx", ContentFile(report_workbook(result.problems)), save=False)
+        report_name = job.report.name
     if result.problems and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
-        job.status = ImportJob.Status.REJECTED
-        job.message = _(
+        message = _(
             "%(n)d problem(s) found; nothing was imported. Download the report, fix the rows and upload the file again."
         ) % {"n": len(result.problems)}
-        job.finished_at = timezone.now()
-        job.save()
-        return job
-    job.status = ImportJob.Status.WRITING
-    job.save()
-    try:
+        return _finish(job, ImportJob.Status.REJECTED, earlier + message, report=report_name, **counts)
+    moved = ImportJob.objects.filter(pk=job.pk, attempts=job.attempts, status=ImportJob.Status.CHECKING).update(
+        status=ImportJob.Status.WRITING, report=report_name, heartbeat_at=timezone.now(), **counts
+    )
+    if not moved:
+        return ImportJob.objects.get(pk=job.pk)  # another attempt took over
+    with transaction.atomic():
+        # The job row stays locked until the rows are committed, and "done" commits with them.
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if current.attempts != job.attempts or current.status != ImportJob.Status.WRITING:
+            return current
         written = write(result, user=job.uploaded_by)
-    except Exception:  # the transaction rolled back; record it and keep the job visible
-        logger.exception("archive import %s failed while writing", job.pk)
-        job.status, job.finished_at = ImportJob.Status.FAILED, timezone.now()
-        job.message = _("The import failed and nothing was written. The error was logged for the administrator.")
-        job.save(update_fields=["status", "message", "finished_at"])
-        return job
+        # Follow-up work on the new rows belongs here, enqueued with ``enqueue_on_commit`` so that it
+        # is recorded in this transaction: it exists exactly when the rows and the "done" do.
+        current.households_created, current.members_created = written.households, written.members
+        current.status, current.finished_at = ImportJob.Status.DONE, timezone.now()
+        current.message = _("Imported %(h)d households and %(m)d members.") % {
+            "h": written.households,
+            "m": written.members,
+        }
+        if result.problems:
+            current.message += " " + _("%(n)d problem(s) were skipped; see the report.") % {"n": len(result.problems)}
+        current.message = earlier + current.message
+        current.save()
     if written.households > 1000:
         analyze_database()  # fresh statistics for the planner after a bulk load (core.maintenance)
-    job.households_created, job.members_created = written.households, written.members
-    job.status = ImportJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.message = _("Imported %(h)d households and %(m)d members.") % {"h": written.households, "m": written.members}
-    if result.problems:
-        job.message += " " + _("%(n)d problem(s) were skipped; see the report.") % {"n": len(result.problems)}
-    job.save()
+    return current
+
+
+def _earlier_import(job: Any) -> str:
+    """A note when the same file was imported before, so "0 imported, N problems" explains itself."""
+    from households.models import ImportJob
+
+    if not job.checksum:
+        return ""
+    earlier = (
+        ImportJob.objects.filter(checksum=job.checksum, status=ImportJob.Status.DONE, created_at__lt=job.created_at)
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier is None:
+        return ""
+    return _("This file was imported before (import %(id)d on %(day)s: %(h)d households, %(m)d members). ") % {
+        "id": earlier.pk,
+        "day": timezone.localtime(earlier.finished_at or earlier.created_at).date().isoformat(),
+        "h": earlier.households_created,
+        "m": earlier.members_created,
+    }
+
+
+# --- after a crash: the sweeper, and retrying by hand --------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    requeued: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def import_sweep(*, stale_after: int | None = None) -> SweepResult:
+    """Find import jobs nobody is working on and queue them again, or give them up after
+    ``IMPORT_MAX_ATTEMPTS`` runs (the Celery beat task ``households.sweep_imports``).
+
+    A job is stuck when it is checking or writing and no live run holds its lease (PostgreSQL: the
+    run's process died), or has shown no progress for ``IMPORT_STALE_SECONDS`` (SQLite); or when it
+    has waited in the queue that long (its message was lost with the broker's data)."""
+    from django.conf import settings
+
+    from households.models import ImportJob
+
+    stale = dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS if stale_after is None else stale_after)
+    result = SweepResult()
+    now = timezone.now()
+    for job in ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, *RUNNING]).order_by("pk"):
+        last = job.heartbeat_at or job.created_at
+        free = lease_is_free(LEASE, job.pk)
+        if free is False:
+            continue  # a live run holds it
+        if (job.status == ImportJob.Status.QUEUED or free is None) and last > now - stale:
+            continue  # waiting for a worker, or (SQLite) showed progress lately
+        unchanged = ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
+        if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            if unchanged.update(status=ImportJob.Status.FAILED, message=_gave_up(job.attempts), finished_at=now):
+                result.failed.append(job.pk)
+            continue
+        with transaction.atomic():
+            if unchanged.update(
+                status=ImportJob.Status.QUEUED,
+                heartbeat_at=now,
+                message=_("The import was waiting without a worker; it was queued again."),
+            ):
+                enqueue_on_commit("households.import_archive", job.pk)
+                result.requeued.append(job.pk)
+    if result.requeued or result.failed:
+        logger.warning("import sweep: re-queued %s, gave up %s", result.requeued, result.failed)
+    return result
+
+
+def import_retry(*, job: Any, by: User) -> Any:
+    """An organizer queues a failed import again (nothing of it was written)."""
+    from households.models import ImportJob
+
+    if not visibility.may(by, Action.IMPORT_ARCHIVE, job.org_unit):
+        raise InvalidInput(_("You cannot import into this unit."), field="org_unit")
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not job.can_retry:
+            raise Conflict(_("Only a failed import can be retried."))
+        job.status, job.attempts, job.processed_rows = ImportJob.Status.QUEUED, 0, 0
+        job.finished_at, job.heartbeat_at = None, timezone.now()
+        job.message = _("Queued again by %(name)s.") % {"name": by.get_full_name() or by.get_username()}
+        job.save()
+        enqueue_on_commit("households.import_archive", job.pk)
     return job

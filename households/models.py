@@ -614,6 +614,12 @@ class ImportJob(models.Model):
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Reliability (households.importing): how many runs started (a run whose worker died is run
+    # again, a few times at most), when the running one last showed progress, and the file's
+    # SHA-256 (an upload of a file imported before says so).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    checksum = models.CharField(_("file checksum"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -634,3 +640,8 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed import can be queued again (nothing of it was written)."""
+        return self.status == self.Status.FAILED

@@ -77,6 +77,15 @@ def _stamp(obj: Any, by: User | None) -> Any:
     return obj
 
 
+def _lock_member(member: Member) -> Member:
+    """Lock a member's household, then the member (the project's lock order, ``core.db``): rules
+    about the household as a whole (one head) hold, and a hire, which locks the same two rows in the
+    same order, never waits on a member edit in a circle."""
+    household_id = Member.objects.values_list("household_id", flat=True).get(pk=member.pk)
+    Household.objects.select_for_update().filter(pk=household_id).first()
+    return Member.objects.select_for_update(of=("self",)).select_related("household__org_unit").get(pk=member.pk)
+
+
 def _money(value: Any, *, field: str, label: str) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -403,7 +412,7 @@ def member_add(*, household: Household, by: User, name: str, relation: str, id_n
 
 @transaction.atomic
 def member_update(*, member: Member, by: User, id_number: str | None = None, **changes: Any) -> Member:
-    member = Member.objects.select_for_update().select_related("household__org_unit").get(pk=member.pk)
+    member = _lock_member(member)
     _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
@@ -661,7 +670,7 @@ def goal_add(
 def goal_set_status(
     *, goal: PlanGoal, by: User, status: str, evidence: str = "", met_on: dt.date | None = None
 ) -> PlanGoal:
-    goal = PlanGoal.objects.select_for_update().select_related("plan__household__org_unit").get(pk=goal.pk)
+    goal = PlanGoal.objects.select_for_update(of=("self",)).select_related("plan__household__org_unit").get(pk=goal.pk)
     _require(by, Action.EDIT_ARCHIVE, goal.plan.household.org_unit)
     if goal.plan.status != ReliefPlan.Status.ACTIVE:
         raise Conflict(_("Only the goals of the plan in effect can change."))
@@ -855,8 +864,12 @@ def exit_request(*, household: Household, by: User, reason: str) -> ExitRequest:
 
 @transaction.atomic
 def exit_decide(*, request: ExitRequest, by: User, approve: bool, note: str = "") -> ExitRequest:
-    request = ExitRequest.objects.select_for_update().select_related("household__org_unit").get(pk=request.pk)
-    household = Household.objects.select_for_update().get(pk=request.household_id)
+    # The household first, then the request (the project's lock order, ``core.db``).
+    household_id = ExitRequest.objects.values_list("household_id", flat=True).get(pk=request.pk)
+    household = Household.objects.select_for_update().get(pk=household_id)
+    request = (
+        ExitRequest.objects.select_for_update(of=("self",)).select_related("household__org_unit").get(pk=request.pk)
+    )
     if not visibility.may(by, Action.VIEW_ARCHIVE, household.org_unit):
         raise NotFound(_("No such exit request."))
     if request.status != ExitRequest.Status.PENDING:
@@ -923,7 +936,7 @@ def member_account_create(*, member: Member, by: User, password: str) -> User:
 
     from accounts.services import user_create
 
-    member = Member.objects.select_for_update().select_related("household__org_unit").get(pk=member.pk)
+    member = _lock_member(member)
     _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
     if member.user_id:
         raise Conflict(_("%(name)s already has a login.") % {"name": member.name})
@@ -946,7 +959,7 @@ def member_account_create(*, member: Member, by: User, password: str) -> User:
 @transaction.atomic
 def member_leave(*, member: Member, by: User, reason: str, left_on: dt.date | None = None) -> Member:
     """A member no longer lives in the household (moved out, married, died). The record stays."""
-    member = Member.objects.select_for_update().select_related("household__org_unit").get(pk=member.pk)
+    member = _lock_member(member)
     _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
     if not member.is_current:
         raise Conflict(_("%(name)s has already left the household.") % {"name": member.name})
@@ -1033,8 +1046,8 @@ def member_hired(
     """What a hire changes in the archive: the member is employed with this wage, the household's
     income per head follows, and the plan's open job goals for the member (or for the household)
     are met. Returns the goals it closed."""
-    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
-    household = Household.objects.select_for_update().get(pk=member.household_id)
+    member = _lock_member(member)
+    household = member.household
     previous = member.monthly_income or Decimal(0)
     member.employment_status = Member.EmploymentStatus.EMPLOYED
     member.monthly_income = Decimal(monthly_wage).quantize(Decimal("0.01"))

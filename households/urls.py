@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/template/", views_import.import_template, name="import_template"),
     path("import/<int:pk>/", views_import.import_job, name="import_job"),
     path("import/<int:pk>/report/", views_import.import_report, name="import_report"),
+    path("import/<int:pk>/retry/", views_import.import_retry, name="import_retry"),
     path("export/", views_import.export_page, name="export"),
     path("exits/<int:pk>/decide/", views.exit_decide, name="exit_decide"),
     path("<int:pk>/", views.household_detail, name="detail"),

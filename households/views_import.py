@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -84,7 +85,24 @@ def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     template = "households/_import_progress.html" if request.htmx else "households/import_job.html"
-    return render(request, template, {"job": job})
+    may_retry = job.can_retry and visibility.may(request.user, Action.IMPORT_ARCHIVE, job.org_unit)
+    return render(request, template, {"job": job, "may_retry": may_retry})
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_retry(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Queue a failed import again (the job page shows the button)."""
+    try:
+        job = selectors.import_job_get_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    _need(request, Action.IMPORT_ARCHIVE)
+    try:
+        importing.import_retry(job=job, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("households:import_job", pk=job.pk)
 
 
 @login_required

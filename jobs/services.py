@@ -22,6 +22,7 @@ from accounts.models import OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from accounts.services import user_create
 from accounts.visibility import Action
+from core.db import retry_transient
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region
 from core.tasks import enqueue_on_commit
@@ -364,7 +365,7 @@ EDITABLE = (JobPosting.State.DRAFT, JobPosting.State.REVIEW, JobPosting.State.PU
 @transaction.atomic
 def posting_update(*, posting: JobPosting, by: User, data: PostingInput) -> JobPosting:
     """Edit a posting. A published posting goes back under review, so organizers see the change."""
-    posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
+    posting = JobPosting.objects.select_for_update(of=("self",)).select_related("employer").get(pk=posting.pk)
     _require_employer_side(by, posting.employer)
     if posting.state not in EDITABLE:
         raise Conflict(_("A %(state)s posting cannot be edited.") % {"state": posting.get_state_display()})
@@ -387,7 +388,7 @@ def posting_update(*, posting: JobPosting, by: User, data: PostingInput) -> JobP
 
 @transaction.atomic
 def posting_submit(*, posting: JobPosting, by: User) -> JobPosting:
-    posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
+    posting = JobPosting.objects.select_for_update(of=("self",)).select_related("employer").get(pk=posting.pk)
     _require_employer_side(by, posting.employer)
     if posting.state != JobPosting.State.DRAFT:
         raise Conflict(_("Only a draft can be sent for review."))
@@ -401,7 +402,7 @@ def posting_submit(*, posting: JobPosting, by: User) -> JobPosting:
 @transaction.atomic
 def posting_review(*, posting: JobPosting, by: User, approve: bool, note: str = "") -> JobPosting:
     """An organizer publishes a posting, or sends it back to the employer with a note."""
-    posting = JobPosting.objects.select_for_update().select_related("employer__org_unit").get(pk=posting.pk)
+    posting = JobPosting.objects.select_for_update(of=("self",)).select_related("employer__org_unit").get(pk=posting.pk)
     if not visibility.may(by, Action.REVIEW_POSTINGS, posting.employer.org_unit):
         if visibility.may(by, Action.REVIEW_POSTINGS):
             raise NotFound(_("No such posting."))
@@ -433,7 +434,7 @@ def posting_review(*, posting: JobPosting, by: User, approve: bool, note: str = 
 
 @transaction.atomic
 def posting_withdraw(*, posting: JobPosting, by: User) -> JobPosting:
-    posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
+    posting = JobPosting.objects.select_for_update(of=("self",)).select_related("employer").get(pk=posting.pk)
     _require_employer_side(by, posting.employer)
     if posting.state in (JobPosting.State.FILLED, JobPosting.State.EXPIRED, JobPosting.State.WITHDRAWN):
         raise Conflict(_("This posting is already closed."))
@@ -654,7 +655,7 @@ def _mover(by: User, application: Application) -> str:
 def application_move(*, application: Application, by: User, to_state: str, note: str = "") -> Application:
     """One step of the state machine, logged with who and when."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("posting__employer", "member__household__org_unit")
         .get(pk=application.pk)
     )
@@ -707,19 +708,27 @@ def _close_open_applications(
     return closed
 
 
+@retry_transient
 @transaction.atomic
 def application_hire(*, application: Application, by: User, start_date: dt.date, monthly_wage: int) -> Placement:
     """The hire: a placement, the household's archive updated, the worker's other applications
     closed, retention checks on the helper's list, and the posting filled at its headcount.
 
-    Two employer users may hire for the last seat at the same moment: the posting row is locked
-    first, so the second one waits, then finds no seat left."""
+    Locks, in the project's one order (``core.db``): the worker's household and member, the posting,
+    then the applications. Two employers hiring the same worker at once therefore queue on the
+    member: the second finds its application closed ("hired elsewhere") instead of the two waiting
+    on each other's applications in a circle. Two hires for the last seat queue on the posting: the
+    second finds no seat left."""
     application = Application.objects.select_related("posting__employer", "member__household__org_unit").get(
         pk=application.pk
     )
     if _mover(by, application) != "employer":
         raise Forbidden(_("Only the employer records a hire."))
-    posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=application.posting_id)
+    Household.objects.select_for_update().filter(pk=application.member.household_id).first()
+    Member.objects.select_for_update().filter(pk=application.member_id).first()
+    posting = (
+        JobPosting.objects.select_for_update(of=("self",)).select_related("employer").get(pk=application.posting_id)
+    )
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.state != Application.State.OFFERED:
         raise Conflict(
@@ -753,7 +762,8 @@ def application_hire(*, application: Application, by: User, start_date: dt.date,
     application.save(update_fields=["state", "employer_touched_at", "updated_at"])
     _log(application, by, previous)
     _tell_worker(application)
-    for other in Application.objects.filter(member=member, state__in=OPEN_STATES).exclude(pk=application.pk):
+    others = Application.objects.select_for_update().filter(member=member, state__in=OPEN_STATES)
+    for other in others.exclude(pk=application.pk).order_by("pk"):
         prior, other.state = other.state, Application.State.CLOSED
         other.save(update_fields=["state", "updated_at"])
         _log(other, by, prior, _("Hired elsewhere"))

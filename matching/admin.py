@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from matching.models import Match
+from matching.models import Match, RematchChunk, RematchRun
 
 
 @admin.register(Match)
@@ -20,4 +20,24 @@ class MatchAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class RematchChunkInline(admin.TabularInline):
+    model = RematchChunk
+    fields = readonly_fields = ("index", "state", "attempts", "started_at", "finished_at", "written")
+    extra = 0
+    can_delete = False
+
+
+@admin.register(RematchRun)
+class RematchRunAdmin(admin.ModelAdmin):
+    """The nightly re-match runs and which of their chunks finished (``matching.services``)."""
+
+    list_display = ["started_at", "state", "chunk_count", "finished_at"]
+    list_filter = ["state"]
+    fields = readonly_fields = ("state", "started_at", "finished_at", "chunk_count")
+    inlines = [RematchChunkInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -9,6 +9,7 @@ those who agreed to be found by employers). ``matching.services`` keeps the rows
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,3 +80,58 @@ class MatchWeights(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} ({'in use' if self.active else 'not in use'})"
+
+
+class RematchRun(models.Model):
+    """One full re-match (the nightly run), cut into chunks of seekers that workers run in parallel.
+
+    The run records which chunks finished: a chunk's rows and its "done" commit in one transaction,
+    so a chunk whose worker was killed is simply pending, and ``matching.services.rematch_sweep``
+    sends it again (or gives it up after ``REMATCH_MAX_ATTEMPTS``). A newer run supersedes an
+    unfinished older one (it recomputes everything anyway)."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        INCOMPLETE = "incomplete", _("Finished with chunks given up")
+        SUPERSEDED = "superseded", _("Superseded by a newer run")
+
+    state = models.CharField(_("state of the run"), max_length=12, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # [posting id, N-th best score overall, N-th best among consenting] (``services.posting_thresholds``).
+    thresholds = models.JSONField(_("thresholds"), default=list)
+    chunk_count = models.PositiveIntegerField(_("chunks"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("re-match run")
+        verbose_name_plural = _("re-match runs")
+
+    def __str__(self) -> str:
+        return f"re-match {self.started_at:%Y-%m-%d %H:%M} ({self.state})"
+
+
+class RematchChunk(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to run")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Given up")
+
+    run = models.ForeignKey(RematchRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run"))
+    index = models.PositiveIntegerField(_("index"))
+    member_ids = models.JSONField(_("seekers"), default=list)
+    state = models.CharField(_("state of the chunk"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    written = models.PositiveIntegerField(_("matches written"), default=0)
+
+    class Meta:
+        ordering = ["run", "index"]
+        verbose_name = _("re-match chunk")
+        verbose_name_plural = _("re-match chunks")
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="one_chunk_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.index} ({self.state})"

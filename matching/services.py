@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,12 +36,13 @@ from django.db.models import F, Field, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from core.db import lease_is_free, session_lease
 from households.models import Member
 from jobs.models import JobPosting
 from jobs.selectors import open_postings
 from matching import engine, notices
 from matching.learning import current_weights
-from matching.models import Match, PendingMatch
+from matching.models import Match, PendingMatch, RematchChunk, RematchRun
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
@@ -362,11 +363,13 @@ def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, cons
     return {pk: score for pk, score in found if score is not None}
 
 
-def _replace(delete: Q, rows: list[Match]) -> int:
+def _replace(delete: Q, rows: list[Match], *, then: Callable[[], None] | None = None) -> int:
     """Delete then insert, in one transaction: readers see the old rows or the new, never a mix."""
     with transaction.atomic():
         Match.objects.filter(delete).delete()
         _insert(rows)
+        if then is not None:
+            then()
     return len(rows)
 
 
@@ -534,18 +537,121 @@ def rematch_plan(*, chunk_size: int | None = None) -> tuple[list[list[int]], lis
 
 def rematch_all(*, chunk_size: int | None = None) -> int:
     """The full re-match: one Celery task per chunk of seekers, as a group, so that more workers
-    finish it sooner (in-process, one after the other, in eager mode). Returns the number of chunks."""
+    finish it sooner (in-process, one after the other, in eager mode). Returns the number of chunks.
+
+    The run and its chunks are recorded first (``RematchRun``, ``RematchChunk``); each chunk task
+    marks its chunk done in the transaction that writes its rows, and ``rematch_sweep`` sends again
+    the chunks whose worker died or whose message was lost."""
     from celery import current_app, group
 
     chunks, thresholds = rematch_plan(chunk_size=chunk_size)
-    if chunks:
-        group(current_app.signature("matching.rematch_chunk", args=[chunk, thresholds]) for chunk in chunks).delay()
+    with transaction.atomic():
+        now = timezone.now()
+        RematchRun.objects.filter(state=RematchRun.State.RUNNING).update(
+            state=RematchRun.State.SUPERSEDED, finished_at=now
+        )
+        run = RematchRun.objects.create(thresholds=thresholds, chunk_count=len(chunks))
+        RematchChunk.objects.bulk_create(
+            [RematchChunk(run=run, index=n, member_ids=chunk) for n, chunk in enumerate(chunks)]
+        )
+        if not chunks:
+            run.state, run.finished_at = RematchRun.State.DONE, now
+            run.save(update_fields=["state", "finished_at"])
+    ids = list(run.chunks.order_by("index").values_list("pk", flat=True))
+    if ids:
+        try:
+            group(current_app.signature("matching.rematch_run_chunk", args=[pk]) for pk in ids).delay()
+        except Exception:  # the broker is away: the chunks are recorded, the sweeper sends them later
+            if current_app.conf.task_always_eager:
+                raise
+            log.exception("re-match run %s: chunks not sent; the sweeper will send them", run.pk)
     return len(chunks)
 
 
-def rematch_chunk(member_ids: Sequence[int], thresholds: Sequence[Sequence[float]] | None = None) -> int:
+REMATCH_LEASE = "matching.rematch_chunk"
+
+
+def rematch_run_chunk(chunk_id: int) -> int:
+    """Run one recorded chunk of a re-match run, once: a chunk already done, given up, of a
+    superseded run, or being run by a live worker right now, is left alone. Returns the matches
+    written (0 when there was nothing to do)."""
+    with session_lease(REMATCH_LEASE, chunk_id) as held:
+        if not held:
+            return 0
+        chunk = RematchChunk.objects.select_related("run").filter(pk=chunk_id).first()
+        if chunk is None or chunk.state != RematchChunk.State.PENDING or chunk.run.state != RematchRun.State.RUNNING:
+            return 0
+        chunk.attempts += 1
+        chunk.started_at = timezone.now()
+        if chunk.attempts > settings.REMATCH_MAX_ATTEMPTS:
+            chunk.state, chunk.finished_at = RematchChunk.State.FAILED, timezone.now()
+            chunk.save(update_fields=["attempts", "started_at", "state", "finished_at"])
+            log.error("re-match chunk %s given up after %d attempts", chunk, chunk.attempts - 1)
+            _close_run(chunk.run_id)
+            return 0
+        chunk.save(update_fields=["attempts", "started_at"])
+
+        def mark_done() -> None:
+            RematchChunk.objects.filter(pk=chunk.pk).update(state=RematchChunk.State.DONE, finished_at=timezone.now())
+
+        written = rematch_chunk(chunk.member_ids, chunk.run.thresholds, then=mark_done)
+        RematchChunk.objects.filter(pk=chunk.pk).update(written=written)
+        _close_run(chunk.run_id)
+        return written
+
+
+def _close_run(run_id: int) -> None:
+    """Mark the run finished once no chunk is pending (the last chunk to finish does it)."""
+    with transaction.atomic():
+        run = RematchRun.objects.select_for_update().get(pk=run_id)
+        if run.state != RematchRun.State.RUNNING or run.chunks.filter(state=RematchChunk.State.PENDING).exists():
+            return
+        given_up = run.chunks.filter(state=RematchChunk.State.FAILED).exists()
+        run.state = RematchRun.State.INCOMPLETE if given_up else RematchRun.State.DONE
+        run.finished_at = timezone.now()
+        run.save(update_fields=["state", "finished_at"])
+
+
+def rematch_sweep(*, stale_after: int | None = None) -> list[int]:
+    """Send again the chunks of running re-matches that nobody is running (Celery beat,
+    ``matching.sweep_rematch``). Returns the chunk ids sent.
+
+    A chunk is sent again when it was started but no live worker holds it (PostgreSQL: its worker
+    died; elsewhere: started ``REMATCH_STALE_SECONDS`` ago), or when it has waited that long
+    without being started (its message was lost). A chunk over its attempts is given up on its
+    next delivery."""
+    from celery import current_app
+
+    stale = dt.timedelta(seconds=settings.REMATCH_STALE_SECONDS if stale_after is None else stale_after)
+    now = timezone.now()
+    again = []
+    pending = RematchChunk.objects.filter(state=RematchChunk.State.PENDING, run__state=RematchRun.State.RUNNING)
+    for chunk in pending.select_related("run").order_by("pk"):
+        free = lease_is_free(REMATCH_LEASE, chunk.pk)
+        if free is False:
+            continue  # a live worker runs it
+        if chunk.started_at is None:
+            if chunk.run.started_at > now - stale:
+                continue  # waiting its turn in the queue
+        elif free is None and chunk.started_at > now - stale:
+            continue  # (no leases) started lately
+        again.append(chunk.pk)
+    for pk in again:
+        current_app.signature("matching.rematch_run_chunk", args=[pk]).delay()
+    if again:
+        log.warning("re-match sweep: sent %d chunk(s) again: %s", len(again), again)
+    return again
+
+
+def rematch_chunk(
+    member_ids: Sequence[int],
+    thresholds: Sequence[Sequence[float]] | None = None,
+    *,
+    then: Callable[[], None] | None = None,
+) -> int:
     """Recompute the stored matches of these members: their best postings, and the postings whose
-    best lists they reach (``thresholds``, from ``rematch_plan``; computed here when not given)."""
+    best lists they reach (``thresholds``, from ``rematch_plan``; computed here when not given).
+    ``then`` runs inside the transaction that writes the rows (a run's chunk is marked done there)."""
     cached = market(current="both")
     if thresholds is None:
         thresholds = posting_thresholds(cached)
@@ -574,7 +680,7 @@ def rematch_chunk(member_ids: Sequence[int], thresholds: Sequence[Sequence[float
                 row = _match(cached, seeker, facts, posting, score, now, facts_of)
                 if row is not None:
                     rows.append(row)
-    stored = _replace(Q(member_id__in=wanted), rows)
+    stored = _replace(Q(member_id__in=wanted), rows, then=then)
     PendingMatch.objects.filter(member_id__in=wanted).delete()
     return stored
 

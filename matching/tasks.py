@@ -28,7 +28,7 @@ def rematch_all() -> int:
     return services.rematch_all()
 
 
-@shared_task(name="matching.rematch_chunk", acks_late=True)
+@shared_task(name="matching.rematch_chunk")
 def rematch_chunk(member_ids: list[int], thresholds: list[list[float]] | None = None) -> int:
     return services.rematch_chunk(member_ids, thresholds)
 
@@ -36,3 +36,16 @@ def rematch_chunk(member_ids: list[int], thresholds: list[list[float]] | None = 
 @shared_task(name="matching.match_imported")
 def match_imported(member_ids: list[int]) -> int:
     return services.match_imported(member_ids)
+
+
+@shared_task(name="matching.rematch_run_chunk")
+def rematch_run_chunk(chunk_id: int) -> int:
+    """One chunk of the nightly run; handed back to the queue if its worker dies, and safe to
+    deliver twice (a finished chunk is left alone)."""
+    return services.rematch_run_chunk(chunk_id)
+
+
+@shared_task(name="matching.sweep_rematch", ignore_result=True)
+def sweep_rematch() -> int:
+    """Beat: send again the chunks of a running re-match that nobody is running."""
+    return len(services.rematch_sweep())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts import visibility
 from accounts.visibility import Action
 from core.errors import Forbidden, InvalidInput
+from core.tasks import enqueue_on_commit
 from ml import taxonomy
 from ml.text import normalize
 from skills.models import Occupation, PhraseKind, PhraseMapping, ReviewPhrase, Skill, SkillCategory, SkillSynonym
@@ -120,14 +121,6 @@ def skill_resolve_exact(phrase: str) -> Skill | None:
 # --- teaching the resolver and the coder ---------------------------------------------------------------
 
 
-def _enqueue_by_name(task_name: str, *args: Any) -> None:
-    """Run a task of a higher layer (households) without importing it: by its registered name.
-    Looked up in the registry rather than ``send_task`` so that eager mode runs it at once."""
-    from celery import current_app
-
-    current_app.tasks[task_name].delay(*args)
-
-
 @transaction.atomic
 def phrase_map(
     *,
@@ -170,7 +163,7 @@ def phrase_map(
         },
     )
     ReviewPhrase.objects.filter(kind=kind, normalized=key).update(status=ReviewPhrase.Status.MAPPED)
-    transaction.on_commit(lambda: _enqueue_by_name("households.apply_phrase_mapping", mapping.pk))
+    enqueue_on_commit("households.apply_phrase_mapping", mapping.pk)
     return mapping
 
 

@@ -236,7 +236,7 @@ def _via(by: User, member: Member) -> str:
 
 def _lock(cohort: Cohort) -> Cohort:
     """The cohort row, locked until the transaction ends: seats are counted under this lock."""
-    return Cohort.objects.select_for_update().select_related("course").get(pk=cohort.pk)
+    return Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
 
 
 def _free_seat(cohort: Cohort) -> int | None:
@@ -469,7 +469,7 @@ def completion_record(
     """结业: the trainee finished the cohort; the assessment's result and score."""
     _require_manager(by, enrolment)
     cohort = _lock(enrolment.cohort)
-    enrolment = Enrolment.objects.select_for_update().select_related("member").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("member").get(pk=enrolment.pk)
     if enrolment.state == Enrolment.State.COMPLETED:
         raise Conflict(_("The completion is recorded already."))
     if enrolment.state != Enrolment.State.ENROLLED:
@@ -507,7 +507,11 @@ def certificate_issue(
     certified skill on their profile, and their matches refresh once this commits
     (``refresh_matches=False``: only for demo data, which is re-matched as a whole right after)."""
     _require_manager(by, enrolment)
-    enrolment = Enrolment.objects.select_for_update().select_related("member", "cohort__course").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("member", "cohort__course")
+        .get(pk=enrolment.pk)
+    )
     completion = Completion.objects.filter(enrolment=enrolment).first()
     if completion is None:
         raise InvalidInput(

@@ -765,7 +765,7 @@ def write_off_decide(
     *, write_off: WriteOff, by: User, approve: bool, idempotency_key: str = "", note: str = ""
 ) -> WriteOff:
     """The checker: never the requester, within their approval limit (``funds.loan_write_off``)."""
-    write_off = WriteOff.objects.select_for_update().select_related("loan").get(pk=write_off.pk)
+    write_off = WriteOff.objects.select_for_update(of=("self",)).select_related("loan").get(pk=write_off.pk)
     loan = _lock_loan(write_off.loan)
     _require(by, Action.APPROVE_PAYMENT, loan.venture.org_unit, what=_("No such loan."))
     if write_off.requested_by_id == by.pk:
@@ -882,7 +882,7 @@ def subsidy_claim_create(
 
 @transaction.atomic
 def subsidy_claim_pay(*, claim: SubsidyClaim, by: User, idempotency_key: str) -> SubsidyClaim:
-    claim = SubsidyClaim.objects.select_for_update().select_related("loan__venture").get(pk=claim.pk)
+    claim = SubsidyClaim.objects.select_for_update(of=("self",)).select_related("loan__venture").get(pk=claim.pk)
     _require(by, Action.MANAGE_VENTURES, claim.loan.venture.org_unit, what=_("No such claim."))
     funds_services.payment_request_pay(request=claim.payment_request, by=by, idempotency_key=idempotency_key)
     if claim.state != SubsidyClaim.State.PAID:
@@ -960,7 +960,7 @@ def in_kind_create(
 
 @transaction.atomic
 def in_kind_pay(*, support: InKindSupport, by: User, idempotency_key: str) -> InKindSupport:
-    support = InKindSupport.objects.select_for_update().select_related("venture").get(pk=support.pk)
+    support = InKindSupport.objects.select_for_update(of=("self",)).select_related("venture").get(pk=support.pk)
     _require(by, Action.MANAGE_VENTURES, support.venture.org_unit, what=_("No such support."))
     funds_services.payment_request_pay(request=support.payment_request, by=by, idempotency_key=idempotency_key)
     if support.state != InKindSupport.State.PAID:

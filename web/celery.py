@@ -10,7 +10,8 @@ from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "web.settings")
 
-app = Celery("web")
+# Every task retries on a deadlock (core.tasks.ReliableTask).
+app = Celery("web", task_cls="core.tasks:ReliableTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

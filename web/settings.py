@@ -388,3 +388,53 @@ CELERY_BEAT_SCHEDULE |= {
     "notifications-reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=8, minute=5)},
     "notifications-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=30)},
 }
+
+# --- Reliability: workers, broker, outbox, import and re-match sweepers (README "Operations") ----
+# A task whose process dies (a pool child killed, out of memory) goes back to the queue instead of
+# being acknowledged and lost (CELERY_TASK_ACKS_LATE above acknowledges only after the task ran).
+# The import job and the re-match chunks count their attempts, so a task that kills its worker
+# every time is given up after a few, with a reason the organizer sees.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# No task runs longer than this; the longest are the import of a 200,000-row file and a re-match
+# chunk (minutes). The soft limit lets the task record why it stopped.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60)
+# Redis gives an unacknowledged message to another worker after this many seconds: longer than the
+# longest task, or a task still running would be started a second time (README "Operations").
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+# A broker that is down fails a send within the connect timeout; one that accepts connections and
+# never answers fails it within the socket timeout (instead of never).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=3.0)
+CELERY_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "socket_keepalive": True,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
+# The transactional outbox (core.outbox): each process relays on commit in a background thread; the
+# beat task sends what is left (rows of processes that died, rows that waited out an outage).
+OUTBOX_RELAY_THREAD = env.bool("OUTBOX_RELAY_THREAD", default=True)
+CELERY_BEAT_SCHEDULE["relay-outbox"] = {"task": "core.relay_outbox", "schedule": 10.0, "options": {"expires": 30}}
+# Stuck work is found and re-queued (or failed with a reason) by sweepers.
+CELERY_BEAT_SCHEDULE["sweep-imports"] = {"task": "households.sweep_imports", "schedule": 5 * 60.0}
+CELERY_BEAT_SCHEDULE["sweep-rematch"] = {"task": "matching.sweep_rematch", "schedule": 10 * 60.0}
+# Archive imports: the largest upload accepted, and how often a worker re-runs an import whose
+# worker stopped before it gives up. A job without a live worker for this long is stuck.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=10 * 60)
+# Re-match chunks: attempts before a chunk is given up, and how long one may run unfinished.
+REMATCH_MAX_ATTEMPTS = env.int("REMATCH_MAX_ATTEMPTS", default=3)
+REMATCH_STALE_SECONDS = env.int("REMATCH_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+# Readiness (/readyz): each check's time limit, in seconds.
+READINESS_TIMEOUT = env.float("READINESS_TIMEOUT", default=2.0)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # A database that does not answer fails a connection in seconds (readiness, requests, workers).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+# A deadlock that got past the services' retries is answered 503 with Retry-After, not 500.
+MIDDLEWARE += ["core.middleware.TransientDatabaseErrorMiddleware"]

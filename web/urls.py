@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core import views as core_views
 from web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("readyz", core_views.ready, name="ready"),
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
     path("funds/", include("funds.urls")),
