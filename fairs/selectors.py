@@ -130,8 +130,10 @@ def booth_get_for(user: User, pk: Any) -> Booth:
 
 
 def interviews_of_booth(user: User, booth: Booth) -> QuerySet[Interview]:
-    """The employer's interview list (their own booth) or the organizer's view of a booth."""
-    if not (visibility.is_admin(user) or may_manage(user, booth.fair) or my_booth(user, booth.fair) == booth):
+    """The employer's interview list (their own booth, while the company is verified: it names
+    people) or the organizer's view of a booth."""
+    own = visibility.sees_people(user) and my_booth(user, booth.fair) == booth
+    if not (visibility.is_admin(user) or may_manage(user, booth.fair) or own):
         raise NotFound(_("No such booth."))
     return (
         Interview.objects.filter(booth=booth)
@@ -147,7 +149,11 @@ def interview_get_for_employer(user: User, pk: Any) -> Interview:
         .filter(pk=_as_pk(pk))
         .first()
     )
-    if interview is None or my_booth(user, interview.booth.fair) != interview.booth:
+    if (
+        interview is None
+        or not visibility.sees_people(user)
+        or my_booth(user, interview.booth.fair) != interview.booth
+    ):
         raise NotFound(_("You did not meet this person at your booth."))
     return interview
 

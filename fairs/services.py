@@ -569,7 +569,8 @@ def interview_book(*, booth: Booth, attendee: Attendee, slot: int, by: User) -> 
     booth = Booth.objects.select_for_update(of=("self",)).select_related("fair__org_unit", "employer").get(pk=booth.pk)
     if by.role == Role.EMPLOYER:
         employer = _employer_of(by)
-        if employer is None or employer.pk != booth.employer_id:
+        # A walk-in is a person the company is shown: only while it is verified.
+        if employer is None or employer.pk != booth.employer_id or not visibility.sees_people(by):
             raise NotFound(_("No such booth."))
     else:
         _require_manager(by, booth.fair)
@@ -784,7 +785,7 @@ def interview_record_outcome(
     )
     booth = interview.booth
     employer = _employer_of(by) if by.role == Role.EMPLOYER else None
-    if employer is None or employer.pk != booth.employer_id:
+    if employer is None or employer.pk != booth.employer_id or not visibility.sees_people(by):
         raise NotFound(_("You did not meet this person at your booth."))
     if interview.state == Interview.State.CANCELLED or interview.attendee.cancelled_at is not None:
         raise Conflict(_("You did not meet this person at your booth: the interview was cancelled."))

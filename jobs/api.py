@@ -27,6 +27,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from accounts import visibility
 from accounts.api import acting_user
+from accounts.throttle import SignUpThrottle
 from accounts.models import Role, User
 from accounts.visibility import Action
 from core.errors import Forbidden, InvalidInput, NotFound
@@ -565,7 +566,9 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         },
     )
-    @action(detail=False, methods=["post"], permission_classes=[AllowAny], throttle_classes=[AnonRateThrottle])
+    @action(
+        detail=False, methods=["post"], permission_classes=[AllowAny], throttle_classes=[AnonRateThrottle, SignUpThrottle]
+    )
     def register(self, request: Request) -> Response:
         """Self-registration: the company, waiting for verification, and its first employer login."""
         data = EmployerRegisterSerializer(data=request.data)
@@ -786,6 +789,7 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        selectors.require_candidate_search(acting_user(request))
         return super().list(request, *args, **kwargs)
 
 

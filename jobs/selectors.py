@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts import visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
-from core.errors import NotFound
+from core.errors import Forbidden, NotFound
 from core.ids import int_pk
 from households.models import Household, Member, MemberSkill, PlanGoal, Track
 from jobs.models import (
@@ -176,6 +176,12 @@ def postings_to_review_for(user: User) -> QuerySet[JobPosting]:
 # --- employers -----------------------------------------------------------------------------------------
 
 
+def company_verified(user: User) -> bool:
+    """Does this employer login act for a company the union has verified (and still holds so)?
+    ``accounts.visibility.sees_people`` asks it: only such a company is shown people."""
+    return Employer.objects.filter(memberships__user=user, status=Employer.Status.VERIFIED).exists()
+
+
 def employer_get_for(user: User, pk: Any) -> Employer:
     employers = visibility.scope(user, Employer.objects.all(), unit="org_unit", employer="")
     employer = employers.select_related("region", "org_unit").filter(pk=int_pk(pk)).first()
@@ -209,7 +215,7 @@ def employer_list_for(user: User) -> QuerySet[Employer]:
 
 def _applications_for(user: User) -> QuerySet[Application]:
     if user.role == Role.EMPLOYER:
-        return visibility.scope(user, Application.objects.all(), employer="posting__employer")
+        return visibility.scope(user, Application.objects.all(), employer="posting__employer", people=True)
     if user.role == Role.WORKER:
         return visibility.scope(user, Application.objects.all(), owner="member__user")
     if visibility.may(user, Action.VIEW_JOBS):
@@ -292,7 +298,7 @@ def stalled_applications_for(user: User, *, days: int | None = None) -> QuerySet
 def candidate_get_for(user: User, member_pk: Any) -> Member:
     """A person an employer may look at: one who applied to the company, or who agreed to be found.
     Anyone else is "not found". Never the ID number or the household: the pages show the profile."""
-    if user.role != Role.EMPLOYER:
+    if user.role != Role.EMPLOYER or not visibility.may(user, Action.FIND_CANDIDATES):
         raise NotFound(_("No such candidate."))
     applied = Application.objects.filter(member=OuterRef("pk"), posting__employer__memberships__user=user)
     member = (
@@ -305,6 +311,15 @@ def candidate_get_for(user: User, member_pk: Any) -> Member:
     if member is None:
         raise NotFound(_("No such candidate."))
     return member
+
+
+def require_candidate_search(user: User) -> None:
+    """Refuse the candidate search to an employer whose company is not verified, saying why
+    (other roles without the action are refused by the page or the API as usual)."""
+    if user.role == Role.EMPLOYER and not visibility.may(user, Action.FIND_CANDIDATES):
+        raise Forbidden(
+            _("Candidates are shown once the union has verified your company. It is waiting for verification.")
+        )
 
 
 def candidate_search_for(user: User, *, skill: str = "", region: str = "") -> QuerySet[Member]:
@@ -328,7 +343,7 @@ def candidate_search_for(user: User, *, skill: str = "", region: str = "") -> Qu
 
 def placements_for(user: User) -> QuerySet[Placement]:
     if user.role == Role.EMPLOYER:
-        placements = visibility.scope(user, Placement.objects.all(), employer="employer")
+        placements = visibility.scope(user, Placement.objects.all(), employer="employer", people=True)
     elif visibility.may(user, Action.VIEW_JOBS):
         placements = visibility.scope(user, Placement.objects.all(), unit="member__household__org_unit")
     else:

@@ -520,7 +520,7 @@ def application_invite(*, posting: JobPosting, member: Member, by: User, message
         raise Forbidden(_("Only the employer invites applicants."))
     _require_employer_side(by, posting.employer)
     member = Member.objects.select_related("household").get(pk=member.pk)
-    if not member.consent_to_be_found or not member.is_current:
+    if not visibility.may(by, Action.FIND_CANDIDATES) or not member.consent_to_be_found or not member.is_current:
         raise NotFound(_("No such candidate."))
     _require_open(posting)
     if Application.objects.filter(posting=posting, member=member).exists():

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import visibility
+from accounts import throttle, visibility
 from accounts.models import Role, User
 from accounts.pages import View, role_page
 from accounts.visibility import Action
@@ -84,9 +84,9 @@ MOVE_LABELS = {
 }
 
 
-def jobs_page(action: Action | None = None, *, listing: bool = True) -> Callable[[View], View]:
-    """Pages for the roles that hold ``action`` (any signed-in user when None): ``role_page``."""
-    return role_page(*([action] if action is not None else []), listing=listing)
+def jobs_page(*actions: Action, listing: bool = True) -> Callable[[View], View]:
+    """Pages for the roles that hold any of ``actions`` (any signed-in user when none): ``role_page``."""
+    return role_page(*actions, listing=listing)
 
 
 def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE, paginator: type[Paginator] = Paginator) -> Any:
@@ -329,6 +329,10 @@ def employer_register(request: HttpRequest) -> HttpResponse:
     """Public self-registration: the company waits for an organizer's verification."""
     if request.user.is_authenticated:
         return redirect("home")
+    if request.method == "POST" and not throttle.sign_up_allowed(request):
+        # One budget per client address for this page and the API's register endpoint.
+        messages.error(request, _("Too many sign-ups from your network. Please try again in an hour."))
+        return render(request, "jobs/register.html", {"form": EmployerSignUpForm()}, status=429)
     form = EmployerSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = attempt(
@@ -550,9 +554,10 @@ def _open_postings_of(user: User) -> list[JobPosting]:
     return [p for p in selectors.employer_postings_for(user).filter(state=JobPosting.State.PUBLISHED) if p.is_open]
 
 
-@jobs_page(Action.FIND_CANDIDATES)
+@jobs_page(Action.FIND_CANDIDATES, Action.MANAGE_POSTINGS)
 def candidate_search(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    selectors.require_candidate_search(user)
     form = CandidateFilterForm(request.GET or None)
     typed = request.GET.get("skill", "").strip()[:100]
     skill = (skill_from(typed) or skill_understand(typed, record=False).skill) if typed else None
