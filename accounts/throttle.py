@@ -103,6 +103,12 @@ def reset(*, login: str, user: User) -> None:
     cache.delete_many([_account_key(user, login), _login_key(login)])
 
 
+def unlock(user: User) -> None:
+    """Lift an account's lock (a helper reset the password): its count, and those of the strings
+    that name it."""
+    cache.delete_many([_account_key(user, ""), *(_login_key(s) for s in (user.username, user.phone or "") if s)])
+
+
 class SignUpThrottle(SimpleRateThrottle):
     """Company registrations per client address, one budget for the page and the API."""
 

@@ -962,9 +962,7 @@ def member_account_reset_password(*, member: Member, by: User, password: str) ->
         raise InvalidInput(" ".join(exc.messages), field="password") from exc
     user.set_password(password)
     user.save(update_fields=["password"])
-    throttle.reset(user.username)
-    if user.phone:
-        throttle.reset(user.phone)
+    throttle.unlock(user)
     return user
 
 
