@@ -117,8 +117,8 @@ def parse_booth_codes(text: str) -> list[str]:
             head = first.rstrip("0123456789")
             low, high = first[len(head) :], last[len(head) :] if last.startswith(head) else last
             if (
-                not low.isdigit()
-                or not high.isdigit()
+                not (low.isascii() and low.isdigit() and len(low) <= 6)
+                or not (high.isascii() and high.isdigit() and len(high) <= 6)
                 or int(high) < int(low)
                 or int(high) - int(low) > MAX_BOOTH_CODES
             ):

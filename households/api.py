@@ -16,6 +16,7 @@ from accounts.api import acting_user
 from accounts.models import OrgUnit, User
 from accounts.selectors import org_unit_list_for
 from accounts.visibility import Action
+from core import params
 from core.errors import InvalidInput
 from core.models import Region, SensitiveAccess
 from households import selectors, services
@@ -350,7 +351,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 def _unit_for(user: User, pk: Any) -> OrgUnit:
-    unit = org_unit_list_for(user).filter(pk=pk).first()
+    unit = org_unit_list_for(user).filter(pk=params.int_pk(pk)).first()
     if unit is None:
         raise InvalidInput("Unknown union unit, or one outside your reach.", field="org_unit")
     return unit
@@ -487,9 +488,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             .select_related("job_preference")
             .prefetch_related("skills__skill", "job_preference__occupations", "job_preference__regions")
         )
-        household = self.request.query_params.get("household")
-        if household and household.isdigit():
-            members = members.filter(household_id=int(household))
+        household = params.int_pk(self.request.query_params.get("household"))
+        if household:
+            members = members.filter(household_id=household)
         return members.order_by("household_id", "id")
 
     def get_object(self) -> Member:
@@ -650,9 +651,9 @@ class VisitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         visits = selectors.visit_list_for(acting_user(self.request))
-        household = self.request.query_params.get("household")
-        if household and household.isdigit():
-            visits = visits.filter(household_id=int(household))
+        household = params.int_pk(self.request.query_params.get("household"))
+        if household:
+            visits = visits.filter(household_id=household)
         return visits.order_by("-visited_on", "-id")
 
     @extend_schema(parameters=[OpenApiParameter("household", int)])

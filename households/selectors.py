@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts import visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
+from core import params as core_params
 from core.audit import sensitive_read_logged
 from core.errors import NotFound
 from core.ids import int_pk
@@ -47,18 +48,14 @@ class HouseholdFilters:
 
     @classmethod
     def from_params(cls, params: Any) -> HouseholdFilters:
-        def flag(name: str) -> bool:
-            return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
-
-        unit = params.get("unit") or None
         return cls(
-            unit=int(unit) if unit and str(unit).isdigit() else None,
-            target_group=params.get("target_group", "") or "",
-            state=params.get("state", "") or "",
-            cause=params.get("cause", "") or "",
-            no_helper=flag("no_helper"),
-            overdue_visit=flag("overdue_visit"),
-            query=(params.get("q", "") or "").strip(),
+            unit=core_params.int_pk(params.get("unit")) or None,
+            target_group=core_params.text(params.get("target_group"), max_length=32),
+            state=core_params.text(params.get("state"), max_length=32),
+            cause=core_params.text(params.get("cause"), max_length=32),
+            no_helper=core_params.flag(params.get("no_helper")),
+            overdue_visit=core_params.flag(params.get("overdue_visit")),
+            query=core_params.text(params.get("q"), max_length=50),
         )
 
 

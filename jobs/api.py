@@ -27,9 +27,10 @@ from rest_framework.throttling import AnonRateThrottle
 
 from accounts import visibility
 from accounts.api import acting_user
-from accounts.throttle import SignUpThrottle
 from accounts.models import Role, User
+from accounts.throttle import SignUpThrottle
 from accounts.visibility import Action
+from core import params
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.pagination import CappedPagination
 from households import selectors as household_selectors
@@ -50,6 +51,8 @@ from jobs.models import (
 from skills.models import Occupation, Skill
 
 EDUCATION_CHOICES = [("", "No requirement"), *Member.Education.choices]
+# Day counts in query strings (stalled for, due within): ten years; more would overflow a date.
+MAX_DAYS = 3660
 
 # --- employers ---------------------------------------------------------------------------------------
 
@@ -567,7 +570,10 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         },
     )
     @action(
-        detail=False, methods=["post"], permission_classes=[AllowAny], throttle_classes=[AnonRateThrottle, SignUpThrottle]
+        detail=False,
+        methods=["post"],
+        permission_classes=[AllowAny],
+        throttle_classes=[AnonRateThrottle, SignUpThrottle],
     )
     def register(self, request: Request) -> Response:
         """Self-registration: the company, waiting for verification, and its first employer login."""
@@ -883,10 +889,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=False, methods=["get"])
     def stalled(self, request: Request) -> Response:
         """Applications the employer has not moved for 30 days, for the organizers of the applicants' units."""
-        days = request.query_params.get("days", "")
-        applications = selectors.stalled_applications_for(
-            acting_user(request), days=int(days) if days.isdigit() and int(days) > 0 else None
-        )
+        days = params.whole_number(request.query_params.get("days"), minimum=1, maximum=MAX_DAYS)
+        applications = selectors.stalled_applications_for(acting_user(request), days=days)
         page = self.paginate_queryset(applications)
         return self.get_paginated_response(
             ApplicationSerializer(page, many=True, context=self.get_serializer_context()).data
@@ -929,8 +933,9 @@ class PlacementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
         """Hires counted by the household's union unit, by target group and by the plan's job goal."""
-        year = request.query_params.get("year", "")
-        counts = selectors.placement_counts_for(acting_user(request), year=int(year) if year.isdigit() else None)
+        counts = selectors.placement_counts_for(
+            acting_user(request), year=params.year(request.query_params.get("year"))
+        )
         return Response(
             {
                 "total": counts.total,
@@ -951,10 +956,8 @@ class RetentionCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):  # the schema, written offline: no user
             return RetentionCheck.objects.none()
-        days = self.request.query_params.get("within_days", "")
-        return selectors.retention_checks_due_for(
-            acting_user(self.request), within_days=int(days) if days.isdigit() else 14
-        )
+        days = params.whole_number(self.request.query_params.get("within_days"), default=14, maximum=MAX_DAYS)
+        return selectors.retention_checks_due_for(acting_user(self.request), within_days=days)
 
     @extend_schema(parameters=[OpenApiParameter("within_days", int, description="due within this many days (14)")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -979,9 +982,9 @@ class EmploymentServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         services_qs = selectors.services_for(acting_user(self.request))
-        member = self.request.query_params.get("member", "")
-        if member.isdigit():
-            services_qs = services_qs.filter(member_id=int(member))
+        member = params.int_pk(self.request.query_params.get("member"))
+        if member:
+            services_qs = services_qs.filter(member_id=member)
         return services_qs
 
     @extend_schema(parameters=[OpenApiParameter("member", int)])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts import visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
+from core import params as core_params
 from core.errors import Forbidden, NotFound
 from core.ids import int_pk
 from households.models import Household, Member, MemberSkill, PlanGoal, Track
@@ -38,6 +39,9 @@ from jobs.services import OPEN_STATES
 
 # --- postings ------------------------------------------------------------------------------------------
 
+# A salary filter above this finds nothing anyway (services.MAX_SALARY); larger numbers are ignored.
+MAX_SALARY_FILTER = 10_000_000
+
 
 @dataclass
 class PostingFilters:
@@ -51,18 +55,14 @@ class PostingFilters:
 
     @classmethod
     def from_params(cls, params: Any) -> PostingFilters:
-        def flag(name: str) -> bool:
-            return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
-
-        salary = str(params.get("min_salary", "") or "").strip()
         return cls(
-            query=str(params.get("q", "") or "").strip()[:50],
-            region=str(params.get("region", "") or ""),
-            skill=str(params.get("skill", "") or ""),
-            min_salary=int(salary) if salary.isdigit() else None,
-            light_work=flag("light_work"),
-            for_graduates=flag("for_graduates"),
-            occupation=str(params.get("occupation", "") or "").strip(),
+            query=core_params.text(params.get("q"), max_length=50),
+            region=core_params.text(params.get("region"), max_length=6),
+            skill=core_params.text(params.get("skill"), max_length=64),
+            min_salary=core_params.whole_number(params.get("min_salary"), maximum=MAX_SALARY_FILTER),
+            light_work=core_params.flag(params.get("light_work")),
+            for_graduates=core_params.flag(params.get("for_graduates")),
+            occupation=core_params.text(params.get("occupation"), max_length=16),
         )
 
 

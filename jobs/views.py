@@ -31,6 +31,7 @@ from accounts import throttle, visibility
 from accounts.models import Role, User
 from accounts.pages import View, role_page
 from accounts.visibility import Action
+from core import params
 from core.errors import NotFound
 from core.pagination import CappedPaginator
 from households import selectors as household_selectors
@@ -118,7 +119,8 @@ def _member_choices(user: User, query: str = "", include: Any = None) -> list[tu
     if query:
         members = members.filter(Q(name__contains=query) | Q(household__number__startswith=query))
     rows = list(members.order_by("household__number", "pk")[:MEMBER_CHOICES])
-    if include and str(include).isdigit() and all(str(m.pk) != str(include) for m in rows):
+    include = params.int_pk(include)
+    if include and all(m.pk != include for m in rows):
         with contextlib.suppress(NotFound):  # not in reach: the form then refuses the choice
             rows.append(household_selectors.member_get_for(user, include))
     return [(m.pk, f"{m.name} · {m.household.number}") for m in rows]
@@ -721,7 +723,7 @@ def stalled(request: AuthedRequest) -> HttpResponse:
 def placements(request: AuthedRequest) -> HttpResponse:
     user = request.user
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() and len(year_param) == 4 else None
+    year = params.year(year_param)
     items = selectors.placements_for(user)
     if year:
         items = items.filter(start_date__year=year)
@@ -800,7 +802,8 @@ def service_list(request: AuthedRequest) -> HttpResponse:
 
 def _service_postings(selected: Any = None) -> list[JobPosting]:
     postings = list(selectors.posting_search()[:POSTING_CHOICES])
-    if selected and str(selected).isdigit() and all(str(p.pk) != str(selected) for p in postings):
+    selected = params.int_pk(selected)
+    if selected and all(p.pk != selected for p in postings):
         postings.extend(selectors.open_postings().select_related("employer").filter(pk=selected))
     return postings
 
