@@ -137,10 +137,20 @@ def _clean_employer(data: EmployerInput) -> dict[str, Any]:
 
 @transaction.atomic
 def employer_sign_up(*, data: EmployerInput, username: str, password: str) -> tuple[Employer, User]:
-    """Self-registration: the company (waiting for verification) and its first employer login."""
+    """Self-registration: the company (waiting for verification) and its first employer login.
+
+    Anyone may call it, so it reveals no account: a username that reads as a phone number is
+    refused whoever owns the number, and the contact phone is never checked against the logins
+    (workers log in with their phones). The login is the username alone until the union verifies
+    the company; then the contact phone logs in too, if no other account holds it
+    (``employer_verify``)."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    from accounts.services import PHONE_USERNAME_MESSAGE, phone_in_username
+
+    if phone_in_username(username.strip()):
+        raise InvalidInput(str(PHONE_USERNAME_MESSAGE), field="username")
     values = _clean_employer(data)
     if Employer.objects.filter(uscc=values["uscc"]).exists():
         raise Conflict(
@@ -159,11 +169,23 @@ def employer_sign_up(*, data: EmployerInput, username: str, password: str) -> tu
         password=password,
         role=Role.EMPLOYER,
         full_name=values["contact_name"],
-        phone=values["contact_phone"],
     )
     employer = Employer.objects.create(org_unit=_responsible_unit(values["region"]), **values)
     EmployerMembership.objects.create(user=user, employer=employer)
     return employer, user
+
+
+def _contact_phone_logs_in(employer: Employer) -> None:
+    """Once verified, the company's contact phone becomes a login of its first user, if that user
+    has no phone yet and no other account holds the number (then nothing changes: the union knows
+    who the company is, and the login stays the username)."""
+    membership = employer.memberships.select_related("user").order_by("created_at", "pk").first()
+    if membership is None or membership.user.phone or not employer.contact_phone:
+        return
+    if User.objects.filter(phone=employer.contact_phone).exists():
+        return
+    membership.user.phone = employer.contact_phone
+    membership.user.save(update_fields=["phone"])
 
 
 @transaction.atomic
@@ -196,6 +218,8 @@ def employer_verify(*, employer: Employer, by: User, approve: bool, note: str = 
     employer.status_note = note.strip()[:200]
     employer.verified_by, employer.verified_at = by, timezone.now()
     employer.save()
+    if approve:
+        _contact_phone_logs_in(employer)
     # Its published postings open (or close) with the verification.
     _refresh_matches(*employer.postings.filter(state=JobPosting.State.PUBLISHED).values_list("pk", flat=True))
     return employer
