@@ -66,6 +66,7 @@ class EmployerSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "pending_name",
             "uscc",
             "contact_name",
             "contact_phone",
@@ -552,7 +553,8 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=EmployerWriteSerializer, responses=EmployerSerializer)
     def partial_update(self, request: Request, pk: Any = None) -> Response:
-        """Edit the company profile. A new credit code sends a verified company back for a check."""
+        """Edit the company profile. A new credit code sends a verified company back for a check; a
+        verified company's new name waits in ``pending_name`` for the union (``name`` stays)."""
         employer = self.get_object()
         data = EmployerWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -194,7 +194,12 @@ def employers_to_verify_for(user: User) -> QuerySet[Employer]:
     if not visibility.may(user, Action.VERIFY_EMPLOYERS):
         return Employer.objects.none()
     return (
-        visibility.scope(user, Employer.objects.filter(status=Employer.Status.PENDING), unit="org_unit")
+        visibility.scope(
+            user,
+            # New companies, and verified ones whose new name waits for the check.
+            Employer.objects.filter(Q(status=Employer.Status.PENDING) | ~Q(pending_name="")),
+            unit="org_unit",
+        )
         .select_related("region", "org_unit")
         .annotate(postings_waiting=Count("postings", filter=Q(postings__state=JobPosting.State.REVIEW)))
         .order_by("created_at")

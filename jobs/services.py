@@ -199,6 +199,11 @@ def employer_update(*, employer: Employer, by: User, data: EmployerInput) -> Emp
         if employer.is_verified:
             # A new credit code is a new legal entity as far as verification is concerned.
             employer.status = Employer.Status.PENDING
+    if employer.is_verified or employer.pending_name:
+        # The verified name stays until the union checks the new one (anyone could otherwise take
+        # a famous company's name once verified); giving the verified name back withdraws the change.
+        new_name = values.pop("name")
+        employer.pending_name = "" if new_name == employer.name else new_name
     for key, value in values.items():
         setattr(employer, key, value)
     employer.save()
@@ -214,9 +219,15 @@ def employer_verify(*, employer: Employer, by: User, approve: bool, note: str = 
         raise Forbidden(_("Only organizers verify employers."))
     if not approve and not note.strip():
         raise InvalidInput(_("Say why the employer is not verified."), field="note")
-    employer.status = Employer.Status.VERIFIED if approve else Employer.Status.REJECTED
+    renaming_only = employer.is_verified and bool(employer.pending_name)
+    if approve and employer.pending_name:
+        employer.name = employer.pending_name
+    employer.pending_name = ""
+    if not renaming_only:
+        employer.status = Employer.Status.VERIFIED if approve else Employer.Status.REJECTED
     employer.status_note = note.strip()[:200]
-    employer.verified_by, employer.verified_at = by, timezone.now()
+    if approve or not renaming_only:
+        employer.verified_by, employer.verified_at = by, timezone.now()
     employer.save()
     if approve:
         _contact_phone_logs_in(employer)
