@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import BasicScheme
 from rest_framework import authentication
 from rest_framework.exceptions import Throttled
 
@@ -30,3 +31,9 @@ def throttle_message(reason: str) -> str:
     return _(
         "Too many failed attempts. Wait %(minutes)d minutes and try again, or ask your helper to reset your password."
     ) % {"minutes": minutes}
+
+
+class BasicAuthenticationScheme(BasicScheme):
+    """The OpenAPI description of ``BasicAuthentication`` (plain Basic authentication)."""
+
+    target_class = "accounts.authentication.BasicAuthentication"
