@@ -89,6 +89,8 @@ class Action(StrEnum):
     REGISTER_OTHERS = "register_others"  # a helper registers a worker for a fair
     ATTEND_FAIRS = "attend_fairs"  # a worker: register, my schedule, my QR
     BOOK_BOOTHS = "book_booths"  # an employer: apply for a booth, interview list, outcomes
+    # A person entered twice, in units the helper cannot both see (households.IdNumberReferral)
+    SETTLE_ID_REFERRALS = "settle_id_referrals"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -129,6 +131,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_FAIRS,
             Action.CHECK_IN,
             Action.REGISTER_OTHERS,
+            Action.SETTLE_ID_REFERRALS,
         }
     ),
     Role.HELPER: frozenset(
@@ -231,6 +234,18 @@ def may_approve_exit_for(user: User, unit: OrgUnit) -> bool:
         return True
     own_unit = user.org_unit  # organizers always have one (the ``unit_roles_have_a_unit`` constraint)
     return own_unit is not None and own_unit.is_ancestor_of(unit)
+
+
+def lowest_common_unit(first: OrgUnit, second: OrgUnit) -> OrgUnit:
+    """The lowest unit that holds both (itself or above): its organizers, and those of the units
+    above it, see both."""
+    a, b = first.path.split(".")[:-1], second.path.split(".")[:-1]
+    shared = 0
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    if shared == 0:  # two trees: only an administrator sees both; hand it to the first one's top
+        return OrgUnit.objects.get(path=a[0] + ".")
+    return OrgUnit.objects.get(path=".".join(a[:shared]) + ".")
 
 
 def visible_units(user: User) -> QuerySet[OrgUnit]:

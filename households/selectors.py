@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from core.models import SensitiveAccess
 from households.models import (
     ExitRequest,
     Household,
+    IdNumberReferral,
     ImportJob,
     Member,
     MemberSkill,
@@ -247,6 +248,26 @@ def visit_list_for(user: User) -> QuerySet[Visit]:
     return visibility.scope(user, Visit.objects.all(), unit="household__org_unit").select_related(
         "household", "visited_by"
     )
+
+
+def id_referrals_for(user: User) -> QuerySet[IdNumberReferral]:
+    """People entered twice, for the organizers who see both households: open ones first."""
+    if not visibility.may(user, Action.SETTLE_ID_REFERRALS):
+        return IdNumberReferral.objects.none()
+    return (
+        visibility.scope(user, IdNumberReferral.objects.all(), unit="unit")
+        .select_related(
+            "member__household__org_unit", "household__org_unit", "asked_by__org_unit", "unit", "resolved_by"
+        )
+        .order_by(F("resolved_at").desc(nulls_first=True), "-created_at")
+    )
+
+
+def id_referral_get_for(user: User, pk: Any) -> IdNumberReferral:
+    referral = id_referrals_for(user).filter(pk=int_pk(pk)).first()
+    if referral is None:
+        raise NotFound(_("No such question."))
+    return referral
 
 
 def exit_requests_to_decide_for(user: User) -> QuerySet[ExitRequest]:
