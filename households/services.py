@@ -15,12 +15,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from accounts.visibility import Action
 from core.audit import sensitive_read_logged
+from core.dates import check_date
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region, SensitiveAccess
 from core.tasks import enqueue_on_commit
@@ -161,6 +163,7 @@ def household_create(
         raise InvalidInput(_("Enter the address."), field="address")
     if dibao_status not in Household.DibaoStatus.values:
         raise InvalidInput(_("Unknown minimum living allowance status."), field="dibao_status")
+    check_date(registered_on, field="registered_on")
     if registered_on and registered_on > _today():
         raise InvalidInput(_("The registration date cannot be in the future."), field="registered_on")
     region = _region(region_code)
@@ -217,6 +220,7 @@ def household_update(
         raise InvalidInput(_("Enter the address."), field="address")
     if "dibao_status" in changes and changes["dibao_status"] not in Household.DibaoStatus.values:
         raise InvalidInput(_("Unknown minimum living allowance status."), field="dibao_status")
+    check_date(changes.get("registered_on"), field="registered_on")
     if changes.get("registered_on") and changes["registered_on"] > _today():
         raise InvalidInput(_("The registration date cannot be in the future."), field="registered_on")
     for key, value in changes.items():
@@ -789,6 +793,9 @@ def measure_set_status(*, measure: PlanMeasure, by: User, status: str) -> PlanMe
 # --- pairing ---------------------------------------------------------------------------------------
 
 
+HELPER_CHOICE_MESSAGE = gettext_lazy("Choose a helper of your union unit or of a unit below it.")
+
+
 @transaction.atomic
 def pairing_assign(
     *,
@@ -803,13 +810,14 @@ def pairing_assign(
     _require(by, Action.MANAGE_PAIRING, household.org_unit)
     if household.state == Household.State.CLOSED:
         raise Conflict(_("A closed archive has no helper."))
-    if helper.role != Role.HELPER or not helper.is_active:
-        raise InvalidInput(_("Choose a person with the helper role."), field="helper")
-    helping_unit = helping_unit or helper.org_unit
-    if helping_unit is None or not visibility.may(by, Action.MANAGE_PAIRING, helping_unit):
-        raise InvalidInput(_("The helping unit must be within your union unit."), field="helping_unit")
+    # One answer whatever the person is (another role, out of reach): never tell a role or a unit.
+    if helper.role != Role.HELPER or not helper.is_active or helper.org_unit is None:
+        raise InvalidInput(str(HELPER_CHOICE_MESSAGE), field="helper")
     if not visibility.may(by, Action.MANAGE_PAIRING, helper.org_unit):
-        raise InvalidInput(_("The helper must belong to your union unit or one below it."), field="helper")
+        raise InvalidInput(str(HELPER_CHOICE_MESSAGE), field="helper")
+    helping_unit = helping_unit or helper.org_unit
+    if not visibility.may(by, Action.MANAGE_PAIRING, helping_unit):
+        raise InvalidInput(_("The helping unit must be within your union unit."), field="helping_unit")
     current = household.pairings.filter(ended_on__isnull=True).first()
     if current is not None:
         if current.helper_id == helper.pk and current.helping_unit_id == helping_unit.pk:
@@ -844,6 +852,8 @@ def visit_record(
         raise Conflict(_("A closed archive takes no visits."))
     if kind not in Visit.Kind.values:
         raise InvalidInput(_("Unknown kind of visit."), field="kind")
+    check_date(visited_on, field="visited_on")
+    check_date(next_visit_due, field="next_visit_due")
     if visited_on > _today():
         raise InvalidInput(_("A visit cannot be recorded before it happens."), field="visited_on")
     if not summary.strip():
