@@ -131,7 +131,7 @@ def test_an_escaped_backslash_before_u0000_is_text_not_nul(people: Any, househol
     """\\\\u0000 in JSON is the six characters "\\u0000": a person may write that."""
     answer = _client(people.hana).post(
         "/api/v1/visits/",
-        '{"household": %d, "visited_on": "2026-01-05", "summary": "wrote \\\\u0000 on the form"}' % household_a.pk,
+        f'{{"household": {household_a.pk}, "visited_on": "2026-01-05", "summary": "wrote \\\\u0000 on the form"}}',
         content_type="application/json",
     )
     assert answer.status_code == 201, answer.content
