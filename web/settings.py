@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentViaEnum": "training.models.Enrolment.Via",
         "FairKindEnum": "fairs.models.JobFair.Kind",
         "AttendeeViaEnum": "fairs.models.Attendee.Via",
+        "VisitKindEnum": "households.models.Visit.Kind",
     },
 }
 
