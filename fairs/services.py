@@ -17,6 +17,7 @@ from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core import qrcodes
+from core.dates import check_date
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.tasks import enqueue_on_commit
 from fairs.models import Attendee, Booth, CheckIn, Interview, JobFair, ScheduleRun
@@ -137,6 +138,8 @@ def _clean_fair(data: FairInput) -> dict[str, Any]:
         raise InvalidInput(_("Enter the name of the fair."), field="name")
     if data.kind not in JobFair.Kind.values:
         raise InvalidInput(_("Choose the kind of fair."), field="kind")
+    for name_of_day in ("starts_on", "ends_on", "registration_opens", "registration_closes"):
+        check_date(getattr(data, name_of_day), field=name_of_day)
     if data.ends_on < data.starts_on:
         raise InvalidInput(_("The last day is before the first day."), field="ends_on")
     if data.registration_closes < data.registration_opens:

@@ -54,6 +54,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SkillSerializer
     lookup_field = "code"
+    lookup_value_regex = r"[^/]+"  # codes hold dots ("logistics.forklift"); the router's default refuses them
     filterset_fields: list[str] = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
