@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import UNIT_ROLES, OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from core.errors import Conflict, InvalidInput
 
-PHONE_USERNAME_MESSAGE = _lazy(
+PHONE_USERNAME_MESSAGE = gettext_lazy(
     "A username cannot be a mobile number: choose another one. You can log in with your own mobile number anyway."
 )
 
@@ -56,7 +56,7 @@ def user_create(
     if reserved and reserved != normalized:
         # A username that reads as a mobile number belongs to the owner of that number, who logs in
         # with it (``accounts.selectors.user_for_login``).
-        raise InvalidInput(PHONE_USERNAME_MESSAGE, field="username")
+        raise InvalidInput(str(PHONE_USERNAME_MESSAGE), field="username")
     if User.objects.filter(username=username).exists():
         raise Conflict(_("The username “%(name)s” is taken.") % {"name": username}, field="username")
     if normalized and User.objects.filter(phone=normalized).exists():

@@ -116,7 +116,8 @@ class SignUpThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at each use, not at import: the rate is a setting like the others.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope, "20/hour")
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope, "20/hour")
+        return str(rate) if rate is not None else None
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
@@ -124,4 +125,5 @@ class SignUpThrottle(SimpleRateThrottle):
 
 def sign_up_allowed(request: HttpRequest) -> bool:
     """Count one sign-up attempt of the page against the address's budget."""
-    return SignUpThrottle().allow_request(request, None)
+    # The throttle reads only the client's address, which a page's request carries as the API's does.
+    return SignUpThrottle().allow_request(request, None)  # type: ignore[arg-type]
