@@ -153,7 +153,7 @@ def test_json_nested_deeply_is_a_400_on_a_write_endpoint(people: Any, household_
 
     create = _client(people.olga).post("/api/v1/households/", body, content_type="application/json")
     nested = _client(people.olga).post(
-        "/api/v1/households/", '{"address": ' + body + "}", content_type="application/json"
+        "/api/v1/households/", '{"address": ' + body + "}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
 
     assert create.status_code == 400

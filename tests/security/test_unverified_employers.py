@@ -50,7 +50,7 @@ def test_a_company_registered_through_the_api_finds_nobody(client: Client, tree:
     assert answer.status_code == 201, answer.content
     auth = basic("hr_spider", "a-Long-enough-pass-2026")
 
-    search = client.get("/api/v1/candidates/", **auth)
+    search = client.get("/api/v1/candidates/", HTTP_ACCEPT_LANGUAGE="en", **auth)
     detail = client.get(f"/api/v1/candidates/{seeker.pk}/", **auth)
 
     assert search.status_code == 403
@@ -67,7 +67,7 @@ def test_candidate_pages_show_nobody_to_a_company_that_is_not_verified(
     make_employer(people.eve, tree.county, name="利民煤业", status=status)
     client = _signed_in(people.eve)
 
-    search = client.get(reverse("jobs:candidates"))
+    search = client.get(reverse("jobs:candidates"), HTTP_ACCEPT_LANGUAGE="en")
     detail = client.get(reverse("jobs:candidate", args=[seeker.pk]))
 
     assert search.status_code == 403

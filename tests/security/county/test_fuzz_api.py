@@ -36,7 +36,7 @@ from schemathesis.generation import GenerationMode
 from tests.security.county.world import ROLES, County
 from tests.security.openapi import schema as openapi_schema
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))  # per operation, role and mode
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))  # per operation, role and mode
 FUZZ_SEED = os.environ.get("FUZZ_SEED")
 
 pytestmark = [
