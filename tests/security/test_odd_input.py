@@ -165,6 +165,21 @@ def test_json_nested_deeply_is_a_400_on_a_write_endpoint(people: Any, household_
     assert Household.objects.count() == before
 
 
+def test_every_write_endpoint_refuses_json_nested_1000_deep(people: Any, household_a: Household) -> None:
+    """The parser is the API's default; a view with parsers of its own would not have the limit."""
+    client = _client(people.root)
+    body = "[" * 1000 + "]" * 1000
+    failures = []
+    for op in operations():
+        if not op.has_body or op.method == "GET":
+            continue
+        url = op.url(**dict.fromkeys(op.path_params, household_a.pk))
+        status = client.generic(op.method, url, body, content_type="application/json").status_code
+        if status != 400 and status != 404:  # 404: the id names nothing of that kind
+            failures.append(f"{op.key} -> {status}")
+    assert not failures, "\n".join(failures)
+
+
 def test_a_body_over_the_size_limit_is_refused_before_it_is_read(people: Any, settings: Any) -> None:
     settings.REQUEST_MAX_BYTES = 1024
     answer = _client(people.olga).post("/api/v1/households/", "x" * 2048, content_type="application/json")
