@@ -22,9 +22,9 @@ class UsernameOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        if throttle.refusal(username, request) is not None:
-            return None
         user = user_for_login(username)
+        if throttle.refusal(username, request, user=user) is not None:
+            return None
         if user is None:
             # Spend the same time as a real check so that timing does not reveal who exists.
             User().set_password(password)

@@ -77,15 +77,20 @@ def _bump(key: str) -> None:
         cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
 
 
-def refusal(login: str, request: HttpRequest | Any = None) -> str | None:
+_UNKNOWN: Any = object()
+
+
+def refusal(login: str, request: HttpRequest | Any = None, *, user: User | None = _UNKNOWN) -> str | None:
     """Why a login with ``login`` from this request is refused before its password is checked:
-    ``ADDRESS``, ``LOCKED``, or None."""
+    ``ADDRESS``, ``LOCKED``, or None. ``user`` is the account the login names, when the caller
+    has looked it up already."""
     from accounts.selectors import user_for_login
 
     address = client_address(request)
     if address and _count(_address_key(address)) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
         return ADDRESS
-    if _count(_account_key(user_for_login(login), login)) >= settings.LOGIN_FAILURE_LIMIT:
+    account = user_for_login(login) if user is _UNKNOWN else user
+    if _count(_account_key(account, login)) >= settings.LOGIN_FAILURE_LIMIT:
         return LOCKED
     return None
 
