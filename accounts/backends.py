@@ -7,36 +7,31 @@ from django.http import HttpRequest
 
 from accounts import throttle
 from accounts.models import User
-from accounts.phones import normalize_phone
-from core.errors import InvalidInput
+from accounts.selectors import user_for_login
 
 
 class UsernameOrPhoneBackend(ModelBackend):
-    """Log in with the username or the mobile number, whichever the person remembers."""
+    """Log in with the username or the mobile number, whichever the person remembers.
+
+    Failed attempts count against the account (whichever spelling named it) and against the client
+    address (``accounts.throttle``); while either is over its limit not even the right password
+    gets in."""
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         if not username or password is None:
             return None
-        if throttle.is_locked(username):
-            return None  # locked: not even a correct password gets in until the lock expires
-        login = username.strip()
-        user = User.objects.filter(username=login).first()
-        if user is None:
-            try:
-                phone = normalize_phone(login)
-            except InvalidInput:
-                phone = None
-            if phone:
-                user = User.objects.filter(phone=phone).first()
+        user = user_for_login(username)
+        if throttle.refusal(username, request, user=user) is not None:
+            return None
         if user is None:
             # Spend the same time as a real check so that timing does not reveal who exists.
             User().set_password(password)
-            throttle.record_failure(username)
+            throttle.record_failure(login=username, user=None, request=request)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            throttle.reset(username)
+            throttle.reset(login=username, user=user)
             return user
-        throttle.record_failure(username)
+        throttle.record_failure(login=username, user=user, request=request)
         return None

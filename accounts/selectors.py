@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 
 from accounts import visibility
 from accounts.models import OrgUnit, Role, User
+from accounts.phones import normalize_phone
+from core.errors import InvalidInput
 from core.models import SensitiveAccess
 
 
@@ -35,3 +37,23 @@ def access_log_for(user: User, *, purpose: str = "", username: str = "") -> Quer
     if username:
         rows = rows.filter(user__username=username)
     return rows.order_by("-at", "-id")
+
+
+def user_for_login(login: str) -> User | None:
+    """The account a login string names: its mobile number, else its username.
+
+    The number comes first: a username that looks like a mobile number is reserved for the owner of
+    that number (``accounts.services.user_create``), so the two agree, and an older account that
+    took someone's number as its name can no longer stand in front of that person's phone login."""
+    text = (login or "").strip()
+    if not text:
+        return None
+    try:
+        phone = normalize_phone(text)
+    except InvalidInput:
+        phone = ""
+    if phone:
+        user = User.objects.filter(phone=phone).first()
+        if user is not None:
+            return user
+    return User.objects.filter(username=text).first()

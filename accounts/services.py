@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import UNIT_ROLES, OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from core.errors import Conflict, InvalidInput
+
+PHONE_USERNAME_MESSAGE = gettext_lazy(
+    "A username cannot be a mobile number: choose another one. You can log in with your own mobile number anyway."
+)
+
+
+def phone_in_username(username: str) -> str:
+    """The mobile or landline number a username reads as (national digits), or "" if none."""
+    try:
+        return normalize_phone(username)
+    except InvalidInput:
+        return ""
 
 
 @transaction.atomic
@@ -38,9 +51,14 @@ def user_create(
         raise InvalidInput(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if role in UNIT_ROLES and org_unit is None:
         raise InvalidInput(_("Organizers, helpers and auditors belong to a union unit."), field="org_unit")
+    normalized = normalize_phone(phone) if phone else None
+    reserved = phone_in_username(username)
+    if reserved and reserved != normalized:
+        # A username that reads as a mobile number belongs to the owner of that number, who logs in
+        # with it (``accounts.selectors.user_for_login``).
+        raise InvalidInput(str(PHONE_USERNAME_MESSAGE), field="username")
     if User.objects.filter(username=username).exists():
         raise Conflict(_("The username “%(name)s” is taken.") % {"name": username}, field="username")
-    normalized = normalize_phone(phone) if phone else None
     if normalized and User.objects.filter(phone=normalized).exists():
         raise Conflict(_("The mobile number is already registered."), field="phone")
     user = User(

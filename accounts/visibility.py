@@ -14,10 +14,20 @@ The rules, from the plan and DOMAIN.md:
 
 Anything a user may not see is reported as "not found", never as "forbidden", so that probing
 cannot confirm that a record exists.
+
+Employers and people. Anyone may register a company, so an employer login is shown no person
+(candidate search and profiles, ranked candidates, invitations, applicants, hires, fair interview
+lists) until the union has verified its company, nor while the company waits for a new check, is
+suspended or rejected (``sees_people``; ``scope(..., people=True)`` for rows that show a person).
+What such a company may still see: its own company record and its own postings in every state,
+the open postings of verified companies and the published job fairs (both shown to every
+signed-in user), the skill and occupation catalogues, and who it is (``/api/v1/me/``). Nothing
+of the archive, the funds, training or ventures, and no union unit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -91,6 +101,8 @@ class Action(StrEnum):
     INSPECT = "inspect"  # findings, accept or return the scorecards of units below (never its own)
     MANAGE_WORK_PLANS = "manage_work_plans"  # the unit's yearly work plan and its tasks
     REVIEW_HOUSEHOLDS = "review_households"  # the yearly review (复核) of active households
+    # A person entered twice, in units the helper cannot both see (households.IdNumberReferral)
+    SETTLE_ID_REFERRALS = "settle_id_referrals"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -140,6 +152,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.INSPECT,
             Action.MANAGE_WORK_PLANS,
             Action.REVIEW_HOUSEHOLDS,
+            Action.SETTLE_ID_REFERRALS,
         }
     ),
     Role.HELPER: frozenset(
@@ -197,6 +210,30 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
+# Actions that show people to an employer: only while the company is verified (``sees_people``).
+PEOPLE_ACTIONS = frozenset({Action.FIND_CANDIDATES})
+
+# How to tell whether an employer login acts for a verified company. Companies belong to jobs/,
+# which sits above this module and registers the answer at start-up (``jobs.apps``). Until it has,
+# no employer is shown anyone.
+_company_verified: Callable[[User], bool] | None = None
+
+
+def register_company_check(check: Callable[[User], bool]) -> None:
+    global _company_verified
+    _company_verified = check
+
+
+def sees_people(user: User) -> bool:
+    """May ``user`` be shown people at all? Everyone signed in and active, except an employer whose
+    company the union has not verified (or no longer holds verified)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.EMPLOYER and not is_admin(user):
+        return _company_verified is not None and _company_verified(user)
+    return True
+
+
 def is_admin(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
 
@@ -212,6 +249,8 @@ def may(user: User, action: Action, unit: OrgUnit | None = None) -> bool:
     if is_admin(user):
         return True
     if action not in ROLE_ACTIONS.get(user.role, frozenset()):
+        return False
+    if action in PEOPLE_ACTIONS and not sees_people(user):
         return False
     if unit is None:
         return True
@@ -243,6 +282,18 @@ def may_act_from_above(user: User, action: Action, unit: OrgUnit) -> bool:
     return own_unit is not None and own_unit.is_ancestor_of(unit)
 
 
+def lowest_common_unit(first: OrgUnit, second: OrgUnit) -> OrgUnit:
+    """The lowest unit that holds both (itself or above): its organizers, and those of the units
+    above it, see both."""
+    a, b = first.path.split(".")[:-1], second.path.split(".")[:-1]
+    shared = 0
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    if shared == 0:  # two trees: only an administrator sees both; hand it to the first one's top
+        return OrgUnit.objects.get(path=a[0] + ".")
+    return OrgUnit.objects.get(path=".".join(a[:shared]) + ".")
+
+
 def visible_units(user: User) -> QuerySet[OrgUnit]:
     if is_admin(user):
         return OrgUnit.objects.all()
@@ -259,6 +310,7 @@ def scope(
     unit: str | None = None,
     owner: str | None = None,
     employer: str | None = None,
+    people: bool = False,
 ) -> QuerySet[M]:
     """Restrict ``queryset`` to the rows ``user`` may see.
 
@@ -266,7 +318,8 @@ def scope(
     ``owner`` is the lookup path to the worker ``User`` the row belongs to
     ("members__user", "household__members__user"); ``employer`` is the lookup path to the company
     an employer user acts for ("", "employer", "posting__employer"; "" for the company itself).
-    A model without one of them is invisible to the roles that need it.
+    A model without one of them is invisible to the roles that need it. ``people`` marks rows that
+    show a person (applications, hires): an employer sees them only while ``sees_people``.
     """
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -284,6 +337,8 @@ def scope(
         own_ids = model._default_manager.filter(**{owner: user}).values("pk")
         return queryset.filter(pk__in=own_ids)
     if user.role == Role.EMPLOYER and employer is not None:
+        if people and not sees_people(user):
+            return queryset.none()
         path = f"{employer}__memberships__user" if employer else "memberships__user"
         return queryset.filter(**{path: user})
     return queryset.none()

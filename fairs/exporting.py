@@ -1,33 +1,21 @@
 """A fair's report as an Excel workbook: totals, by target group, by union unit, by booth, and the
-schedule's figures. Counts only: no names, no ID numbers."""
+schedule's figures. Counts only: no names, no ID numbers. Rows go through ``core.spreadsheets``
+(names typed by others, an employer's or a fair's, stay text and never become formulas)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from io import BytesIO
-from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import append_row as _append
+from core.spreadsheets import workbook_bytes, xlsx_download
 from fairs.selectors import METRICS, FairReport, Row
 
 
 def metric_labels() -> list[str]:
     return [_("Registrations"), _("Check-ins"), _("Interviews scheduled"), _("Interviewed"), _("Offers"), _("Hires")]
-
-
-def _append(sheet: Worksheet, values: Iterable[Any]) -> None:
-    """One row. Names typed by others (an employer's, a fair's) that begin with "=" stay text:
-    openpyxl would otherwise store them as formulas, which Excel runs when the report is opened."""
-    row = list(values)
-    sheet.append(row)
-    for column, value in enumerate(row, start=1):
-        if isinstance(value, str) and value.startswith("="):
-            sheet.cell(row=sheet.max_row, column=column).data_type = "s"
 
 
 def report_workbook(report: FairReport) -> bytes:
@@ -62,15 +50,9 @@ def report_workbook(report: FairReport) -> bytes:
     _append(ws, [_("Booth"), _("Employer"), _("Interviews scheduled"), _("Offers"), _("Hires")])
     for booth_row in report.booths:
         _append(ws, list(booth_row))
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def report_download(report: FairReport) -> HttpResponse:
     """The workbook as a download (the report page and the API both offer it)."""
-    response = HttpResponse(
-        report_workbook(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="fair-{report.fair.pk}-report.xlsx"'
-    return response
+    return xlsx_download(report_workbook(report), f"fair-{report.fair.pk}-report.xlsx")

@@ -19,6 +19,7 @@ from accounts import rollup, visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core.errors import NotFound
+from core.ids import int_pk
 from fairs.models import Attendee, Booth, Interview, JobFair, ScheduleRun
 from fairs.services import GRADUATE_YEARS, fair_in_reach
 from households.models import Household, Member
@@ -44,14 +45,8 @@ def fair_list_for(user: User) -> QuerySet[JobFair]:
 
 
 def _as_pk(value: Any) -> int:
-    """An id from a URL or a query string. Anything that is not a whole number in the id column's
-    range becomes 0, which no row has: "not found" (as for a record out of reach), never a
-    database error."""
-    try:
-        pk = int(str(value).strip())
-    except (TypeError, ValueError):
-        return 0
-    return pk if 0 < pk < 2**63 else 0
+    """An id from a URL or a query string (``core.ids.int_pk``): anything else is 0, "not found"."""
+    return int_pk(value)
 
 
 def fair_get_for(user: User, pk: Any) -> JobFair:
@@ -130,8 +125,10 @@ def booth_get_for(user: User, pk: Any) -> Booth:
 
 
 def interviews_of_booth(user: User, booth: Booth) -> QuerySet[Interview]:
-    """The employer's interview list (their own booth) or the organizer's view of a booth."""
-    if not (visibility.is_admin(user) or may_manage(user, booth.fair) or my_booth(user, booth.fair) == booth):
+    """The employer's interview list (their own booth, while the company is verified: it names
+    people) or the organizer's view of a booth."""
+    own = visibility.sees_people(user) and my_booth(user, booth.fair) == booth
+    if not (visibility.is_admin(user) or may_manage(user, booth.fair) or own):
         raise NotFound(_("No such booth."))
     return (
         Interview.objects.filter(booth=booth)
@@ -147,7 +144,7 @@ def interview_get_for_employer(user: User, pk: Any) -> Interview:
         .filter(pk=_as_pk(pk))
         .first()
     )
-    if interview is None or my_booth(user, interview.booth.fair) != interview.booth:
+    if interview is None or not visibility.sees_people(user) or my_booth(user, interview.booth.fair) != interview.booth:
         raise NotFound(_("You did not meet this person at your booth."))
     return interview
 

@@ -18,6 +18,7 @@ from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core import qrcodes
+from core.dates import check_date
 from core.db import retry_transient
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.tasks import enqueue_on_commit
@@ -121,8 +122,8 @@ def parse_booth_codes(text: str) -> list[str]:
             head = first.rstrip("0123456789")
             low, high = first[len(head) :], last[len(head) :] if last.startswith(head) else last
             if (
-                not low.isdigit()
-                or not high.isdigit()
+                not (low.isascii() and low.isdigit() and len(low) <= 6)
+                or not (high.isascii() and high.isdigit() and len(high) <= 6)
                 or int(high) < int(low)
                 or int(high) - int(low) > MAX_BOOTH_CODES
             ):
@@ -141,6 +142,8 @@ def _clean_fair(data: FairInput) -> dict[str, Any]:
         raise InvalidInput(_("Enter the name of the fair."), field="name")
     if data.kind not in JobFair.Kind.values:
         raise InvalidInput(_("Choose the kind of fair."), field="kind")
+    for name_of_day in ("starts_on", "ends_on", "registration_opens", "registration_closes"):
+        check_date(getattr(data, name_of_day), field=name_of_day)
     if data.ends_on < data.starts_on:
         raise InvalidInput(_("The last day is before the first day."), field="ends_on")
     if data.registration_closes < data.registration_opens:
@@ -750,7 +753,8 @@ def interview_book(*, booth: Booth, attendee: Attendee, slot: int, by: User) -> 
     )
     if by.role == Role.EMPLOYER:
         employer = _employer_of(by)
-        if employer is None or employer.pk != booth.employer_id:
+        # A walk-in is a person the company is shown: only while it is verified.
+        if employer is None or employer.pk != booth.employer_id or not visibility.sees_people(by):
             raise NotFound(_("No such booth."))
     else:
         _require_manager(by, booth.fair)
@@ -965,7 +969,7 @@ def interview_record_outcome(
     )
     booth = interview.booth
     employer = _employer_of(by) if by.role == Role.EMPLOYER else None
-    if employer is None or employer.pk != booth.employer_id:
+    if employer is None or employer.pk != booth.employer_id or not visibility.sees_people(by):
         raise NotFound(_("You did not meet this person at your booth."))
     if interview.state == Interview.State.CANCELLED or interview.attendee.cancelled_at is not None:
         raise Conflict(_("You did not meet this person at your booth: the interview was cancelled."))

@@ -22,7 +22,7 @@ from accounts import visibility
 from accounts.models import Role
 from accounts.pages import role_page
 from accounts.visibility import Action
-from core import qrcodes
+from core import params, qrcodes
 from core.errors import Forbidden, NotFound
 from fairs import exporting, selectors, services
 from fairs.forms import (
@@ -400,11 +400,8 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @role_page(Action.VIEW_FAIRS)
 def graduates(request: AuthedRequest) -> HttpResponse:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), dt.date.today().year + 1)
+    this_year = timezone.localdate().year
+    year = params.whole_number(request.GET.get("year"), default=this_year, minimum=2000, maximum=this_year + 1)
     rule = selectors.graduate_rule(request.user, year)
     page = Paginator(rule.graduates, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "fairs/graduates.html", {"rule": rule, "page": page})

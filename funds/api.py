@@ -24,7 +24,9 @@ from accounts import visibility
 from accounts.api import acting_user
 from accounts.models import OrgUnit
 from accounts.visibility import Action
+from core import params
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.ids import int_pk
 from funds import selectors, services
 from funds.models import AnomalyFlag, Budget, FundSource, LedgerEntry, LedgerTransaction, PaymentRequest, Purpose
 from funds.money import to_fen, to_yuan
@@ -68,7 +70,7 @@ def kind_field(choices: list[tuple[str, Any]], **kwargs: Any) -> serializers.Cho
 
 
 def _unit(user: Any, pk: Any, field: str = "org_unit") -> OrgUnit:
-    unit = selectors.unit_choices_for(user).filter(pk=pk).first()
+    unit = selectors.unit_choices_for(user).filter(pk=int_pk(pk)).first()
     if unit is None:
         raise NotFound(_("No such union unit."), field=field)
     return unit
@@ -582,7 +584,7 @@ class AnomalyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filterset_fields = ["kind"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        open_only = str(self.request.query_params.get("open", "")).lower() in {"1", "true", "yes"}
+        open_only = params.flag(self.request.query_params.get("open"))
         return selectors.flag_list_for(acting_user(self.request), open_only=open_only)
 
     def get_object(self) -> AnomalyFlag:
@@ -607,6 +609,5 @@ class AnomalyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 def reconciliation(request: Request) -> Response:
     """Per fund in reach: money in, paid, reversed, repaid, balances, the sum check (always 0) and
     the open flags; per budget: budgeted, paid, reversed, remaining."""
-    year = str(request.query_params.get("year", ""))
-    report = selectors.reconciliation_for(acting_user(request), year=int(year) if year.isdigit() else None)
+    report = selectors.reconciliation_for(acting_user(request), year=params.year(request.query_params.get("year")))
     return Response(reconciliation_data(report))

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import visibility
 from accounts.pages import role_page
 from accounts.visibility import Action
+from core import params
 from funds import selectors, services
 from funds.approval import approval_limit
 from funds.forms import DecisionForm, PayForm, PaymentRequestForm, ResolveForm, ReverseForm, new_idempotency_key
@@ -39,8 +40,7 @@ funds_page = role_page  # pages for the roles holding any of the actions given
 
 
 def _year(request: AuthedRequest) -> int | None:
-    raw = str(request.GET.get("year", ""))
-    return int(raw) if raw.isdigit() else None
+    return params.year(request.GET.get("year"))
 
 
 # --- the auditor's view: reconciliation and ledger ------------------------------------------------
@@ -72,9 +72,9 @@ def ledger_list(request: AuthedRequest) -> HttpResponse:
     kind = str(request.GET.get("kind", ""))
     if kind in LedgerTransaction.Kind.values:
         transactions = transactions.filter(kind=kind)
-    fund = str(request.GET.get("fund", ""))
-    if fund.isdigit():
-        transactions = transactions.filter(source_id=int(fund))
+    fund = params.int_pk(request.GET.get("fund"))
+    if fund:
+        transactions = transactions.filter(source_id=fund)
     page = Paginator(transactions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

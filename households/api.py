@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,8 +15,9 @@ from rest_framework.response import Response
 from accounts import visibility
 from accounts.api import acting_user
 from accounts.models import OrgUnit, User
-from accounts.selectors import org_unit_list_for
+from accounts.selectors import helper_list_for, org_unit_list_for
 from accounts.visibility import Action
+from core import params
 from core.errors import InvalidInput
 from core.models import Region, SensitiveAccess
 from households import selectors, services
@@ -330,12 +332,25 @@ class PairingSerializer(serializers.ModelSerializer):
         }
 
 
+class PairingInputSerializer(serializers.Serializer):
+    """Plain ids: the caller's reach decides (a household or helper out of reach answers like a
+    missing one, so that probing ids tells nobody's role or unit)."""
+
+    household = serializers.IntegerField()
+    helper = serializers.IntegerField(help_text="a helper of the caller's unit or a unit below it")
+    helping_unit = serializers.IntegerField(required=False, allow_null=True, help_text="empty: the helper's unit")
+
+
 class VisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Visit
         fields = ["id", "household", "visited_by", "visited_on", "kind", "summary", "needs", "next_visit_due"]
         read_only_fields = ["visited_by"]
         extra_kwargs = {"next_visit_due": {"required": False}, "household": {"queryset": Household.objects.all()}}
+
+
+class VisitInputSerializer(VisitSerializer):
+    household = serializers.IntegerField()  # a plain id: the caller's reach decides (404 alike)
 
 
 class ExitRequestSerializer(serializers.ModelSerializer):
@@ -354,6 +369,11 @@ class ExitRequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["requested_by", "requested_at", "status", "decided_by", "decided_at", "decision_note"]
         extra_kwargs = {"household": {"queryset": Household.objects.all()}}
+
+
+class ExitRequestInputSerializer(serializers.Serializer):
+    household = serializers.IntegerField()  # a plain id: the caller's reach decides (404 alike)
+    reason = serializers.CharField()
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -383,7 +403,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 def _unit_for(user: User, pk: Any) -> OrgUnit:
-    unit = org_unit_list_for(user).filter(pk=pk).first()
+    unit = org_unit_list_for(user).filter(pk=params.int_pk(pk)).first()
     if unit is None:
         raise InvalidInput("Unknown union unit, or one outside your reach.", field="org_unit")
     return unit
@@ -530,9 +550,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             .select_related("job_preference")
             .prefetch_related("skills__skill", "job_preference__occupations", "job_preference__regions")
         )
-        household = self.request.query_params.get("household")
-        if household and household.isdigit():
-            members = members.filter(household_id=int(household))
+        household = params.int_pk(self.request.query_params.get("household"))
+        if household:
+            members = members.filter(household_id=household)
         return members.order_by("household_id", "id")
 
     def get_object(self) -> Member:
@@ -675,16 +695,22 @@ class PairingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.pairing_list_for(acting_user(self.request)).order_by("-started_on", "-id")
 
+    @extend_schema(request=PairingInputSerializer, responses={201: PairingSerializer})
     def create(self, request: Request) -> Response:
-        data = PairingSerializer(data=request.data)
+        user = acting_user(request)
+        data = PairingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        household = selectors.household_get_for(acting_user(request), data.validated_data["household"].pk)
-        pairing = services.pairing_assign(
-            household=household,
-            by=acting_user(request),
-            helper=data.validated_data["helper"],
-            helping_unit=data.validated_data.get("helping_unit"),
-        )
+        values = data.validated_data
+        household = selectors.household_get_for(user, values["household"])
+        helper = helper_list_for(user).filter(pk=params.int_pk(values["helper"])).first()
+        if helper is None:  # a worker, an organizer, a helper out of reach or nobody: one answer
+            raise InvalidInput(str(services.HELPER_CHOICE_MESSAGE), field="helper")
+        helping_unit = None
+        if values.get("helping_unit") is not None:
+            helping_unit = org_unit_list_for(user).filter(pk=params.int_pk(values["helping_unit"])).first()
+            if helping_unit is None:
+                raise InvalidInput(_("The helping unit must be within your union unit."), field="helping_unit")
+        pairing = services.pairing_assign(household=household, by=user, helper=helper, helping_unit=helping_unit)
         return Response(PairingSerializer(pairing).data, status=status.HTTP_201_CREATED)
 
 
@@ -693,20 +719,21 @@ class VisitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         visits = selectors.visit_list_for(acting_user(self.request))
-        household = self.request.query_params.get("household")
-        if household and household.isdigit():
-            visits = visits.filter(household_id=int(household))
+        household = params.int_pk(self.request.query_params.get("household"))
+        if household:
+            visits = visits.filter(household_id=household)
         return visits.order_by("-visited_on", "-id")
 
     @extend_schema(parameters=[OpenApiParameter("household", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(request=VisitInputSerializer, responses={201: VisitSerializer})
     def create(self, request: Request) -> Response:
-        data = VisitSerializer(data=request.data)
+        data = VisitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        household = selectors.household_get_for(acting_user(request), values.pop("household").pk)
+        household = selectors.household_get_for(acting_user(request), values.pop("household"))
         visit = services.visit_record(household=household, by=acting_user(request), **values)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
@@ -728,10 +755,11 @@ class ExitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(request=ExitRequestInputSerializer, responses={201: ExitRequestSerializer})
     def create(self, request: Request) -> Response:
-        data = ExitRequestSerializer(data=request.data)
+        data = ExitRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        household = selectors.household_get_for(acting_user(request), data.validated_data["household"].pk)
+        household = selectors.household_get_for(acting_user(request), data.validated_data["household"])
         exit_request = services.exit_request(
             household=household, by=acting_user(request), reason=data.validated_data["reason"]
         )

@@ -6,16 +6,15 @@ then every member in the file gets an access-log row.
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from accounts import visibility
 from accounts.models import User
 from accounts.visibility import Action
+from core import spreadsheets
 from core.errors import Forbidden, InvalidInput
 from core.masking import mask_id_number
 from households import services
@@ -59,15 +58,17 @@ def export_workbook(
             to_attr="export_pairings",
         ),
     ).select_related("org_unit")
-    workbook = Workbook(write_only=True)
+    # Every cell through core.spreadsheets: what people typed stays text, never a formula.
+    workbook = spreadsheets.new_workbook()
     household_sheet = workbook.create_sheet(sheet.HOUSEHOLD_SHEET)
     member_sheet = workbook.create_sheet(sheet.MEMBER_SHEET)
-    household_sheet.append([c.header for c in sheet.HOUSEHOLD_COLUMNS])
-    member_sheet.append([c.header for c in sheet.MEMBER_COLUMNS])
+    spreadsheets.append_row(household_sheet, [c.header for c in sheet.HOUSEHOLD_COLUMNS])
+    spreadsheets.append_row(member_sheet, [c.header for c in sheet.MEMBER_COLUMNS])
     exported: list[Member] = []
     for household in households.iterator(chunk_size=500):
         pairing = household.export_pairings[0] if household.export_pairings else None
-        household_sheet.append(
+        spreadsheets.append_row(
+            household_sheet,
             [
                 household.number,
                 household.org_unit.code or "",
@@ -83,17 +84,15 @@ def export_workbook(
                 if household.state in (Household.State.DRAFT, Household.State.ACTIVE)
                 else household.get_state_display(),
                 pairing.helper.username if pairing else "",
-            ]
+            ],
         )
         for member in household.members.all():
-            member_sheet.append(_member_row(household, member, full_id_numbers))
+            spreadsheets.append_row(member_sheet, _member_row(household, member, full_id_numbers))
             exported.append(member)
     # Income and health are always in the file; full ID numbers only on request.
     fields = "id_number,health,income" if full_id_numbers else "health,income"
     services.sensitive_export_logged(by=by, members=exported, fields=fields, note=note, ip_address=ip_address)
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(workbook)
 
 
 def _number(value: Any) -> str:

@@ -220,6 +220,16 @@ class ReasonForm(ServiceForm):
     )
 
 
+class ReferralForm(ServiceForm):
+    resolution = forms.CharField(
+        label=_("What was decided"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: the same person, kept in one household; or a typing error, corrected."),
+        widget=browser_required(forms.Textarea(attrs={"rows": 2})),
+    )
+
+
 # --- members ---------------------------------------------------------------------------------------
 
 

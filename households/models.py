@@ -534,6 +534,40 @@ class Visit(models.Model):
         return f"{self.household} {self.visited_on}"
 
 
+class IdNumberReferral(models.Model):
+    """Someone entered an ID number that is already archived in a household they cannot see. They
+    are told only that the person is archived elsewhere (never which household or unit); the
+    question waits here for the organizers who see both households: those of ``unit``, the lowest
+    unit holding both, and of the units above it."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("archived as"))
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", verbose_name=_("entered again in")
+    )
+    unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("entered by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    resolution = models.CharField(_("what was decided"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ID number archived twice")
+        verbose_name_plural = _("ID numbers archived twice")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "household"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_referral_per_member_and_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} / {self.household_id}"
+
+
 class ExitRequest(models.Model):
     """不达目标不脱钩: the helper asks, an organizer of a higher unit decides."""
 

@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
+from core import params as core_params
 from core.audit import sensitive_read_logged
 from core.errors import NotFound
 from core.ids import int_pk
@@ -21,6 +22,7 @@ from households.archive_flags import flags_for
 from households.models import (
     ExitRequest,
     Household,
+    IdNumberReferral,
     ImportJob,
     Member,
     MemberSkill,
@@ -54,21 +56,17 @@ class HouseholdFilters:
 
     @classmethod
     def from_params(cls, params: Any) -> HouseholdFilters:
-        def flag(name: str) -> bool:
-            return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
-
-        unit = params.get("unit") or None
         return cls(
-            unit=int(unit) if unit and str(unit).isdigit() else None,
-            target_group=params.get("target_group", "") or "",
-            state=params.get("state", "") or "",
-            cause=params.get("cause", "") or "",
-            no_helper=flag("no_helper"),
-            overdue_visit=flag("overdue_visit"),
-            query=(params.get("q", "") or "").strip(),
-            dibao_status=params.get("dibao_status", "") or "",
-            work_capacity=params.get("work_capacity", "") or "",
-            sex=params.get("sex", "") or "",
+            unit=core_params.int_pk(params.get("unit")) or None,
+            target_group=core_params.text(params.get("target_group"), max_length=32),
+            state=core_params.text(params.get("state"), max_length=32),
+            cause=core_params.text(params.get("cause"), max_length=32),
+            no_helper=core_params.flag(params.get("no_helper")),
+            overdue_visit=core_params.flag(params.get("overdue_visit")),
+            query=core_params.text(params.get("q"), max_length=50),
+            dibao_status=core_params.text(params.get("dibao_status"), max_length=32),
+            work_capacity=core_params.text(params.get("work_capacity"), max_length=32),
+            sex=core_params.text(params.get("sex"), max_length=8),
         )
 
 
@@ -281,6 +279,26 @@ def visit_list_for(user: User) -> QuerySet[Visit]:
     return visibility.scope(user, Visit.objects.all(), unit="household__org_unit").select_related(
         "household", "visited_by"
     )
+
+
+def id_referrals_for(user: User) -> QuerySet[IdNumberReferral]:
+    """People entered twice, for the organizers who see both households: open ones first."""
+    if not visibility.may(user, Action.SETTLE_ID_REFERRALS):
+        return IdNumberReferral.objects.none()
+    return (
+        visibility.scope(user, IdNumberReferral.objects.all(), unit="unit")
+        .select_related(
+            "member__household__org_unit", "household__org_unit", "asked_by__org_unit", "unit", "resolved_by"
+        )
+        .order_by(F("resolved_at").desc(nulls_first=True), "-created_at")
+    )
+
+
+def id_referral_get_for(user: User, pk: Any) -> IdNumberReferral:
+    referral = id_referrals_for(user).filter(pk=int_pk(pk)).first()
+    if referral is None:
+        raise NotFound(_("No such question."))
+    return referral
 
 
 def exit_requests_to_decide_for(user: User) -> QuerySet[ExitRequest]:

@@ -16,12 +16,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.phones import normalize_phone
 from accounts.visibility import Action
 from core.audit import sensitive_read_logged
+from core.dates import check_date
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region, SensitiveAccess
 from core.tasks import enqueue_on_commit
@@ -31,6 +33,7 @@ from households.models import (
     ExitRequest,
     HardshipCause,
     Household,
+    IdNumberReferral,
     JobPreference,
     Member,
     MemberSkill,
@@ -172,6 +175,7 @@ def household_create(
         raise InvalidInput(_("Enter the address."), field="address")
     if dibao_status not in Household.DibaoStatus.values:
         raise InvalidInput(_("Unknown minimum living allowance status."), field="dibao_status")
+    check_date(registered_on, field="registered_on")
     if registered_on and registered_on > _today():
         raise InvalidInput(_("The registration date cannot be in the future."), field="registered_on")
     region = _region(region_code)
@@ -228,6 +232,7 @@ def household_update(
         raise InvalidInput(_("Enter the address."), field="address")
     if "dibao_status" in changes and changes["dibao_status"] not in Household.DibaoStatus.values:
         raise InvalidInput(_("Unknown minimum living allowance status."), field="dibao_status")
+    check_date(changes.get("registered_on"), field="registered_on")
     if changes.get("registered_on") and changes["registered_on"] > _today():
         raise InvalidInput(_("The registration date cannot be in the future."), field="registered_on")
     for key, value in changes.items():
@@ -327,13 +332,28 @@ MEMBER_FIELDS = (
 )
 
 
-def id_number_claim_check(parsed: IdNumber, *, exclude_member: Member | None = None) -> None:
-    """A person is in one household only. The error names the unit that holds the other record."""
+def id_number_claim_check(
+    parsed: IdNumber,
+    *,
+    by: User | None = None,
+    household: Household | None = None,
+    exclude_member: Member | None = None,
+) -> None:
+    """A person is in one household only.
+
+    When ``by`` may see the household that already holds the number, the error names it (they can
+    go to it). Otherwise it says only that the person is archived elsewhere, and, given the
+    ``household`` the number was entered for, the question is referred to the organizers who see
+    both (``IdNumberReferral``); the other unit's household and name are never told. The referral
+    is written in its own transaction, so that it outlives the refusal: call this before the
+    write's transaction, as ``member_add`` and ``member_update`` do."""
     others = Member.objects.filter(id_number_hash=parsed.lookup_hash).select_related("household__org_unit")
     if exclude_member is not None:
         others = others.exclude(pk=exclude_member.pk)
     other = others.first()
-    if other is not None:
+    if other is None:
+        return
+    if by is not None and visibility.may(by, Action.VIEW_ARCHIVE, other.household.org_unit):
         raise Conflict(
             _("ID number %(masked)s is already in the archive (household %(number)s, %(unit)s).")
             % {
@@ -343,6 +363,40 @@ def id_number_claim_check(parsed: IdNumber, *, exclude_member: Member | None = N
             },
             field="id_number",
         )
+    if by is not None and household is not None:
+        id_referral_open(member=other, household=household, by=by)
+    raise Conflict(
+        _(
+            "This person is already in the archive of another unit. An organizer who oversees both units "
+            "has been asked to sort it out."
+        ),
+        field="id_number",
+    )
+
+
+def id_referral_open(*, member: Member, household: Household, by: User) -> IdNumberReferral:
+    """Refer a person entered twice to the organizers who see both households (once per pair)."""
+    unit = visibility.lowest_common_unit(member.household.org_unit, household.org_unit)
+    with transaction.atomic():
+        referral, _created = IdNumberReferral.objects.get_or_create(
+            member=member, household=household, resolved_at__isnull=True, defaults={"unit": unit, "asked_by": by}
+        )
+    return referral
+
+
+@transaction.atomic
+def id_referral_settle(*, referral: IdNumberReferral, by: User, resolution: str) -> IdNumberReferral:
+    """An organizer who sees both households says what was decided (one person archived once)."""
+    referral = IdNumberReferral.objects.select_for_update().select_related("unit").get(pk=referral.pk)
+    _require(by, Action.SETTLE_ID_REFERRALS, referral.unit)
+    if referral.resolved_at is not None:
+        raise Conflict(_("This question is already settled."))
+    resolution = resolution.strip()
+    if not resolution:
+        raise InvalidInput(_("Say what was decided."), field="resolution")
+    referral.resolution, referral.resolved_by, referral.resolved_at = resolution[:200], by, timezone.now()
+    referral.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    return referral
 
 
 def _clean_member_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -373,8 +427,15 @@ def _clean_member_fields(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-@transaction.atomic
 def member_add(*, household: Household, by: User, name: str, relation: str, id_number: str, **fields: Any) -> Member:
+    _require(by, Action.EDIT_ARCHIVE, household.org_unit)
+    # Before the write's transaction: a referral to the organizers must outlive the refusal.
+    id_number_claim_check(parse_id_number(id_number), by=by, household=household)
+    return _member_add(household=household, by=by, name=name, relation=relation, id_number=id_number, **fields)
+
+
+@transaction.atomic
+def _member_add(*, household: Household, by: User, name: str, relation: str, id_number: str, **fields: Any) -> Member:
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require(by, Action.EDIT_ARCHIVE, household.org_unit)
     if household.state == Household.State.CLOSED:
@@ -384,7 +445,7 @@ def member_add(*, household: Household, by: User, name: str, relation: str, id_n
         raise InvalidInput(_("Unknown field(s): %(f)s.") % {"f": ", ".join(sorted(unknown))})
     values = _clean_member_fields({"name": name, "relation": relation, **fields})
     parsed = parse_id_number(id_number)
-    id_number_claim_check(parsed)
+    id_number_claim_check(parsed, by=by)  # again, under the lock: someone may have just entered it
     if (
         values["relation"] == Member.Relation.HEAD
         and household.members.filter(relation=Member.Relation.HEAD, is_current=True).exists()
@@ -410,8 +471,18 @@ def member_add(*, household: Household, by: User, name: str, relation: str, id_n
     return member
 
 
-@transaction.atomic
 def member_update(*, member: Member, by: User, id_number: str | None = None, **changes: Any) -> Member:
+    _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
+    if id_number is not None:
+        parsed = parse_id_number(id_number)
+        if parsed.lookup_hash != member.id_number_hash:
+            # Before the write's transaction: a referral to the organizers must outlive the refusal.
+            id_number_claim_check(parsed, by=by, household=member.household, exclude_member=member)
+    return _member_update(member=member, by=by, id_number=id_number, **changes)
+
+
+@transaction.atomic
+def _member_update(*, member: Member, by: User, id_number: str | None = None, **changes: Any) -> Member:
     member = _lock_member(member)
     _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
     unknown = set(changes) - set(MEMBER_FIELDS)
@@ -427,7 +498,7 @@ def member_update(*, member: Member, by: User, id_number: str | None = None, **c
     if id_number is not None:
         parsed = parse_id_number(id_number)
         if parsed.lookup_hash != member.id_number_hash:
-            id_number_claim_check(parsed, exclude_member=member)
+            id_number_claim_check(parsed, by=by, exclude_member=member)
             member.id_number, member.id_number_hash = parsed.number, parsed.lookup_hash
             member.sex, member.birth_date = parsed.sex, parsed.birth_date
     if "consent_to_be_found" in values and values["consent_to_be_found"] != member.consent_to_be_found:
@@ -734,6 +805,9 @@ def measure_set_status(*, measure: PlanMeasure, by: User, status: str) -> PlanMe
 # --- pairing ---------------------------------------------------------------------------------------
 
 
+HELPER_CHOICE_MESSAGE = gettext_lazy("Choose a helper of your union unit or of a unit below it.")
+
+
 @transaction.atomic
 def pairing_assign(
     *,
@@ -748,13 +822,14 @@ def pairing_assign(
     _require(by, Action.MANAGE_PAIRING, household.org_unit)
     if household.state == Household.State.CLOSED:
         raise Conflict(_("A closed archive has no helper."))
-    if helper.role != Role.HELPER or not helper.is_active:
-        raise InvalidInput(_("Choose a person with the helper role."), field="helper")
-    helping_unit = helping_unit or helper.org_unit
-    if helping_unit is None or not visibility.may(by, Action.MANAGE_PAIRING, helping_unit):
-        raise InvalidInput(_("The helping unit must be within your union unit."), field="helping_unit")
+    # One answer whatever the person is (another role, out of reach): never tell a role or a unit.
+    if helper.role != Role.HELPER or not helper.is_active or helper.org_unit is None:
+        raise InvalidInput(str(HELPER_CHOICE_MESSAGE), field="helper")
     if not visibility.may(by, Action.MANAGE_PAIRING, helper.org_unit):
-        raise InvalidInput(_("The helper must belong to your union unit or one below it."), field="helper")
+        raise InvalidInput(str(HELPER_CHOICE_MESSAGE), field="helper")
+    helping_unit = helping_unit or helper.org_unit
+    if not visibility.may(by, Action.MANAGE_PAIRING, helping_unit):
+        raise InvalidInput(_("The helping unit must be within your union unit."), field="helping_unit")
     current = household.pairings.filter(ended_on__isnull=True).first()
     if current is not None:
         if current.helper_id == helper.pk and current.helping_unit_id == helping_unit.pk:
@@ -789,6 +864,8 @@ def visit_record(
         raise Conflict(_("A closed archive takes no visits."))
     if kind not in Visit.Kind.values:
         raise InvalidInput(_("Unknown kind of visit."), field="kind")
+    check_date(visited_on, field="visited_on")
+    check_date(next_visit_due, field="next_visit_due")
     if visited_on > _today():
         raise InvalidInput(_("A visit cannot be recorded before it happens."), field="visited_on")
     if not summary.strip():
@@ -995,9 +1072,7 @@ def member_account_reset_password(*, member: Member, by: User, password: str) ->
         raise InvalidInput(" ".join(exc.messages), field="password") from exc
     user.set_password(password)
     user.save(update_fields=["password"])
-    throttle.reset(user.username)
-    if user.phone:
-        throttle.reset(user.phone)
+    throttle.unlock(user)
     return user
 
 

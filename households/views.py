@@ -26,6 +26,7 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts import visibility
 from accounts.models import OrgUnit, Role, User
+from accounts.pages import role_page
 from accounts.visibility import Action
 from core.errors import DomainError, Forbidden, NotFound
 from households import selectors, services
@@ -46,6 +47,7 @@ from households.forms import (
     PairingForm,
     PlanForm,
     ReasonForm,
+    ReferralForm,
     RevealForm,
     ServiceForm,
     SkillForm,
@@ -163,6 +165,7 @@ def household_list(request: AuthedRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
             "may_create": visibility.may(user, Action.EDIT_ARCHIVE),
+            "open_referrals": selectors.id_referrals_for(user).filter(resolved_at__isnull=True).count(),
         },
     )
 
@@ -191,6 +194,41 @@ def exit_requests(request: AuthedRequest) -> HttpResponse:
             "requests": [(r, ExitDecisionForm(auto_id=f"exit{r.pk}-%s")) for r in pending],
         },
     )
+
+
+def _id_referrals_page(request: AuthedRequest, bound: ReferralForm | None = None, bound_pk: int = 0) -> HttpResponse:
+    rows = [
+        (r, bound if bound is not None and r.pk == bound_pk else ReferralForm(auto_id=f"ref{r.pk}-%s"))
+        for r in selectors.id_referrals_for(request.user)[:200]
+    ]
+    return form_page(request, "households/id_referrals.html", {"rows": rows, "bound": bound})
+
+
+@role_page(Action.SETTLE_ID_REFERRALS)
+def id_referrals(request: AuthedRequest) -> HttpResponse:
+    """People entered twice in units whose helpers cannot both see them, for the organizers who see
+    both households: open questions first."""
+    return _id_referrals_page(request)
+
+
+@require_POST
+@role_page(Action.SETTLE_ID_REFERRALS, listing=False)
+def id_referral_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = selectors.id_referral_get_for(request.user, pk)
+    form = ReferralForm(request.POST, auto_id=f"ref{referral.pk}-%s")
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.id_referral_settle,
+            form=form,
+            referral=referral,
+            by=request.user,
+            resolution=form.cleaned_data["resolution"],
+            success=_("The question is settled."),
+        )
+        if done.ok:
+            return redirect("households:id_referrals")
+    return _id_referrals_page(request, bound=form, bound_pk=referral.pk)
 
 
 # --- one household ---------------------------------------------------------------------------------

@@ -28,7 +28,9 @@ from rest_framework.throttling import AnonRateThrottle
 from accounts import visibility
 from accounts.api import acting_user
 from accounts.models import Role, User
+from accounts.throttle import SignUpThrottle
 from accounts.visibility import Action
+from core import params
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.pagination import CappedPagination
 from households import selectors as household_selectors
@@ -49,6 +51,8 @@ from jobs.models import (
 from skills.models import Occupation, Skill
 
 EDUCATION_CHOICES = [("", "No requirement"), *Member.Education.choices]
+# Day counts in query strings (stalled for, due within): ten years; more would overflow a date.
+MAX_DAYS = 3660
 
 # --- employers ---------------------------------------------------------------------------------------
 
@@ -62,6 +66,7 @@ class EmployerSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "pending_name",
             "uscc",
             "contact_name",
             "contact_phone",
@@ -556,7 +561,8 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=EmployerWriteSerializer, responses=EmployerSerializer)
     def partial_update(self, request: Request, pk: Any = None) -> Response:
-        """Edit the company profile. A new credit code sends a verified company back for a check."""
+        """Edit the company profile. A new credit code sends a verified company back for a check; a
+        verified company's new name waits in ``pending_name`` for the union (``name`` stays)."""
         employer = self.get_object()
         data = EmployerWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -573,7 +579,12 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         },
     )
-    @action(detail=False, methods=["post"], permission_classes=[AllowAny], throttle_classes=[AnonRateThrottle])
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[AllowAny],
+        throttle_classes=[AnonRateThrottle, SignUpThrottle],
+    )
     def register(self, request: Request) -> Response:
         """Self-registration: the company, waiting for verification, and its first employer login."""
         data = EmployerRegisterSerializer(data=request.data)
@@ -794,6 +805,7 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        selectors.require_candidate_search(acting_user(request))
         return super().list(request, *args, **kwargs)
 
 
@@ -887,10 +899,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=False, methods=["get"])
     def stalled(self, request: Request) -> Response:
         """Applications the employer has not moved for 30 days, for the organizers of the applicants' units."""
-        days = request.query_params.get("days", "")
-        applications = selectors.stalled_applications_for(
-            acting_user(request), days=int(days) if days.isdigit() and int(days) > 0 else None
-        )
+        days = params.whole_number(request.query_params.get("days"), minimum=1, maximum=MAX_DAYS)
+        applications = selectors.stalled_applications_for(acting_user(request), days=days)
         page = self.paginate_queryset(applications)
         return self.get_paginated_response(
             ApplicationSerializer(page, many=True, context=self.get_serializer_context()).data
@@ -933,8 +943,9 @@ class PlacementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
         """Hires counted by the household's union unit, by target group and by the plan's job goal."""
-        year = request.query_params.get("year", "")
-        counts = selectors.placement_counts_for(acting_user(request), year=int(year) if year.isdigit() else None)
+        counts = selectors.placement_counts_for(
+            acting_user(request), year=params.year(request.query_params.get("year"))
+        )
         return Response(
             {
                 "total": counts.total,
@@ -964,10 +975,8 @@ class RetentionCheckViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):  # the schema, written offline: no user
             return RetentionCheck.objects.none()
-        days = self.request.query_params.get("within_days", "")
-        return selectors.retention_checks_due_for(
-            acting_user(self.request), within_days=int(days) if days.isdigit() else 14
-        )
+        days = params.whole_number(self.request.query_params.get("within_days"), default=14, maximum=MAX_DAYS)
+        return selectors.retention_checks_due_for(acting_user(self.request), within_days=days)
 
     @extend_schema(parameters=[OpenApiParameter("within_days", int, description="due within this many days (14)")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -992,9 +1001,9 @@ class EmploymentServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         services_qs = selectors.services_for(acting_user(self.request))
-        member = self.request.query_params.get("member", "")
-        if member.isdigit():
-            services_qs = services_qs.filter(member_id=int(member))
+        member = params.int_pk(self.request.query_params.get("member"))
+        if member:
+            services_qs = services_qs.filter(member_id=member)
         return services_qs
 
     @extend_schema(parameters=[OpenApiParameter("member", int)])

@@ -203,7 +203,7 @@ class EmployerForm(ServiceForm):
     def __init__(self, *args: Any, employer: Employer | None = None, **kwargs: Any) -> None:
         if employer is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "name": employer.name,
+                "name": employer.pending_name or employer.name,
                 "uscc": employer.uscc,
                 "contact_name": employer.contact_name,
                 "contact_phone": employer.contact_phone,

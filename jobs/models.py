@@ -46,6 +46,9 @@ class Employer(models.Model):
         SUSPENDED = "suspended", _("Suspended")
 
     name = models.CharField(_("company name"), max_length=120)
+    # A verified company's new name waits here for the union's check; ``name`` stays the verified
+    # one (postings, searches and pages show it) until an organizer approves the change.
+    pending_name = models.CharField(_("new name waiting for verification"), max_length=120, blank=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     contact_name = models.CharField(_("contact person"), max_length=64)
     contact_phone = models.CharField(_("contact phone"), max_length=20)

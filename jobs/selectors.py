@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from accounts import rollup, visibility
 from accounts.models import Role, User
 from accounts.visibility import Action
-from core.errors import NotFound
+from core import params as core_params
+from core.errors import Forbidden, NotFound
 from core.ids import int_pk
 from households.models import Household, Member, MemberSkill, PlanGoal, Track
 from jobs.models import (
@@ -38,6 +39,9 @@ from jobs.services import OPEN_STATES
 
 # --- postings ------------------------------------------------------------------------------------------
 
+# A salary filter above this finds nothing anyway (services.MAX_SALARY); larger numbers are ignored.
+MAX_SALARY_FILTER = 10_000_000
+
 
 @dataclass
 class PostingFilters:
@@ -51,18 +55,14 @@ class PostingFilters:
 
     @classmethod
     def from_params(cls, params: Any) -> PostingFilters:
-        def flag(name: str) -> bool:
-            return str(params.get(name, "")).lower() in {"1", "true", "on", "yes"}
-
-        salary = str(params.get("min_salary", "") or "").strip()
         return cls(
-            query=str(params.get("q", "") or "").strip()[:50],
-            region=str(params.get("region", "") or ""),
-            skill=str(params.get("skill", "") or ""),
-            min_salary=int(salary) if salary.isdigit() else None,
-            light_work=flag("light_work"),
-            for_graduates=flag("for_graduates"),
-            occupation=str(params.get("occupation", "") or "").strip(),
+            query=core_params.text(params.get("q"), max_length=50),
+            region=core_params.text(params.get("region"), max_length=6),
+            skill=core_params.text(params.get("skill"), max_length=64),
+            min_salary=core_params.whole_number(params.get("min_salary"), maximum=MAX_SALARY_FILTER),
+            light_work=core_params.flag(params.get("light_work")),
+            for_graduates=core_params.flag(params.get("for_graduates")),
+            occupation=core_params.text(params.get("occupation"), max_length=16),
         )
 
 
@@ -207,6 +207,12 @@ def postings_to_review_for(user: User) -> QuerySet[JobPosting]:
 # --- employers -----------------------------------------------------------------------------------------
 
 
+def company_verified(user: User) -> bool:
+    """Does this employer login act for a company the union has verified (and still holds so)?
+    ``accounts.visibility.sees_people`` asks it: only such a company is shown people."""
+    return Employer.objects.filter(memberships__user=user, status=Employer.Status.VERIFIED).exists()
+
+
 def employer_get_for(user: User, pk: Any) -> Employer:
     employers = visibility.scope(user, Employer.objects.all(), unit="org_unit", employer="")
     employer = employers.select_related("region", "org_unit").filter(pk=int_pk(pk)).first()
@@ -219,7 +225,12 @@ def employers_to_verify_for(user: User) -> QuerySet[Employer]:
     if not visibility.may(user, Action.VERIFY_EMPLOYERS):
         return Employer.objects.none()
     return (
-        visibility.scope(user, Employer.objects.filter(status=Employer.Status.PENDING), unit="org_unit")
+        visibility.scope(
+            user,
+            # New companies, and verified ones whose new name waits for the check.
+            Employer.objects.filter(Q(status=Employer.Status.PENDING) | ~Q(pending_name="")),
+            unit="org_unit",
+        )
         .select_related("region", "org_unit")
         .annotate(postings_waiting=Count("postings", filter=Q(postings__state=JobPosting.State.REVIEW)))
         .order_by("created_at")
@@ -240,7 +251,7 @@ def employer_list_for(user: User) -> QuerySet[Employer]:
 
 def _applications_for(user: User) -> QuerySet[Application]:
     if user.role == Role.EMPLOYER:
-        return visibility.scope(user, Application.objects.all(), employer="posting__employer")
+        return visibility.scope(user, Application.objects.all(), employer="posting__employer", people=True)
     if user.role == Role.WORKER:
         return visibility.scope(user, Application.objects.all(), owner="member__user")
     if visibility.may(user, Action.VIEW_JOBS):
@@ -323,7 +334,7 @@ def stalled_applications_for(user: User, *, days: int | None = None) -> QuerySet
 def candidate_get_for(user: User, member_pk: Any) -> Member:
     """A person an employer may look at: one who applied to the company, or who agreed to be found.
     Anyone else is "not found". Never the ID number or the household: the pages show the profile."""
-    if user.role != Role.EMPLOYER:
+    if user.role != Role.EMPLOYER or not visibility.may(user, Action.FIND_CANDIDATES):
         raise NotFound(_("No such candidate."))
     applied = Application.objects.filter(member=OuterRef("pk"), posting__employer__memberships__user=user)
     member = (
@@ -336,6 +347,15 @@ def candidate_get_for(user: User, member_pk: Any) -> Member:
     if member is None:
         raise NotFound(_("No such candidate."))
     return member
+
+
+def require_candidate_search(user: User) -> None:
+    """Refuse the candidate search to an employer whose company is not verified, saying why
+    (other roles without the action are refused by the page or the API as usual)."""
+    if user.role == Role.EMPLOYER and not visibility.may(user, Action.FIND_CANDIDATES):
+        raise Forbidden(
+            _("Candidates are shown once the union has verified your company. It is waiting for verification.")
+        )
 
 
 def candidate_search_for(user: User, *, skill: str = "", region: str = "") -> QuerySet[Member]:
@@ -359,7 +379,7 @@ def candidate_search_for(user: User, *, skill: str = "", region: str = "") -> Qu
 
 def placements_for(user: User) -> QuerySet[Placement]:
     if user.role == Role.EMPLOYER:
-        placements = visibility.scope(user, Placement.objects.all(), employer="employer")
+        placements = visibility.scope(user, Placement.objects.all(), employer="employer", people=True)
     elif visibility.may(user, Action.VIEW_JOBS):
         placements = visibility.scope(user, Placement.objects.all(), unit="member__household__org_unit")
     else:

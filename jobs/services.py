@@ -177,10 +177,20 @@ def _clean_employer(data: EmployerInput) -> dict[str, Any]:
 
 @transaction.atomic
 def employer_sign_up(*, data: EmployerInput, username: str, password: str) -> tuple[Employer, User]:
-    """Self-registration: the company (waiting for verification) and its first employer login."""
+    """Self-registration: the company (waiting for verification) and its first employer login.
+
+    Anyone may call it, so it reveals no account: a username that reads as a phone number is
+    refused whoever owns the number, and the contact phone is never checked against the logins
+    (workers log in with their phones). The login is the username alone until the union verifies
+    the company; then the contact phone logs in too, if no other account holds it
+    (``employer_verify``)."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    from accounts.services import PHONE_USERNAME_MESSAGE, phone_in_username
+
+    if phone_in_username(username.strip()):
+        raise InvalidInput(str(PHONE_USERNAME_MESSAGE), field="username")
     values = _clean_employer(data)
     if Employer.objects.filter(uscc=values["uscc"]).exists():
         raise Conflict(
@@ -199,11 +209,23 @@ def employer_sign_up(*, data: EmployerInput, username: str, password: str) -> tu
         password=password,
         role=Role.EMPLOYER,
         full_name=values["contact_name"],
-        phone=values["contact_phone"],
     )
     employer = Employer.objects.create(org_unit=_responsible_unit(values["region"]), **values)
     EmployerMembership.objects.create(user=user, employer=employer)
     return employer, user
+
+
+def _contact_phone_logs_in(employer: Employer) -> None:
+    """Once verified, the company's contact phone becomes a login of its first user, if that user
+    has no phone yet and no other account holds the number (then nothing changes: the union knows
+    who the company is, and the login stays the username)."""
+    membership = employer.memberships.select_related("user").order_by("created_at", "pk").first()
+    if membership is None or membership.user.phone or not employer.contact_phone:
+        return
+    if User.objects.filter(phone=employer.contact_phone).exists():
+        return
+    membership.user.phone = employer.contact_phone
+    membership.user.save(update_fields=["phone"])
 
 
 @transaction.atomic
@@ -217,6 +239,11 @@ def employer_update(*, employer: Employer, by: User, data: EmployerInput) -> Emp
         if employer.is_verified:
             # A new credit code is a new legal entity as far as verification is concerned.
             employer.status = Employer.Status.PENDING
+    if employer.is_verified or employer.pending_name:
+        # The verified name stays until the union checks the new one (anyone could otherwise take
+        # a famous company's name once verified); giving the verified name back withdraws the change.
+        new_name = values.pop("name")
+        employer.pending_name = "" if new_name == employer.name else new_name
     for key, value in values.items():
         setattr(employer, key, value)
     employer.save()
@@ -232,10 +259,18 @@ def employer_verify(*, employer: Employer, by: User, approve: bool, note: str = 
         raise Forbidden(_("Only organizers verify employers."))
     if not approve and not note.strip():
         raise InvalidInput(_("Say why the employer is not verified."), field="note")
-    employer.status = Employer.Status.VERIFIED if approve else Employer.Status.REJECTED
+    renaming_only = employer.is_verified and bool(employer.pending_name)
+    if approve and employer.pending_name:
+        employer.name = employer.pending_name
+    employer.pending_name = ""
+    if not renaming_only:
+        employer.status = Employer.Status.VERIFIED if approve else Employer.Status.REJECTED
     employer.status_note = note.strip()[:200]
-    employer.verified_by, employer.verified_at = by, timezone.now()
+    if approve or not renaming_only:
+        employer.verified_by, employer.verified_at = by, timezone.now()
     employer.save()
+    if approve:
+        _contact_phone_logs_in(employer)
     notify(
         _employer_users(employer),
         notices.EMPLOYER_VERIFIED.code,
@@ -607,7 +642,7 @@ def application_invite(*, posting: JobPosting, member: Member, by: User, message
         raise Forbidden(_("Only the employer invites applicants."))
     _require_employer_side(by, posting.employer)
     member = Member.objects.select_related("household").get(pk=member.pk)
-    if not member.consent_to_be_found or not member.is_current:
+    if not visibility.may(by, Action.FIND_CANDIDATES) or not member.consent_to_be_found or not member.is_current:
         raise NotFound(_("No such candidate."))
     _require_open(posting)
     if Application.objects.filter(posting=posting, member=member).exists():

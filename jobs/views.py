@@ -27,10 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import visibility
+from accounts import throttle, visibility
 from accounts.models import Role, User
 from accounts.pages import View, role_page
 from accounts.visibility import Action
+from core import params
 from core.errors import NotFound
 from core.pagination import CappedPaginator
 from households import selectors as household_selectors
@@ -84,9 +85,9 @@ MOVE_LABELS = {
 }
 
 
-def jobs_page(action: Action | None = None, *, listing: bool = True) -> Callable[[View], View]:
-    """Pages for the roles that hold ``action`` (any signed-in user when None): ``role_page``."""
-    return role_page(*([action] if action is not None else []), listing=listing)
+def jobs_page(*actions: Action, listing: bool = True) -> Callable[[View], View]:
+    """Pages for the roles that hold any of ``actions`` (any signed-in user when none): ``role_page``."""
+    return role_page(*actions, listing=listing)
 
 
 def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE, paginator: type[Paginator] = Paginator) -> Any:
@@ -118,7 +119,8 @@ def _member_choices(user: User, query: str = "", include: Any = None) -> list[tu
     if query:
         members = members.filter(Q(name__contains=query) | Q(household__number__startswith=query))
     rows = list(members.order_by("household__number", "pk")[:MEMBER_CHOICES])
-    if include and str(include).isdigit() and all(str(m.pk) != str(include) for m in rows):
+    include = params.int_pk(include)
+    if include and all(m.pk != include for m in rows):
         with contextlib.suppress(NotFound):  # not in reach: the form then refuses the choice
             rows.append(household_selectors.member_get_for(user, include))
     return [(m.pk, f"{m.name} · {m.household.number}") for m in rows]
@@ -329,6 +331,10 @@ def employer_register(request: HttpRequest) -> HttpResponse:
     """Public self-registration: the company waits for an organizer's verification."""
     if request.user.is_authenticated:
         return redirect("home")
+    if request.method == "POST" and not throttle.sign_up_allowed(request):
+        # One budget per client address for this page and the API's register endpoint.
+        messages.error(request, _("Too many sign-ups from your network. Please try again in an hour."))
+        return render(request, "jobs/register.html", {"form": EmployerSignUpForm()}, status=429)
     form = EmployerSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = attempt(
@@ -550,9 +556,10 @@ def _open_postings_of(user: User) -> list[JobPosting]:
     return [p for p in selectors.employer_postings_for(user).filter(state=JobPosting.State.PUBLISHED) if p.is_open]
 
 
-@jobs_page(Action.FIND_CANDIDATES)
+@jobs_page(Action.FIND_CANDIDATES, Action.MANAGE_POSTINGS)
 def candidate_search(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    selectors.require_candidate_search(user)
     form = CandidateFilterForm(request.GET or None)
     typed = request.GET.get("skill", "").strip()[:100]
     skill = (skill_from(typed) or skill_understand(typed, record=False).skill) if typed else None
@@ -716,7 +723,7 @@ def stalled(request: AuthedRequest) -> HttpResponse:
 def placements(request: AuthedRequest) -> HttpResponse:
     user = request.user
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() and len(year_param) == 4 else None
+    year = params.year(year_param)
     items = selectors.placements_for(user)
     if year:
         items = items.filter(start_date__year=year)
@@ -795,7 +802,8 @@ def service_list(request: AuthedRequest) -> HttpResponse:
 
 def _service_postings(selected: Any = None) -> list[JobPosting]:
     postings = list(selectors.posting_search()[:POSTING_CHOICES])
-    if selected and str(selected).isdigit() and all(str(p.pk) != str(selected) for p in postings):
+    selected = params.int_pk(selected)
+    if selected and all(p.pk != selected for p in postings):
         postings.extend(selectors.open_postings().select_related("employer").filter(pk=selected))
     return postings
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from accounts import visibility
 from accounts.api import acting_user
 from accounts.visibility import Action
+from core import params
 from core.errors import Forbidden
 from households.models import Member
 from jobs.api import CandidateSerializer
@@ -150,8 +151,8 @@ def _posting_match(row: selectors.MatchRow) -> dict[str, Any]:
 
 
 def _limit(request: Request, default: int = 50) -> int:
-    raw = str(request.query_params.get("limit", "") or "")
-    return max(1, min(int(raw), MAX_LIMIT)) if raw.isdigit() else default
+    limit = params.whole_number(request.query_params.get("limit"), default=default, minimum=1)
+    return min(limit, MAX_LIMIT)
 
 
 class MatchViewSet(viewsets.ViewSet):

@@ -188,8 +188,8 @@ def my_matches_pending(user: User) -> bool:
 def candidates_for_posting(user: User, posting_pk: Any, *, limit: int = 50) -> list[MatchRow]:
     """A posting's best people. For its employer: only those who agreed to be found or applied to
     it. For union staff in the posting's reach: also the people of their own reach."""
-    if not (visibility.may(user, Action.MANAGE_POSTINGS) or visibility.may(user, Action.VIEW_JOBS)):
-        raise NotFound(_("No such posting."))
+    if not (visibility.may(user, Action.FIND_CANDIDATES) or visibility.may(user, Action.VIEW_JOBS)):
+        raise NotFound(_("No such posting."))  # also an employer whose company is not verified
     posting = job_selectors.posting_manage_get_for(user, posting_pk)  # NotFound for another company's
     visible = Q(member__consent_to_be_found=True) | Q(applied=True)
     if visibility.is_unit_staff(user):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts import visibility
 from accounts.api import acting_user
 from accounts.visibility import Action
+from core import params
 from core.errors import Forbidden, InvalidInput
 from ml import taxonomy
 from skills import selectors, services
@@ -53,6 +54,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SkillSerializer
     lookup_field = "code"
+    lookup_value_regex = r"[^/]+"  # codes hold dots ("logistics.forklift"); the router's default refuses them
     filterset_fields: list[str] = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -99,9 +101,9 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        level = self.request.query_params.get("level")
+        level = params.whole_number(self.request.query_params.get("level"), minimum=1, maximum=9)
         return selectors.occupation_search(
-            query=self.request.query_params.get("q", ""), level=int(level) if level and level.isdigit() else None
+            query=params.text(self.request.query_params.get("q"), max_length=100), level=level
         ).select_related("parent")
 
     @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("level", int)])

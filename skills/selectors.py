@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import visibility
 from accounts.visibility import Action
 from core.errors import NotFound
+from core.ids import int_pk
 from ml.text import normalize
 from skills.models import Occupation, PhraseMapping, ReviewPhrase, Skill
 
@@ -50,7 +51,8 @@ def review_queue_for(user: Any, *, kind: str) -> QuerySet[ReviewPhrase]:
 
 
 def review_get_for(user: Any, pk: Any) -> ReviewPhrase:
-    review = ReviewPhrase.objects.filter(pk=pk).first() if visibility.may(user, Action.MANAGE_TAXONOMY) else None
+    allowed = visibility.may(user, Action.MANAGE_TAXONOMY)
+    review = ReviewPhrase.objects.filter(pk=int_pk(pk)).first() if allowed else None
     if review is None:
         raise NotFound(_("No such phrase."))
     return review

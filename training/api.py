@@ -22,6 +22,7 @@ from accounts import visibility
 from accounts.api import acting_user
 from accounts.models import Role
 from accounts.visibility import Action
+from core import params
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.pagination import CappedPagination
 from households import selectors as household_selectors
@@ -313,7 +314,7 @@ def _skill_advice(request: Request) -> Response:
         raise Forbidden(_("Your role does not allow this."))
     wanted = request.query_params.get("member")
     if wanted:
-        if not wanted.isdigit():
+        if not params.int_pk(wanted):
             raise NotFound(_("No such member."))
         member = household_selectors.member_get_for(user, wanted)
     else:

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from core.dates import check_date
+from core.errors import InvalidInput
 from households.forms import ServiceForm, region_choices, unit_label
 from households.models import Member, TargetGroup
 from skills.models import Skill
@@ -159,6 +161,17 @@ class CohortForm(ServiceForm):
     )
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=1000)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The page works out the class days from the first day: a date past 2100 would overflow there.
+        for name in ("starts_on", "ends_on", "enrolment_deadline"):
+            try:
+                check_date(data.get(name), field=name)
+            except InvalidInput as exc:
+                self.add_error(name, exc.message)
+        return data
+
     sessions = forms.IntegerField(
         label=_("Class days"),
         min_value=0,

@@ -22,6 +22,7 @@ from accounts import rollup, visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.errors import NotFound
+from core.ids import int_pk
 from households.models import Household, Member, MemberSkill
 from matching import engine
 from ml.skill_gap import postings_requiring
@@ -38,11 +39,7 @@ DEMAND_SAMPLE = 20_000
 
 def _id(pk: Any) -> int | None:
     """A record id from a URL or a query string; anything else names no record (not a 500)."""
-    try:
-        value = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return value if value > 0 else None
+    return int_pk(pk) or None
 
 
 def reads_catalogue(user: User) -> bool:

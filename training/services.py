@@ -26,6 +26,7 @@ from accounts import visibility
 from accounts.models import OrgUnit, Role, User
 from accounts.visibility import Action
 from core import qrcodes
+from core.dates import check_date
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Region
 from households import services as household_services
@@ -199,6 +200,8 @@ def cohort_create(
         raise InvalidInput(_("Name the cohort."), field="name")
     if not 0 < int(seats) <= 1000:
         raise InvalidInput(_("Seats must be between 1 and 1000."), field="seats")
+    for day, field in ((starts_on, "starts_on"), (ends_on, "ends_on"), (enrolment_deadline, "enrolment_deadline")):
+        check_date(day, field=field)
     if ends_on < starts_on:
         raise InvalidInput(_("A cohort cannot end before it starts."), field="ends_on")
     if enrolment_deadline > starts_on:

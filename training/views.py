@@ -24,7 +24,7 @@ from accounts import visibility
 from accounts.models import Role
 from accounts.pages import role_page
 from accounts.visibility import Action
-from core import qrcodes
+from core import params, qrcodes
 from core.errors import NotFound
 from households import selectors as household_selectors
 from households.views import AuthedRequest, attempt, form_page
@@ -209,7 +209,7 @@ def enrol_others(request: AuthedRequest, pk: int) -> HttpResponse:
     form = EnrolOthersForm(request.POST, choices=choices)
     if form.is_valid():
         chosen = {m.pk: m for m in form.cleaned_data["members"]}
-        order = [int(v) for v in request.POST.getlist("members") if v.isdigit() and int(v) in chosen]
+        order = [pk for pk in map(params.int_pk, request.POST.getlist("members")) if pk in chosen]
         outcome = attempt(
             request,
             services.enrolment_create_many,

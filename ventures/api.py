@@ -26,6 +26,7 @@ from accounts.api import acting_user
 from accounts.models import Role
 from accounts.visibility import Action
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.ids import int_pk
 from funds import services as funds_services
 from funds.api import IDEMPOTENCY_KEY, YuanField, _idempotency_key, kind_field
 from funds.models import Budget
@@ -677,7 +678,7 @@ class WriteOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.write_offs_for(acting_user(self.request))
 
     def get_object(self) -> WriteOff:
-        write_off = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        write_off = self.get_queryset().filter(pk=int_pk(self.kwargs["pk"])).first()
         if write_off is None:
             raise NotFound(_("No such write-off."))
         return write_off
@@ -712,7 +713,7 @@ class SubsidyClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return selectors.subsidy_claims_for(acting_user(self.request))
 
     def get_object(self) -> SubsidyClaim:
-        claim = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        claim = self.get_queryset().filter(pk=int_pk(self.kwargs["pk"])).first()
         if claim is None:
             raise NotFound(_("No such claim."))
         return claim
@@ -737,7 +738,7 @@ class InKindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.in_kind_for(acting_user(self.request))
 
     def get_object(self) -> InKindSupport:
-        support = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        support = self.get_queryset().filter(pk=int_pk(self.kwargs["pk"])).first()
         if support is None:
             raise NotFound(_("No such support."))
         return support

@@ -16,6 +16,7 @@ from accounts import rollup, visibility
 from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.errors import NotFound
+from core.ids import int_pk
 from jobs.models import Placement
 from ventures.models import (
     InKindSupport,
@@ -51,7 +52,7 @@ def venture_list_for(user: User) -> QuerySet[Venture]:
 
 
 def venture_get_for(user: User, pk: Any) -> Venture:
-    venture = venture_list_for(user).filter(pk=pk).first()
+    venture = venture_list_for(user).filter(pk=int_pk(pk)).first()
     if venture is None:
         raise NotFound(_("No such venture."))
     return venture
@@ -67,7 +68,7 @@ def loan_list_for(user: User) -> QuerySet[Loan]:
 
 
 def loan_get_for(user: User, pk: Any) -> Loan:
-    loan = loan_list_for(user).filter(pk=pk).first()
+    loan = loan_list_for(user).filter(pk=int_pk(pk)).first()
     if loan is None:
         raise NotFound(_("No such loan."))
     return loan

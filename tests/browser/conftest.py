@@ -45,7 +45,11 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A page the size of a common phone, in Chinese, as most workers see the service."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=live_server.url)
+    # Playwright's wait_for_function evaluates its predicate as a string, which the pages' CSP (no
+    # eval) refuses: the journeys bypass it; tests/browser/test_content_security_policy.py does not.
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=live_server.url, bypass_csp=True
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

@@ -380,7 +380,7 @@ class TestMemberLogins:
         from accounts import throttle
 
         for _ in range(5):
-            throttle.record_failure("wang")
+            throttle.record_failure(login="wang", user=people.wang)
         member = household_a.members.get(user=people.wang)
         services.member_account_reset_password(member=member, by=people.hana, password="New-Grassland-7")
         assert client.login(username="wang", password="New-Grassland-7")
