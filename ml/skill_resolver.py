@@ -34,7 +34,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -290,13 +290,16 @@ def _all_cjk(text: str) -> bool:
     return bool(text) and all(is_cjk(c) for c in text)
 
 
-def _pinyin_keys(text: str) -> set[tuple[str, ...]]:
-    """Pinyin of a Chinese phrase: as pypinyin reads the phrase, and character by character."""
+@lru_cache(maxsize=1 << 16)
+def _pinyin_keys(text: str) -> frozenset[tuple[str, ...]]:
+    """Pinyin of a Chinese phrase: as pypinyin reads the phrase, and character by character.
+    Remembered: the same cores (电焊, 叉车司机) come back inside many phrases, and reading a phrase
+    whole is the costly part of pypinyin."""
     keys = {tuple(_char_pinyin(c) for c in text)}
     phrase = lazy_pinyin(text)
     if len(phrase) == len(text):
         keys.add(tuple(str(s) for s in phrase))
-    return keys
+    return frozenset(keys)
 
 
 def _units(key: str) -> int:
@@ -763,8 +766,10 @@ class SkillResolver:
         return resolver
 
     def warm_up(self) -> None:
-        """Load the jieba dictionary now rather than on the first sentence (about a second)."""
+        """Load the jieba dictionary and build the model now rather than on the first phrase that needs
+        them (about a second): a process forked afterwards shares them."""
         self._index.segmenter()
+        self._index.model()
         self.resolve("会开叉车也会电焊")
 
     @property
