@@ -1351,6 +1351,16 @@ class _Workers:
             with contextlib.suppress(OSError):  # already gone
                 os.killpg(self._group, signal.SIGTERM)
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """Let the workers finish: each takes one end-of-work mark and leaves, the first after
+        waiting for those it forked (so that their CPU time is accounted to this process's
+        children); any still running after ``timeout`` seconds is stopped."""
+        for _ in range(self.processes):
+            self._tasks.put(None)
+        self._first.join(timeout)
+        if self._first.is_alive():
+            self.terminate()
+
     def join(self) -> None:
         self._first.join()
         self._tasks.close()
@@ -1387,19 +1397,25 @@ class _Phrases:
         finally:
             _worker_resolver = None
 
-    def close(self) -> None:
+    def close(self, *, failed: bool = False) -> None:
+        """Stop the workers: at once after an error (``failed``) or with work still sent, else
+        letting them leave on their own."""
+        unfinished = failed or bool(self._pending)
         self._pending = []
         self._sent = set()
         if self._pool is not None:
-            self._pool.terminate()
+            if unfinished or not hasattr(self._pool, "stop"):
+                self._pool.terminate()  # an error while reading: what the workers do is dropped
+            else:
+                self._pool.stop()
             self._pool.join()
             self._pool = None
 
     def __enter__(self) -> _Phrases:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(failed=kind is not None)
 
     def submit(self, phrases: Iterable[str]) -> None:
         """Send the new distinct phrases among these to the worker processes (when they run) without
