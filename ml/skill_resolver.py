@@ -32,7 +32,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -1346,51 +1346,97 @@ def _compact_with_bounds(spaced: str) -> tuple[str, set[int]]:
     return "".join(chars), bounds
 
 
-def link_taxonomies(external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]) -> dict[str, str]:
+def link_taxonomies(
+    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry], *, read: bool = True
+) -> dict[str, str]:
     """Built-in id -> external id, for the built-in skills that an external skill names.
 
-    Tiers, first that decides wins: a name equals a name; a name equals one of the other skill's
-    forms; a synonym equals a synonym; a strict fuzzy match of the Chinese or English names. Within a
-    tier the external skill sharing most forms wins; a tie links nothing.
+    Every pair of skills gathers evidence (``LINK_EVIDENCE``): a name equal to a name, a name equal
+    to one of the other's synonyms, a synonym equal to a synonym, and (``read``) each form of one
+    read as the other by a resolver of the other's taxonomy alone (煤矿井下采煤 is read as 采煤,
+    牵引车驾驶(A2) as A2驾驶). A built-in skill links to the external skill with the most evidence,
+    from ``LINK_FROM`` on; a tie links nothing. A built-in skill with no evidence at all may still link
+    by a strict fuzzy match of the names (``_fuzzy_link``).
     """
     ext_names: dict[str, set[str]] = {}
-    ext_forms: dict[str, set[str]] = {}
     ext_synonyms: dict[str, set[str]] = {}
     for e in external:
         for number, form in enumerate(e.forms()):
             key = normalize(form)
-            if not key:
-                continue
-            ext_forms.setdefault(key, set()).add(e.id)
-            (ext_names if number < 2 else ext_synonyms).setdefault(key, set()).add(e.id)
+            if key:
+                (ext_names if number < 2 else ext_synonyms).setdefault(key, set()).add(e.id)
     ext_zh = {e.id: normalize(e.name_zh) for e in external}
     ext_en = {e.id: e.name_en.casefold().strip() for e in external}
-    links: dict[str, str] = {}
+    evidence: dict[str, dict[str, float]] = {b.id: {} for b in builtin}
+
+    def add(builtin_id: str, external_ids: Iterable[str], weight: float) -> None:
+        found = evidence[builtin_id]
+        for external_id in external_ids:
+            found[external_id] = found.get(external_id, 0.0) + weight
+
     for b in builtin:
         b_names = {normalize(b.name_zh), normalize(b.name_en)} - {""}
-        b_forms = {normalize(f) for f in b.forms()} - {""}
-        b_synonyms = b_forms - b_names
-        tiers: list[list[str]] = [
-            [i for k in b_names for i in ext_names.get(k, ())],
-            [i for k in b_names for i in ext_forms.get(k, ())] + [i for k in b_forms for i in ext_names.get(k, ())],
-            [i for k in b_synonyms for i in ext_synonyms.get(k, ())],
-        ]
-        chosen = None
-        for votes in tiers:
-            if not votes:
-                continue
-            counts: dict[str, int] = {}
-            for i in votes:
-                counts[i] = counts.get(i, 0) + 1
-            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-                chosen = ranked[0][0]
-            break
-        if chosen is None and not any(tiers):
+        b_synonyms = {normalize(f) for f in b.forms()} - {""} - b_names
+        for key in b_names:
+            add(b.id, ext_names.get(key, ()), LINK_EVIDENCE["name"])
+            add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["name_synonym"])
+        for key in b_synonyms:
+            add(b.id, ext_names.get(key, ()), LINK_EVIDENCE["name_synonym"])
+            add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["synonym"])
+    if read:
+        for builtin_id, external_id, weight in _read_votes(external, builtin):
+            add(builtin_id, (external_id,), weight)
+    links: dict[str, str] = {}
+    for b in builtin:
+        ranked = sorted(evidence[b.id].items(), key=lambda kv: -kv[1])
+        if not ranked:
             chosen = _fuzzy_link(b, ext_zh, ext_en)
-        if chosen is not None:
-            links[b.id] = chosen
+            if chosen is not None:
+                links[b.id] = chosen
+            continue
+        if ranked[0][1] >= LINK_FROM and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            links[b.id] = ranked[0][0]
     return links
+
+
+#: The weight of each kind of evidence that a built-in and an external skill are the same.
+LINK_EVIDENCE = {"name": 8.0, "name_synonym": 4.0, "synonym": 2.0, "read_name": 2.0, "read": 1.0}
+
+#: The least evidence that links two skills: a synonym shared, or two forms read as the other.
+LINK_FROM = 2.0
+
+#: A form of one taxonomy read by the other's resolver counts as evidence for a link from this raw
+#: score (a rule answer: the form itself, its filler stripped, inside a longer form).
+READ_LINK_FROM = 0.8
+
+
+def _read_votes(
+    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]
+) -> Iterator[tuple[str, str, float]]:
+    """(built-in id, external id, weight): each form of each taxonomy read by a resolver of the
+    other alone; a form read as a skill names that pair (an external skill's Chinese name weighs
+    more: it says what the skill is)."""
+    builtin_reader = SkillResolver(builtin)
+    external_reader = SkillResolver(external)
+
+    def read(reader: SkillResolver, form: str) -> str | None:
+        if not form.strip():
+            return None
+        match = reader._resolve_memo(_spaced(form))
+        if match.skill is None or match.score < READ_LINK_FROM or match.method == "learned":
+            return None
+        return match.skill
+
+    for e in external:
+        for number, form in enumerate(e.forms()):
+            found = read(builtin_reader, form)
+            if found is not None:
+                yield found, e.id, LINK_EVIDENCE["read_name" if number == 0 else "read"]
+    for b in builtin:
+        for form in b.forms():
+            found = read(external_reader, form)
+            if found is not None:
+                yield b.id, found, LINK_EVIDENCE["read"]
 
 
 def _fuzzy_link(b: TaxonomyEntry, ext_zh: Mapping[str, str], ext_en: Mapping[str, str]) -> str | None:
