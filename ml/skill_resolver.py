@@ -52,6 +52,13 @@ from ml.text import is_cjk, normalize, normalize_spaced
 # On the evaluation set 98.8% of the answers at or above it are right, and a third of the guesses
 # just below it (benchmarks/eval_skills.py prints the table; docs/resolve-skills.md).
 ACCEPT = 0.6
+#: With an external taxonomy (``SkillResolver.linked``: a few hundred skills, not the built-in
+#: thousands of forms) the nearest-form stages are right more often: their answers count from here
+#: (set on the tuning half of the blind phrases, docs/evaluation.md).
+ACCEPT_EXTERNAL = 0.55
+#: The model's reading of a whole phrase overrules a known form explaining less than half of it from
+#: this score (set on the tuning half of the blind phrases).
+MODEL_OVER_PART = 0.45
 # Only this much of the input is read; of that, the sentence scan reads the first MAX_SCAN_CHARS
 # characters of the normalised text. A 10,000-character paste still answers, in bounded time.
 MAX_INPUT_CHARS = 2000
@@ -702,6 +709,8 @@ class SkillResolver:
         self._scans = _LRU(CACHE_SIZE // 16)
         #: Which calibration map its scores go through: the built-in taxonomy's, or an external one's.
         self.calibration = "phrase_builtin"
+        #: The least raw score of an answer from the last, nearest-form stages.
+        self.accept = ACCEPT
         if learned:
             self._add_learned(learned)
 
@@ -726,6 +735,7 @@ class SkillResolver:
         copy._all = _LRU(CACHE_SIZE // 4)
         copy._scans = _LRU(CACHE_SIZE // 16)
         copy.calibration = self.calibration
+        copy.accept = self.accept
         copy._add_learned(learned)
         return copy
 
@@ -763,6 +773,7 @@ class SkillResolver:
         ]
         resolver = cls(merged)
         resolver.calibration = "phrase_external"
+        resolver.accept = ACCEPT_EXTERNAL
         return resolver
 
     def warm_up(self) -> None:
@@ -862,6 +873,19 @@ class SkillResolver:
             # model reads characters, not what they say about the skill.
             candidates.extend(self._modelled(core if len(core) >= 2 else compact, compact))
         best = max(candidates, key=lambda m: m.score, default=None)
+        if best is not None and best.method == "sentence" and best.skill is not None:
+            # A known form that explains less than half of the phrase (司机 in 出租车司机六年, 喷漆 in
+            # 烤漆房喷漆会调色) yields to the model's reading of the whole phrase when that differs.
+            modelled = next((c for c in candidates if c.method == "model"), None)
+            if (
+                modelled is not None
+                and modelled.skill != best.skill
+                and modelled.score >= MODEL_OVER_PART
+                and _units(normalize(best.matched)) < 0.5 * _units(core)
+            ):
+                best = SkillMatch(
+                    modelled.skill, round(max(modelled.score, best.score - 0.05), 3), "model", modelled.matched
+                )
         if best is not None and best.score >= ACCEPT:
             return best
 
@@ -879,7 +903,7 @@ class SkillResolver:
         candidates.extend(self._fuzzy(core if len(core) >= 2 else compact))
         candidates.extend(self._similar(core if len(core) >= 2 else compact))
         best = max(candidates, key=lambda m: m.score, default=None)
-        if best is not None and best.score >= ACCEPT:
+        if best is not None and best.score >= self.accept:
             return best
         if best is not None:
             return SkillMatch(None, max(0.0, best.score), f"guess:{best.method}", best.matched, guess=best.skill)
