@@ -249,7 +249,26 @@ _SWAPS = (
 _SWAP_LAST = (("员", "工"), ("工", "员"), ("员", "师"), ("师", "员"))
 
 # Forms so generic that a more specific neighbour wins ("驾驶挖掘机" is the excavator, not driving).
-_GENERIC = frozenset({"驾驶", "驾驶员", "司机", "老师", "修理工", "师傅", "工人", "开车", "会开车", "driving", "coach"})
+_GENERIC = frozenset(
+    {
+        "驾驶",
+        "驾驶员",
+        "司机",
+        "老师",
+        "修理工",
+        "师傅",
+        "工人",
+        "开车",
+        "会开车",
+        "driving",
+        "coach",
+        # a licence without its class (A2驾驶证: the class says which), a keeper of what animals
+        "驾驶证",
+        "驾照",
+        "驾驶执照",
+        "饲养员",
+    }
+)
 # A skill form right after one of these is negated ("不会开车").
 _NEGATIONS = ("不会", "不能", "不懂", "没有", "没学过", "没干过", "没做过", "没", "未", "无", "不")
 # Between a place and a role: "幼儿园当老师" -> 幼儿园老师.
@@ -1407,12 +1426,18 @@ def link_taxonomies(
         for key in b_synonyms:
             add(b.id, ext_names.get(key, ()), LINK_EVIDENCE["name_synonym"])
             add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["synonym"])
+    # Pairs with evidence other than the external taxonomy's resolver reading a built-in form: that
+    # resolver knows only a few hundred skills and reads anything as the nearest of them (体育教练 as
+    # 驾驶教练), so alone it links nothing.
+    direct: set[tuple[str, str]] = {(b, e) for b, found in evidence.items() for e in found}
     if read:
-        for builtin_id, external_id, weight in _read_votes(external, builtin):
+        for builtin_id, external_id, weight, forward in _read_votes(external, builtin):
             add(builtin_id, (external_id,), weight)
+            if forward:
+                direct.add((builtin_id, external_id))
     links: dict[str, str] = {}
     for b in builtin:
-        ranked = sorted(evidence[b.id].items(), key=lambda kv: -kv[1])
+        ranked = sorted(((e, w) for e, w in evidence[b.id].items() if (b.id, e) in direct), key=lambda kv: -kv[1])
         if not ranked:
             chosen = _fuzzy_link(b, ext_zh, ext_en)
             if chosen is not None:
@@ -1436,10 +1461,10 @@ READ_LINK_FROM = 0.8
 
 def _read_votes(
     external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]
-) -> Iterator[tuple[str, str, float]]:
-    """(built-in id, external id, weight): each form of each taxonomy read by a resolver of the
+) -> Iterator[tuple[str, str, float, bool]]:
+    """(built-in id, external id, weight, forward): each form of each taxonomy read by a resolver of the
     other alone; a form read as a skill names that pair (an external skill's Chinese name weighs
-    more: it says what the skill is)."""
+    more: it says what the skill is). ``forward``: an external form read by the built-in resolver."""
     builtin_reader = SkillResolver(builtin)
     external_reader = SkillResolver(external)
 
@@ -1455,12 +1480,12 @@ def _read_votes(
         for number, form in enumerate(e.forms()):
             found = read(builtin_reader, form)
             if found is not None:
-                yield found, e.id, LINK_EVIDENCE["read_name" if number == 0 else "read"]
+                yield found, e.id, LINK_EVIDENCE["read_name" if number == 0 else "read"], True
     for b in builtin:
         for form in b.forms():
             found = read(external_reader, form)
             if found is not None:
-                yield b.id, found, LINK_EVIDENCE["read"]
+                yield b.id, found, LINK_EVIDENCE["read"], False
 
 
 def _fuzzy_link(b: TaxonomyEntry, ext_zh: Mapping[str, str], ext_en: Mapping[str, str]) -> str | None:
