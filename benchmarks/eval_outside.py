@@ -42,8 +42,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ml import taxonomy  # noqa: E402
-from ml.calibration import CALIBRATION_FILE, expected_calibration_error, fit_isotonic, reliability  # noqa: E402
-from ml.occupations import OccupationCoder, OccupationEntry, read_csco  # noqa: E402
+from ml.calibration import (  # noqa: E402
+    CALIBRATION_FILE,
+    expected_calibration_error,
+    fit_isotonic,
+    method_group,
+    reliability,
+)
+from ml.occupations import UNCERTAIN_BELOW, OccupationCoder, OccupationEntry, read_csco  # noqa: E402
 from ml.skill_resolver import SkillResolver  # noqa: E402
 from ml.text import normalize  # noqa: E402
 
@@ -140,6 +146,12 @@ def code_titles(coder: OccupationCoder, rows: list[dict], by_code: dict[str, Occ
         three=sum(three) / len(rows),
         coverage=sum(m.code is not None for m in matches) / len(rows),
     )
+    review = [m.code is None or m.score < UNCERTAIN_BELOW for m in matches]
+    half.figures["review_share"] = sum(review) / len(rows)
+    half.figures["exact_kept"] = sum(e for e, r in zip(exact, review, strict=True) if not r) / max(
+        1, len(rows) - sum(review)
+    )
+    half.figures["exact_review"] = sum(e for e, r in zip(exact, review, strict=True) if r) / max(1, sum(review))
     half.raw["title"], half.given["title"], half.methods["title"] = score_pairs(matches, exact, "code")
     half.figures["title_ece"] = expected_calibration_error(*half.given["title"])
     half.figures["title_ece_raw"] = expected_calibration_error(*half.raw["title"])
@@ -265,6 +277,9 @@ ROWS = {
         ("title coding, exact code", "exact", "{:.3f}"),
         ("title coding, first three levels", "three", "{:.3f}"),
         ("title coding, coverage", "coverage", "{:.3f}"),
+        ("titles sent to review (score < 0.6)", "review_share", "{:.3f}"),
+        ("  exact among those not sent", "exact_kept", "{:.3f}"),
+        ("  exact among those sent", "exact_review", "{:.3f}"),
         ("title score ECE (scores as given)", "title_ece", "{:.3f}"),
         ("  ... before calibration", "title_ece_raw", "{:.3f}"),
         ("phrases", "phrases", "{:.0f}"),
@@ -283,6 +298,9 @@ ROWS = {
         ("  ... inside recruitment noise", "exact_noisy", "{:.3f}"),
         ("title coding, first three levels", "three", "{:.3f}"),
         ("title coding, coverage", "coverage", "{:.3f}"),
+        ("titles sent to review (score < 0.6)", "review_share", "{:.3f}"),
+        ("  exact among those not sent", "exact_kept", "{:.3f}"),
+        ("  exact among those sent", "exact_review", "{:.3f}"),
         ("title score ECE (scores as given)", "title_ece", "{:.3f}"),
         ("  ... before calibration", "title_ece_raw", "{:.3f}"),
         ("phrases", "phrases", "{:.0f}"),
@@ -332,16 +350,43 @@ def main() -> None:
             raise SystemExit("--fit-calibration needs --set all (the maps are fitted on every tuning half)")
         maps = fit_maps(results)
         merged = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8")) if CALIBRATION_FILE.exists() else {}
+        # The maps of these kinds are replaced whole (a method group may have fallen below the minimum).
+        merged = {k: v for k, v in merged.items() if k.split(":")[0] not in ("title", "phrase_external")}
         merged.update(maps)
         CALIBRATION_FILE.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"\nfitted on the tuning halves -> {CALIBRATION_FILE.relative_to(ROOT)}")
 
 
+#: A method group gets a map of its own from this many answers in the tuning halves.
+MIN_PER_METHOD = 40
+
+#: The sets whose tuning halves the maps are fitted on.
+FIT_ON = ("blind",)
+
+
 def fit_maps(results: dict[str, dict[str, Half]]) -> dict[str, dict[str, list[float]]]:
-    """The isotonic maps, each fitted on the tuning halves only: ``title`` on the blind job-ad
-    titles, ``phrase_external`` on the blind phrases."""
-    tune = results["blind"]["tune"]
-    return {"title": fit_isotonic(*tune.raw["title"]), "phrase_external": fit_isotonic(*tune.raw["phrase"])}
+    """The isotonic maps, fitted on the tuning halves only (of every set in ``FIT_ON``): ``title``
+    on the coder's answers, ``phrase_external`` on the resolver's with an outside taxonomy; each
+    also per method group (``title:exact``, ``title:model`` ...) where that group answered at least
+    ``MIN_PER_METHOD`` times."""
+    maps: dict[str, dict[str, list[float]]] = {}
+    for what, kind in (("title", "title"), ("phrase", "phrase_external")):
+        scores: list[float] = []
+        rights: list[bool] = []
+        methods: list[str] = []
+        for name in FIT_ON:
+            tune = results[name]["tune"]
+            scores += tune.raw[what][0]
+            rights += tune.raw[what][1]
+            methods += tune.methods[what]
+        maps[kind] = fit_isotonic(scores, rights)
+        groups: dict[str, list[int]] = {}
+        for i, method in enumerate(methods):
+            groups.setdefault(method_group(method), []).append(i)
+        for group, members in sorted(groups.items()):
+            if len(members) >= MIN_PER_METHOD:
+                maps[f"{kind}:{group}"] = fit_isotonic([scores[i] for i in members], [rights[i] for i in members])
+    return maps
 
 
 if __name__ == "__main__":

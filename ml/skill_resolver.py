@@ -840,7 +840,7 @@ class SkillResolver:
         decided on the raw score (``ACCEPT``), so calibration never changes an answer."""
         if match.method in ("learned", "not_a_skill", "none") or (match.skill or match.guess) is None:
             return match
-        score = calibrated(self.calibration, match.score)
+        score = calibrated(self.calibration, match.score, match.method)
         return SkillMatch(match.skill, score, match.method, match.matched, match.guess, raw_score=match.score)
 
     # -- the pipeline ----------------------------------------------------------------------------
