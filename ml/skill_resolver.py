@@ -478,6 +478,9 @@ class _English:
         for number, (words, _skill, _form) in enumerate(self.forms):
             for word in words:
                 self.by_word.setdefault(word, []).append(number)
+        self._by_prefix: dict[str, list[str]] = {}
+        for v in self.vocabulary:
+            self._by_prefix.setdefault(v[:4], []).append(v)
         self._relatives: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
@@ -485,7 +488,9 @@ class _English:
         """Vocabulary words that are this word, inflected (drive/driver/driving) or misspelt."""
         found = self._relatives.get(word)
         if found is None:
-            found = tuple(v for v in self.vocabulary if _same_english_word(word, v))
+            # Relatives share the first four letters (or are the word itself): only those are compared.
+            candidates = self._by_prefix.get(word[:4], ()) if len(word) >= 4 else ((word,) if word in self.idf else ())
+            found = tuple(v for v in candidates if _same_english_word(word, v))
             if not found and len(word) >= 4:
                 best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=85)
                 found = (best[0],) if best else ()
