@@ -1242,14 +1242,37 @@ def _resolve_one(resolver: Any, phrase: str) -> tuple[str, ...]:
     if len(text) <= SINGLE_PHRASE_CHARS and not _SEVERAL.search(text):
         skill = resolver.resolve(text).skill
         return (skill,) if skill is not None else ()
-    found = [m.skill for m in resolver.resolve_all(text) if m.skill is not None]
     # Pieces between separators; a space separates pieces next to Chinese ("电焊 钳工"), not
     # between English words ("forklift driver").
     pieces = [p for part in _PIECES.split(text) for p in _CJK_SPACE.split(part) if p.strip()]
     if len(pieces) > 1:
+        # A list whose every piece is short and read outright (a form, a form with filler, no skill:
+        # "电焊证，能吃苦") names what its pieces name: the sentence scan of the whole would find
+        # the same forms, at several times the cost.
+        read = [_read_outright(resolver, piece) for piece in pieces]
+        if all(r is not None for r in read):
+            return tuple(dict.fromkeys(skill for r in read for skill in r or ()))
+    found = [m.skill for m in resolver.resolve_all(text) if m.skill is not None]
+    if len(pieces) > 1:
         for piece in pieces:
             found.extend(_resolve_one(resolver, piece))
     return tuple(dict.fromkeys(found))
+
+
+#: Answers that read a phrase outright: the phrase is a known form, or one wrapped in filler, or no skill.
+_OUTRIGHT = frozenset({"exact", "filler", "learned", "not_a_skill"})
+
+
+def _read_outright(resolver: Any, piece: str) -> tuple[str, ...] | None:
+    """The skill a short piece names when the resolver reads it outright (``_OUTRIGHT``; () for no
+    skill), else None."""
+    piece = piece.strip()
+    if len(piece) > SINGLE_PHRASE_CHARS or _SEVERAL.search(piece):
+        return None
+    match = resolver.resolve(piece)
+    if match.method not in _OUTRIGHT:
+        return None
+    return (match.skill,) if match.skill is not None else ()
 
 
 def _rough_key(phrase: str) -> str:
