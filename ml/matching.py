@@ -1270,7 +1270,7 @@ def _read_outright(resolver: Any, piece: str) -> tuple[str, ...] | None:
     if len(piece) > SINGLE_PHRASE_CHARS or _SEVERAL.search(piece):
         return None
     match = resolver.resolve(piece)
-    if match.method not in _OUTRIGHT:
+    if getattr(match, "method", None) not in _OUTRIGHT:
         return None
     return (match.skill,) if match.skill is not None else ()
 
