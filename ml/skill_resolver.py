@@ -328,6 +328,9 @@ def _pinyin_keys(text: str) -> frozenset[tuple[str, ...]]:
     return frozenset(keys)
 
 
+_LICENCE_CLASS = re.compile(r"[abc][1-3]|[de]|n[12]|q[12]")
+
+
 def _units(key: str) -> int:
     """How much a form says: a Chinese character counts one, Latin letters one per three (max 4)."""
     cjk = sum(1 for c in key if not c.isascii())
@@ -1118,7 +1121,8 @@ class SkillResolver:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts
         through a word of the segmentation (a two-character form most: down to 0.62)."""
         key = normalize(hit.form) if hit.method == "learned" else compact[hit.start : hit.end]
-        units = _units(key)
+        # A driving-licence class (A2, B2, C1) names one licence exactly, however short it is.
+        units = 4 if _LICENCE_CLASS.fullmatch(key) else _units(key)
         score = 0.70 + 0.06 * min(units, 4)
         if token_bounds is not None:
             starts_cjk = not compact[hit.start].isascii()
