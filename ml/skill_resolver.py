@@ -1463,8 +1463,9 @@ LINK_EVIDENCE = {"name": 8.0, "name_synonym": 4.0, "synonym": 2.0, "read_name": 
 #: The least evidence that links two skills: a synonym shared, or two forms read as the other.
 LINK_FROM = 2.0
 
-#: A form of one taxonomy read by the other's resolver counts as evidence for a link from this raw
-#: score (a rule answer: the form itself, its filler stripped, inside a longer form).
+#: A built-in form read by the external taxonomy's resolver counts as evidence for a link from this
+#: raw score (a rule answer: the form itself, its filler stripped, inside a longer form); an external
+#: form read by the built-in resolver from ``ACCEPT`` (any answer it would give).
 READ_LINK_FROM = 0.8
 
 
@@ -1477,17 +1478,17 @@ def _read_votes(
     builtin_reader = SkillResolver(builtin)
     external_reader = SkillResolver(external)
 
-    def read(reader: SkillResolver, form: str) -> str | None:
+    def read(reader: SkillResolver, form: str, least: float = READ_LINK_FROM) -> str | None:
         if not form.strip():
             return None
         match = reader._resolve_memo(_spaced(form))
-        if match.skill is None or match.score < READ_LINK_FROM or match.method == "learned":
+        if match.skill is None or match.score < least or match.method == "learned":
             return None
         return match.skill
 
     for e in external:
         for number, form in enumerate(e.forms()):
-            found = read(builtin_reader, form)
+            found = read(builtin_reader, form, ACCEPT)
             if found is not None:
                 yield found, e.id, LINK_EVIDENCE["read_name" if number == 0 else "read"], True
     for b in builtin:
