@@ -299,6 +299,7 @@ def _char_pinyin(char: str) -> str:
     return str(lazy_pinyin(char)[0])
 
 
+@cache
 def _loose_syllable(syllable: str) -> str:
     """Dialect- and typing-tolerant pinyin: zh/z, ch/c, sh/s, n/l and -ng/-n are not told apart."""
     for retroflex in ("zh", "ch", "sh"):
@@ -656,6 +657,7 @@ class _Index:
         self._general: dict[str, int] = {}
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
+        self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
     def model(self) -> CentroidModel:
         """How the taxonomy words each skill (``ml.centroids``): names, synonyms and the start of the
@@ -891,14 +893,16 @@ class SkillResolver:
 
         candidates: list[SkillMatch] = []
         for phrase in [compact, *variants]:
-            candidates.extend(self._whole_pinyin(phrase))
+            candidates.extend(self._tail("pinyin", phrase, self._whole_pinyin))
         scan = self._scan_memo(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
         core = min([compact, *variants], key=len)
         if not any(c.score >= 0.9 for c in candidates) and not scan.masks:
             # Not where a phrase negates a skill or is partly "no skill" (不会开车, 吃苦耐劳): the
             # model reads characters, not what they say about the skill.
-            candidates.extend(self._modelled(core if len(core) >= 2 else compact, compact))
+            target = core if len(core) >= 2 else compact
+            repair = "r" if _REPAIR_VERB.search(compact) else ""
+            candidates.extend(self._tail("model" + repair, target, lambda t: self._modelled(t, compact)))
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is not None and best.method == "sentence" and best.skill is not None:
             # A known form that explains less than half of the phrase (司机 in 出租车司机六年, 喷漆 in
@@ -927,8 +931,8 @@ class SkillResolver:
         if soft is not None and (best is None or soft >= best.score):
             return SkillMatch(None, soft, "not_a_skill", compact[:40])
 
-        candidates.extend(self._fuzzy(core if len(core) >= 2 else compact))
-        candidates.extend(self._similar(core if len(core) >= 2 else compact))
+        candidates.extend(self._tail("fuzzy", core if len(core) >= 2 else compact, self._fuzzy))
+        candidates.extend(self._tail("similar", core if len(core) >= 2 else compact, self._similar))
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is not None and best.score >= self.accept:
             return best
@@ -948,6 +952,17 @@ class SkillResolver:
                 found[best.skill] = (best, earlier[1] if earlier else -1)
         ordered = sorted(found.values(), key=lambda pair: (-pair[0].score, pair[1]))
         return tuple(match for match, _position in ordered)
+
+    def _tail(self, stage: str, text: str, compute: Any) -> list[SkillMatch]:
+        """A stage that reads only the phrase's core (homophones, the model, edit distance, n-gram
+        similarity), remembered by core in the shared index: a market repeats the same few
+        thousand cores inside tens of thousands of wrappers (有5年…经验, …（熟练）, 会…)."""
+        key = stage + "\x00" + text
+        found: list[SkillMatch] | None = self._index.tail.get(key)
+        if found is None:
+            found = compute(text)
+            self._index.tail.put(key, found)
+        return list(found)
 
     @staticmethod
     def _as_match(hit: _Hit) -> SkillMatch:
@@ -1143,6 +1158,7 @@ class SkillResolver:
         if sum(free) < 2:
             return []
         syllables = [_char_pinyin(c) if free[p] else "" for p, c in enumerate(compact)]
+        loose = [_loose_syllable(s) for s in syllables]
         found: list[_Hit] = []
         p = 0
         while p < n - 1:
@@ -1158,7 +1174,7 @@ class SkillResolver:
                 strict = tuple(syllables[p:end])
                 for table, base, key_syllables in (
                     (self._index.pinyin, 0.82, strict),
-                    (self._index.loose, 0.72, tuple(_loose_syllable(s) for s in strict)),
+                    (self._index.loose, 0.72, tuple(loose[p:end])),
                 ):
                     for skill, key in table.get(key_syllables, {}).items():
                         differ = sum(1 for a, b in zip(window, key, strict=True) if a != b)
