@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ml import taxonomy  # noqa: E402
+from ml.calibration import expected_calibration_error  # noqa: E402
 from ml.occupations import UNCERTAIN_BELOW, OccupationCoder, OccupationEntry, read_csco  # noqa: E402
 from ml.text import normalize  # noqa: E402
 
@@ -169,6 +170,11 @@ def main() -> None:
         if band:
             right = sum(m.code == g["code"] for m, g in band) / len(band)
             print(f"  {low:.1f}-{min(high, 1.0):.1f}: {len(band):4d}  {right:6.1%}")
+    scored = [(m.score, m.code == g["code"]) for m, g in zip(coded, gold, strict=True) if m.code]
+    print(
+        f"  ECE (10 bins, titles coded, exact): "
+        f"{expected_calibration_error([x for x, _r in scored], [r for _x, r in scored]):.3f}"
+    )
     methods: dict[str, list[bool]] = {}
     for m, g in zip(coded, gold, strict=True):
         methods.setdefault(m.method.split("-")[0], []).append(m.code == g["code"])

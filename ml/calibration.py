@@ -70,11 +70,23 @@ def _maps() -> dict[str, tuple[list[float], list[float]]]:
     return {k: ([float(x) for x in v["x"]], [float(y) for y in v["y"]]) for k, v in data.items() if v.get("x")}
 
 
-def calibrated(kind: str, score: float) -> float:
+def method_group(method: str) -> str:
+    """The calibration group of an answer's method: ``parent-of-3`` -> ``parent``, ``guess:model`` ->
+    ``guess``."""
+    return method.split("-")[0].split(":")[0]
+
+
+def calibrated(kind: str, score: float, method: str | None = None) -> float:
     """The calibrated score of a raw ``score`` for ``kind`` (``title``, ``phrase_builtin``,
-    ``phrase_external``); the raw score itself when no map is fitted for it. Linear between knots,
-    flat beyond the ends (pure Python: a resolver answers in microseconds)."""
-    found = _maps().get(kind)
+    ``phrase_external``): the map of the answer's method group (``kind:group``, fitted where a
+    method answered often enough: an exact name and a nearest-centroid guess of the same raw score
+    are not right equally often, and sets differ most in how often each method answers), else the
+    kind's map, else the raw score itself. Linear between knots, flat beyond the ends (pure Python:
+    a resolver answers in microseconds)."""
+    maps = _maps()
+    found = maps.get(f"{kind}:{method_group(method)}") if method else None
+    if found is None:
+        found = maps.get(kind)
     if found is None:
         return score
     xs, ys = found

@@ -10,7 +10,8 @@ centroid, with the cosine and the margin over the runner-up.
 
 Chosen on the tuning half of the outside titles (docs/evaluation.md): a linear SVM was three points
 better there but took 18 s to train and half a gigabyte of weights; this builds in about a second.
-Pure Python with numpy, scipy and scikit-learn's vectoriser; no Django.
+Pure Python with numpy and scipy (no scikit-learn: importing it costs a second or two in every
+process that needs a model); no Django.
 """
 
 from __future__ import annotations
@@ -38,16 +39,14 @@ class CentroidModel:
         *,
         words: Callable[[str], list[str]] | None = None,
     ) -> None:
-        from sklearn.feature_extraction.text import CountVectorizer
-
         self._words = words
         self.classes = sorted(set(classes))
-        self._vectorizer: CountVectorizer | None = None
+        self._vocabulary: dict[str, int] = {}
+        self._built = False
         if not docs:
             return
         position = {c: i for i, c in enumerate(self.classes)}
-        self._vectorizer = CountVectorizer(analyzer=self._features, dtype=np.float64)
-        counts = self._vectorizer.fit_transform(docs)
+        counts = self._counts(docs)
         counts.data = np.log1p(counts.data)
         owner = sp.csr_matrix(
             (np.asarray(weights, dtype=np.float64), ([position[c] for c in classes], np.arange(len(docs)))),
@@ -59,7 +58,29 @@ class CentroidModel:
         self._icf = sp.diags(self._icf_values)
         # Features x classes: a text's features are rows to gather.
         self._centroids = _l2_rows(by_class @ self._icf).T.tocsr()
-        self._vocabulary: dict[str, int] = dict(self._vectorizer.vocabulary_)
+        self._built = True
+
+    def _counts(self, docs: Sequence[str]) -> sp.csr_matrix:
+        """Documents x features: how often each feature occurs in each document (the vocabulary is
+        every feature seen, numbered in order of first sight)."""
+        vocabulary = self._vocabulary
+        indptr = [0]
+        indices: list[int] = []
+        values: list[int] = []
+        for doc in docs:
+            counted: dict[int, int] = {}
+            for feature in self._features(doc):
+                j = vocabulary.setdefault(feature, len(vocabulary))
+                counted[j] = counted.get(j, 0) + 1
+            indices.extend(counted)
+            values.extend(counted.values())
+            indptr.append(len(indices))
+        matrix = sp.csr_matrix(
+            (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+            shape=(len(docs), len(vocabulary)),
+        )
+        matrix.sort_indices()
+        return matrix
 
     def _features(self, text: str) -> list[str]:
         plain = text.replace(" ", "")
@@ -78,7 +99,7 @@ class CentroidModel:
         One text in tens of microseconds: its few features are weighed in Python and the classes
         gathered from the rows of the (features x classes) centroid matrix, without building a
         sparse matrix per text (scipy's overhead would be most of the cost)."""
-        if self._vectorizer is None or not text.strip():
+        if not self._built or not text.strip():
             return None
         vocabulary = self._vocabulary
         counts: dict[int, int] = {}

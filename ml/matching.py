@@ -1242,14 +1242,37 @@ def _resolve_one(resolver: Any, phrase: str) -> tuple[str, ...]:
     if len(text) <= SINGLE_PHRASE_CHARS and not _SEVERAL.search(text):
         skill = resolver.resolve(text).skill
         return (skill,) if skill is not None else ()
-    found = [m.skill for m in resolver.resolve_all(text) if m.skill is not None]
     # Pieces between separators; a space separates pieces next to Chinese ("电焊 钳工"), not
     # between English words ("forklift driver").
     pieces = [p for part in _PIECES.split(text) for p in _CJK_SPACE.split(part) if p.strip()]
     if len(pieces) > 1:
+        # A list whose every piece is short and read outright (a form, a form with filler, no skill:
+        # "电焊证，能吃苦") names what its pieces name: the sentence scan of the whole would find
+        # the same forms, at several times the cost.
+        read = [_read_outright(resolver, piece) for piece in pieces]
+        if all(r is not None for r in read):
+            return tuple(dict.fromkeys(skill for r in read for skill in r or ()))
+    found = [m.skill for m in resolver.resolve_all(text) if m.skill is not None]
+    if len(pieces) > 1:
         for piece in pieces:
             found.extend(_resolve_one(resolver, piece))
     return tuple(dict.fromkeys(found))
+
+
+#: Answers that read a phrase outright: the phrase is a known form, or one wrapped in filler, or no skill.
+_OUTRIGHT = frozenset({"exact", "filler", "learned", "not_a_skill"})
+
+
+def _read_outright(resolver: Any, piece: str) -> tuple[str, ...] | None:
+    """The skill a short piece names when the resolver reads it outright (``_OUTRIGHT``; () for no
+    skill), else None."""
+    piece = piece.strip()
+    if len(piece) > SINGLE_PHRASE_CHARS or _SEVERAL.search(piece):
+        return None
+    match = resolver.resolve(piece)
+    if getattr(match, "method", None) not in _OUTRIGHT:
+        return None
+    return (match.skill,) if match.skill is not None else ()
 
 
 def _rough_key(phrase: str) -> str:
@@ -1351,6 +1374,16 @@ class _Workers:
             with contextlib.suppress(OSError):  # already gone
                 os.killpg(self._group, signal.SIGTERM)
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """Let the workers finish: each takes one end-of-work mark and leaves, the first after
+        waiting for those it forked (so that their CPU time is accounted to this process's
+        children); any still running after ``timeout`` seconds is stopped."""
+        for _ in range(self.processes):
+            self._tasks.put(None)
+        self._first.join(timeout)
+        if self._first.is_alive():
+            self.terminate()
+
     def join(self) -> None:
         self._first.join()
         self._tasks.close()
@@ -1387,19 +1420,25 @@ class _Phrases:
         finally:
             _worker_resolver = None
 
-    def close(self) -> None:
+    def close(self, *, failed: bool = False) -> None:
+        """Stop the workers: at once after an error (``failed``) or with work still sent, else
+        letting them leave on their own."""
+        unfinished = failed or bool(self._pending)
         self._pending = []
         self._sent = set()
         if self._pool is not None:
-            self._pool.terminate()
+            if unfinished or not hasattr(self._pool, "stop"):
+                self._pool.terminate()  # an error while reading: what the workers do is dropped
+            else:
+                self._pool.stop()
             self._pool.join()
             self._pool = None
 
     def __enter__(self) -> _Phrases:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(failed=kind is not None)
 
     def submit(self, phrases: Iterable[str]) -> None:
         """Send the new distinct phrases among these to the worker processes (when they run) without

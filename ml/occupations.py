@@ -861,7 +861,7 @@ class OccupationCoder:
         found = self._decide_raw(cleaned)
         if found.code is None or found.method == "learned":
             return found
-        return replace(found, score=calibrated("title", found.score), raw_score=found.score)
+        return replace(found, score=calibrated("title", found.score, found.method), raw_score=found.score)
 
     def _decide_raw(self, cleaned: _Cleaned) -> OccupationMatch:
         """The rules' answer, unless the table's own usage (the model) reads the title better."""

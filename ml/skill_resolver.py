@@ -32,9 +32,9 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,13 @@ from ml.text import is_cjk, normalize, normalize_spaced
 # On the evaluation set 98.8% of the answers at or above it are right, and a third of the guesses
 # just below it (benchmarks/eval_skills.py prints the table; docs/resolve-skills.md).
 ACCEPT = 0.6
+#: With an external taxonomy (``SkillResolver.linked``: a few hundred skills, not the built-in
+#: thousands of forms) the nearest-form stages are right more often: their answers count from here
+#: (set on the tuning half of the blind phrases, docs/evaluation.md).
+ACCEPT_EXTERNAL = 0.55
+#: The model's reading of a whole phrase overrules a known form explaining less than half of it from
+#: this score (set on the tuning half of the blind phrases).
+MODEL_OVER_PART = 0.45
 # Only this much of the input is read; of that, the sentence scan reads the first MAX_SCAN_CHARS
 # characters of the normalised text. A 10,000-character paste still answers, in bounded time.
 MAX_INPUT_CHARS = 2000
@@ -191,7 +198,7 @@ _PREFIX_WORDS = """
 _SUFFIX_WORDS = """
 技术 技能 技艺 手艺 相关工作 工作 相关 人员 师傅 师父 熟手 老手 能手 高手 经验 经历 资格证书 资格证 资格 资质
 上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 优先 等等 等 行业 岗位 方面
-专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 丰富
+专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 丰富 熟练 精通 较熟练 很熟练 非常熟练 一般
 """
 
 
@@ -242,7 +249,26 @@ _SWAPS = (
 _SWAP_LAST = (("员", "工"), ("工", "员"), ("员", "师"), ("师", "员"))
 
 # Forms so generic that a more specific neighbour wins ("驾驶挖掘机" is the excavator, not driving).
-_GENERIC = frozenset({"驾驶", "驾驶员", "司机", "老师", "修理工", "师傅", "工人", "开车", "会开车", "driving", "coach"})
+_GENERIC = frozenset(
+    {
+        "驾驶",
+        "驾驶员",
+        "司机",
+        "老师",
+        "修理工",
+        "师傅",
+        "工人",
+        "开车",
+        "会开车",
+        "driving",
+        "coach",
+        # a licence without its class (A2驾驶证: the class says which), a keeper of what animals
+        "驾驶证",
+        "驾照",
+        "驾驶执照",
+        "饲养员",
+    }
+)
 # A skill form right after one of these is negated ("不会开车").
 _NEGATIONS = ("不会", "不能", "不懂", "没有", "没学过", "没干过", "没做过", "没", "未", "无", "不")
 # Between a place and a role: "幼儿园当老师" -> 幼儿园老师.
@@ -273,6 +299,7 @@ def _char_pinyin(char: str) -> str:
     return str(lazy_pinyin(char)[0])
 
 
+@cache
 def _loose_syllable(syllable: str) -> str:
     """Dialect- and typing-tolerant pinyin: zh/z, ch/c, sh/s, n/l and -ng/-n are not told apart."""
     for retroflex in ("zh", "ch", "sh"):
@@ -290,13 +317,19 @@ def _all_cjk(text: str) -> bool:
     return bool(text) and all(is_cjk(c) for c in text)
 
 
-def _pinyin_keys(text: str) -> set[tuple[str, ...]]:
-    """Pinyin of a Chinese phrase: as pypinyin reads the phrase, and character by character."""
+@lru_cache(maxsize=1 << 16)
+def _pinyin_keys(text: str) -> frozenset[tuple[str, ...]]:
+    """Pinyin of a Chinese phrase: as pypinyin reads the phrase, and character by character.
+    Remembered: the same cores (电焊, 叉车司机) come back inside many phrases, and reading a phrase
+    whole is the costly part of pypinyin."""
     keys = {tuple(_char_pinyin(c) for c in text)}
     phrase = lazy_pinyin(text)
     if len(phrase) == len(text):
         keys.add(tuple(str(s) for s in phrase))
-    return keys
+    return frozenset(keys)
+
+
+_LICENCE_CLASS = re.compile(r"[abc][1-3]|[de]|n[12]|q[12]")
 
 
 def _units(key: str) -> int:
@@ -449,6 +482,9 @@ class _English:
         for number, (words, _skill, _form) in enumerate(self.forms):
             for word in words:
                 self.by_word.setdefault(word, []).append(number)
+        self._by_prefix: dict[str, list[str]] = {}
+        for v in self.vocabulary:
+            self._by_prefix.setdefault(v[:4], []).append(v)
         self._relatives: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
@@ -456,7 +492,9 @@ class _English:
         """Vocabulary words that are this word, inflected (drive/driver/driving) or misspelt."""
         found = self._relatives.get(word)
         if found is None:
-            found = tuple(v for v in self.vocabulary if _same_english_word(word, v))
+            # Relatives share the first four letters (or are the word itself): only those are compared.
+            candidates = self._by_prefix.get(word[:4], ()) if len(word) >= 4 else ((word,) if word in self.idf else ())
+            found = tuple(v for v in candidates if _same_english_word(word, v))
             if not found and len(word) >= 4:
                 best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=85)
                 found = (best[0],) if best else ()
@@ -619,6 +657,7 @@ class _Index:
         self._general: dict[str, int] = {}
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
+        self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
     def model(self) -> CentroidModel:
         """How the taxonomy words each skill (``ml.centroids``): names, synonyms and the start of the
@@ -699,6 +738,8 @@ class SkillResolver:
         self._scans = _LRU(CACHE_SIZE // 16)
         #: Which calibration map its scores go through: the built-in taxonomy's, or an external one's.
         self.calibration = "phrase_builtin"
+        #: The least raw score of an answer from the last, nearest-form stages.
+        self.accept = ACCEPT
         if learned:
             self._add_learned(learned)
 
@@ -723,6 +764,7 @@ class SkillResolver:
         copy._all = _LRU(CACHE_SIZE // 4)
         copy._scans = _LRU(CACHE_SIZE // 16)
         copy.calibration = self.calibration
+        copy.accept = self.accept
         copy._add_learned(learned)
         return copy
 
@@ -760,11 +802,14 @@ class SkillResolver:
         ]
         resolver = cls(merged)
         resolver.calibration = "phrase_external"
+        resolver.accept = ACCEPT_EXTERNAL
         return resolver
 
     def warm_up(self) -> None:
-        """Load the jieba dictionary now rather than on the first sentence (about a second)."""
+        """Load the jieba dictionary and build the model now rather than on the first phrase that needs
+        them (about a second): a process forked afterwards shares them."""
         self._index.segmenter()
+        self._index.model()
         self.resolve("会开叉车也会电焊")
 
     @property
@@ -805,7 +850,7 @@ class SkillResolver:
         decided on the raw score (``ACCEPT``), so calibration never changes an answer."""
         if match.method in ("learned", "not_a_skill", "none") or (match.skill or match.guess) is None:
             return match
-        score = calibrated(self.calibration, match.score)
+        score = calibrated(self.calibration, match.score, match.method)
         return SkillMatch(match.skill, score, match.method, match.matched, match.guess, raw_score=match.score)
 
     # -- the pipeline ----------------------------------------------------------------------------
@@ -848,15 +893,30 @@ class SkillResolver:
 
         candidates: list[SkillMatch] = []
         for phrase in [compact, *variants]:
-            candidates.extend(self._whole_pinyin(phrase))
+            candidates.extend(self._tail("pinyin", phrase, self._whole_pinyin))
         scan = self._scan_memo(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
         core = min([compact, *variants], key=len)
         if not any(c.score >= 0.9 for c in candidates) and not scan.masks:
             # Not where a phrase negates a skill or is partly "no skill" (不会开车, 吃苦耐劳): the
             # model reads characters, not what they say about the skill.
-            candidates.extend(self._modelled(core if len(core) >= 2 else compact, compact))
+            target = core if len(core) >= 2 else compact
+            repair = "r" if _REPAIR_VERB.search(compact) else ""
+            candidates.extend(self._tail("model" + repair, target, lambda t: self._modelled(t, compact)))
         best = max(candidates, key=lambda m: m.score, default=None)
+        if best is not None and best.method == "sentence" and best.skill is not None:
+            # A known form that explains less than half of the phrase (司机 in 出租车司机六年, 喷漆 in
+            # 烤漆房喷漆会调色) yields to the model's reading of the whole phrase when that differs.
+            modelled = next((c for c in candidates if c.method == "model"), None)
+            if (
+                modelled is not None
+                and modelled.skill != best.skill
+                and modelled.score >= MODEL_OVER_PART
+                and _units(normalize(best.matched)) < 0.5 * _units(core)
+            ):
+                best = SkillMatch(
+                    modelled.skill, round(max(modelled.score, best.score - 0.05), 3), "model", modelled.matched
+                )
         if best is not None and best.score >= ACCEPT:
             return best
 
@@ -871,10 +931,10 @@ class SkillResolver:
         if soft is not None and (best is None or soft >= best.score):
             return SkillMatch(None, soft, "not_a_skill", compact[:40])
 
-        candidates.extend(self._fuzzy(core if len(core) >= 2 else compact))
-        candidates.extend(self._similar(core if len(core) >= 2 else compact))
+        candidates.extend(self._tail("fuzzy", core if len(core) >= 2 else compact, self._fuzzy))
+        candidates.extend(self._tail("similar", core if len(core) >= 2 else compact, self._similar))
         best = max(candidates, key=lambda m: m.score, default=None)
-        if best is not None and best.score >= ACCEPT:
+        if best is not None and best.score >= self.accept:
             return best
         if best is not None:
             return SkillMatch(None, max(0.0, best.score), f"guess:{best.method}", best.matched, guess=best.skill)
@@ -892,6 +952,17 @@ class SkillResolver:
                 found[best.skill] = (best, earlier[1] if earlier else -1)
         ordered = sorted(found.values(), key=lambda pair: (-pair[0].score, pair[1]))
         return tuple(match for match, _position in ordered)
+
+    def _tail(self, stage: str, text: str, compute: Any) -> list[SkillMatch]:
+        """A stage that reads only the phrase's core (homophones, the model, edit distance, n-gram
+        similarity), remembered by core in the shared index: a market repeats the same few
+        thousand cores inside tens of thousands of wrappers (有5年…经验, …（熟练）, 会…)."""
+        key = stage + "\x00" + text
+        found: list[SkillMatch] | None = self._index.tail.get(key)
+        if found is None:
+            found = compute(text)
+            self._index.tail.put(key, found)
+        return list(found)
 
     @staticmethod
     def _as_match(hit: _Hit) -> SkillMatch:
@@ -1065,7 +1136,8 @@ class SkillResolver:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts
         through a word of the segmentation (a two-character form most: down to 0.62)."""
         key = normalize(hit.form) if hit.method == "learned" else compact[hit.start : hit.end]
-        units = _units(key)
+        # A driving-licence class (A2, B2, C1) names one licence exactly, however short it is.
+        units = 4 if _LICENCE_CLASS.fullmatch(key) else _units(key)
         score = 0.70 + 0.06 * min(units, 4)
         if token_bounds is not None:
             starts_cjk = not compact[hit.start].isascii()
@@ -1086,6 +1158,7 @@ class SkillResolver:
         if sum(free) < 2:
             return []
         syllables = [_char_pinyin(c) if free[p] else "" for p, c in enumerate(compact)]
+        loose = [_loose_syllable(s) for s in syllables]
         found: list[_Hit] = []
         p = 0
         while p < n - 1:
@@ -1101,7 +1174,7 @@ class SkillResolver:
                 strict = tuple(syllables[p:end])
                 for table, base, key_syllables in (
                     (self._index.pinyin, 0.82, strict),
-                    (self._index.loose, 0.72, tuple(_loose_syllable(s) for s in strict)),
+                    (self._index.loose, 0.72, tuple(loose[p:end])),
                 ):
                     for skill, key in table.get(key_syllables, {}).items():
                         differ = sum(1 for a, b in zip(window, key, strict=True) if a != b)
@@ -1341,51 +1414,104 @@ def _compact_with_bounds(spaced: str) -> tuple[str, set[int]]:
     return "".join(chars), bounds
 
 
-def link_taxonomies(external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]) -> dict[str, str]:
+def link_taxonomies(
+    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry], *, read: bool = True
+) -> dict[str, str]:
     """Built-in id -> external id, for the built-in skills that an external skill names.
 
-    Tiers, first that decides wins: a name equals a name; a name equals one of the other skill's
-    forms; a synonym equals a synonym; a strict fuzzy match of the Chinese or English names. Within a
-    tier the external skill sharing most forms wins; a tie links nothing.
+    Every pair of skills gathers evidence (``LINK_EVIDENCE``): a name equal to a name, a name equal
+    to one of the other's synonyms, a synonym equal to a synonym, and (``read``) each form of one
+    read as the other by a resolver of the other's taxonomy alone (煤矿井下采煤 is read as 采煤,
+    牵引车驾驶(A2) as A2驾驶). A built-in skill links to the external skill with the most evidence,
+    from ``LINK_FROM`` on; a tie links nothing. A built-in skill with no evidence at all may still link
+    by a strict fuzzy match of the names (``_fuzzy_link``).
     """
     ext_names: dict[str, set[str]] = {}
-    ext_forms: dict[str, set[str]] = {}
     ext_synonyms: dict[str, set[str]] = {}
     for e in external:
         for number, form in enumerate(e.forms()):
             key = normalize(form)
-            if not key:
-                continue
-            ext_forms.setdefault(key, set()).add(e.id)
-            (ext_names if number < 2 else ext_synonyms).setdefault(key, set()).add(e.id)
+            if key:
+                (ext_names if number < 2 else ext_synonyms).setdefault(key, set()).add(e.id)
     ext_zh = {e.id: normalize(e.name_zh) for e in external}
     ext_en = {e.id: e.name_en.casefold().strip() for e in external}
-    links: dict[str, str] = {}
+    evidence: dict[str, dict[str, float]] = {b.id: {} for b in builtin}
+
+    def add(builtin_id: str, external_ids: Iterable[str], weight: float) -> None:
+        found = evidence[builtin_id]
+        for external_id in external_ids:
+            found[external_id] = found.get(external_id, 0.0) + weight
+
     for b in builtin:
         b_names = {normalize(b.name_zh), normalize(b.name_en)} - {""}
-        b_forms = {normalize(f) for f in b.forms()} - {""}
-        b_synonyms = b_forms - b_names
-        tiers: list[list[str]] = [
-            [i for k in b_names for i in ext_names.get(k, ())],
-            [i for k in b_names for i in ext_forms.get(k, ())] + [i for k in b_forms for i in ext_names.get(k, ())],
-            [i for k in b_synonyms for i in ext_synonyms.get(k, ())],
-        ]
-        chosen = None
-        for votes in tiers:
-            if not votes:
-                continue
-            counts: dict[str, int] = {}
-            for i in votes:
-                counts[i] = counts.get(i, 0) + 1
-            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-                chosen = ranked[0][0]
-            break
-        if chosen is None and not any(tiers):
+        b_synonyms = {normalize(f) for f in b.forms()} - {""} - b_names
+        for key in b_names:
+            add(b.id, ext_names.get(key, ()), LINK_EVIDENCE["name"])
+            add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["name_synonym"])
+        for key in b_synonyms:
+            add(b.id, ext_names.get(key, ()), LINK_EVIDENCE["name_synonym"])
+            add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["synonym"])
+    # Pairs with evidence other than the external taxonomy's resolver reading a built-in form: that
+    # resolver knows only a few hundred skills and reads anything as the nearest of them (体育教练 as
+    # 驾驶教练), so alone it links nothing.
+    direct: set[tuple[str, str]] = {(b, e) for b, found in evidence.items() for e in found}
+    if read:
+        for builtin_id, external_id, weight, forward in _read_votes(external, builtin):
+            add(builtin_id, (external_id,), weight)
+            if forward:
+                direct.add((builtin_id, external_id))
+    links: dict[str, str] = {}
+    for b in builtin:
+        ranked = sorted(((e, w) for e, w in evidence[b.id].items() if (b.id, e) in direct), key=lambda kv: -kv[1])
+        if not ranked:
             chosen = _fuzzy_link(b, ext_zh, ext_en)
-        if chosen is not None:
-            links[b.id] = chosen
+            if chosen is not None:
+                links[b.id] = chosen
+            continue
+        if ranked[0][1] >= LINK_FROM and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            links[b.id] = ranked[0][0]
     return links
+
+
+#: The weight of each kind of evidence that a built-in and an external skill are the same.
+LINK_EVIDENCE = {"name": 8.0, "name_synonym": 4.0, "synonym": 2.0, "read_name": 2.0, "read": 1.0}
+
+#: The least evidence that links two skills: a synonym shared, or two forms read as the other.
+LINK_FROM = 2.0
+
+#: A built-in form read by the external taxonomy's resolver counts as evidence for a link from this
+#: raw score (a rule answer: the form itself, its filler stripped, inside a longer form); an external
+#: form read by the built-in resolver from ``ACCEPT`` (any answer it would give).
+READ_LINK_FROM = 0.8
+
+
+def _read_votes(
+    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]
+) -> Iterator[tuple[str, str, float, bool]]:
+    """(built-in id, external id, weight, forward): each form of each taxonomy read by a resolver of the
+    other alone; a form read as a skill names that pair (an external skill's Chinese name weighs
+    more: it says what the skill is). ``forward``: an external form read by the built-in resolver."""
+    builtin_reader = SkillResolver(builtin)
+    external_reader = SkillResolver(external)
+
+    def read(reader: SkillResolver, form: str, least: float = READ_LINK_FROM) -> str | None:
+        if not form.strip():
+            return None
+        match = reader._resolve_memo(_spaced(form))
+        if match.skill is None or match.score < least or match.method == "learned":
+            return None
+        return match.skill
+
+    for e in external:
+        for number, form in enumerate(e.forms()):
+            found = read(builtin_reader, form, ACCEPT)
+            if found is not None:
+                yield found, e.id, LINK_EVIDENCE["read_name" if number == 0 else "read"], True
+    for b in builtin:
+        for form in b.forms():
+            found = read(external_reader, form)
+            if found is not None:
+                yield b.id, found, LINK_EVIDENCE["read"], False
 
 
 def _fuzzy_link(b: TaxonomyEntry, ext_zh: Mapping[str, str], ext_en: Mapping[str, str]) -> str | None:

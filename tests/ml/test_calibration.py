@@ -60,3 +60,27 @@ def test_the_committed_maps_are_increasing_and_within_bounds() -> None:
     for fitted in maps.values():
         assert fitted["x"] == sorted(fitted["x"]) and fitted["y"] == sorted(fitted["y"])
         assert all(0.0 <= y <= 1.0 for y in fitted["y"])
+
+
+def test_a_method_group_with_a_map_of_its_own_uses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "calibration.json"
+    maps = {
+        "title": {"x": [0.0, 1.0], "y": [0.0, 0.5]},
+        "title:model": {"x": [0.0, 1.0], "y": [0.0, 0.2]},
+    }
+    path.write_text(json.dumps(maps), encoding="utf-8")
+    monkeypatch.setattr(calibration, "CALIBRATION_FILE", path)
+    calibration.forget()
+    try:
+        assert calibration.calibrated("title", 0.8, "model") == pytest.approx(0.16)
+        assert calibration.calibrated("title", 0.8, "exact") == pytest.approx(0.4)  # no map: the kind's
+        assert calibration.calibrated("title", 0.8) == pytest.approx(0.4)
+    finally:
+        calibration.forget()
+
+
+@pytest.mark.parametrize(
+    ("method", "group"), [("exact", "exact"), ("parent-of-3", "parent"), ("guess:model", "guess"), ("model", "model")]
+)
+def test_methods_fall_into_groups(method: str, group: str) -> None:
+    assert calibration.method_group(method) == group

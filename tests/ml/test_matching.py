@@ -4,6 +4,8 @@ three ways of asking (whole market, one seeker, one posting) agreeing with one a
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -358,6 +360,26 @@ class FakeResolver:
     def resolve_all(self, text: str) -> list[Match]:
         self.calls.append(text)
         return [Match(self.table[part]) for part in text.split("、") if part in self.table]
+
+
+def test_a_list_whose_pieces_are_read_outright_is_not_scanned_as_a_whole() -> None:
+    """ "电焊证，能吃苦": each piece is a form (or no skill), read outright; resolving the whole again
+    would find the same at several times the cost. A piece read only by a guess sends the whole list
+    through ``resolve_all``."""
+
+    class Outright(FakeResolver):
+        def resolve(self, text: str) -> Any:
+            self.calls.append(text)
+            skill = self.table.get(text)
+            method = "exact" if skill else ("not_a_skill" if text == "能吃苦" else "none")
+            return SimpleNamespace(skill=skill, method=method)
+
+    resolver = Outright({"电焊证": "weld", "开叉车": "forklift"})
+    assert read_seekers(['{"id": 1, "skills": ["电焊证，能吃苦"]}'], resolver)[0].skills == ("weld",)
+    assert "电焊证，能吃苦" not in resolver.calls
+    resolver.calls.clear()
+    read_seekers(['{"id": 1, "skills": ["电焊证，会点别的"]}'], resolver)
+    assert "电焊证，会点别的" in resolver.calls
 
 
 def test_read_resolves_each_distinct_phrase_once() -> None:

@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ml import taxonomy
-from ml.skill_resolver import ACCEPT, SkillMatch, SkillResolver, link_taxonomies
+from ml.skill_resolver import (
+    ACCEPT,
+    ACCEPT_EXTERNAL,
+    MODEL_OVER_PART,
+    SkillMatch,
+    SkillResolver,
+    link_taxonomies,
+)
 from ml.taxonomy import TaxonomyEntry
 from ml.text import normalize, normalize_spaced
 from skills.reference import BUILTIN_TAXONOMY
@@ -133,9 +140,22 @@ class TestExactAndFiller:
             ("有A1驾照", "logistics.a1_driving"),
             ("B2驾驶证", "logistics.b2_driving"),
             ("c1驾驶证", "logistics.car_driving"),
+            # the class outweighs a longer form beside it
+            ("A2驾驶证 跑长途十年", "logistics.a2_driving"),
         ],
     )
     def test_the_licence_class_picks_the_driving_skill(self, resolver, phrase, skill):
+        assert resolver.resolve(phrase).skill == skill
+
+    def test_a_level_after_a_skill_is_filler(self, resolver):
+        match = resolver.resolve("环卫（熟练）")
+        assert (match.skill, match.method) == ("other.sanitation", "filler")
+
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [("牛场饲养员", "agriculture.cattle_farming"), ("鸡场饲养员", "agriculture.poultry")],
+    )
+    def test_a_keeper_of_animals_keeps_the_animals_named(self, resolver, phrase, skill):
         assert resolver.resolve(phrase).skill == skill
 
     def test_a_verb_before_its_object_names_the_skill(self, resolver):
@@ -412,6 +432,29 @@ class TestLinked:
         assert links["housekeeping.home_cooking"] == "E2"
         assert "logistics.forklift" not in links
 
+    def test_a_skill_named_otherwise_links_by_how_the_other_resolver_reads_its_forms(self, entries):
+        # Neither name nor synonym is shared: the built-in resolver reads 煤矿井下采煤 as 采煤, and
+        # 牵引车驾驶(A2) as the A2 licence.
+        links = link_taxonomies(
+            [entry("E1", "煤矿井下采煤", "Underground coal mining"), entry("E2", "牵引车驾驶(A2)", "Tractor-trailer")],
+            entries,
+        )
+        assert links["mining.coal_mining"] == "E1"
+        assert links["logistics.a2_driving"] == "E2"
+        assert link_taxonomies([entry("E1", "煤矿井下采煤", "Coal")], entries, read=False) == {}
+
+    def test_a_small_taxonomy_reading_a_built_in_form_as_its_nearest_skill_links_nothing(self, entries):
+        # Its resolver reads 体育教练 or 健身教练 as the nearest of its few skills: no evidence.
+        links = link_taxonomies([entry("E1", "机动车驾驶教练", "Driving instruction", "驾校教练")], entries)
+        assert links.get("logistics.driving_instructor") == "E1"
+        assert "education.sports_coaching" not in links
+        assert "services.fitness_coach" not in links
+
+    def test_with_an_external_taxonomy_nearest_forms_count_from_a_lower_score(self, linked, resolver):
+        assert resolver.accept == ACCEPT
+        assert linked.accept == ACCEPT_EXTERNAL < ACCEPT
+        assert linked.with_learned({}).accept == ACCEPT_EXTERNAL
+
 
 class TestAmbiguousForms:
     def test_a_form_two_skills_claim_is_ignored_rather_than_guessed(self):
@@ -484,3 +527,28 @@ class TestLenientTaxonomy:
     def test_the_strict_parser_still_refuses_the_same_file(self):
         with pytest.raises(taxonomy.TaxonomyFormatError, match="also claimed by 'a'"):
             taxonomy.parse([self.line("a", "叉车驾驶", "铲车"), self.line("b", "装载机", "铲车")])
+
+
+class TestModelOverAPart:
+    """A known form explaining less than half of a phrase yields to the model's reading of the whole
+    (出租车司机六年 is no bare 司机), when the model is sure enough and names another skill."""
+
+    @staticmethod
+    def _with_model(score: float) -> SkillResolver:
+        resolver = SkillResolver([entry("P", "喷漆", "Spray painting"), entry("Q", "汽车钣喷", "Auto refinishing")])
+
+        def modelled(phrase: str, whole: str) -> list[SkillMatch]:
+            return [SkillMatch("Q", score, "model", "汽车钣喷")]
+
+        resolver._modelled = modelled  # type: ignore[method-assign]
+        return resolver
+
+    def test_a_sure_model_reading_of_the_whole_wins(self):
+        match = self._with_model(MODEL_OVER_PART + 0.05).resolve("烤漆房里喷漆会调色")
+        assert (match.skill, match.method) == ("Q", "model")
+
+    def test_an_unsure_one_does_not(self):
+        assert self._with_model(MODEL_OVER_PART - 0.05).resolve("烤漆房里喷漆会调色").skill == "P"
+
+    def test_a_form_that_is_most_of_the_phrase_stays(self):
+        assert self._with_model(MODEL_OVER_PART + 0.05).resolve("喷漆工").skill == "P"
