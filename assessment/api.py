@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -26,6 +26,7 @@ from assessment import registry, selectors, services
 from assessment.models import HouseholdReview, Scorecard, ScoringRule, Snapshot, Target, WorkPlan, WorkTask
 from assessment.periods import Period, parse_month, parse_year
 from core.errors import Forbidden, InvalidInput
+from core.parsers import DepthLimitedJSONParser
 
 ID = "[0-9]+"
 CODE = "[^/]+"
@@ -160,7 +161,7 @@ class TargetViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Targets in reach (set by the level above), and setting or importing them."""
 
     serializer_class = TargetSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):
@@ -273,7 +274,7 @@ class ScorecardViewSet(viewsets.ViewSet):
     the level above."""
 
     lookup_value_regex = ID
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
 
     def _page(self, request: Request, pk: Any) -> Any:
         return selectors.scorecard_page_for(acting_user(request), pk).card

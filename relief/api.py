@@ -24,7 +24,8 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from accounts.api import acting_user
-from core.errors import InvalidInput
+from accounts.visibility import Action, may
+from core.errors import Forbidden, InvalidInput
 from funds.api import IDEMPOTENCY_KEY, YuanField, _idempotency_key
 from households import selectors as household_selectors
 from households.models import Member
@@ -225,6 +226,13 @@ class ReliefTrackViewSet(viewsets.ViewSet):
 
     lookup_field = "code"
     lookup_value_regex = "[a-z0-9_]+"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # The tracks are for those who apply or who run them; the worklist for the staff who run them.
+        wanted = (Action.VIEW_RELIEF,) if self.action == "worklist" else (Action.VIEW_RELIEF, Action.APPLY_RELIEF)
+        if not any(may(acting_user(request), a) for a in wanted):
+            raise Forbidden(_("Your role does not allow this."))
 
     @extend_schema(responses=ReliefTrackSerializer(many=True))
     def list(self, request: Request) -> Response:

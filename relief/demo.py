@@ -61,10 +61,10 @@ class _Staff:
         self.county = self.users["org_county"]
         self.town = {"ETK-WL": self.users["org_wulan"], "ETK-QP": self.users["org_qpj"]}
 
-    def helper(self, household: Household) -> User:
+    def helper(self, household: Household) -> User | None:
+        """The household's helper; None for a household without one (a small demo county has some)."""
         pairing = Pairing.objects.filter(household=household, ended_on__isnull=True).select_related("helper").first()
-        assert pairing is not None  # the demo picks paired households only
-        return pairing.helper
+        return pairing.helper if pairing is not None else None
 
     def organizer(self, household: Household) -> User:
         code = household.org_unit.code or ""
@@ -108,7 +108,8 @@ def _reviewer(application: Application, staff: _Staff) -> User | None:
     county."""
     household = application.household
     station_helpers = list(User.objects.filter(role=Role.HELPER, org_unit=household.org_unit).order_by("username"))
-    candidates = [staff.helper(household), *station_helpers, staff.organizer(household), staff.county]
+    helper = staff.helper(household)
+    candidates = [*([helper] if helper else []), *station_helpers, staff.organizer(household), staff.county]
     fresh = Application.objects.select_related("household", "org_unit", "member").get(pk=application.pk)
     return next((u for u in candidates if not services.may_review(u, fresh)), None)
 
@@ -176,7 +177,7 @@ def _warmth(staff: _Staff, rng: random.Random) -> int:
                 delivery = Delivery.objects.get(application=application)
                 warmth_services.delivery_sign_off(
                     delivery=delivery,
-                    by=staff.helper(application.household),
+                    by=staff.helper(application.household) or staff.organizer(application.household),
                     received_by_name=application.member.name,
                     received_on=today,
                 )
@@ -207,7 +208,11 @@ def _student_aid(staff: _Staff, rng: random.Random) -> int:
     for index, student in enumerate(students):
         household = student.household
         worker = Member.objects.filter(household=household, user__isnull=False).select_related("user").first()
-        by = worker.user if worker is not None and worker.user is not None else staff.helper(household)
+        by = (
+            worker.user
+            if worker is not None and worker.user is not None
+            else (staff.helper(household) or staff.organizer(household))
+        )
         level = LEVELS[index % len(LEVELS)]
         _goal(household, "student_aid", f"{student.name}获得金秋助学", staff.organizer(household), student)
         try:
@@ -257,7 +262,7 @@ def _medical(staff: _Staff, rng: random.Random) -> int:
     )
     made = 0
     for index, head in enumerate(heads):
-        helper = staff.helper(head.household)
+        helper = staff.helper(head.household) or staff.organizer(head.household)
         in_mutual_aid = index % 3 == 0
         cover_update(
             member=head,
@@ -306,7 +311,7 @@ def _assistance(staff: _Staff, rng: random.Random) -> int:
         head = household.members.filter(relation=Member.Relation.HEAD, is_current=True).first()
         if head is None:
             continue
-        helper = staff.helper(household)
+        helper = staff.helper(household) or staff.organizer(household)
         data = {
             "scheme": scheme,
             "need": "户主患病丧失劳动能力，家庭收入低" if scheme != "temporary" else "冬季取暖费无力支付",

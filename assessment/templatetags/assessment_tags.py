@@ -15,9 +15,10 @@ from assessment.registry import Indicator, MeasureUnit
 register = template.Library()
 
 
-def show(value: Decimal | None, indicator: Indicator | None) -> str:
+def show(value: Decimal | int | None, indicator: Indicator | None) -> str:
     if value is None:
         return "–"
+    value = Decimal(value)  # a sum over no rows is the integer 0
     if indicator is not None and indicator.unit == MeasureUnit.PERCENT:
         return f"{number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)}%"
     if indicator is not None and indicator.unit == MeasureUnit.YUAN:
@@ -32,7 +33,7 @@ def figure(value: Figure | None) -> str:
 
 
 @register.filter
-def in_unit(value: Decimal | None, indicator: Indicator | None) -> str:
+def in_unit(value: Decimal | int | None, indicator: Indicator | None) -> str:
     """A target or an actual in its indicator's unit."""
     return show(value, indicator)
 

@@ -280,3 +280,12 @@ def test_the_dashboard_and_the_ranking_ask_a_constant_number_of_queries(coded: T
         response = alice.get(reverse("assessment:scorecards"))
     assert len(response.context["ranking"]) == 8
     assert len(large) == len(small)
+
+
+def test_a_breakdown_with_no_targets_below_yet_shows_a_total_of_nought(coded: Tree, people: People) -> None:
+    """Found by the security matrix: the units below add up to the integer 0 when none has a
+    target, which the figure filter could not show (a 500)."""
+    services.target_set(by=people.root, unit=coded.county, year=YEAR, indicator="placements", value=10)
+    page = client_for(people.alice).get(reverse("assessment:target_breakdown", args=["placements"]), **EN)
+    assert page.status_code == 200
+    assert "The units below add up to 0." in page.content.decode()

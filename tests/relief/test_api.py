@@ -30,6 +30,15 @@ def test_the_tracks_are_listed_with_code_names_and_whether_each_pays(relief: Rel
     assert api(people.wang).get("/api/v1/relief/tracks/nope/").status_code == 404
 
 
+def test_employers_see_no_tracks_and_only_staff_see_a_worklist(relief: ReliefWorld, people: Any) -> None:
+    """Found by the security matrix: the worklist answered 200 (empty) to workers and employers."""
+    assert api(people.eve).get("/api/v1/relief/tracks/").status_code == 403
+    assert api(people.eve).get("/api/v1/relief/tracks/warmth/").status_code == 403
+    assert api(people.wang).get("/api/v1/relief/tracks/student_aid/worklist/").status_code == 403
+    assert api(people.eve).get("/api/v1/relief/tracks/student_aid/worklist/").status_code == 403
+    assert api(people.aude).get("/api/v1/relief/tracks/student_aid/worklist/").status_code == 200
+
+
 def test_apply_review_and_pay_through_the_api(relief: ReliefWorld, people: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 

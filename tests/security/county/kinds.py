@@ -518,3 +518,144 @@ def _review_phrase(c: _Context) -> Model:
     from skills.models import ReviewPhrase
 
     return ReviewPhrase.objects.order_by("pk").first()
+
+
+# --- relief tracks ------------------------------------------------------------------------------------
+
+
+@kind("relief_application")
+def _relief_application(c: _Context) -> Model:
+    from relief.models import Application
+
+    return Application.objects.filter(_in_qp("org_unit")).order_by("pk").first()
+
+
+@kind("relief_benefit")
+def _relief_benefit(c: _Context) -> Model:
+    from relief.models import Benefit
+
+    return Benefit.objects.filter(_in_qp("org_unit")).order_by("pk").first()
+
+
+@kind("relief_track")
+def _relief_track(c: _Context) -> Any:
+    """A track of the registry: the county's rules, not an owner's object (named by its code)."""
+    from relief.registry import tracks
+
+    return tracks.get("warmth")
+
+
+@kind("warmth_campaign")
+def _warmth_campaign(c: _Context) -> Model:
+    """A 送温暖 campaign run by 棋盘井 itself."""
+    from relief.warmth.models import Campaign
+
+    campaign = Campaign.objects.filter(org_unit=c.qp).order_by("pk").first()
+    if campaign is not None:
+        return campaign
+    today = timezone.localdate()
+    return Campaign.objects.create(
+        org_unit=c.qp,
+        name="棋盘井镇春节送温暖",
+        occasion=Campaign.Occasion.SPRING_FESTIVAL,
+        budget=c["budget"],
+        limit=100_000,
+        cash_per_household=50_000,
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=30),
+        created_by=c.staff,
+    )
+
+
+@kind("warmth_delivery")
+def _warmth_delivery(c: _Context) -> Model:
+    """A 棋盘井 household on its town's campaign list (listed through the service, as staff do)."""
+    from relief.warmth import services
+    from relief.warmth.models import Delivery
+
+    found = Delivery.objects.filter(_in_qp("household__org_unit")).order_by("pk").first()
+    if found is not None:
+        return found
+    household = c["household"]
+    services.campaign_list_households(
+        campaign=c["warmth_campaign"], by=c.staff, household_ids=[household.pk], scores={household.pk: 50}
+    )
+    return Delivery.objects.filter(household=household).first()
+
+
+@kind("referral")
+def _referral(c: _Context) -> Model:
+    from relief.assistance.models import Referral
+
+    return Referral.objects.filter(_in_qp("application__org_unit")).order_by("pk").first()
+
+
+# --- assessment ----------------------------------------------------------------------------------------
+
+
+@kind("scorecard")
+def _scorecard(c: _Context) -> Model:
+    from assessment.models import Scorecard
+
+    return Scorecard.objects.filter(org_unit=c.qp).order_by("-year").first()
+
+
+@kind("evidence")
+def _evidence(c: _Context) -> Model:
+    from django.core.files.base import ContentFile
+
+    from assessment.models import Evidence
+
+    found = Evidence.objects.filter(scorecard__org_unit=c.qp).order_by("pk").first()
+    if found is not None:
+        return found
+    evidence = Evidence(
+        scorecard=c["scorecard"],
+        original_name="棋盘井自评.pdf",
+        content_type="application/pdf",
+        size=9,
+        extension="pdf",
+        token="matrix",
+        uploaded_by=c.staff,
+    )
+    evidence.file.save("matrix-evidence.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    evidence.save()
+    return evidence
+
+
+@kind("work_plan")
+def _work_plan(c: _Context) -> Model:
+    from assessment import services
+    from assessment.models import WorkPlan
+
+    found = WorkPlan.objects.filter(org_unit=c.qp).order_by("-year").first()
+    return found or services.work_plan_save(by=c.staff, year=timezone.localdate().year, title="棋盘井镇年度工作计划")
+
+
+@kind("work_task")
+def _work_task(c: _Context) -> Model:
+    from assessment import services
+    from assessment.models import WorkTask
+
+    plan = c["work_plan"]
+    return plan.tasks.order_by("pk").first() or services.task_add(
+        by=c.staff,
+        plan=plan,
+        kind=WorkTask.Kind.MEASURE,
+        title="入户走访困难职工家庭",
+        owner=c.staff,
+        deadline=dt.date(plan.year, 12, 31),
+    )
+
+
+# --- notifications -------------------------------------------------------------------------------------
+
+
+@kind("notification")
+def _notification(c: _Context) -> Model:
+    """Someone else's notification: only its recipient reads it."""
+    from notifications import registry
+    from notifications.models import Notification
+
+    kind = registry.kinds()[0]
+    return Notification.objects.create(recipient=c.staff, kind=kind.code, link="/", unit=c.qp)

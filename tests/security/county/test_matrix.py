@@ -80,7 +80,7 @@ def _kinds() -> set[str]:
 
 
 def _path_value(obj: Any, name: str) -> Any:
-    return getattr(obj, "code", obj.pk) if name == "code" else obj.pk
+    return obj.code if name == "code" and hasattr(obj, "code") else obj.pk
 
 
 def _requests(entry: matrix.Entry, foreign: dict[str, Any]) -> list[tuple[str, str, Any]]:

@@ -64,6 +64,7 @@ ENTRIES = [
     page("households:id_referrals", opens=roles("organizer", "admin")),
     page("households:import_job", "import_job"),
     page("households:import_report", "import_job", may=(), note="this import has no report yet"),
+    page("households:import_retry", "import_job"),
     page("households:exit_decide", "exit_request"),
     page("households:id_referral_resolve", "id_referral", body=lambda f: {"resolution": "同一人"}),
     page("households:detail", "household"),

@@ -1,0 +1,61 @@
+"""Relief tracks (送温暖, 金秋助学, medical aid, social assistance): an application, its benefit, a
+campaign's list and a referral are the household's unit's (and the unit above's); a worker sees the
+own household's only. The tracks themselves are the county's published rules."""
+
+from __future__ import annotations
+
+from tests.security.matrix import api, page, roles
+
+RELIEF_STAFF = roles("helper", "organizer", "auditor", "admin")  # VIEW_RELIEF
+REVIEWERS = roles("helper", "organizer", "admin")  # REVIEW_RELIEF
+APPLICANTS = roles("worker", "helper", "organizer", "admin")  # APPLY_RELIEF or REVIEW_RELIEF
+TRACK = "warmth"
+
+ENTRIES = [
+    api("GET /api/v1/relief/applications/{id}/", "relief_application"),
+    api(
+        "POST /api/v1/relief/applications/",
+        body=lambda f: {"track": "assistance", "member": f["member"].pk, "consent_note": "户主同意"},
+    ),
+    api("POST /api/v1/relief/applications/{id}/review/", "relief_application", body=lambda f: {"approve": True}),
+    api("POST /api/v1/relief/applications/{id}/approve-payment/", "relief_application"),
+    api("POST /api/v1/relief/applications/{id}/pay/", "relief_application", body=lambda f: {"idempotency_key": "m-1"}),
+    api("POST /api/v1/relief/applications/{id}/give/", "relief_application", body=lambda f: {"summary": "米面油"}),
+    api("POST /api/v1/relief/applications/{id}/withdraw/", "relief_application"),
+    api("GET /api/v1/relief/benefits/{id}/", "relief_benefit"),
+    api(
+        "GET /api/v1/relief/tracks/{code}/",
+        "relief_track",
+        may=roles("worker", "helper", "organizer", "auditor", "admin"),
+        note="the county's published rules: everyone who applies or reviews reads them",
+    ),
+    api(
+        "GET /api/v1/relief/tracks/{code}/worklist/",
+        "relief_track",
+        may=RELIEF_STAFF,
+        note="the worklist lists the caller's own reach only (tests/relief)",
+    ),
+    api("GET /api/v1/relief/warmth/campaigns/{id}/", "warmth_campaign"),
+    api("GET /api/v1/relief/warmth/campaigns/{id}/ranking/", "warmth_campaign"),
+    page("relief:index", opens=roles("worker", "helper", "organizer", "auditor", "admin")),
+    page("relief:queue", opens=REVIEWERS),
+    page("relief:payments", opens=RELIEF_STAFF),
+    page("relief:mine", opens=roles("worker", "admin")),
+    page("relief:track", args=lambda f: [TRACK], opens=RELIEF_STAFF, note="the caller's own reach only"),
+    page("relief:apply", args=lambda f: [TRACK], opens=APPLICANTS, note="members offered are the caller's own"),
+    page("relief:application", "relief_application"),
+    page("relief:review", "relief_application", body=lambda f: {"decision": "approve"}),
+    page("relief:payment_approve", "relief_application"),
+    page("relief:payment_retry", "relief_application"),
+    page("relief:pay", "relief_application"),
+    page("relief:give", "relief_application"),
+    page("relief:withdraw", "relief_application"),
+    page("relief:warmth:campaigns", opens=RELIEF_STAFF),
+    page("relief:warmth:campaign_create", opens=roles("organizer", "admin")),
+    page("relief:warmth:campaign", "warmth_campaign"),
+    page("relief:warmth:campaign_list", "warmth_campaign"),
+    page("relief:warmth:sign_off", "warmth_delivery", body=lambda f: {"received_by_name": "某某"}),
+    page("relief:medical:cover", "member", body=lambda f: {"basic": "resident"}),
+    page("relief:assistance:referrals", opens=RELIEF_STAFF),
+    page("relief:assistance:outcome", "referral", body=lambda f: {"outcome": "granted"}),
+]
