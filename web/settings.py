@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "relief.student_aid",
     "relief.medical",
     "relief.assistance",
+    "relief.restructuring",
     "assessment",
     "web",
 ]

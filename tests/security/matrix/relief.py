@@ -58,4 +58,68 @@ ENTRIES = [
     page("relief:medical:cover", "member", body=lambda f: {"basic": "resident"}),
     page("relief:assistance:referrals", opens=RELIEF_STAFF),
     page("relief:assistance:outcome", "referral", body=lambda f: {"outcome": "granted"}),
+    # Cases (issue 18): a case is its household's unit's (and the units above); a worker sees only
+    # the own household's; opening one for another unit's member is 404.
+    api("GET /api/v1/relief/cases/{id}/", "relief_case"),
+    api(
+        "POST /api/v1/relief/cases/",
+        body=lambda f: {
+            "track": "restructuring",
+            "kind": "layoff_path",
+            "member": f["member"].pk,
+            "summary": "再就业",
+            "office": "hrss",
+        },
+    ),
+    api("POST /api/v1/relief/cases/{id}/steps/", "relief_case", body=lambda f: {"action": "电话催办"}),
+    api("POST /api/v1/relief/cases/{id}/documents/", "relief_case"),
+    api("POST /api/v1/relief/cases/{id}/close/", "relief_case", body=lambda f: {"outcome": "achieved"}),
+    page("relief:cases", opens=RELIEF_STAFF, note="the caller's own reach only (tests/relief/test_cases.py)"),
+    page(
+        "relief:case_open",
+        args=lambda f: [f["relief_case_track"].code],
+        opens=REVIEWERS,
+        note="members offered are the caller's own reach",
+    ),
+    page("relief:case", "relief_case"),
+    page("relief:case_step", "relief_case", body=lambda f: {"on": "2026-01-05", "action": "x"}),
+    page("relief:case_document", "relief_case"),
+    page("relief:case_close", "relief_case", body=lambda f: {"outcome": "achieved", "on": "2026-01-05"}),
+    page(
+        "relief:case_document_file",
+        args=lambda f: [f["relief_case_document"].case_id, f["relief_case_document"].pk],
+    ),
+    # Restructuring layoffs: enterprises and batches are the following unit's.
+    api("GET /api/v1/relief/restructuring/enterprises/{id}/", "layoff_enterprise"),
+    api(
+        "POST /api/v1/relief/restructuring/enterprises/",
+        may=roles("organizer", "admin"),
+        body=lambda f: {"name": "某煤矿", "reason": "merger", "noted_on": "2026-01-05"},
+        note="an organizer records an enterprise for their own unit (the unit is the caller's, never sent)",
+    ),
+    api("GET /api/v1/relief/restructuring/batches/{id}/", "layoff_batch"),
+    api(
+        "POST /api/v1/relief/restructuring/batches/",
+        body=lambda f: {"enterprise": f["layoff_enterprise"].pk, "name": "x", "laid_off_on": "2026-01-05"},
+    ),
+    api("GET /api/v1/relief/restructuring/batches/{id}/workers/", "layoff_batch"),
+    api(
+        "POST /api/v1/relief/restructuring/batches/{id}/workers/",
+        "layoff_batch",
+        body=lambda f: {"workers": [{"member": f["member"].pk}]},
+    ),
+    api("GET /api/v1/relief/restructuring/batches/{id}/report/", "layoff_batch"),
+    api("GET /api/v1/relief/restructuring/batches/{id}/advice/", "layoff_batch"),
+    api(
+        "POST /api/v1/relief/restructuring/workers/{id}/outcome/",
+        "laid_off_worker",
+        body=lambda f: {"outcome": "reemployed", "on": "2026-01-05"},
+    ),
+    page("relief:restructuring:enterprises", opens=RELIEF_STAFF, note="the caller's own reach only"),
+    page("relief:restructuring:enterprise_create", opens=roles("organizer", "admin")),
+    page("relief:restructuring:batch_create", opens=roles("organizer", "admin"), note="enterprises offered: own reach"),
+    page("relief:restructuring:batch", "layoff_batch"),
+    page("relief:restructuring:batch_add", "layoff_batch", body=lambda f: {"workers": "某某 150624198001010012"}),
+    page("relief:restructuring:batch_advice", "layoff_batch"),
+    page("relief:restructuring:worker_outcome", "laid_off_worker", body=lambda f: {"outcome": "reemployed"}),
 ]
