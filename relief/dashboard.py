@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts import visibility
 from accounts.models import User
@@ -30,6 +31,7 @@ class DashboardList:
         return reverse(self.url_name) + (f"?{self.query}" if self.query else "")
 
 
+TITLE = _("Relief cases and worklists")  # the dashboard's heading over these tiles
 _lists: dict[str, DashboardList] = {}
 
 

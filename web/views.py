@@ -167,6 +167,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "job_tiles": job_tiles,
             "programme_tiles": programme_tiles,
             "relief_tiles": relief_dashboard.tiles_for(user),
+            "relief_title": relief_dashboard.TITLE,
             "assessment_tiles": assessment_tiles,
             "unit": user.org_unit,
         },
