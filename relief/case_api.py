@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +18,6 @@ from accounts.api import acting_user
 from core.errors import NotFound
 from core.ids import int_pk
 from households import selectors as household_selectors
-from jobs import selectors as job_selectors
 from relief import case_selectors, case_services
 from relief.models import Case, CaseDocument, CaseStep, Office
 
@@ -131,7 +129,6 @@ class ReliefCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_value_regex = ID
     serializer_class = CaseSerializer
     filterset_fields = ["track", "kind", "state", "household"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return case_selectors.case_list_for(acting_user(self.request)).prefetch_related("steps", "documents")
@@ -152,7 +149,7 @@ class ReliefCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             household = household_selectors.household_get_for(user, values["household"])
         employer = None
         if values.get("employer"):
-            employer = job_selectors.employer_list_for(user).filter(pk=int_pk(values["employer"])).first()
+            employer = case_selectors.counterpart_employers(user).filter(pk=int_pk(values["employer"])).first()
             if employer is None:
                 raise NotFound(_("No such employer."), field="employer")
         case = case_services.case_open(
@@ -229,7 +226,6 @@ class ReliefCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if request.query_params.get("mine") in ("1", "true"):
             rows = case_selectors.helper_overdue_for(user)
         else:
-            unit = request.query_params.get("unit")
-            rows = case_selectors.unit_overdue_for(user, unit=int(unit) if unit and unit.isdigit() else None)
+            rows = case_selectors.unit_overdue_for(user, unit=request.query_params.get("unit") or None)
         page = self.paginate_queryset(rows.prefetch_related("steps", "documents"))
         return self.get_paginated_response(CaseSerializer(page, many=True).data)

@@ -18,6 +18,8 @@ from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.errors import NotFound
 from core.ids import int_pk
+from jobs import selectors as job_selectors
+from jobs.models import Employer
 from relief.models import Case, CaseDocument, CaseStep
 from relief.selectors import unit_in_reach
 
@@ -108,3 +110,12 @@ def dashboard_counts_for(user: User) -> dict[str, int]:
         "my_overdue_cases": helper_overdue_for(user).count(),
         "unit_overdue_cases": unit_overdue_for(user).count(),
     }
+
+
+def counterpart_employers(user: User) -> QuerySet[Employer]:
+    """Employers a case may name as its counterpart: any verified employer (they are public, as
+    their postings are) and the employers in the user's own reach."""
+    if not visibility.may(user, Action.REVIEW_RELIEF):
+        return Employer.objects.none()
+    own = job_selectors.employer_list_for(user).values("pk")
+    return Employer.objects.filter(Q(status=Employer.Status.VERIFIED) | Q(pk__in=own)).order_by("name")

@@ -18,7 +18,6 @@ from accounts.visibility import Action
 from households import selectors as household_selectors
 from households.models import Household
 from households.views import AuthedRequest, attempt, form_page
-from jobs import selectors as job_selectors
 from relief import case_selectors, case_services
 from relief.case_forms import CaseCloseForm, CaseDocumentForm, CaseOpenForm, CaseStepForm
 from relief.models import Case
@@ -78,7 +77,7 @@ def _open_form(request: AuthedRequest, entry: Track) -> CaseOpenForm:
         .filter(is_current=True, household__state=Household.State.ACTIVE)
         .order_by("household__number", "pk")[:MEMBER_CHOICES]
     )
-    employers = job_selectors.employer_list_for(user)[:EMPLOYER_CHOICES]
+    employers = case_selectors.counterpart_employers(user)[:EMPLOYER_CHOICES]
     initial = {"opened_on": timezone.localdate()}
     if request.GET.get("member", "").isdigit():
         initial["member"] = int(request.GET["member"])
@@ -101,7 +100,7 @@ def case_open(request: AuthedRequest, code: str) -> HttpResponse:
         member = household_selectors.member_list_for(user).filter(pk=values["member"]).first()
         employer = None
         if values.get("employer"):
-            employer = job_selectors.employer_list_for(user).filter(pk=values["employer"]).first()
+            employer = case_selectors.counterpart_employers(user).filter(pk=values["employer"]).first()
         if member is None:
             raise Http404(_("No such member."))
         opened = attempt(

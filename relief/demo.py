@@ -28,6 +28,7 @@ from households.models import HardshipCause, Household, Member, Pairing, PlanGoa
 from relief import services
 from relief.assistance.models import Referral
 from relief.assistance.services import referral_record_outcome
+from relief.insurance.demo import seed_insurance
 from relief.medical.models import Cover, DiseaseGroup
 from relief.medical.services import cover_update
 from relief.models import Application, DibaoLine
@@ -358,6 +359,7 @@ def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 202
         return SeedResult(0)
     with transaction.atomic():
         cases = seed_restructuring(rng=random.Random(seed_value + 18), verbose=verbose)
+        cases += seed_insurance(rng=random.Random(seed_value + 19), verbose=verbose)
     if Campaign.objects.exists() or Application.objects.exists():
         return SeedResult(cases)
     rng = random.Random(seed_value)

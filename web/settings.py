@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "relief.medical",
     "relief.assistance",
     "relief.restructuring",
+    "relief.insurance",
     "assessment",
     "web",
 ]

@@ -93,3 +93,18 @@ def test_the_demo_follows_a_layoff_batch_over_a_year(county: Any) -> None:
     assert report.insurance_continued == workers.filter(insurance_continued=True).count() > 0
     seed_relief(verbose=lambda _: None)
     assert LayoffBatch.objects.count() == 1
+
+
+def test_the_demo_records_insurance_and_arrears(county: Any) -> None:
+    from accounts.models import User
+    from relief.insurance import selectors as insurance_selectors
+    from relief.insurance.models import Arrears, InsuranceStatus
+    from tests.jobs.conftest import make_employer
+
+    make_employer(UserFactory(role=Role.EMPLOYER), OrgUnit.objects.get(code="ETK"), name="欠缴煤业")
+    seed_relief(verbose=lambda _: None)
+    assert InsuranceStatus.objects.exists() and Arrears.objects.count() == 5
+    assert Arrears.objects.filter(case__state="closed", case__outcome="achieved").count() == 1
+    organizer = User.objects.get(username="org_county")
+    uninsured = insurance_selectors.without_pension_for(organizer)
+    assert not InsuranceStatus.objects.filter(member__in=uninsured, kind="pension", insured=True).exists()

@@ -657,6 +657,16 @@ def _laid_off_worker(c: _Context) -> Model:
     return c["layoff_batch"].workers.order_by("pk").first()
 
 
+@kind("insurance_arrears_case")
+def _insurance_arrears_case(c: _Context) -> Model:
+    """An arrears case 棋盘井 follows (named by the case's id, as the API does)."""
+    from relief.insurance import services
+
+    return services.arrears_open(
+        member=c["member"], by=c.staff, employer=c["employer"], kind="pension", months=3, amount=300_000
+    ).case
+
+
 # --- assessment ----------------------------------------------------------------------------------------
 
 

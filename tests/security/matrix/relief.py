@@ -122,4 +122,29 @@ ENTRIES = [
     page("relief:restructuring:batch_add", "layoff_batch", body=lambda f: {"workers": "某某 150624198001010012"}),
     page("relief:restructuring:batch_advice", "layoff_batch"),
     page("relief:restructuring:worker_outcome", "laid_off_worker", body=lambda f: {"outcome": "reemployed"}),
+    # Social insurance: statuses and arrears are the member's household's unit's.
+    api(
+        "POST /api/v1/relief/insurance/statuses/",
+        body=lambda f: {"member": f["member"].pk, "kind": "pension", "insured": True},
+    ),
+    api(
+        "POST /api/v1/relief/insurance/arrears/",
+        body=lambda f: {
+            "member": f["member"].pk,
+            "employer": f["employer"].pk,
+            "kind": "pension",
+            "months": 2,
+            "amount": 100,
+        },
+    ),
+    api(
+        "POST /api/v1/relief/insurance/arrears-cases/{id}/settle/",
+        "insurance_arrears_case",
+        body=lambda f: {"agreed_amount": 100},
+    ),
+    page("relief:insurance:uninsured", opens=RELIEF_STAFF, note="the caller's own reach only"),
+    page("relief:insurance:employers", opens=RELIEF_STAFF, note="the caller's own reach only"),
+    page("relief:insurance:member", "member", body=lambda f: {"kind": "pension", "insured": "on"}),
+    page("relief:insurance:arrears_open", opens=REVIEWERS, note="members offered are the caller's own reach"),
+    page("relief:insurance:arrears_settle", "insurance_arrears_case", body=lambda f: {"agreed_amount": "1"}),
 ]
