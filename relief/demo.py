@@ -31,6 +31,7 @@ from relief.assistance.services import referral_record_outcome
 from relief.insurance.demo import seed_insurance
 from relief.medical.models import Cover, DiseaseGroup
 from relief.medical.services import cover_update
+from relief.migrant.demo import seed_migrant
 from relief.models import Application, DibaoLine
 from relief.registry import Item
 from relief.restructuring.demo import seed_restructuring
@@ -360,6 +361,7 @@ def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 202
     with transaction.atomic():
         cases = seed_restructuring(rng=random.Random(seed_value + 18), verbose=verbose)
         cases += seed_insurance(rng=random.Random(seed_value + 19), verbose=verbose)
+        cases += seed_migrant(rng=random.Random(seed_value + 20), verbose=verbose)
     if Campaign.objects.exists() or Application.objects.exists():
         return SeedResult(cases)
     rng = random.Random(seed_value)

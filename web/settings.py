@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "relief.assistance",
     "relief.restructuring",
     "relief.insurance",
+    "relief.migrant",
     "assessment",
     "web",
 ]

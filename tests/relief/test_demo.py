@@ -108,3 +108,15 @@ def test_the_demo_records_insurance_and_arrears(county: Any) -> None:
     organizer = User.objects.get(username="org_county")
     uninsured = insurance_selectors.without_pension_for(organizer)
     assert not InsuranceStatus.objects.filter(member__in=uninsured, kind="pension", insured=True).exists()
+
+
+def test_the_demo_follows_migrant_cases(county: Any) -> None:
+    from households.models import Household, TargetGroup
+    from relief.models import Case
+
+    migrant = TargetGroup.objects.get(code=TargetGroup.MIGRANT)
+    for household in Household.objects.order_by("pk")[:6]:
+        household.target_groups.add(migrant)
+    seed_relief(verbose=lambda _: None)
+    assert Case.objects.filter(track="migrant").count() == 3
+    assert Case.objects.filter(track="migrant", outcome="achieved").exists()

@@ -147,4 +147,5 @@ ENTRIES = [
     page("relief:insurance:member", "member", body=lambda f: {"kind": "pension", "insured": "on"}),
     page("relief:insurance:arrears_open", opens=REVIEWERS, note="members offered are the caller's own reach"),
     page("relief:insurance:arrears_settle", "insurance_arrears_case", body=lambda f: {"agreed_amount": "1"}),
+    page("relief:migrant:households", opens=RELIEF_STAFF, note="the caller's own reach only"),
 ]
