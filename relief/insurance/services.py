@@ -126,7 +126,9 @@ def arrears_settle(
     paid_on: dt.date | None = None,
 ) -> Arrears:
     """The 补缴 the employer agreed to and what it paid so far; paid in full closes the case."""
-    arrears = Arrears.objects.select_for_update().select_related("case__household__org_unit").get(pk=arrears.pk)
+    arrears = (
+        Arrears.objects.select_for_update(of=("self",)).select_related("case__household__org_unit").get(pk=arrears.pk)
+    )
     case = arrears.case
     if case.member is not None:
         _require(by, case.member)

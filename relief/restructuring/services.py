@@ -173,7 +173,7 @@ def batch_add_workers(*, batch: LayoffBatch, by: User, workers: Iterable[Mapping
     """Add workers to the batch, each followed as a case (kind ``layoff_path``) by their
     household's helper. All or nothing."""
     _require(by, batch.org_unit)
-    batch = LayoffBatch.objects.select_for_update().select_related("enterprise").get(pk=batch.pk)
+    batch = LayoffBatch.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=batch.pk)
     rows = list(workers)
     if not rows:
         raise InvalidInput(_("List the laid-off workers."), field="workers")
@@ -229,7 +229,9 @@ def worker_record_outcome(
     self-employment, retirement) and, when given, the day their social security was continued.
     A working outcome closes the worker's case as achieved (meeting the job goal of the plan)."""
     worker = (
-        LaidOffWorker.objects.select_for_update().select_related("batch", "case", "member__household").get(pk=worker.pk)
+        LaidOffWorker.objects.select_for_update(of=("self",))
+        .select_related("batch", "case", "member__household")
+        .get(pk=worker.pk)
     )
     # The batch's unit (the organizer who follows the enterprise) or the worker's household's unit
     # (their helper, who follows the case) may record it.
