@@ -223,12 +223,25 @@ def household_matching(user: User, household_pk: Any, *, per_member: int = 5) ->
     household = household_selectors.household_get_for(user, household_pk)
     if not visibility.may(user, Action.VIEW_ARCHIVE, household.org_unit):
         raise NotFound(_("No such household."))  # a worker's own household: not this page
+    members = engine.seekers_queryset().filter(household=household)
+    return HouseholdMatching(household=household, members=_members_matching(members, per_member))
+
+
+def members_matching(user: User, member_ids: Sequence[int], *, per_member: int = 5) -> list[MemberMatching]:
+    """People of the user's reach chosen by id (a layoff batch, a cohort's leavers): each one who can
+    work and seeks it, with their best open matches ("jobs within reach"), whether any job is
+    within reach, and the skills that most often stand in the way. Ids out of reach are left out."""
+    if not visibility.may(user, Action.VIEW_ARCHIVE) or user.role in (Role.WORKER, Role.EMPLOYER):
+        return []
+    members = visibility.scope(
+        user, engine.seekers_queryset().filter(pk__in=list(member_ids)), unit="household__org_unit"
+    )
+    return _members_matching(members.select_related("household"), per_member)
+
+
+def _members_matching(members_qs: QuerySet[Member], per_member: int) -> list[MemberMatching]:
     members = list(
-        engine.seekers_queryset()
-        .filter(household=household)
-        .select_related("job_preference")
-        .defer("id_number", "health", "monthly_income")
-        .order_by("id")
+        members_qs.select_related("job_preference").defer("id_number", "health", "monthly_income").order_by("id")
     )
     best = list(
         Match.objects.filter(_open_match_q(), member__in=[m.pk for m in members])
@@ -256,7 +269,7 @@ def household_matching(user: User, household_pk: Any, *, per_member: int = 5) ->
                 blocking=_blocking(own[:BEST_FOR_GAPS], skills),
             )
         )
-    return HouseholdMatching(household=household, members=entries)
+    return entries
 
 
 def _seekers_in_reach(user: User) -> QuerySet[Member]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from relief.models import Application, Benefit, BenefitItem, Decision, DibaoLine
+from relief.models import Application, Benefit, BenefitItem, Case, CaseDocument, CaseStep, Decision, DibaoLine
 
 
 class DecisionInline(admin.TabularInline):
@@ -51,3 +51,28 @@ class BenefitAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["amount", "goods_value", "cash_transaction", "goods_transaction"]
     inlines = [BenefitItemInline]
+
+
+class CaseStepInline(admin.TabularInline):
+    model = CaseStep
+    extra = 0
+    raw_id_fields = ["by"]
+
+
+class CaseDocumentInline(admin.TabularInline):
+    model = CaseDocument
+    extra = 0
+    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # uploads are checked by content on the case's page
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["id", "track", "kind", "household", "member", "helper", "next_action_due", "state", "outcome"]
+    list_filter = ["track", "state", "outcome", "office"]
+    search_fields = ["household__number", "member__name", "summary"]
+    raw_id_fields = ["household", "member", "org_unit", "helper", "employer", "goal", "created_by", "closed_by"]
+    readonly_fields = ["goal", "closed_by"]
+    inlines = [CaseStepInline, CaseDocumentInline]

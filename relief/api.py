@@ -29,7 +29,7 @@ from core.errors import Forbidden, InvalidInput
 from funds.api import IDEMPOTENCY_KEY, YuanField, _idempotency_key
 from households import selectors as household_selectors
 from households.models import Member
-from relief import selectors, services
+from relief import case_api, selectors, services
 from relief.models import Application, Benefit, Decision
 from relief.registry import Track, tracks
 
@@ -419,6 +419,7 @@ def register(router: BaseRouter) -> None:
     router.register("relief/applications", ReliefApplicationViewSet, basename="relief-application")
     router.register("relief/benefits", ReliefBenefitViewSet, basename="relief-benefit")
     router.register("relief/received", ReliefReceivedViewSet, basename="relief-received")
+    router.register("relief/cases", case_api.ReliefCaseViewSet, basename="relief-case")
     for track in tracks:
         module = track.extra.get("api")
         if module:

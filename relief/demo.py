@@ -28,10 +28,13 @@ from households.models import HardshipCause, Household, Member, Pairing, PlanGoa
 from relief import services
 from relief.assistance.models import Referral
 from relief.assistance.services import referral_record_outcome
+from relief.insurance.demo import seed_insurance
 from relief.medical.models import Cover, DiseaseGroup
 from relief.medical.services import cover_update
+from relief.migrant.demo import seed_migrant
 from relief.models import Application, DibaoLine
 from relief.registry import Item
+from relief.restructuring.demo import seed_restructuring
 from relief.warmth import selectors as warmth_selectors
 from relief.warmth import services as warmth_services
 from relief.warmth.models import Campaign, Delivery
@@ -351,11 +354,16 @@ def _assistance(staff: _Staff, rng: random.Random) -> int:
 
 
 def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 2026) -> SeedResult:
-    """Skipped when the relief demo exists already (a campaign or any application)."""
-    if Campaign.objects.exists() or Application.objects.exists():
-        return SeedResult(0)
+    """The benefit tracks are skipped when their demo exists already (a campaign or any
+    application); each case track's demo skips itself when its data exists."""
     if not User.objects.filter(username="org_county").exists():
         return SeedResult(0)
+    with transaction.atomic():
+        cases = seed_restructuring(rng=random.Random(seed_value + 18), verbose=verbose)
+        cases += seed_insurance(rng=random.Random(seed_value + 19), verbose=verbose)
+        cases += seed_migrant(rng=random.Random(seed_value + 20), verbose=verbose)
+    if Campaign.objects.exists() or Application.objects.exists():
+        return SeedResult(cases)
     rng = random.Random(seed_value)
     staff = _Staff()
     today = timezone.localdate()
@@ -374,4 +382,4 @@ def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 202
             "assistance": _assistance(staff, rng),
         }
     verbose("Relief tracks: " + ", ".join(f"{code} {n}" for code, n in counts.items()) + " applications.")
-    return SeedResult(sum(counts.values()))
+    return SeedResult(sum(counts.values()) + cases)

@@ -9,6 +9,10 @@ Money never moves here: a benefit that pays points at the ledger posting that pa
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -274,3 +278,206 @@ class BenefitItem(models.Model):
     @property
     def value(self) -> int:
         return self.quantity * self.unit_value
+
+
+# --- cases: followed over time until something happens outside the union (issue 18) -------------------
+
+
+class Office(models.TextChoices):
+    """The outside offices a case waits on (besides an employer of ``jobs``)."""
+
+    HRSS = "hrss", _("人社 (human resources and social security)")
+    MEDICAL_INSURANCE = "medical_insurance", _("医保 (medical insurance bureau)")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政 (civil affairs)")
+    HOUSING = "housing", _("住建 (housing and construction)")
+    SCHOOL = "school", _("School")
+    PUBLIC_SECURITY = "public_security", _("公安 (residence permits)")
+    OTHER = "other", _("Other office")
+
+
+class Case(models.Model):
+    """A case a helper follows for a member or a household until something happens outside the
+    union: an employer pays its insurance arrears, a laid-off worker is re-employed, a migrant
+    family gets a residence permit. It has a track (one of the registry's case tracks) and a kind
+    of that track, a counterpart (an employer or a named outside office), dated steps with the next
+    action due, documents, and in the end an outcome. A case whose next action is overdue is on
+    its helper's list and its unit's overdue list (``relief.selectors``)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Outcome(models.TextChoices):
+        ACHIEVED = "achieved", _("Achieved")
+        PARTLY = "partly", _("Partly achieved")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the worker")
+
+    GOOD_OUTCOMES = (Outcome.ACHIEVED,)
+
+    track = models.CharField(_("track"), max_length=32, db_index=True)
+    kind = models.CharField(_("kind of case"), max_length=32)
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="relief_cases", verbose_name=_("household")
+    )
+    member = models.ForeignKey(
+        "households.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relief_cases",
+        verbose_name=_("member"),
+    )
+    # The household's unit when the case was opened: reach and the unit's overdue list follow it.
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="relief_cases", verbose_name=_("union unit")
+    )
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="relief_cases",
+        verbose_name=_("responsible helper"),
+    )
+    employer = models.ForeignKey(
+        "jobs.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relief_cases",
+        verbose_name=_("counterpart employer"),
+    )
+    office = models.CharField(_("counterpart office"), max_length=20, choices=Office.choices, blank=True)
+    counterpart_name = models.CharField(_("counterpart (name)"), max_length=100, blank=True)
+    summary = models.CharField(_("what the case is about"), max_length=200)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    opened_on = models.DateField(_("opened on"))
+    next_action = models.CharField(_("next action"), max_length=200, blank=True)
+    next_action_due = models.DateField(_("next action due"), null=True, blank=True, db_index=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.CharField(_("outcome in words"), max_length=300, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    goal = models.ForeignKey(
+        "households.PlanGoal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="relief_cases",
+        verbose_name=_("plan goal it met"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("relief case")
+        verbose_name_plural = _("relief cases")
+        indexes = [
+            models.Index(fields=["org_unit", "track", "state"]),
+            models.Index(fields=["helper", "state", "next_action_due"]),
+            models.Index(fields=["household", "track"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="relief_case_closed_has_outcome",
+                condition=Q(state="open", outcome="", closed_on__isnull=True)
+                | (Q(state="closed", closed_on__isnull=False) & ~Q(outcome="")),
+            ),
+            models.CheckConstraint(
+                name="relief_case_closed_after_opened",
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+            ),
+            models.CheckConstraint(
+                name="relief_case_has_counterpart",
+                condition=Q(employer__isnull=False) | ~Q(office="") | ~Q(counterpart_name=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track_name} · {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def is_overdue(self, on: dt.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.is_open and self.next_action_due is not None and self.next_action_due < on
+
+    @property
+    def track_entry(self):  # type: ignore[no-untyped-def]
+        from relief.registry import tracks
+
+        return tracks.get(self.track)
+
+    @property
+    def track_name(self) -> str:
+        entry = self.track_entry
+        return entry.name if entry is not None else self.track
+
+    @property
+    def kind_label(self) -> str:
+        entry = self.track_entry
+        return entry.case_kind_label(self.kind) if entry is not None else self.kind
+
+    @property
+    def counterpart(self) -> str:
+        if self.employer_id is not None:
+            return self.employer.name
+        parts = [self.get_office_display() if self.office else "", self.counterpart_name]
+        return " · ".join(p for p in parts if p)
+
+
+class CaseStep(models.Model):
+    """One dated step of a case: what was done (a call to the employer, a visit to 人社), and the
+    next action it sets with its due date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    on = models.DateField(_("on"))
+    action = models.CharField(_("what was done"), max_length=300)
+    next_action = models.CharField(_("next action"), max_length=200, blank=True)
+    next_action_due = models.DateField(_("next action due"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["case", "on", "id"]
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        constraints = [
+            models.CheckConstraint(
+                name="relief_case_step_due_after_step",
+                condition=Q(next_action_due__isnull=True) | Q(next_action_due__gte=models.F("on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.action}"
+
+
+def _case_upload_to(instance: CaseDocument, filename: str) -> str:
+    return f"relief/cases/{instance.case_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+
+
+class CaseDocument(models.Model):
+    """A scan or photo kept with a case (an arrears agreement, a permit): PDF, JPEG or PNG by its
+    content, at most 10 MB (``relief.documents``). Served only through the case's page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("document"), max_length=100)
+    file = models.FileField(_("file"), upload_to=_case_upload_to, max_length=200)
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["case", "uploaded_at", "id"]
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+
+    def __str__(self) -> str:
+        return self.title

@@ -25,10 +25,17 @@ An entry is data plus a few hooks the core calls at fixed points of the lifecycl
 ``worklist``        (members queryset, on) -> members queryset: eligible and not yet served
 ==================  =============================================================================
 
-``kind`` is ``benefit`` for the tracks of this module (an application that ends in a benefit).
-The registry also accepts ``case`` for tracks that follow a case over time (social insurance
-arrears, restructuring placements, migrant services, care: issue 18); the core refuses to open an
-application on a case track until that lifecycle exists, so registering one is safe today.
+``kind`` is ``benefit`` for the tracks of this module (an application that ends in a benefit), or
+``case`` for tracks that follow a case over time until something happens outside the union (social
+insurance arrears, a laid-off worker's path, a migrant family's residence permit: issue 18). A case
+track names its ``case_kinds`` (code, label) and may add the hooks
+
+==================  =============================================================================
+``on_case_closed``  (case) -> None: after a case of the track is closed (its outcome recorded)
+==================  =============================================================================
+
+The core opens, follows and closes cases (``relief.services.case_*``) for every case track alike;
+the core refuses to open an application on a case track (a track may be both: ``also_cases``).
 """
 
 from __future__ import annotations
@@ -47,12 +54,12 @@ if TYPE_CHECKING:
 
     from funds.models import Budget
     from households.models import Member
-    from relief.models import Application, Benefit
+    from relief.models import Application, Benefit, Case
 
 
 class Kind(StrEnum):
     BENEFIT = "benefit"  # apply -> review -> pay or give -> benefit
-    CASE = "case"  # reserved: a case followed over time (issue 18)
+    CASE = "case"  # a case followed over time to an outcome outside the union (issue 18)
 
 
 class Pays(StrEnum):
@@ -164,6 +171,9 @@ class Track:
     on_approved: Callable[[Application], None] = _nothing
     on_paid: Callable[[Application, Benefit], None] = _nothing
     on_refused: Callable[[Application], None] = _nothing  # refused or withdrawn: release what it held
+    # Cases (kind CASE, or a benefit track that also follows cases): the kinds of case it opens.
+    case_kinds: tuple[tuple[str, Any], ...] = ()
+    on_case_closed: Callable[[Case], None] = _nothing
     budget_for: Callable[[Application], Budget | None] | None = None  # default: a budget of the purpose
     worklist: Callable[[QuerySet[Member], dt.date], QuerySet[Member]] | None = None
     load_defaults: Callable[[], int] | None = None  # idempotent: the track's starting rates or rules
@@ -175,12 +185,21 @@ class Track:
     def __post_init__(self) -> None:
         if not self.code or not self.code.replace("_", "").isalnum() or self.code != self.code.lower():
             raise ValueError(f"A track code is lower-case letters, digits and underscores: {self.code!r}")
+        if self.kind == Kind.CASE and not self.case_kinds:
+            raise ValueError(f"Case track {self.code!r} names the kinds of case it opens (case_kinds).")
         if self.pays.moves_money and not self.purpose:
             raise ValueError(f"Track {self.code!r} pays, so it names the funds purpose it spends on.")
 
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    @property
+    def follows_cases(self) -> bool:
+        return bool(self.case_kinds)
+
+    def case_kind_label(self, code: str) -> str:
+        return str(dict(self.case_kinds).get(code, code))
 
     def __str__(self) -> str:
         return self.name
@@ -212,6 +231,9 @@ class _Registry:
 
     def choices(self) -> list[tuple[str, str]]:
         return [(t.code, t.name) for t in self]
+
+    def case_tracks(self) -> list[Track]:
+        return [t for t in self if t.follows_cases]
 
 
 tracks = _Registry()

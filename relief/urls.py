@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from relief import views
+from relief import case_views, views
 from relief.registry import tracks
 
 app_name = "relief"
@@ -22,6 +22,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("tracks/<slug:code>/", views.track_page, name="track"),
     path("tracks/<slug:code>/apply/", views.apply, name="apply"),
+    path("cases/", case_views.cases, name="cases"),
+    path("cases/open/<slug:code>/", case_views.case_open, name="case_open"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case"),
+    path("cases/<int:pk>/step/", case_views.case_step, name="case_step"),
+    path("cases/<int:pk>/document/", case_views.case_document, name="case_document"),
+    path("cases/<int:pk>/documents/<int:document>/", case_views.case_document_file, name="case_document_file"),
+    path("cases/<int:pk>/close/", case_views.case_close, name="case_close"),
 ]
 
 # Each track's own pages, namespaced by the track (``relief_warmth:campaigns``).

@@ -427,3 +427,38 @@ def demand_for(user: User, unit: OrgUnit, *, limit: int = 20) -> list[DemandRow]
     ]
     rows.sort(key=lambda r: (-r.gap, -r.advised, r.skill.code))
     return rows[:limit]
+
+
+# --- what a group should learn (a layoff batch, a cohort's leavers) ------------------------------------
+
+
+def group_learning_advice(
+    user: User, member_ids: list[int], *, per_person: int = 3, limit: int = 10
+) -> list[tuple[Skill, int, Cohort | None]]:
+    """ "What to learn" for a group of people of the user's reach: the skills most often among each
+    person's best few to learn (``advice.advice_many``), how many of the group are advised each,
+    and the soonest open cohort teaching it (or None: a course to commission). Out-of-reach ids are
+    left out."""
+    if not visibility.may(user, Action.VIEW_ARCHIVE):
+        return []
+    people = visibility.scope(user, Member.objects.filter(pk__in=member_ids), unit="household__org_unit")
+    counts: Counter[str] = Counter()
+    offered: dict[str, set[str | int]] = defaultdict(set)
+    for rows in advice.advice_many(people).values():
+        for row in rows[:per_person]:
+            counts[row.skill] += 1
+            offered[row.skill].update(row.offers)
+    ranked = counts.most_common(limit)
+    skills = advice.skill_rows([code for code, _n in ranked])
+    cohort_ids = {int(pk) for code, _n in ranked for pk in offered[code] if str(pk).isdigit()}
+    cohorts = {c.pk: c for c in Cohort.objects.filter(pk__in=cohort_ids).select_related("course")}
+    out: list[tuple[Skill, int, Cohort | None]] = []
+    for code, n in ranked:
+        if code not in skills:
+            continue
+        mine = sorted(
+            (cohorts[int(pk)] for pk in offered[code] if str(pk).isdigit() and int(pk) in cohorts),
+            key=lambda c: (c.starts_on, c.pk),
+        )
+        out.append((skills[code], n, mine[0] if mine else None))
+    return out

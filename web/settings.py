@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "relief.student_aid",
     "relief.medical",
     "relief.assistance",
+    "relief.restructuring",
+    "relief.insurance",
+    "relief.migrant",
     "assessment",
     "web",
 ]

@@ -20,6 +20,7 @@ from households.selectors import dashboard_counts_for
 from jobs import selectors as job_selectors
 from jobs import services as job_services
 from jobs.models import Application, JobPosting
+from relief import dashboard as relief_dashboard
 from training import selectors as training_selectors
 from ventures import selectors as venture_selectors
 from ventures.models import Venture
@@ -165,6 +166,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "tiles": tiles,
             "job_tiles": job_tiles,
             "programme_tiles": programme_tiles,
+            "relief_tiles": relief_dashboard.tiles_for(user),
+            "relief_title": relief_dashboard.TITLE,
             "assessment_tiles": assessment_tiles,
             "unit": user.org_unit,
         },

@@ -73,3 +73,50 @@ def test_the_demo_has_every_track_at_work_with_every_yuan_on_the_ledger(county: 
     line = selectors.fund_line(FundSource.objects.get(name=COUNTY_FUND))
     assert line.balanced and line.cash_explained
     assert seed_relief(verbose=lambda _: None).created == 0
+
+
+def test_the_demo_follows_a_layoff_batch_over_a_year(county: Any) -> None:
+    from accounts.models import User
+    from relief.models import Case
+    from relief.restructuring import selectors as layoff_selectors
+    from relief.restructuring.models import LaidOffWorker, LayoffBatch
+
+    seed_relief(verbose=lambda _: None)
+    batch = LayoffBatch.objects.get()
+    workers = LaidOffWorker.objects.filter(batch=batch)
+    assert 0 < workers.count() <= 60 and batch.laid_off_on == timezone.localdate() - dt.timedelta(days=365)
+    assert Case.objects.filter(track="restructuring").count() == workers.count()
+    report = layoff_selectors.batch_report(User.objects.get(username="org_county")).total
+    assert report.laid_off == workers.count()
+    assert report.reemployed + report.left_work + report.without_work == report.laid_off
+    assert report.within_3 <= report.within_6 <= report.within_12 == report.reemployed > 0
+    assert report.insurance_continued == workers.filter(insurance_continued=True).count() > 0
+    seed_relief(verbose=lambda _: None)
+    assert LayoffBatch.objects.count() == 1
+
+
+def test_the_demo_records_insurance_and_arrears(county: Any) -> None:
+    from accounts.models import User
+    from relief.insurance import selectors as insurance_selectors
+    from relief.insurance.models import Arrears, InsuranceStatus
+    from tests.jobs.conftest import make_employer
+
+    make_employer(UserFactory(role=Role.EMPLOYER), OrgUnit.objects.get(code="ETK"), name="欠缴煤业")
+    seed_relief(verbose=lambda _: None)
+    assert InsuranceStatus.objects.exists() and Arrears.objects.count() == 5
+    assert Arrears.objects.filter(case__state="closed", case__outcome="achieved").count() == 1
+    organizer = User.objects.get(username="org_county")
+    uninsured = insurance_selectors.without_pension_for(organizer)
+    assert not InsuranceStatus.objects.filter(member__in=uninsured, kind="pension", insured=True).exists()
+
+
+def test_the_demo_follows_migrant_cases(county: Any) -> None:
+    from households.models import Household, TargetGroup
+    from relief.models import Case
+
+    migrant = TargetGroup.objects.get(code=TargetGroup.MIGRANT)
+    for household in Household.objects.order_by("pk")[:6]:
+        household.target_groups.add(migrant)
+    seed_relief(verbose=lambda _: None)
+    assert Case.objects.filter(track="migrant").count() == 3
+    assert Case.objects.filter(track="migrant", outcome="achieved").exists()

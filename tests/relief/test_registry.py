@@ -117,6 +117,7 @@ def test_a_case_track_registers_but_takes_no_application_yet(relief: ReliefWorld
             name_zh="社保欠缴",
             name_en="Insurance arrears",
             kind=registry.Kind.CASE,
+            case_kinds=(("arrears", "欠缴"),),
             pays=Pays.NONE,
             eligibility=_eligible,
             prepare=_prepare,

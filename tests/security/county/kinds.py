@@ -590,6 +590,83 @@ def _referral(c: _Context) -> Model:
     return Referral.objects.filter(_in_qp("application__org_unit")).order_by("pk").first()
 
 
+@kind("relief_case")
+def _relief_case(c: _Context) -> Model:
+    """A case 棋盘井 follows for one of its members (opened through the service, as staff do)."""
+    from relief import case_services
+    from relief.models import Case
+
+    found = Case.objects.filter(_in_qp("org_unit")).order_by("pk").first()
+    if found is not None:
+        return found
+    return case_services.case_open(
+        by=c.staff,
+        track="restructuring",
+        kind="layoff_path",
+        member=c["member"],
+        summary="下岗职工再就业",
+        office="hrss",
+        next_action="约谈",
+        next_action_due=timezone.localdate(),
+    )
+
+
+@kind("relief_case_document")
+def _relief_case_document(c: _Context) -> Model:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from relief import case_services
+
+    return case_services.case_add_document(
+        case=c["relief_case"], by=c.staff, upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 x"), title="协议"
+    )
+
+
+@kind("relief_case_track")
+def _relief_case_track(c: _Context) -> Any:
+    """A case track of the registry: the county's rules, named by its code."""
+    from relief.registry import tracks
+
+    return tracks.get("restructuring")
+
+
+@kind("layoff_enterprise")
+def _layoff_enterprise(c: _Context) -> Model:
+    from relief.restructuring import services
+
+    return services.enterprise_create(
+        by=c.staff, name="棋盘井焦化厂", org_unit=c.qp, reason="overcapacity", noted_on=timezone.localdate()
+    )
+
+
+@kind("layoff_batch")
+def _layoff_batch(c: _Context) -> Model:
+    from relief.restructuring import services
+
+    return services.batch_create(
+        by=c.staff,
+        enterprise=c["layoff_enterprise"],
+        name="第一批",
+        laid_off_on=timezone.localdate(),
+        workers=[{"member": c["member"].pk}],
+    )
+
+
+@kind("laid_off_worker")
+def _laid_off_worker(c: _Context) -> Model:
+    return c["layoff_batch"].workers.order_by("pk").first()
+
+
+@kind("insurance_arrears_case")
+def _insurance_arrears_case(c: _Context) -> Model:
+    """An arrears case 棋盘井 follows (named by the case's id, as the API does)."""
+    from relief.insurance import services
+
+    return services.arrears_open(
+        member=c["member"], by=c.staff, employer=c["employer"], kind="pension", months=3, amount=300_000
+    ).case
+
+
 # --- assessment ----------------------------------------------------------------------------------------
 
 
