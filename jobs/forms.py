@@ -443,6 +443,27 @@ class InviteForm(ServiceForm):
 # --- organizers ------------------------------------------------------------------------------------
 
 
+class ReviewFilterForm(forms.Form):
+    """Narrow and order the organizer's posting review queue (GET)."""
+
+    q = forms.CharField(label=_("Title or employer"), required=False, max_length=100)
+    employer = forms.ChoiceField(
+        label=_("Employer"),
+        required=False,
+        choices=[("", _("All employers")), ("verified", _("Verified")), ("unverified", _("Not verified yet"))],
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("oldest", _("Waiting longest first")),
+            ("newest", _("Newest first")),
+            ("employer", _("By employer")),
+            ("salary", _("Highest pay first")),
+        ],
+    )
+
+
 class DecisionForm(ServiceForm):
     """Verify an employer or publish a posting (``approve``), or refuse it with a note."""
 

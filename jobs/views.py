@@ -20,8 +20,9 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,7 @@ from jobs.forms import (
     PostingForm,
     PostingSearchForm,
     RetentionCheckForm,
+    ReviewFilterForm,
     skill_from,
     split_phrases,
 )
@@ -670,10 +672,46 @@ def employer_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     return _review_employers_page(request, bound=form, bound_pk=employer.pk)
 
 
+# The review queue shows this many postings a page: a few screens on a phone, one decision each.
+REVIEW_PAGE_SIZE = 20
+# What the queue's place is made of: carried through a decision so the page comes back where it was.
+REVIEW_PLACE = ("q", "employer", "order", "page")
+
+
+def _review_filters(request: AuthedRequest) -> dict[str, str]:
+    return {
+        "q": params.text(request.GET.get("q"), max_length=100),
+        "employer_state": params.choice(request.GET.get("employer"), selectors.REVIEW_EMPLOYER_STATES),
+        "order": params.choice(request.GET.get("order"), selectors.REVIEW_ORDERS, "oldest"),
+    }
+
+
+def _review_place(request: AuthedRequest) -> str:
+    place = QueryDict(mutable=True)
+    for key in REVIEW_PLACE:
+        value = params.text(request.GET.get(key), max_length=100)
+        if value:
+            place[key] = value
+    return place.urlencode()
+
+
 def _review_postings_page(request: AuthedRequest, bound: DecisionForm | None = None, bound_pk: int = 0) -> HttpResponse:
-    postings = list(selectors.postings_to_review_for(request.user))
-    rows = [(p, bound if p.pk == bound_pk and bound else _posting_decision_form(pk=p.pk)) for p in postings]
-    return form_page(request, "jobs/review_postings.html", {"rows": rows, "bound": bound})
+    filters = _review_filters(request)
+    page = _page(request, selectors.postings_to_review_for(request.user, **filters), REVIEW_PAGE_SIZE)
+    rows = [(p, bound if p.pk == bound_pk and bound else _posting_decision_form(pk=p.pk)) for p in page.object_list]
+    return form_page(
+        request,
+        "jobs/review_postings.html",
+        {
+            "rows": rows,
+            "page": page,
+            "bound": bound,
+            "counts": selectors.review_counts_for(request.user),
+            "filter_form": ReviewFilterForm(request.GET or None),
+            "filtered": bool(filters["q"] or filters["employer_state"]),
+            "keep": _review_place(request),
+        },
+    )
 
 
 @jobs_page(Action.REVIEW_POSTINGS)
@@ -684,9 +722,15 @@ def review_postings(request: AuthedRequest) -> HttpResponse:
 @jobs_page(Action.REVIEW_POSTINGS, listing=False)
 @require_POST
 def posting_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Publish or send back one posting. From the queue with htmx the posting's row is swapped for
+    the outcome and the page stays where it was; without, the queue reloads at the same place."""
     posting = selectors.posting_manage_get_for(request.user, pk)
     form = _posting_decision_form(request.POST, pk=posting.pk)
+    keep = _review_place(request)
     if form.is_valid():
+        outcome = (_("“%(title)s” is published.") if form.approve else _("“%(title)s” went back to the employer.")) % {
+            "title": posting.title
+        }
         done = attempt(
             request,
             services.posting_review,
@@ -695,11 +739,17 @@ def posting_review(request: AuthedRequest, pk: int) -> HttpResponse:
             by=request.user,
             approve=form.approve,
             note=form.cleaned_data["note"],
-            success=(_("“%(title)s” is published.") if form.approve else _("“%(title)s” went back to the employer."))
-            % {"title": posting.title},
+            success="" if request.htmx else outcome,
         )
         if done.ok:
-            return redirect("jobs:review_postings")
+            if request.htmx:
+                context = {"posting": posting, "message": outcome, "counts": selectors.review_counts_for(request.user)}
+                return render(request, "jobs/_review_posting_done.html", context)
+            return redirect(reverse("jobs:review_postings") + (f"?{keep}" if keep else ""))
+    if request.htmx:
+        return render(
+            request, "jobs/_review_posting_row.html", {"posting": posting, "form": form, "keep": keep}, status=400
+        )
     return _review_postings_page(request, bound=form, bound_pk=posting.pk)
 
 
