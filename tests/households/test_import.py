@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
@@ -607,6 +608,33 @@ class TestModes:
         job = run_import(people.alice, tree.station_a, data, GOOD_ROWS)
         assert job.households_created == 0
         assert archive_counts() == {"households": 0, "members": 0, "skills": 0, "pairings": 0}
+        # Not one row was good: a failure, not "imported 0 households".
+        assert job.status == ImportJob.Status.REJECTED and job.outcome == "failure"
+        assert "No row could be imported" in job.message
+        assert [(p["sheet"], p["column"]) for p in job.first_problems][:1] == [(sheet.HOUSEHOLD_SHEET, "行政区划代码")]
+
+    def test_the_page_of_a_failed_import_says_so_and_lists_the_first_reasons(self, tree, people, client, run_import):
+        rows = [household_row(f"H-{i:03d}", region="999999") for i in range(15)]
+        data = workbook_bytes(rows, [member_row(f"H-{i:03d}") for i in range(15)])
+        job = run_import(people.alice, tree.station_a, data, GOOD_ROWS)
+        assert len(job.first_problems) == importing.FIRST_PROBLEMS and job.error_count >= 15
+        client.force_login(people.alice)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        html = client.get(reverse("households:import_job", args=[job.pk])).content.decode()
+        assert "message message-error" in html and "Import failed" in html
+        assert "message-success" not in html and "<progress" not in html
+        assert "were added to the archive" not in html
+        assert html.count("Unknown region code.") == importing.FIRST_PROBLEMS
+        assert f"The first 10 of {job.error_count} problems" in html
+
+    def test_the_page_of_a_partly_imported_file_warns(self, tree, people, client, mixed_file, run_import):
+        job = run_import(people.alice, tree.town_a, mixed_file, GOOD_ROWS)
+        assert job.outcome == "partial"
+        client.force_login(people.alice)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        html = client.get(reverse("households:import_job", args=[job.pk])).content.decode()
+        assert "message message-warning" in html and "Imported in part" in html
+        assert "Cannot be negative." in html
 
     def test_running_a_finished_job_again_writes_nothing_more(self, tree, people, run_import):
         data = workbook_bytes([household_row("H-001")], [member_row("H-001")])
