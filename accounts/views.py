@@ -1,13 +1,19 @@
-"""The personal-data access log, for the people who audit it."""
+"""The personal-data access log, for the people who audit it, and changing one's own password."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import selectors, visibility
 from accounts.models import User
@@ -38,3 +44,18 @@ def access_log(request: AuthedRequest) -> HttpResponse:
             "username": username,
         },
     )
+
+
+class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Every role changes its password on the site's own page (not the admin's, whose links send
+    everyone else to the admin login), and hears that it worked."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+    success_message = gettext_lazy("Your password was changed.")
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # As every form page of the site: a form coming back with errors answers 400.
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
