@@ -99,6 +99,10 @@ class JobFair(models.Model):
     def runs_on(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
+    def is_over_on(self, day: dt.date) -> bool:
+        """The fair's last day has passed: nothing about its interviews is asked any more."""
+        return day > self.ends_on
+
 
 class Booth(models.Model):
     """An employer's application for a booth, and, once approved, the booth with its code."""

@@ -266,12 +266,22 @@ def my_applications(request: AuthedRequest) -> HttpResponse:
         }
         for a in selectors.application_list_for(user).select_related("posting__region").prefetch_related("events")
     ]
+    # What the worker must answer comes first: an invitation, an interview, an offer.
+    act_first = [row for row in rows if row["application"].state in ACT_FIRST]
     return render(
         request,
         "jobs/my_applications.html",
-        {"member": household_selectors.my_member(user), "rows": rows, "today": timezone.localdate()},
+        {
+            "member": household_selectors.my_member(user),
+            "act_first": sorted(act_first, key=lambda row: ACT_FIRST.index(row["application"].state)),
+            "rows": [row for row in rows if row["application"].state not in ACT_FIRST],
+            "today": timezone.localdate(),
+        },
     )
 
+
+# The states in which the employer waits for the worker, most pressing first.
+ACT_FIRST = [Application.State.OFFERED, Application.State.INTERVIEW, Application.State.INVITED]
 
 # What a move is called in the confirmation message.
 MOVE_DONE = {
