@@ -797,7 +797,7 @@ def template_workbook() -> bytes:
     notes.append(["工作表", "列", "必填", "说明"])
     for name, columns in ((sheet.HOUSEHOLD_SHEET, sheet.HOUSEHOLD_COLUMNS), (sheet.MEMBER_SHEET, sheet.MEMBER_COLUMNS)):
         for column in columns:
-            notes.append([name, column.header, "是" if column.required else "", column.note])
+            notes.append([name, column.header, "是" if column.required else "", str(column.note)])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

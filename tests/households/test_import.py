@@ -9,6 +9,7 @@ worker against Redis.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -877,3 +878,17 @@ def test_an_import_runs_on_a_real_celery_worker_through_the_broker(tree, people)
     assert archive_counts() == {"households": 1, "members": 1, "skills": 1, "pairings": 1}
     assert MemberSkill.objects.get().skill.code == "logistics.forklift"
     assert Household.objects.get().target_groups.get().code == "dibao_able"
+
+
+def test_the_templates_instructions_are_in_the_language_of_the_download() -> None:
+    from openpyxl import load_workbook
+
+    with translation.override("zh-hans"):
+        book = load_workbook(BytesIO(importing.template_workbook()))
+    notes = [row[3] for row in book["填写说明"].iter_rows(min_row=2, values_only=True) if row[3]]
+    assert len(notes) > 10
+    latin = [n for n in notes if re.search(r"[A-Za-z]{2,}", n)]
+    assert latin == []
+    with translation.override("en"):
+        book = load_workbook(BytesIO(importing.template_workbook()))
+    assert "6-digit region code, e.g. 150624" in [r[3] for r in book["填写说明"].iter_rows(values_only=True)]
