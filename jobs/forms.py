@@ -426,6 +426,15 @@ class CandidateFilterForm(forms.Form):
     )
 
 
+def posting_choice_label(posting: JobPosting) -> str:
+    """A posting in a list of choices, told apart from another of the same title: where, the
+    pay and when it was published ("叉车司机 · 棋盘井镇 · ¥4500–6500 · 2026-11-02")."""
+    parts = [posting.title, posting.region.name, f"¥{posting.salary_min}–{posting.salary_max}"]
+    if posting.published_at:
+        parts.append(f"{posting.published_at:%Y-%m-%d}")
+    return " · ".join(parts)
+
+
 class InviteForm(ServiceForm):
     service_fields = {"posting": "posting_id"}
 
@@ -437,7 +446,9 @@ class InviteForm(ServiceForm):
     def __init__(self, *args: Any, postings: list[JobPosting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.postings = {p.pk: p for p in postings}
-        cast(forms.ChoiceField, self.fields["posting_id"]).choices = blank_choice((p.pk, p.title) for p in postings)
+        cast(forms.ChoiceField, self.fields["posting_id"]).choices = blank_choice(
+            (p.pk, posting_choice_label(p)) for p in postings
+        )
 
 
 # --- organizers ------------------------------------------------------------------------------------

@@ -565,7 +565,8 @@ def application_hire(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _open_postings_of(user: User) -> list[JobPosting]:
-    return [p for p in selectors.employer_postings_for(user).filter(state=JobPosting.State.PUBLISHED) if p.is_open]
+    postings = selectors.employer_postings_for(user).filter(state=JobPosting.State.PUBLISHED).select_related("region")
+    return [p for p in postings if p.is_open]
 
 
 @jobs_page(Action.FIND_CANDIDATES, Action.MANAGE_POSTINGS)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -93,6 +93,12 @@ class MatchRow:
     applied: bool  # the person already applied to this posting
     engine_version: str
     computed_at: datetime
+    application_state: str = ""  # where the person's application to this posting stands, if any
+
+    @property
+    def application_label(self) -> str:
+        """The application's state in words ("Applied", "Hired", "Not selected"), for the badge."""
+        return str(Application.State(self.application_state).label) if self.application_state else ""
 
 
 @dataclass(frozen=True)
@@ -150,11 +156,19 @@ def _row(match: Match, skills: dict[str, Skill], *, for_worker: bool, posting_si
         applied=bool(getattr(match, "applied", False)),
         engine_version=match.engine_version,
         computed_at=match.computed_at,
+        application_state=getattr(match, "application_state", None) or "",
     )
 
 
 def _applied(member_ref: str = "member_id", posting_ref: str = "posting_id") -> Exists:
     return Exists(Application.objects.filter(member_id=OuterRef(member_ref), posting_id=OuterRef(posting_ref)))
+
+
+def _application_state() -> Subquery:
+    """The state of the person's (latest) application to the posting: an employer must not read
+    "applied" on someone it already hired or turned down."""
+    applications = Application.objects.filter(member_id=OuterRef("member_id"), posting_id=OuterRef("posting_id"))
+    return Subquery(applications.order_by("-pk").values("state")[:1])
 
 
 # --- the worker ----------------------------------------------------------------------------------------
@@ -208,7 +222,11 @@ def _candidates_queryset(user: User, posting_pk: Any) -> QuerySet[Match]:
         visible |= Q(member__household__org_unit__in=visibility.visible_units(user).values("pk"))
     elif visibility.is_admin(user):
         visible = Q()
-    return Match.objects.filter(posting=posting, member__is_current=True).annotate(applied=_applied()).filter(visible)
+    return (
+        Match.objects.filter(posting=posting, member__is_current=True)
+        .annotate(applied=_applied(), application_state=_application_state())
+        .filter(visible)
+    )
 
 
 def candidates_for_posting(user: User, posting_pk: Any, *, limit: int = 50, offset: int = 0) -> list[MatchRow]:
