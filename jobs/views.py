@@ -171,9 +171,12 @@ def _detail_page(
     user = request.user
     employer = services.employer_of(user) if user.role == Role.EMPLOYER else None
     manages = employer is not None and posting.employer_id == employer.pk
+    skills = list(posting.skills.all())
     context: dict[str, Any] = {
         "posting": posting,
-        "skills": list(posting.skills.all()),
+        "skills": skills,
+        "required_skills": [s for s in skills if s.required],
+        "preferred_skills": [s for s in skills if not s.required],
         "manages": manages,
         "editable": posting.state in services.EDITABLE,
         "is_worker": user.role == Role.WORKER,
@@ -182,7 +185,11 @@ def _detail_page(
         member = household_selectors.my_member(user)
         context["member"] = member
         if member is not None:
-            context["application"] = selectors.application_list_for(user).filter(posting=posting).first()
+            application = selectors.application_list_for(user).filter(posting=posting).first()
+            context["application"] = application
+            # Once the worker has applied (and not withdrawn), they may call the employer, as on
+            # job apps; before, the union keeps the company's line for applicants.
+            context["contact"] = application is not None and application.state not in CONTACT_CLOSED
             context["apply_form"] = apply_form or ApplyForm(auto_id="apply-%s")
     if visibility.may(user, Action.APPLY_FOR_OTHERS) and (posting.is_open or apply_for_form is not None):
         who = request.GET.get("who", "")
@@ -279,6 +286,9 @@ def my_applications(request: AuthedRequest) -> HttpResponse:
         },
     )
 
+
+# Applications after which the worker no longer sees the employer's phone.
+CONTACT_CLOSED = {Application.State.INVITED, Application.State.WITHDRAWN, Application.State.CLOSED}
 
 # The states in which the employer waits for the worker, most pressing first.
 ACT_FIRST = [Application.State.OFFERED, Application.State.INTERVIEW, Application.State.INVITED]
