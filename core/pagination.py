@@ -9,12 +9,15 @@ pages through the first ``cap`` results only, and says when there were more (``c
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from core.params import whole_number
 
 SEARCH_CAP = 1000
 
@@ -68,3 +71,45 @@ class CappedPagination(PageNumberPagination):
         }
         response["required"] = [*response.get("required", []), "more"]
         return response
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A long ranked list shown a few at a time: "load more" asks for the next ``step``.
+
+    Without JavaScript the link reloads the page showing the first ``shown`` rows (so a reload keeps
+    the place); with htmx it fetches only the new rows, which replace the link where it stood
+    (``includes/load_more.html``). ``offset`` and ``limit`` say which rows this response renders.
+    """
+
+    shown: int
+    step: int
+    offset: int
+    total: int = 0
+
+    @property
+    def limit(self) -> int:
+        return self.shown - self.offset
+
+    @property
+    def more(self) -> bool:
+        return self.shown < self.total
+
+    @property
+    def next(self) -> int:
+        return self.shown + self.step
+
+    @property
+    def showing(self) -> int:
+        return min(self.shown, self.total)
+
+    def counted(self, total: int) -> Batch:
+        return Batch(shown=self.shown, step=self.step, offset=self.offset, total=total)
+
+
+def batch_from(value: object, *, partial: bool, step: int = 10, reach: int = SEARCH_CAP) -> Batch:
+    """The batch a request asks for: ``value`` is its ``shown`` parameter; ``partial`` when only
+    the new rows are wanted (an htmx request)."""
+    shown = whole_number(value, default=step, minimum=step, maximum=reach)
+    shown = min(reach, -(-shown // step) * step)  # whole batches only
+    return Batch(shown=shown, step=step, offset=shown - step if partial else 0)

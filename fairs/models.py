@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed by staff on a phone
 
@@ -41,7 +42,7 @@ class JobFair(models.Model):
         PUBLISHED = "published", _("Open")
         CLOSED = "closed", _("Closed")
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("fair", "name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.GENERAL)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PUBLISHED)
     org_unit = models.ForeignKey(
@@ -98,6 +99,10 @@ class JobFair(models.Model):
 
     def runs_on(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    def is_over_on(self, day: dt.date) -> bool:
+        """The fair's last day has passed: nothing about its interviews is asked any more."""
+        return day > self.ends_on
 
 
 class Booth(models.Model):

@@ -717,6 +717,8 @@ def interview_confirm(*, interview: Interview, by: User) -> Interview:
     _attendee_side(by, interview.attendee)
     if interview.state == Interview.State.CANCELLED:
         raise Conflict(_("This interview was cancelled."))
+    if interview.attendee.fair.is_over_on(_today()):
+        raise Conflict(_("The fair is over; there is nothing left to confirm."))
     interview.state = Interview.State.CONFIRMED
     interview.save(update_fields=["state"])
     return interview

@@ -101,6 +101,7 @@ def fair_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "booths": selectors.booth_list_for(user, fair),
         "run": selectors.last_run(fair),
         "today": timezone.localdate(),
+        "over": fair.is_over_on(timezone.localdate()),
     }
     if manage:
         taken = set(fair.booths.exclude(code=None).values_list("code", flat=True))
@@ -346,6 +347,7 @@ def my_schedule(request: AuthedRequest, pk: int) -> HttpResponse:
             "fair": fair,
             "attendee": attendee,
             "interviews": selectors.schedule_of(attendee),
+            "over": fair.is_over_on(timezone.localdate()),
             "qr_svg": qrcodes.svg(services.checkin_token(attendee), title=_("Check-in code")),
         },
     )

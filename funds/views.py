@@ -46,6 +46,9 @@ def _year(request: AuthedRequest) -> int | None:
 # --- the auditor's view: reconciliation and ledger ------------------------------------------------
 
 
+QUEUE_ACTIONS = (Action.APPROVE_PAYMENT, Action.PAY_OUT, Action.REQUEST_PAYMENT)
+
+
 @funds_page(Action.VIEW_FUNDS)
 def overview(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -62,6 +65,9 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "open_flags": selectors.flag_list_for(user, open_only=True).count(),
             "waiting": len(selectors.approval_queue_for(user)),
             "to_pay": selectors.payments_to_pay_for(user).count(),
+            # The payments page is for the makers, checkers and payers; an auditor reads the counts
+            # here and each request from the ledger, and gets no link that would answer 403.
+            "may_open_queue": any(visibility.may(user, a) for a in QUEUE_ACTIONS),
         },
     )
 
@@ -174,7 +180,7 @@ def flag_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- the organizer's queue: approve, reject, pay --------------------------------------------------
 
 
-@funds_page(Action.APPROVE_PAYMENT, Action.PAY_OUT, Action.REQUEST_PAYMENT)
+@funds_page(*QUEUE_ACTIONS)
 def queue(request: AuthedRequest, bound: DecisionForm | None = None, bound_pk: int | None = None) -> HttpResponse:
     user = request.user
     rows = [

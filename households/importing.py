@@ -9,6 +9,7 @@ member rows are good, and everything else is reported.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -48,6 +49,8 @@ _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 MAX_ROWS = 200_000
 # What the sheets of an upload may unpack to (a zip bomb is refused before any row is read).
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+# The import's page lists this many problems; the downloadable report holds them all.
+FIRST_PROBLEMS = 10
 
 
 @dataclass
@@ -794,7 +797,7 @@ def template_workbook() -> bytes:
     notes.append(["工作表", "列", "必填", "说明"])
     for name, columns in ((sheet.HOUSEHOLD_SHEET, sheet.HOUSEHOLD_COLUMNS), (sheet.MEMBER_SHEET, sheet.MEMBER_COLUMNS)):
         for column in columns:
-            notes.append([name, column.header, "是" if column.required else "", column.note])
+            notes.append([name, column.header, "是" if column.required else "", str(column.note)])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -984,7 +987,12 @@ def _run(job: Any) -> Any:
     except DomainError as exc:
         return _finish(job, ImportJob.Status.REJECTED, exc.message)
     earlier = _earlier_import(job)
-    counts = {"total_rows": result.total_rows, "processed_rows": result.total_rows, "error_count": len(result.problems)}
+    counts = {
+        "total_rows": result.total_rows,
+        "processed_rows": result.total_rows,
+        "error_count": len(result.problems),
+        "first_problems": [dataclasses.asdict(p) for p in result.problems[:FIRST_PROBLEMS]],
+    }
     report_name = ""
     if result.problems:
         job.report.save("report.xlsx", ContentFile(report_workbook(result.problems)), save=False)
@@ -1013,7 +1021,13 @@ def _run(job: Any) -> Any:
             "h": written.households,
             "m": written.members,
         }
-        if result.problems:
+        if result.problems and not (written.households or written.members):
+            # "Imported 0 households" is no success: not one row was good.
+            current.status = ImportJob.Status.REJECTED
+            current.message = _(
+                "No row could be imported: %(n)d problem(s) found. Fix the rows and upload the file again."
+            ) % {"n": len(result.problems)}
+        elif result.problems:
             current.message += " " + _("%(n)d problem(s) were skipped; see the report.") % {"n": len(result.problems)}
         current.message = earlier + current.message
         current.save()

@@ -645,6 +645,9 @@ class ImportJob(models.Model):
     members_created = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     report = models.FileField(upload_to="imports/reports/%Y/%m/", blank=True)
+    # The first few problems (sheet, row, column, reason, value as the report shows it, ID numbers
+    # masked), so the page can say what went wrong without a download.
+    first_problems = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -674,6 +677,16 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+    @property
+    def outcome(self) -> str:
+        """How a finished import went, as the page shows it: "success" (every row imported),
+        "partial" (some imported, some skipped), "failure" (nothing imported); "" while running."""
+        if not self.is_finished:
+            return ""
+        if self.status != self.Status.DONE or (not self.households_created and not self.members_created):
+            return "failure"
+        return "partial" if self.error_count else "success"
 
     @property
     def can_retry(self) -> bool:

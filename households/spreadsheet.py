@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from households.models import Household, Member
 
 
@@ -17,42 +20,42 @@ class Column:
     key: str
     header: str  # what the union's spreadsheets call it
     required: bool = False
-    note: str = ""
+    note: Promise | str = ""  # in the language of the person downloading the template
 
 
 HOUSEHOLD_SHEET = "户信息"
 MEMBER_SHEET = "成员信息"
 
 HOUSEHOLD_COLUMNS = [
-    Column("number", "户编号", True, "the archive number; links member rows to their household"),
-    Column("unit_code", "所属单位编码", False, "unit code; empty = the unit chosen for the import"),
-    Column("region", "行政区划代码", True, "6-digit region code, e.g. 150624"),
+    Column("number", "户编号", True, _("the archive number; links member rows to their household")),
+    Column("unit_code", "所属单位编码", False, _("unit code; empty = the unit chosen for the import")),
+    Column("region", "行政区划代码", True, _("6-digit region code, e.g. 150624")),
     Column("address", "家庭住址", True),
-    Column("target_groups", "目标群体", False, "codes or names, separated by 、 or ,"),
-    Column("hardship_causes", "致困原因", False, "codes or names, separated by 、 or ,"),
+    Column("target_groups", "目标群体", False, _("codes or names, separated by 、 or ,")),
+    Column("hardship_causes", "致困原因", False, _("codes or names, separated by 、 or ,")),
     Column("hardship_note", "致困情况说明"),
-    Column("income_per_head", "人均月收入", False, "CNY, not negative"),
-    Column("dibao_status", "低保状态", False, "无 / 申请中 / 享受中 / 已停保"),
-    Column("registered_on", "建档日期", False, "YYYY-MM-DD"),
-    Column("state", "档案状态", False, "草稿 or 在档 (default 在档)"),
-    Column("helper", "帮扶责任人", False, "the helper's username or mobile number"),
+    Column("income_per_head", "人均月收入", False, _("CNY, not negative")),
+    Column("dibao_status", "低保状态", False, _("无 / 申请中 / 享受中 / 已停保")),
+    Column("registered_on", "建档日期", False, _("YYYY-MM-DD")),
+    Column("state", "档案状态", False, _("草稿 or 在档 (default 在档)")),
+    Column("helper", "帮扶责任人", False, _("the helper's username or mobile number")),
 ]
 
 MEMBER_COLUMNS = [
     Column("number", "户编号", True),
     Column("name", "姓名", True),
-    Column("relation", "与户主关系", True, "户主 / 配偶 / 子女 / 父母 / ..."),
-    Column("id_number", "身份证号", True, "18 characters; full-width digits and a lower-case x are accepted"),
+    Column("relation", "与户主关系", True, _("户主 / 配偶 / 子女 / 父母 / ...")),
+    Column("id_number", "身份证号", True, _("18 characters; full-width digits and a lower-case x are accepted")),
     Column("phone", "联系电话"),
     Column("ethnicity", "民族"),
-    Column("education", "文化程度", False, "小学 / 初中 / 高中 / 中专 / 大专 / 本科 / 研究生"),
+    Column("education", "文化程度", False, _("小学 / 初中 / 高中 / 中专 / 大专 / 本科 / 研究生")),
     Column("graduation_year", "毕业年份"),
     Column("major", "所学专业"),
-    Column("work_capacity", "劳动能力", False, "完全 / 部分 / 无 (default 完全)"),
-    Column("employment_status", "就业状态", False, "已就业 / 灵活就业 / 自主创业 / 失业 / ..."),
+    Column("work_capacity", "劳动能力", False, _("完全 / 部分 / 无 (default 完全)")),
+    Column("employment_status", "就业状态", False, _("已就业 / 灵活就业 / 自主创业 / 失业 / ...")),
     Column("health", "健康状况"),
     Column("monthly_income", "个人月收入"),
-    Column("skills", "技能", False, "phrases separated by 、 or ,"),
+    Column("skills", "技能", False, _("phrases separated by 、 or ,")),
 ]
 
 # Words accepted in choice cells, beside the codes themselves.

@@ -426,6 +426,15 @@ class CandidateFilterForm(forms.Form):
     )
 
 
+def posting_choice_label(posting: JobPosting) -> str:
+    """A posting in a list of choices, told apart from another of the same title: where, the
+    pay and when it was published ("叉车司机 · 棋盘井镇 · ¥4500–6500 · 2026-11-02")."""
+    parts = [posting.title, posting.region.name, f"¥{posting.salary_min}–{posting.salary_max}"]
+    if posting.published_at:
+        parts.append(f"{posting.published_at:%Y-%m-%d}")
+    return " · ".join(parts)
+
+
 class InviteForm(ServiceForm):
     service_fields = {"posting": "posting_id"}
 
@@ -437,10 +446,33 @@ class InviteForm(ServiceForm):
     def __init__(self, *args: Any, postings: list[JobPosting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.postings = {p.pk: p for p in postings}
-        cast(forms.ChoiceField, self.fields["posting_id"]).choices = blank_choice((p.pk, p.title) for p in postings)
+        cast(forms.ChoiceField, self.fields["posting_id"]).choices = blank_choice(
+            (p.pk, posting_choice_label(p)) for p in postings
+        )
 
 
 # --- organizers ------------------------------------------------------------------------------------
+
+
+class ReviewFilterForm(forms.Form):
+    """Narrow and order the organizer's posting review queue (GET)."""
+
+    q = forms.CharField(label=_("Title or employer"), required=False, max_length=100)
+    employer = forms.ChoiceField(
+        label=_("Employer"),
+        required=False,
+        choices=[("", _("All employers")), ("verified", _("Verified")), ("unverified", _("Not verified yet"))],
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("oldest", _("Waiting longest first")),
+            ("newest", _("Newest first")),
+            ("employer", _("By employer")),
+            ("salary", _("Highest pay first")),
+        ],
+    )
 
 
 class DecisionForm(ServiceForm):

@@ -193,15 +193,44 @@ def employer_postings_for(user: User) -> QuerySet[JobPosting]:
     )
 
 
-def postings_to_review_for(user: User) -> QuerySet[JobPosting]:
+# How the organizer may order the review queue: the oldest first is the fair default (first come,
+# first served); the others help to clear one employer's batch or the best-paid jobs first.
+REVIEW_ORDERS = {
+    "oldest": ("submitted_at", "pk"),
+    "newest": ("-submitted_at", "-pk"),
+    "employer": ("employer__name", "submitted_at", "pk"),
+    "salary": ("-salary_max", "submitted_at", "pk"),
+}
+REVIEW_EMPLOYER_STATES = {"verified", "unverified"}
+
+
+def postings_to_review_for(
+    user: User, *, q: str = "", employer_state: str = "", order: str = "oldest"
+) -> QuerySet[JobPosting]:
+    """The postings waiting for the user's review, narrowed by a title or employer name (``q``)
+    and by whether the employer is verified, in one of ``REVIEW_ORDERS``."""
     if not visibility.may(user, Action.REVIEW_POSTINGS):
         return JobPosting.objects.none()
+    waiting = JobPosting.objects.filter(state=JobPosting.State.REVIEW)
+    postings = visibility.scope(user, waiting, unit="employer__org_unit")
+    if q:
+        postings = postings.filter(Q(title__icontains=q) | Q(employer__name__icontains=q))
+    if employer_state == "verified":
+        postings = postings.filter(employer__status=Employer.Status.VERIFIED)
+    elif employer_state == "unverified":
+        postings = postings.exclude(employer__status=Employer.Status.VERIFIED)
     return (
-        visibility.scope(user, JobPosting.objects.filter(state=JobPosting.State.REVIEW), unit="employer__org_unit")
-        .select_related("employer", "region", "occupation")
+        postings.select_related("employer", "region", "occupation")
         .prefetch_related(Prefetch("skills", queryset=PostingSkill.objects.select_related("skill")))
-        .order_by("submitted_at")
+        .order_by(*REVIEW_ORDERS.get(order, REVIEW_ORDERS["oldest"]))
     )
+
+
+def review_counts_for(user: User) -> dict[str, int]:
+    """The queue at a glance: how many postings wait, and how many of them from unverified employers."""
+    waiting = postings_to_review_for(user).order_by()
+    unverified = waiting.exclude(employer__status=Employer.Status.VERIFIED)
+    return {"waiting": waiting.count(), "unverified": unverified.count()}
 
 
 # --- employers -----------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,7 @@ from jobs.forms import (
     PostingForm,
     PostingSearchForm,
     RetentionCheckForm,
+    ReviewFilterForm,
     skill_from,
     split_phrases,
 )
@@ -169,9 +171,12 @@ def _detail_page(
     user = request.user
     employer = services.employer_of(user) if user.role == Role.EMPLOYER else None
     manages = employer is not None and posting.employer_id == employer.pk
+    skills = list(posting.skills.all())
     context: dict[str, Any] = {
         "posting": posting,
-        "skills": list(posting.skills.all()),
+        "skills": skills,
+        "required_skills": [s for s in skills if s.required],
+        "preferred_skills": [s for s in skills if not s.required],
         "manages": manages,
         "editable": posting.state in services.EDITABLE,
         "is_worker": user.role == Role.WORKER,
@@ -180,7 +185,11 @@ def _detail_page(
         member = household_selectors.my_member(user)
         context["member"] = member
         if member is not None:
-            context["application"] = selectors.application_list_for(user).filter(posting=posting).first()
+            application = selectors.application_list_for(user).filter(posting=posting).first()
+            context["application"] = application
+            # Once the worker has applied (and not withdrawn), they may call the employer, as on
+            # job apps; before, the union keeps the company's line for applicants.
+            context["contact"] = application is not None and application.state not in CONTACT_CLOSED
             context["apply_form"] = apply_form or ApplyForm(auto_id="apply-%s")
     if visibility.may(user, Action.APPLY_FOR_OTHERS) and (posting.is_open or apply_for_form is not None):
         who = request.GET.get("who", "")
@@ -264,12 +273,25 @@ def my_applications(request: AuthedRequest) -> HttpResponse:
         }
         for a in selectors.application_list_for(user).select_related("posting__region").prefetch_related("events")
     ]
+    # What the worker must answer comes first: an invitation, an interview, an offer.
+    act_first = [row for row in rows if row["application"].state in ACT_FIRST]
     return render(
         request,
         "jobs/my_applications.html",
-        {"member": household_selectors.my_member(user), "rows": rows, "today": timezone.localdate()},
+        {
+            "member": household_selectors.my_member(user),
+            "act_first": sorted(act_first, key=lambda row: ACT_FIRST.index(row["application"].state)),
+            "rows": [row for row in rows if row["application"].state not in ACT_FIRST],
+            "today": timezone.localdate(),
+        },
     )
 
+
+# Applications after which the worker no longer sees the employer's phone.
+CONTACT_CLOSED = {Application.State.INVITED, Application.State.WITHDRAWN, Application.State.CLOSED}
+
+# The states in which the employer waits for the worker, most pressing first.
+ACT_FIRST = [Application.State.OFFERED, Application.State.INTERVIEW, Application.State.INVITED]
 
 # What a move is called in the confirmation message.
 MOVE_DONE = {
@@ -553,7 +575,8 @@ def application_hire(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _open_postings_of(user: User) -> list[JobPosting]:
-    return [p for p in selectors.employer_postings_for(user).filter(state=JobPosting.State.PUBLISHED) if p.is_open]
+    postings = selectors.employer_postings_for(user).filter(state=JobPosting.State.PUBLISHED).select_related("region")
+    return [p for p in postings if p.is_open]
 
 
 @jobs_page(Action.FIND_CANDIDATES, Action.MANAGE_POSTINGS)
@@ -670,10 +693,46 @@ def employer_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     return _review_employers_page(request, bound=form, bound_pk=employer.pk)
 
 
+# The review queue shows this many postings a page: a few screens on a phone, one decision each.
+REVIEW_PAGE_SIZE = 20
+# What the queue's place is made of: carried through a decision so the page comes back where it was.
+REVIEW_PLACE = ("q", "employer", "order", "page")
+
+
+def _review_filters(request: AuthedRequest) -> dict[str, str]:
+    return {
+        "q": params.text(request.GET.get("q"), max_length=100),
+        "employer_state": params.choice(request.GET.get("employer"), selectors.REVIEW_EMPLOYER_STATES),
+        "order": params.choice(request.GET.get("order"), selectors.REVIEW_ORDERS, "oldest"),
+    }
+
+
+def _review_place(request: AuthedRequest) -> str:
+    place = QueryDict(mutable=True)
+    for key in REVIEW_PLACE:
+        value = params.text(request.GET.get(key), max_length=100)
+        if value:
+            place[key] = value
+    return place.urlencode()
+
+
 def _review_postings_page(request: AuthedRequest, bound: DecisionForm | None = None, bound_pk: int = 0) -> HttpResponse:
-    postings = list(selectors.postings_to_review_for(request.user))
-    rows = [(p, bound if p.pk == bound_pk and bound else _posting_decision_form(pk=p.pk)) for p in postings]
-    return form_page(request, "jobs/review_postings.html", {"rows": rows, "bound": bound})
+    filters = _review_filters(request)
+    page = _page(request, selectors.postings_to_review_for(request.user, **filters), REVIEW_PAGE_SIZE)
+    rows = [(p, bound if p.pk == bound_pk and bound else _posting_decision_form(pk=p.pk)) for p in page.object_list]
+    return form_page(
+        request,
+        "jobs/review_postings.html",
+        {
+            "rows": rows,
+            "page": page,
+            "bound": bound,
+            "counts": selectors.review_counts_for(request.user),
+            "filter_form": ReviewFilterForm(request.GET or None),
+            "filtered": bool(filters["q"] or filters["employer_state"]),
+            "keep": _review_place(request),
+        },
+    )
 
 
 @jobs_page(Action.REVIEW_POSTINGS)
@@ -684,9 +743,15 @@ def review_postings(request: AuthedRequest) -> HttpResponse:
 @jobs_page(Action.REVIEW_POSTINGS, listing=False)
 @require_POST
 def posting_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Publish or send back one posting. From the queue with htmx the posting's row is swapped for
+    the outcome and the page stays where it was; without, the queue reloads at the same place."""
     posting = selectors.posting_manage_get_for(request.user, pk)
     form = _posting_decision_form(request.POST, pk=posting.pk)
+    keep = _review_place(request)
     if form.is_valid():
+        outcome = (_("“%(title)s” is published.") if form.approve else _("“%(title)s” went back to the employer.")) % {
+            "title": posting.title
+        }
         done = attempt(
             request,
             services.posting_review,
@@ -695,11 +760,17 @@ def posting_review(request: AuthedRequest, pk: int) -> HttpResponse:
             by=request.user,
             approve=form.approve,
             note=form.cleaned_data["note"],
-            success=(_("“%(title)s” is published.") if form.approve else _("“%(title)s” went back to the employer."))
-            % {"title": posting.title},
+            success="" if request.htmx else outcome,
         )
         if done.ok:
-            return redirect("jobs:review_postings")
+            if request.htmx:
+                context = {"posting": posting, "message": outcome, "counts": selectors.review_counts_for(request.user)}
+                return render(request, "jobs/_review_posting_done.html", context)
+            return redirect(reverse("jobs:review_postings") + (f"?{keep}" if keep else ""))
+    if request.htmx:
+        return render(
+            request, "jobs/_review_posting_row.html", {"posting": posting, "form": form, "keep": keep}, status=400
+        )
     return _review_postings_page(request, bound=form, bound_pk=posting.pk)
 
 

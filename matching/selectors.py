@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -41,6 +41,9 @@ from skills.models import Skill
 PRIVATE_MEMBER_FIELDS = ("member__id_number", "member__id_number_hash", "member__health", "member__monthly_income")
 # What lists of matches show of a posting, its employer and region: the rest is left unread (the
 # worker's list is the hot path: 25 ms at p95).
+# The ranked lists (a worker's jobs, a posting's people) reach this far; past it, people narrow the
+# search instead of scrolling.
+MATCHES_REACH = 200
 POSTING_FIELDS = (
     "member_id",
     "score",
@@ -90,6 +93,12 @@ class MatchRow:
     applied: bool  # the person already applied to this posting
     engine_version: str
     computed_at: datetime
+    application_state: str = ""  # where the person's application to this posting stands, if any
+
+    @property
+    def application_label(self) -> str:
+        """The application's state in words ("Applied", "Hired", "Not selected"), for the badge."""
+        return str(Application.State(self.application_state).label) if self.application_state else ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,7 @@ def _row(match: Match, skills: dict[str, Skill], *, for_worker: bool, posting_si
         applied=bool(getattr(match, "applied", False)),
         engine_version=match.engine_version,
         computed_at=match.computed_at,
+        application_state=getattr(match, "application_state", None) or "",
     )
 
 
@@ -154,25 +164,43 @@ def _applied(member_ref: str = "member_id", posting_ref: str = "posting_id") -> 
     return Exists(Application.objects.filter(member_id=OuterRef(member_ref), posting_id=OuterRef(posting_ref)))
 
 
+def _application_state() -> Subquery:
+    """The state of the person's (latest) application to the posting: an employer must not read
+    "applied" on someone it already hired or turned down."""
+    applications = Application.objects.filter(member_id=OuterRef("member_id"), posting_id=OuterRef("posting_id"))
+    return Subquery(applications.order_by("-pk").values("state")[:1])
+
+
 # --- the worker ----------------------------------------------------------------------------------------
 
 
-def my_matches(user: User, *, limit: int = 50) -> list[MatchRow]:
-    """The worker's 我的推荐岗位: open postings that fit, best first; [] without an archive entry."""
+def _my_matches_queryset(user: User) -> QuerySet[Match]:
     if user.role != Role.WORKER or not user.is_authenticated:
-        return []
+        return Match.objects.none()
     member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
     if member_id is None:
-        return []
+        return Match.objects.none()
+    return Match.objects.filter(_open_match_q(), member_id=member_id)
+
+
+def my_matches(user: User, *, limit: int = 50, offset: int = 0) -> list[MatchRow]:
+    """The worker's 我的推荐岗位: open postings that fit, best first; [] without an archive entry.
+    ``offset`` and ``limit`` page through them (the page loads more as the worker asks)."""
+    offset = max(0, min(offset, MATCHES_REACH))
     matches = list(
-        Match.objects.filter(_open_match_q(), member_id=member_id)
+        _my_matches_queryset(user)
         .select_related("posting__employer", "posting__region")
         .only(*POSTING_FIELDS)
         .annotate(applied=_applied())
-        .order_by("-score", "posting_id")[: max(1, min(limit, 200))]
+        .order_by("-score", "posting_id")[offset : min(offset + max(1, limit), MATCHES_REACH)]
     )
     skills = _skills(matches)
     return [_row(m, skills, for_worker=True, posting_side=True) for m in matches]
+
+
+def my_matches_count(user: User) -> int:
+    """How many open postings fit the worker, up to the reach of the list."""
+    return int(_my_matches_queryset(user).order_by()[:MATCHES_REACH].count())
 
 
 def my_matches_pending(user: User) -> bool:
@@ -185,9 +213,7 @@ def my_matches_pending(user: User) -> bool:
 # --- employers and organizers: a posting's candidates ----------------------------------------------------
 
 
-def candidates_for_posting(user: User, posting_pk: Any, *, limit: int = 50) -> list[MatchRow]:
-    """A posting's best people. For its employer: only those who agreed to be found or applied to
-    it. For union staff in the posting's reach: also the people of their own reach."""
+def _candidates_queryset(user: User, posting_pk: Any) -> QuerySet[Match]:
     if not (visibility.may(user, Action.FIND_CANDIDATES) or visibility.may(user, Action.VIEW_JOBS)):
         raise NotFound(_("No such posting."))  # also an employer whose company is not verified
     posting = job_selectors.posting_manage_get_for(user, posting_pk)  # NotFound for another company's
@@ -196,17 +222,32 @@ def candidates_for_posting(user: User, posting_pk: Any, *, limit: int = 50) -> l
         visible |= Q(member__household__org_unit__in=visibility.visible_units(user).values("pk"))
     elif visibility.is_admin(user):
         visible = Q()
-    matches = list(
+    return (
         Match.objects.filter(posting=posting, member__is_current=True)
-        .annotate(applied=_applied())
+        .annotate(applied=_applied(), application_state=_application_state())
         .filter(visible)
+    )
+
+
+def candidates_for_posting(user: User, posting_pk: Any, *, limit: int = 50, offset: int = 0) -> list[MatchRow]:
+    """A posting's best people. For its employer: only those who agreed to be found or applied to
+    it. For union staff in the posting's reach: also the people of their own reach. ``offset`` and
+    ``limit`` page through them."""
+    offset = max(0, min(offset, MATCHES_REACH))
+    matches = list(
+        _candidates_queryset(user, posting_pk)
         .select_related("member__job_preference__desired_occupation")
         .defer(*PRIVATE_MEMBER_FIELDS)
         .prefetch_related(Prefetch("member__skills", queryset=MemberSkill.objects.select_related("skill")))
-        .order_by("-score", "member_id")[: max(1, min(limit, 200))]
+        .order_by("-score", "member_id")[offset : min(offset + max(1, limit), MATCHES_REACH)]
     )
     skills = _skills(matches)
     return [_row(m, skills, for_worker=False, posting_side=False) for m in matches]
+
+
+def candidates_count(user: User, posting_pk: Any) -> int:
+    """How many people the posting's candidate list holds, up to the reach of the list."""
+    return int(_candidates_queryset(user, posting_pk).order_by()[:MATCHES_REACH].count())
 
 
 # --- organizers: households, gaps ----------------------------------------------------------------------

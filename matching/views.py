@@ -20,6 +20,7 @@ from accounts import visibility
 from accounts.models import Role
 from accounts.pages import View, role_page
 from accounts.visibility import Action
+from core.pagination import Batch, batch_from
 from households import selectors as household_selectors
 from households.views import AuthedRequest
 from jobs import selectors as job_selectors
@@ -28,6 +29,19 @@ from matching import selectors
 # The organizer's gap page lists the people with no reachable job; beyond this many the list says
 # how many more there are rather than growing the page without end.
 UNREACHABLE_SHOWN = 200
+# A phone shows about two match cards a screen: ten is a few screens, and "show more" adds ten.
+BATCH = 10
+
+
+def _batch(request: AuthedRequest) -> Batch:
+    """Ranked lists show ``BATCH`` rows, then load ``BATCH`` more at a time (htmx: only the new ones)."""
+    return batch_from(request.GET.get("shown"), partial=_more(request), step=BATCH, reach=selectors.MATCHES_REACH)
+
+
+def _more(request: AuthedRequest) -> bool:
+    """The "show more" link asking (with htmx) for the next rows alone; the page polling while
+    matches are computed asks for the whole page."""
+    return bool(request.htmx) and "shown" in request.GET
 
 
 def matching_page(*actions: Action, listing: bool = True) -> Callable[[View], View]:
@@ -44,9 +58,14 @@ def my_matches(request: AuthedRequest) -> HttpResponse:
     """我的推荐岗位: open jobs that fit, best first, each saying why."""
     user = request.user
     member = household_selectors.my_member(user)
-    rows = selectors.my_matches(user) if member is not None else []
+    batch = _batch(request).counted(selectors.my_matches_count(user) if member is not None else 0)
+    rows = selectors.my_matches(user, limit=batch.limit, offset=batch.offset) if member is not None else []
+    if _more(request):
+        return render(request, "matching/_my_match_rows.html", {"rows": rows, "batch": batch})
     pending = not rows and member is not None and selectors.my_matches_pending(user)
-    return render(request, "matching/my_matches.html", {"member": member, "rows": rows, "pending": pending})
+    return render(
+        request, "matching/my_matches.html", {"member": member, "rows": rows, "pending": pending, "batch": batch}
+    )
 
 
 @matching_page(Action.MANAGE_POSTINGS, Action.VIEW_JOBS, listing=False)
@@ -54,14 +73,16 @@ def posting_candidates(request: AuthedRequest, pk: int) -> HttpResponse:
     """A posting's ranked candidates: the people who agreed to be found or applied to it."""
     user = request.user
     posting = job_selectors.posting_manage_get_for(user, pk)
-    rows = selectors.candidates_for_posting(user, posting.pk)
+    batch = _batch(request).counted(selectors.candidates_count(user, posting.pk))
+    rows = selectors.candidates_for_posting(user, posting.pk, limit=batch.limit, offset=batch.offset)
     is_employer = user.role == Role.EMPLOYER
     return render(
         request,
-        "matching/candidates.html",
+        "matching/_candidate_rows.html" if _more(request) else "matching/candidates.html",
         {
             "posting": posting,
             "rows": rows,
+            "batch": batch,
             "is_employer": is_employer,
             # An employer invites someone who has not applied to this open posting; the invitation
             # itself is the jobs page's (jobs:candidate_invite), with its own checks.

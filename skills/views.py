@@ -62,6 +62,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "query": query,
             "category": category,
             "categories": SkillCategory.choices,
+            # The English names and spellings are for the English interface; in Chinese they
+            # still find a skill when searched for, but are not shown.
+            "english": (get_language() or "").startswith("en"),
         },
     )
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from funds.money import format_yuan
 
@@ -248,7 +249,7 @@ class Instalment(models.Model):
     kept by the services and by the ``ventures.mark_overdue`` task."""
 
     class State(models.TextChoices):
-        DUE = "due", _("Due")
+        DUE = "due", pgettext_lazy("instalment state", "Due")
         PARTLY_PAID = "partly_paid", _("Partly paid")
         PAID = "paid", _("Paid")
         OVERDUE = "overdue", _("Overdue")

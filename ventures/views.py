@@ -53,7 +53,10 @@ STAFF = (Action.VIEW_VENTURES,)
 
 
 def _products() -> list[tuple[int, str]]:
-    return [(p.pk, f"{p.name} · {_('up to')} {format_yuan(p.cap)}") for p in selectors.product_list()]
+    return [
+        (p.pk, _("%(name)s · up to %(cap)s") % {"name": p.name, "cap": format_yuan(p.cap)})
+        for p in selectors.product_list()
+    ]
 
 
 def _budget_choices(venture: Venture) -> list[tuple[int, str]]:

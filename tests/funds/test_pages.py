@@ -7,6 +7,7 @@ Pages are requested in English so that assertions hold whatever the Chinese cata
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -52,6 +53,20 @@ def test_the_auditor_reads_the_reconciliation_and_the_ledger(world: FundWorld, p
     assert client.get(reverse("funds:queue")).status_code == 403
     assert client.post(reverse("funds:transaction_reverse", args=[txn.pk]), {"reason": "x"}).status_code == 404
     assert not LedgerTransaction.objects.filter(kind="reversal").exists()
+
+
+def test_no_link_on_the_auditors_fund_overview_answers_403(world: FundWorld, people: People) -> None:
+    request_for(world, people.olga, yuan(300))
+    paid(world, people, yuan(1_000))
+    client = browser(people.aude)
+    html = client.get(reverse("funds:overview")).content.decode()
+    assert "Requests waiting for approval" in html  # the count stays
+    links = set(re.findall(r'href="(/funds/[^"#]*)', html))
+    assert links and reverse("funds:queue") not in links
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    organizer = browser(people.alice).get(reverse("funds:overview")).content.decode()
+    assert f'href="{reverse("funds:queue")}"' in organizer
 
 
 def test_workers_and_employers_may_not_open_the_fund_pages(world: FundWorld, people: People) -> None:

@@ -48,10 +48,28 @@ def test_an_unknown_region_code_is_refused():
         parse_id_number(body + ric.calc_check_digit(body + "0"))
 
 
-def test_a_region_code_not_in_use_in_the_birth_year_is_refused():
-    # 150624 replaced 152725 in 2001: a card for a 1985 birth cannot carry the new code.
-    with pytest.raises(InvalidInput, match="region"):
-        parse_id_number(make_id_number("150624", dt.date(1985, 3, 14), 13))
+def test_the_countys_own_code_passes_for_people_born_before_it_was_introduced():
+    # 150624 has been 鄂托克旗's code since 2001; people born in 1985 registered there since carry it.
+    parsed = parse_id_number(make_id_number("150624", dt.date(1985, 3, 14), 13))
+    assert parsed.region_code == "150624"
+    assert parse_id_number(make_id_number("150624", dt.date(1962, 11, 2), 14)).birth_date.year == 1962
+
+
+def test_a_code_in_use_only_in_the_birth_year_passes_too():
+    # 152725 (伊克昭盟's 鄂托克旗 before 2001) on the card of someone born in 1985.
+    assert parse_id_number(make_id_number("152725", dt.date(1985, 3, 14), 13)).region_code == "152725"
+
+
+def test_a_code_retired_before_the_birth_year_is_refused():
+    # 110103 (崇文区) was merged away in 2010: no one born in 2012 was ever registered under it.
+    with pytest.raises(InvalidInput, match="unknown region code 110103"):
+        parse_id_number(make_id_number("110103", dt.date(2012, 5, 1), 13))
+    assert parse_id_number(make_id_number("110103", dt.date(2008, 5, 1), 13)).region_code == "110103"
+
+
+def test_a_county_code_never_used_in_a_known_province_is_refused():
+    with pytest.raises(InvalidInput, match="unknown region code 150699"):
+        parse_id_number(make_id_number("150699", dt.date(1985, 3, 14), 13))
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "1234", "15272519850314001", "1527251985031400123"])

@@ -9,6 +9,7 @@ worker against Redis.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
@@ -607,6 +609,33 @@ class TestModes:
         job = run_import(people.alice, tree.station_a, data, GOOD_ROWS)
         assert job.households_created == 0
         assert archive_counts() == {"households": 0, "members": 0, "skills": 0, "pairings": 0}
+        # Not one row was good: a failure, not "imported 0 households".
+        assert job.status == ImportJob.Status.REJECTED and job.outcome == "failure"
+        assert "No row could be imported" in job.message
+        assert [(p["sheet"], p["column"]) for p in job.first_problems][:1] == [(sheet.HOUSEHOLD_SHEET, "行政区划代码")]
+
+    def test_the_page_of_a_failed_import_says_so_and_lists_the_first_reasons(self, tree, people, client, run_import):
+        rows = [household_row(f"H-{i:03d}", region="999999") for i in range(15)]
+        data = workbook_bytes(rows, [member_row(f"H-{i:03d}") for i in range(15)])
+        job = run_import(people.alice, tree.station_a, data, GOOD_ROWS)
+        assert len(job.first_problems) == importing.FIRST_PROBLEMS and job.error_count >= 15
+        client.force_login(people.alice)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        html = client.get(reverse("households:import_job", args=[job.pk])).content.decode()
+        assert "message message-error" in html and "Import failed" in html
+        assert "message-success" not in html and "<progress" not in html
+        assert "were added to the archive" not in html
+        assert html.count("Unknown region code.") == importing.FIRST_PROBLEMS
+        assert f"The first 10 of {job.error_count} problems" in html
+
+    def test_the_page_of_a_partly_imported_file_warns(self, tree, people, client, mixed_file, run_import):
+        job = run_import(people.alice, tree.town_a, mixed_file, GOOD_ROWS)
+        assert job.outcome == "partial"
+        client.force_login(people.alice)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        html = client.get(reverse("households:import_job", args=[job.pk])).content.decode()
+        assert "message message-warning" in html and "Imported in part" in html
+        assert "Cannot be negative." in html
 
     def test_running_a_finished_job_again_writes_nothing_more(self, tree, people, run_import):
         data = workbook_bytes([household_row("H-001")], [member_row("H-001")])
@@ -849,3 +878,17 @@ def test_an_import_runs_on_a_real_celery_worker_through_the_broker(tree, people)
     assert archive_counts() == {"households": 1, "members": 1, "skills": 1, "pairings": 1}
     assert MemberSkill.objects.get().skill.code == "logistics.forklift"
     assert Household.objects.get().target_groups.get().code == "dibao_able"
+
+
+def test_the_templates_instructions_are_in_the_language_of_the_download() -> None:
+    from openpyxl import load_workbook
+
+    with translation.override("zh-hans"):
+        book = load_workbook(BytesIO(importing.template_workbook()))
+    notes = [row[3] for row in book["填写说明"].iter_rows(min_row=2, values_only=True) if row[3]]
+    assert len(notes) > 10
+    latin = [n for n in notes if re.search(r"[A-Za-z]{2,}", n)]
+    assert latin == []
+    with translation.override("en"):
+        book = load_workbook(BytesIO(importing.template_workbook()))
+    assert "6-digit region code, e.g. 150624" in [r[3] for r in book["填写说明"].iter_rows(values_only=True)]

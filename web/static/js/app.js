@@ -11,6 +11,19 @@
     toggle.addEventListener("click", function () {
       var open = nav.classList.toggle("open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      // On a phone the menu opens at the group the user is in.
+      var current = nav.querySelector(".nav-group.current > details");
+      if (open && current) { current.open = true; }
+    });
+    // The groups open one at a time, and close when the user clicks elsewhere.
+    var groups = nav.querySelectorAll(".nav-group > details");
+    nav.addEventListener("toggle", function (event) {
+      if (!event.target.open) { return; }
+      groups.forEach(function (other) { if (other !== event.target) { other.open = false; } });
+    }, true);
+    document.addEventListener("click", function (event) {
+      if (nav.contains(event.target) || toggle.contains(event.target)) { return; }
+      groups.forEach(function (group) { group.open = false; });
     });
   }
 
