@@ -14,5 +14,11 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("access-log/", views.access_log, name="access_log"),
-    path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
+    # Not registration/password_change_form.html: django.contrib.admin (installed first) ships a
+    # template of that name, which would be shown instead of ours.
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html", success_url="/"),
+        name="password_change",
+    ),
 ]
