@@ -161,7 +161,7 @@ def _crawl_role(browser: Any, base_url: str, role: str, login: str | None, passw
             page.fill("[name=username]", login)
             page.fill("[name=password]", password)
             with page.expect_navigation():
-                page.click("main form button[type=submit]")
+                page.click("form[action$='/accounts/login/'] button[type=submit]")
             assert "/accounts/login/" not in page.url, f"{role} ({login}) could not log in: {page.inner_text('main')}"
         seen: set[str] = set()
         # A visitor's menu is the front page and the login page (which links to the company sign-up).
