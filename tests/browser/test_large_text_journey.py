@@ -118,6 +118,16 @@ def test_the_worker_journey_in_large_text(worker_page: Any, people: Any, househo
     page.goto("/me/?full=1")
     problems += _look(page, "large-text", "5-home-full")
     small += page.evaluate(SMALL_TARGETS_JS)
+    # 结对帮扶 explained: opened from the keyboard, read, closed with Esc (no hovering needed).
+    tip = page.locator("#term-pairing-1")
+    assert not tip.is_visible()
+    page.focus(".term-button[popovertarget='term-pairing-1']")
+    page.keyboard.press("Enter")
+    assert tip.is_visible() and "一帮一" in tip.inner_text()
+    page.screenshot(path=str(SHOTS / "large-text" / "6-term-pairing.png"))
+    problems += [f"term: [{v['id']}]" for v in page.evaluate(AXE_JS, [AXE_TAGS, EXTRA_RULES])]
+    page.keyboard.press("Escape")
+    assert not tip.is_visible()
     assert not problems, "\n".join(problems)
     assert not small, "touch targets under 48 px:\n" + "\n".join(small)
 
