@@ -99,6 +99,9 @@ class User(AbstractUser):
     org_unit = models.ForeignKey(
         OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("union unit")
     )
+    # 大字模式 (elder-friendly): larger text, larger touch targets, higher contrast, a simpler home.
+    # Remembered for the person here; before login, for the device in a cookie (accounts/views.py).
+    large_text = models.BooleanField(_("large text"), default=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 

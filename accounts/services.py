@@ -77,3 +77,12 @@ def user_create(
         user.set_unusable_password()
     user.save()
     return user
+
+
+@transaction.atomic
+def user_text_size_set(*, user: User, large: bool) -> User:
+    """大字模式 on or off for this person, on every device they use."""
+    if user.large_text != large:
+        user.large_text = large
+        user.save(update_fields=["large_text"])
+    return user

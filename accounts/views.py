@@ -1,4 +1,5 @@
-"""The personal-data access log, for the people who audit it, and changing one's own password."""
+"""The personal-data access log, for the people who audit it; logging in; changing one's own password;
+the large-text switch."""
 
 from __future__ import annotations
 
@@ -6,18 +7,21 @@ import contextlib
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from accounts import selectors, visibility
+from accounts import selectors, services, text_size, visibility
 from accounts.models import User
 from core.models import SensitiveAccess
 
@@ -97,3 +101,39 @@ class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which also carries a device's large text (chosen on the login page) onto the
+    person who logs in (see accounts/text_size.py)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if text_size.device_wants_large(self.request):
+            services.user_text_size_set(user=form.get_user(), large=True)
+        return response
+
+
+@require_POST
+def text_size_set(request: HttpRequest) -> HttpResponse:
+    """The 大字模式 switch: ``size`` is "large" or "normal"; back to ``next`` (a page of this site)."""
+    size = request.POST.get("size", "")
+    if size not in text_size.SIZES:
+        return HttpResponseBadRequest(_("Choose large or normal text."), content_type="text/plain; charset=utf-8")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    if request.user.is_authenticated:
+        services.user_text_size_set(user=request.user, large=size == text_size.LARGE)  # type: ignore[arg-type]
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        text_size.COOKIE,
+        size,
+        max_age=text_size.COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response

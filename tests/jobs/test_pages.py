@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.template.defaultfilters import date as date_filter
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -101,7 +102,8 @@ def test_search_cards_show_what_a_worker_filters_on(client: Client, people: Any,
     page = client.get(reverse("jobs:search")).content.decode()
     for text in ("¥4500–6500", "Moderate work", "Board and lodging", "Forklift operation", "Cleaning", "会开铲运机"):
         assert text in page, text
-    assert f"Open until {posting.valid_until:%Y-%m-%d}" in page
+    # Written as people read dates aloud (the language's DATE_FORMAT: 2027年1月4日 in Chinese).
+    assert f"Open until {date_filter(posting.valid_until, 'DATE_FORMAT')}" in page
 
 
 def test_search_filters_by_skill_region_salary_light_work_and_graduates(

@@ -10,4 +10,5 @@ ENTRIES = [
     page("accounts:logout", opens=EVERYONE, note="logging out is anyone's"),
     page("accounts:password_change", opens=SIGNED_IN),
     page("accounts:access_log", opens=roles("organizer", "auditor", "admin")),
+    page("accounts:text_size", opens=EVERYONE, note="the large-text switch: one's own setting and cookie, POST only"),
 ]
