@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from accounts import visibility
@@ -22,7 +23,8 @@ from accounts.models import User
 from accounts.visibility import Action
 from core.errors import Forbidden, NotFound
 
-View = Callable[..., HttpResponse]
+# A page view (or a file download: FileResponse); the decorated view keeps its own signature.
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def role_page(*actions: Action, listing: bool = True) -> Callable[[View], View]:
@@ -30,7 +32,7 @@ def role_page(*actions: Action, listing: bool = True) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = cast(User, request.user)  # signed in: login_required runs first
             if actions and not any(visibility.may(user, action) for action in actions):
                 if listing:
@@ -43,6 +45,6 @@ def role_page(*actions: Action, listing: bool = True) -> Callable[[View], View]:
             except Forbidden as exc:
                 raise PermissionDenied(exc.message) from exc
 
-        return login_required(wrapper)
+        return cast(View, login_required(wrapper))
 
     return decorator

@@ -74,8 +74,8 @@ def access_log(request: AuthedRequest) -> HttpResponse:
     rows = selectors.access_log_for(request.user, purpose=purpose, username=username)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for row in page.object_list:
-        row.record_label = _record_label(row.record_type)
-        row.field_label = _field_labels(row.record_type, row.field)
+        row.record_label = _record_label(row.record_type)  # type: ignore[attr-defined]  # shown beside the row
+        row.field_label = _field_labels(row.record_type, row.field)  # type: ignore[attr-defined]
     return render(
         request,
         "accounts/access_log.html",

@@ -265,7 +265,7 @@ def posting_apply_for(request: AuthedRequest, pk: int) -> HttpResponse:
 def my_applications(request: AuthedRequest) -> HttpResponse:
     user = request.user
     labels = dict(Application.State.choices)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "application": a,
             "moves": services.WORKER_MOVES.get(a.state, set()),

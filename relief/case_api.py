@@ -192,7 +192,10 @@ class ReliefCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         case = self.get_object()
         upload = request.FILES.get("file")
         document = case_services.case_add_document(
-            case=case, by=acting_user(request), upload=upload, title=str(request.data.get("title") or "")
+            case=case,
+            by=acting_user(request),
+            upload=upload,
+            title=str(request.data.get("title") or "") if hasattr(request.data, "get") else "",
         )
         return Response(CaseDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 

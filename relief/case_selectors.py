@@ -36,7 +36,7 @@ def case_list_for(
     track: str = "",
     state: str = "",
     kind: str = "",
-    unit: OrgUnit | int | None = None,
+    unit: OrgUnit | int | str | None = None,
     query: str = "",
 ) -> QuerySet[Case]:
     rows = _cases(user)
@@ -95,7 +95,9 @@ def helper_overdue_for(user: User, *, on: dt.date | None = None) -> QuerySet[Cas
     return _overdue(case_list_for(user).filter(helper=user), on)
 
 
-def unit_overdue_for(user: User, *, unit: OrgUnit | int | None = None, on: dt.date | None = None) -> QuerySet[Case]:
+def unit_overdue_for(
+    user: User, *, unit: OrgUnit | int | str | None = None, on: dt.date | None = None
+) -> QuerySet[Case]:
     """The unit's overdue list: open cases of ``unit``'s subtree (the user's own reach when none is
     given) past their next-action date."""
     if not visibility.may(user, Action.VIEW_RELIEF):

@@ -5,6 +5,8 @@ fetches through ``relief.case_selectors`` and calls one service of ``relief.case
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -78,7 +80,7 @@ def _open_form(request: AuthedRequest, entry: Track) -> CaseOpenForm:
         .order_by("household__number", "pk")[:MEMBER_CHOICES]
     )
     employers = case_selectors.counterpart_employers(user)[:EMPLOYER_CHOICES]
-    initial = {"opened_on": timezone.localdate()}
+    initial: dict[str, Any] = {"opened_on": timezone.localdate()}
     if request.GET.get("member", "").isdigit():
         initial["member"] = int(request.GET["member"])
     return CaseOpenForm(
@@ -192,7 +194,7 @@ def case_document(request: AuthedRequest, pk: int) -> HttpResponse:
 def case_document_file(request: AuthedRequest, pk: int, document: int) -> FileResponse:
     found = case_selectors.document_get_for(request.user, pk, document)
     response = FileResponse(found.file.open("rb"), content_type=found.content_type)
-    response["Content-Disposition"] = f'attachment; filename="case-{pk}-{found.pk}{found.file.name[-4:]}"'
+    response["Content-Disposition"] = f'attachment; filename="case-{pk}-{found.pk}{(found.file.name or "")[-4:]}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -425,7 +425,7 @@ class Case(models.Model):
 
     @property
     def counterpart(self) -> str:
-        if self.employer_id is not None:
+        if self.employer is not None:
             return self.employer.name
         parts = [self.get_office_display() if self.office else "", self.counterpart_name]
         return " · ".join(p for p in parts if p)

@@ -149,7 +149,7 @@ def benefit_list_for(
     return rows.select_related("member", "household", "org_unit", "goal").order_by("-received_on", "-id")
 
 
-def unit_in_reach(user: User, unit: OrgUnit | int | None) -> OrgUnit | None:
+def unit_in_reach(user: User, unit: OrgUnit | int | str | None) -> OrgUnit | None:
     """The unit asked for when the user may see it; the user's own unit when none is asked for."""
     if unit is None:
         return user.org_unit if visibility.is_unit_staff(user) else None

@@ -173,7 +173,7 @@ def _in(path: str, url: str) -> bool:
 
 def menu(actions: set[str], path: str) -> list[dict[str, Any]]:
     """The groups and links this user sees, the current ones marked, for ``includes/topbar.html``."""
-    groups = []
+    groups: list[dict[str, Any]] = []
     for group in groups_for(actions):
         links = [
             {"url": reverse(link.url_name), "label": link.label}
@@ -187,8 +187,8 @@ def menu(actions: set[str], path: str) -> list[dict[str, Any]]:
         key=lambda link: len(link["url"]),
         default=None,
     )
-    for group in groups:
-        for link in group["links"]:
+    for shown in groups:
+        for link in shown["links"]:
             link["current"] = link is here
-        group["current"] = any(link["current"] for link in group["links"])
+        shown["current"] = any(link["current"] for link in shown["links"])
     return groups

@@ -6,6 +6,7 @@ units here are the spoken ones and the separator is the language's own (none in 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils.timesince import timesince
@@ -13,7 +14,8 @@ from django.utils.translation import gettext, ngettext_lazy, pgettext
 
 register = template.Library()
 
-TIME_STRINGS = {
+# Lazy plurals (translated when used); timesince's annotation says plain str.
+TIME_STRINGS: dict[str, Any] = {
     "year": ngettext_lazy("%(num)d year", "%(num)d years", "num"),
     "month": ngettext_lazy("%(num)d month", "%(num)d months", "num"),
     "week": ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),

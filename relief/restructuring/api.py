@@ -106,7 +106,7 @@ class LayoffOutcomeSerializer(serializers.Serializer):
 
 
 class LayoffReportRowSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field called "label", not Field.label
     batch = serializers.IntegerField(allow_null=True)
     laid_off = serializers.IntegerField()
     reemployed = serializers.IntegerField()
