@@ -30,6 +30,7 @@ def event_list_for(user: User) -> QuerySet[RightsEvent]:
         visibility.scope(user, RightsEvent.objects.all(), unit="org_unit")
         .select_related("org_unit")
         .annotate(attended=Count("attendance"))
+        .order_by("-held_on", "-id")  # an annotated (grouped) query keeps no Meta ordering
     )
 
 
