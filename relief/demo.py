@@ -28,6 +28,7 @@ from households.models import HardshipCause, Household, Member, Pairing, PlanGoa
 from relief import services
 from relief.assistance.models import Referral
 from relief.assistance.services import referral_record_outcome
+from relief.care.demo import seed_care
 from relief.insurance.demo import seed_insurance
 from relief.medical.models import Cover, DiseaseGroup
 from relief.medical.services import cover_update
@@ -362,6 +363,7 @@ def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 202
         cases = seed_restructuring(rng=random.Random(seed_value + 18), verbose=verbose)
         cases += seed_insurance(rng=random.Random(seed_value + 19), verbose=verbose)
         cases += seed_migrant(rng=random.Random(seed_value + 20), verbose=verbose)
+        seed_care(rng=random.Random(seed_value + 21), verbose=verbose)
     if Campaign.objects.exists() or Application.objects.exists():
         return SeedResult(cases)
     rng = random.Random(seed_value)

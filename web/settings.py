@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "relief.restructuring",
     "relief.insurance",
     "relief.migrant",
+    "relief.care",
     "assessment",
     "web",
 ]

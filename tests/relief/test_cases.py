@@ -318,3 +318,14 @@ def test_the_dashboard_counts_the_overdue_cases(case_track: Track, people: Peopl
 
     counts = {t["key"]: t["count"] for t in tiles_for(people.hana)}
     assert counts["my_overdue_cases"] == 1 and counts["unit_overdue_cases"] == 1
+
+
+def test_every_case_track_has_its_page_and_an_open_form(people: People, household_a: Household) -> None:
+    client = Client()
+    client.force_login(people.olga)
+    assert client.get(reverse("relief:index")).status_code == 200
+    for entry in registry.tracks.case_tracks():
+        assert client.get(reverse("relief:track", args=[entry.code])).status_code == 200, entry.code
+        assert client.get(reverse("relief:case_open", args=[entry.code])).status_code == 200, entry.code
+    assert {"restructuring", "insurance", "migrant"} <= {t.code for t in registry.tracks.case_tracks()}
+    assert client.get(reverse("relief:track", args=["care"])).status_code == 200

@@ -120,3 +120,19 @@ def test_the_demo_follows_migrant_cases(county: Any) -> None:
     seed_relief(verbose=lambda _: None)
     assert Case.objects.filter(track="migrant").count() == 3
     assert Case.objects.filter(track="migrant", outcome="achieved").exists()
+
+
+def test_the_demo_keeps_the_care_register(county: Any) -> None:
+    from households.models import Household
+    from relief.care.models import Attendance, HealthCheck, Station
+
+    MemberFactory(
+        household=Household.objects.order_by("pk").first(),
+        relation=Member.Relation.SPOUSE,
+        id_number=fresh_id_number(male=False),
+    )
+    seed_relief(verbose=lambda _: None)
+    assert Station.objects.count() == 4 and HealthCheck.objects.exists()
+    assert Attendance.objects.exists()
+    seed_relief(verbose=lambda _: None)
+    assert Station.objects.count() == 4

@@ -667,6 +667,22 @@ def _insurance_arrears_case(c: _Context) -> Model:
     ).case
 
 
+@kind("care_station")
+def _care_station(c: _Context) -> Model:
+    from relief.care import services
+
+    return services.station_record(
+        by=c.staff, org_unit=c.qp, kind="rest_station", name="棋盘井驿站", place="镇区", opened_on=timezone.localdate()
+    )
+
+
+@kind("rights_event")
+def _rights_event(c: _Context) -> Model:
+    from relief.care import services
+
+    return services.event_create(by=c.staff, org_unit=c.qp, name="维权行动月宣讲", held_on=timezone.localdate())
+
+
 # --- assessment ----------------------------------------------------------------------------------------
 
 

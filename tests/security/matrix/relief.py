@@ -148,4 +148,16 @@ ENTRIES = [
     page("relief:insurance:arrears_open", opens=REVIEWERS, note="members offered are the caller's own reach"),
     page("relief:insurance:arrears_settle", "insurance_arrears_case", body=lambda f: {"agreed_amount": "1"}),
     page("relief:migrant:households", opens=RELIEF_STAFF, note="the caller's own reach only"),
+    # Care: the station register and rights-month events are the recording unit's; marks and health
+    # checks the member's household's unit's.
+    api("GET /api/v1/relief/care/stations/{id}/", "care_station"),
+    api("GET /api/v1/relief/care/events/{id}/", "rights_event"),
+    page("relief:care:stations", opens=RELIEF_STAFF, note="an organizer records stations of their own unit"),
+    page("relief:care:events", opens=RELIEF_STAFF, note="an organizer records events of their own unit"),
+    page(
+        "relief:care:member",
+        "member",
+        body=lambda f: {"what": "check", "checked_on": "2026-01-05", "result": "正常"},
+    ),
+    page("relief:care:event", "rights_event", body=lambda f: {"member": f["member"].pk}),
 ]
