@@ -39,7 +39,9 @@ def test_an_auditor_reads_the_access_log_of_the_county(client: Any, people: Any,
     services.member_reveal_id_number(member=member, by=people.hana, purpose="verify_identity")
     client.force_login(people.aude)
     page = client.get(reverse("accounts:access_log"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert f"households.Member #{member.pk}" in page
+    # The record in words (the model's name), with its number; never the code's "households.Member".
+    assert f'member <span class="mono">#{member.pk}</span>' in page
+    assert "households.Member" not in page
     assert "哈娜" in page
 
 
