@@ -44,6 +44,8 @@ def test_the_desktop_top_bar_is_one_row_of_task_groups(desktop_page: Any, tree: 
     households = page.locator(".nav-group[data-group=archive] a[href='/households/']")
     assert households.is_visible()
     page.click(".nav-group[data-group=training] summary")
+    # The first group closes on the second's "toggle" event, which the browser dispatches a moment later.
+    households.wait_for(state="hidden", timeout=5000)
     assert not households.is_visible()
     page.click(".nav-group[data-group=training] a[href='/training/coverage/']")
     page.wait_for_url("**/training/coverage/")
