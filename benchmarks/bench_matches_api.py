@@ -231,8 +231,9 @@ def write_full_rematch(pairs: dict[int, set[int]], chunk: int, rng: random.Rando
     return total, seconds, total / seconds
 
 
-def write_with_values(pairs: dict[int, set[int]], members: int, rng: random.Random) -> float:
-    """Rows/s of the multi-row INSERT path (what SQLite takes) on the same shape, for comparison."""
+def write_slice_with(way: str, pairs: dict[int, set[int]], members: int, rng: random.Random) -> float:
+    """Rows/s of another way of writing the same shape, for comparison: ``values`` (the multi-row
+    INSERTs SQLite takes) or ``bulk_create`` (batches of 2,000)."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -258,37 +259,10 @@ def write_with_values(pairs: dict[int, set[int]], members: int, rng: random.Rand
     started = time.perf_counter()
     with transaction.atomic():
         Match.objects.filter(member_id__in=ids).delete()
-        services._insert_values(rows)
-    return len(rows) / (time.perf_counter() - started)
-
-
-def write_with_bulk_create(pairs: dict[int, set[int]], members: int, rng: random.Random) -> float:
-    """Rows/s of ``bulk_create`` (batches of 2,000) on the same shape, for comparison."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from matching.models import Match
-    from skills.models import Skill
-
-    codes = list(Skill.objects.values_list("code", flat=True)[:300])
-    now = timezone.now()
-    ids = sorted(pairs)[:members]
-    rows = [
-        Match(
-            member_id=m,
-            posting_id=p,
-            score=rng.random(),
-            explanation=explanation(rng, codes),
-            engine_version="1",
-            computed_at=now,
-        )
-        for m in ids
-        for p in pairs[m]
-    ]
-    started = time.perf_counter()
-    with transaction.atomic():
-        Match.objects.filter(member_id__in=ids).delete()
-        Match.objects.bulk_create(rows, batch_size=2000)
+        if way == "values":
+            services._insert_values(rows)
+        else:
+            Match.objects.bulk_create(rows, batch_size=2000)
     return len(rows) / (time.perf_counter() - started)
 
 
@@ -365,9 +339,9 @@ def main() -> None:
             f"{len(some):,} seekers written again over their old rows (delete + insert): {again_rows:,} rows "
             f"in {again_s:.1f} s = {again_rate:,.0f} rows/s"
         )
-        values_rate = write_with_values(pairs, 2000, rng)
+        values_rate = write_slice_with("values", pairs, 2000, rng)
         print(f"for comparison, multi-row INSERTs: {values_rate:,.0f} rows/s")
-        bulk_rate = write_with_bulk_create(pairs, 2000, rng)
+        bulk_rate = write_slice_with("bulk_create", pairs, 2000, rng)
         print(f"for comparison, bulk_create: {bulk_rate:,.0f} rows/s")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from funds.money import format_yuan
 from households.models import Household, Member
 from relief.models import DibaoLine
+from relief.registry import Eligibility, Prepared
 
 APPLYING_STATES = (Household.State.ACTIVE,)
 
@@ -111,6 +113,18 @@ def in_archive(member: Member) -> tuple[bool, str]:
     if household.state not in APPLYING_STATES:
         return False, _("The household's archive is not active (%(state)s).") % {"state": household.get_state_display()}
     return True, ""
+
+
+# --- case tracks: anyone in the archive may have a case; a case track takes no applications -------------
+
+
+def case_eligibility(member: Member, on: dt.date) -> Eligibility:
+    ok, why = in_archive(member)
+    return Eligibility.yes(_("In the archive.")) if ok else Eligibility.no(why)
+
+
+def case_prepare(member: Member, data: dict[str, Any], on: dt.date) -> Prepared:
+    return Prepared()  # never called: a case track takes no applications
 
 
 def working_age(member: Member, on: dt.date) -> bool:

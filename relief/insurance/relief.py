@@ -5,27 +5,16 @@ employers with open arrears cases."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.models import Member, Track
+from households.models import Track
 from relief import dashboard, rules
-from relief.registry import Eligibility, Kind, Pays, Prepared, register
+from relief.registry import Kind, Pays, register
 from relief.registry import Track as ReliefTrack
 
 CODE = "insurance"
-
-
-def eligibility(member: Member, on: dt.date) -> Eligibility:
-    ok, why = rules.in_archive(member)
-    return Eligibility.yes(_("In the archive.")) if ok else Eligibility.no(why)
-
-
-def prepare(member: Member, data: dict[str, Any], on: dt.date) -> Prepared:
-    return Prepared()  # never called: a case track takes no applications
 
 
 TRACK = register(
@@ -42,8 +31,8 @@ TRACK = register(
             ("unpaid_benefit", gettext_lazy("Unpaid unemployment or work-injury benefit")),
         ),
         goal_track=Track.INSURANCE,
-        eligibility=eligibility,
-        prepare=prepare,
+        eligibility=rules.case_eligibility,
+        prepare=rules.case_prepare,
         rule_text=gettext_lazy(
             "社会保险: each member's pension, medical, unemployment and work-injury insurance is recorded; an "
             "employer's arrears, a retirement blocked by arrears, a transfer after a job ends or an unpaid benefit "

@@ -5,27 +5,15 @@ The track keeps no rows of its own: a case's details say what was asked."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.models import Member
 from relief import dashboard, rules
-from relief.registry import Eligibility, Kind, Pays, Prepared, register
+from relief.registry import Kind, Pays, register
 from relief.registry import Track as ReliefTrack
 
 CODE = "migrant"
-
-
-def eligibility(member: Member, on: dt.date) -> Eligibility:
-    ok, why = rules.in_archive(member)
-    return Eligibility.yes(_("In the archive.")) if ok else Eligibility.no(why)
-
-
-def prepare(member: Member, data: dict[str, Any], on: dt.date) -> Prepared:
-    return Prepared()  # never called: a case track takes no applications
 
 
 TRACK = register(
@@ -43,8 +31,8 @@ TRACK = register(
         ),
         # No plan-goal track names these services; a closed case is its own record.
         goal_track="",
-        eligibility=eligibility,
-        prepare=prepare,
+        eligibility=rules.case_eligibility,
+        prepare=rules.case_prepare,
         rule_text=gettext_lazy(
             "农牧民工: rural and herder migrant workers living in town have the same public services as "
             "residents: a residence permit, their children's school places, housing and the transfer of their "

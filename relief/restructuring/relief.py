@@ -5,27 +5,14 @@ still without work; social-security continuation is a case of its own kind."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.models import Member, Track
+from households.models import Track
 from relief import dashboard, rules
-from relief.registry import Eligibility, Kind, Pays, Prepared, register
+from relief.registry import Kind, Pays, register
 from relief.registry import Track as ReliefTrack
 
 CODE = "restructuring"
-
-
-def eligibility(member: Member, on: dt.date) -> Eligibility:
-    ok, why = rules.in_archive(member)
-    return Eligibility.yes(_("In the archive.")) if ok else Eligibility.no(why)
-
-
-def prepare(member: Member, data: dict[str, Any], on: dt.date) -> Prepared:
-    return Prepared()  # never called: a case track takes no applications
 
 
 TRACK = register(
@@ -40,8 +27,8 @@ TRACK = register(
             ("insurance_continuation", gettext_lazy("Social-security continuation after the layoff")),
         ),
         goal_track=Track.JOB,
-        eligibility=eligibility,
-        prepare=prepare,
+        eligibility=rules.case_eligibility,
+        prepare=rules.case_prepare,
         rule_text=gettext_lazy(
             "化解过剩产能职工安置: workers laid off in a merger, bankruptcy, capacity cut or public-institution "
             "reform are followed one by one until they work again (transfer, internal retirement, re-employment, "
