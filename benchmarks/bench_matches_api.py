@@ -34,7 +34,11 @@ TARGET_ROWS_S = 100_000
 REGIONS = ["150624"] * 6 + ["150602", "150621", "150622", "150623", "150625", "150626", "150627"]
 
 
-def fill_people_and_postings(seekers: int, postings: int, rng: random.Random) -> tuple[list[int], list[int]]:
+def fill_people_and_postings(
+    seekers: int, postings: int, rng: random.Random, *, regions: list[str] | None = None
+) -> tuple[list[int], list[int]]:
+    """Households with one seeker each, their skills and preferences, employers and published postings
+    with skills. ``regions``: the county codes to draw homes and workplaces from (repeats weigh)."""
     from django.db import transaction
     from django.utils import timezone
     from stdnum.cn.uscc import calc_check_digit
@@ -46,6 +50,7 @@ def fill_people_and_postings(seekers: int, postings: int, rng: random.Random) ->
     from jobs.models import Employer, JobPosting, PostingSkill
     from skills.models import Skill
 
+    regions = regions or REGIONS
     skills = list(Skill.objects.filter(is_active=True).values_list("id", flat=True))
     common = skills[:60]  # a few skills most people and postings share, the rest rarer
     county = OrgUnit.objects.create(name="鄂托克旗总工会", kind=OrgUnit.Kind.FEDERATION, code="ETK", region_id="150624")
@@ -61,7 +66,7 @@ def fill_people_and_postings(seekers: int, postings: int, rng: random.Random) ->
                 Household(
                     number=f"150624-2025-{i:07d}",
                     org_unit=stations[i % 24],
-                    region_id=rng.choice(REGIONS),
+                    region_id=rng.choice(regions),
                     address=f"团结路{i}号",
                     state=Household.State.ACTIVE,
                 )
@@ -131,7 +136,7 @@ def fill_people_and_postings(seekers: int, postings: int, rng: random.Random) ->
                     title=f"岗位{i}",
                     description="负责日常工作",
                     headcount=rng.randint(1, 5),
-                    region_id=rng.choice(REGIONS),
+                    region_id=rng.choice(regions),
                     salary_min=3000,
                     salary_max=rng.randrange(3500, 12000, 100),
                     physical_demand=rng.choice(["light", "moderate", "heavy"]),

@@ -12,18 +12,37 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import JSONTextField
+
 
 class Match(models.Model):
+    # Derived rows, rewritten in millions by every re-match: no foreign-key constraint in the database.
+    # Its check locks each referenced member and posting (FOR KEY SHARE) for every row written, which
+    # costs about half the COPY's speed and makes a re-match chunk wait on, and hold up, anybody
+    # updating those rows. Deleting a member or a posting still deletes its matches (Django's
+    # cascade); a row whose posting or member vanished while a chunk was being written is dropped by
+    # the readers' joins and by the next re-match (``rematch_plan`` clears them).
     member = models.ForeignKey(
-        "households.Member", on_delete=models.CASCADE, related_name="matches", verbose_name=_("member")
+        "households.Member",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("member"),
+        db_constraint=False,
+        db_index=False,  # the composite indexes below start with it
     )
     posting = models.ForeignKey(
-        "jobs.JobPosting", on_delete=models.CASCADE, related_name="matches", verbose_name=_("posting")
+        "jobs.JobPosting",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("posting"),
+        db_constraint=False,
+        db_index=False,
     )
     score = models.FloatField(_("score"))  # 0..1, higher is better
     # The engine's Explanation as facts (skill codes, location/capacity/salary/occupation facts, the
-    # weighted parts) plus the values the sentences quote; ``matching.explain`` words them.
-    explanation = models.JSONField(_("explanation"), default=dict)
+    # weighted parts) plus the values the sentences quote; ``matching.explain`` words them. Text, not
+    # jsonb: read whole, never queried inside (see ``core.fields.JSONTextField``).
+    explanation = JSONTextField(_("explanation"), default=dict)
     engine_version = models.CharField(_("engine version"), max_length=16)
     computed_at = models.DateTimeField(_("computed at"))
 

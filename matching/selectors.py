@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -349,14 +348,13 @@ def blocking_skills(user: User, *, limit: int = 20) -> list[tuple[Skill, int]]:
         Match.objects.filter(_open_match_q(), member_id__in=sample)
         .annotate(
             rank=Window(RowNumber(), partition_by=F("member_id"), order_by=[F("score").desc(), F("posting_id")]),
-            missing=KeyTransform("missing_required", "explanation"),
         )
         .filter(rank__lte=BEST_FOR_GAPS)
-        .values_list("member_id", "missing")
+        .values_list("member_id", "explanation")
     )
     people: dict[str, set[int]] = {}
-    for member_id, missing in best:
-        for code in missing or ():
+    for member_id, explanation in best:
+        for code in (explanation or {}).get("missing_required") or ():
             people.setdefault(code, set()).add(member_id)
     scale = len(ids) / len(sample)
     ranked = sorted(people.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]

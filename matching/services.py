@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from django.conf import settings
@@ -38,6 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.db import lease_is_free, session_lease
+from core.fields import JSONTextField
 from households.models import Member
 from jobs.models import JobPosting
 from jobs.selectors import open_postings
@@ -95,6 +95,28 @@ class CachedMarket:
     postings_fp: tuple[Any, ...]
     built_at: float  # time.monotonic()
     build_seconds: float
+    # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
+    posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
+
+
+class PostingFacts(NamedTuple):
+    required: list[str]  # required skills, each once, in order
+    preferred: list[str]  # preferred skills that are not required
+    salary: float | None  # ``posting_salary``
+    text_weight: float
+    no_skills: bool
+
+
+def _posting_facts(cached: CachedMarket, space: Any, posting: Posting) -> PostingFacts:
+    known = cached.posting_facts.get(int(posting.id))
+    if known is None:
+        required = list(dict.fromkeys(posting.required))
+        preferred = [c for c in dict.fromkeys(posting.preferred) if c not in set(required)]
+        _blocks, text_weight, no_skills = space.posting_weights(posting)
+        known = PostingFacts(required, preferred, posting_salary(posting), text_weight, no_skills)
+        if cached.postings.get(int(posting.id)) is posting:  # the market's own posting, not a fresher copy
+            cached.posting_facts[int(posting.id)] = known
+    return known
 
 
 _cached: CachedMarket | None = None
@@ -235,55 +257,98 @@ def _explanations(cached: CachedMarket, seeker: Seeker, postings: Sequence[Posti
     market = cached.market
     space = getattr(market, "_space", None)
     matrix = getattr(market, "_b", None)
-    offsets = getattr(space, "offsets", None)
     rows = [cached.posting_rows.get(int(p.id)) for p in postings]
-    if space is None or matrix is None or offsets is None or None in rows or not postings:
+    if space is None or matrix is None or getattr(space, "offsets", None) is None or None in rows or not postings:
         return [_explanation(market.explain(seeker, p)) for p in postings]
-    a = space.seeker_matrix([seeker])
-    product = matrix[rows].multiply(a).tocoo()
-    bounds = [offsets[name] for name in PARTS]
-    part_of = np.full(matrix.shape[1], -1, dtype=np.int64)
-    for i, (start, end) in enumerate(bounds):
+    sums = _part_sums(space, matrix[rows].multiply(space.seeker_matrix([seeker])), len(postings))
+    nearest: dict[str, tuple[str, float] | None] = {}
+    return [
+        _pair_facts(cached, seeker, posting, _posting_facts(cached, space, posting), sums[k], nearest)
+        for k, posting in enumerate(postings)
+    ]
+
+
+def _explanations_of_posting(
+    cached: CachedMarket, posting: Posting, seekers: Sequence[Seeker]
+) -> list[dict[str, Any] | None]:
+    """The same for one posting (a fresh one: just published or edited) against many seekers of the
+    market: one product of the posting's vector with the seekers' rows."""
+    market = cached.market
+    space = getattr(market, "_space", None)
+    matrix = getattr(market, "_a", None)
+    rows = [cached.seeker_rows.get(int(s.id)) for s in seekers]
+    if space is None or matrix is None or getattr(space, "offsets", None) is None or None in rows or not seekers:
+        return [_explanation(market.explain(s, posting)) for s in seekers]
+    sums = _part_sums(space, matrix[rows].multiply(space.posting_matrix([posting])), len(seekers))
+    about = _posting_facts(cached, space, posting)
+    return [_pair_facts(cached, seeker, posting, about, sums[k], {}) for k, seeker in enumerate(seekers)]
+
+
+def _part_sums(space: Any, product: Any, n: int) -> list[list[float]]:
+    """Each row's sum per weighted part (``PARTS``) of an element-wise product of vectors."""
+    product = product.tocoo()
+    part_of = np.full(product.shape[1], -1, dtype=np.int64)
+    for i, name in enumerate(PARTS):
+        start, end = space.offsets[name]
         part_of[start:end] = i
     which = part_of[product.col]
     keep = which >= 0
-    sums = np.zeros((len(postings), len(PARTS)))
+    sums = np.zeros((n, len(PARTS)))
     np.add.at(sums, (product.row[keep], which[keep]), product.data[keep])
+    return cast(list[list[float]], sums.tolist())
+
+
+_TEXT = PARTS.index("text")
+
+
+def _pair_facts(
+    cached: CachedMarket,
+    seeker: Seeker,
+    posting: Posting,
+    about: PostingFacts,
+    sums: list[float],
+    nearest: dict[str, tuple[str, float] | None],
+) -> dict[str, Any] | None:
+    """``explain``'s facts of one pair from its part sums (None: the pair is infeasible).
+    ``nearest``: the seeker's nearest held skills found so far (``related_facts``' memo)."""
+    if infeasible_reason(seeker, posting) is not None:
+        return None
+    required, preferred, salary, text_weight, no_skills = about
+    if salary is None or seeker.expected_salary is None or seeker.expected_salary <= 0:
+        salary_state, gap = "unknown", 0
+    elif salary >= seeker.expected_salary:
+        salary_state, gap = "meets", 0
+    else:
+        salary_state, gap = "below", int(seeker.expected_salary - salary)
     has = set(seeker.skills)
-    out: list[dict[str, Any] | None] = []
-    for k, posting in enumerate(postings):
-        if infeasible_reason(seeker, posting) is not None:
-            out.append(None)
-            continue
-        parts = {name: round(float(sums[k, i]), 4) for i, name in enumerate(PARTS)}
-        required = list(dict.fromkeys(posting.required))
-        preferred = [c for c in dict.fromkeys(posting.preferred) if c not in set(required)]
-        salary = posting_salary(posting)
-        if salary is None or seeker.expected_salary is None or seeker.expected_salary <= 0:
-            salary_state, gap = "unknown", 0
-        elif salary >= seeker.expected_salary:
-            salary_state, gap = "meets", 0
-        else:
-            salary_state, gap = "below", int(seeker.expected_salary - salary)
-        _blocks, text_weight, no_skills = space.posting_weights(posting)
-        out.append(
-            {
-                "matched_required": [c for c in required if c in has],
-                "missing_required": [c for c in required if c not in has],
-                "matched_preferred": [c for c in preferred if c in has],
-                "location": _location(seeker, posting),
-                "capacity": capacity_fact(seeker, posting),
-                "related_required": [list(r) for r in related_facts(market.relatedness, seeker, required)],
-                "occupation_from_skills": seeker.occupation_from_skills,
-                "salary": salary_state,
-                "salary_gap": gap,
-                "occupation": _occupation_fit(seeker.occupation, posting.occupation),
-                "text_similarity": round(float(sums[k, PARTS.index("text")]) / text_weight, 4) if text_weight else 0.0,
-                "no_resolved_skills": no_skills,
-                "parts": parts,
-            }
-        )
-    return out
+    relatedness = cached.market.relatedness
+    return {
+        "matched_required": [c for c in required if c in has],
+        "missing_required": [c for c in required if c not in has],
+        "matched_preferred": [c for c in preferred if c in has],
+        "location": _location(seeker, posting),
+        "capacity": capacity_fact(seeker, posting),
+        "related_required": [list(r) for r in related_facts(relatedness, seeker, required, memo=nearest)],
+        "occupation_from_skills": seeker.occupation_from_skills,
+        "salary": salary_state,
+        "salary_gap": gap,
+        "occupation": _occupation_fit(seeker.occupation, posting.occupation),
+        "text_similarity": round(sums[_TEXT] / text_weight, 4) if text_weight else 0.0,
+        "no_resolved_skills": no_skills,
+        "parts": {name: round(value, 4) for name, value in zip(PARTS, sums, strict=True)},
+    }
+
+
+class Row(NamedTuple):
+    """A stored match as it is written: the columns of ``Match`` (whose instances, read the same
+    way, are accepted too). Building a model instance per row cost a seventh of a re-match."""
+
+    member_id: int
+    posting_id: int
+    score: float
+    engine_version: str
+    computed_at: datetime
+    explanation: dict[str, Any]
 
 
 def _match(
@@ -294,7 +359,7 @@ def _match(
     score: float,
     now: datetime,
     explanation: dict[str, Any] | None = None,
-) -> Match | None:
+) -> Row | None:
     # Facts from ``_explanations`` are ready for JSON; ``explain``'s go through ``_jsonable``.
     found = explanation if explanation is not None else _jsonable(_explanation(cached.market.explain(seeker, posting)))
     if found is None:  # infeasible after all: never stored
@@ -308,14 +373,7 @@ def _match(
         "seeker_region": seeker.region,
         "posting_region": posting.region,
     }
-    return Match(
-        member_id=int(seeker.id),
-        posting_id=int(posting.id),
-        score=round(float(score), 6),
-        explanation=found,
-        engine_version=ENGINE_VERSION,
-        computed_at=now,
-    )
+    return Row(int(seeker.id), int(posting.id), round(float(score), 6), ENGINE_VERSION, now, found)
 
 
 def _jsonable(value: Any) -> Any:
@@ -364,7 +422,7 @@ def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, cons
     return {pk: score for pk, score in found if score is not None}
 
 
-def _replace(delete: Q, rows: list[Match], *, then: Callable[[], None] | None = None) -> int:
+def _replace(delete: Q, rows: Sequence[Match | Row], *, then: Callable[[], None] | None = None) -> int:
     """Delete then insert, in one transaction: readers see the old rows or the new, never a mix."""
     with transaction.atomic():
         Match.objects.filter(delete).delete()
@@ -377,7 +435,7 @@ def _replace(delete: Q, rows: list[Match], *, then: Callable[[], None] | None = 
 _COLUMNS = ("member", "posting", "score", "engine_version", "computed_at", "explanation")
 
 
-def _insert(rows: Sequence[Match]) -> None:
+def _insert(rows: Sequence[Match | Row]) -> None:
     """Write new match rows as fast as the database allows: ``COPY`` on PostgreSQL, multi-row INSERTs
     elsewhere. A full re-match writes millions of rows; ``bulk_create`` spends most of its time
     preparing each field of each row in Python (benchmarks/bench_matches_api.py compares the three)."""
@@ -389,14 +447,14 @@ def _insert(rows: Sequence[Match]) -> None:
         _insert_values(rows)
 
 
-def _copy_rows(rows: Sequence[Match]) -> None:
+def _copy_rows(rows: Sequence[Match | Row]) -> None:
     """``COPY ... FROM STDIN`` through psycopg 3: the rows stream to the server in one command, parsed
     there, with no statement size limit and no parameter list. Runs in the caller's transaction, so
     ``_replace``'s delete and this write still commit together."""
     fields = [cast(Field, Match._meta.get_field(name)) for name in _COLUMNS]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
-    encode = json.dumps  # as JSONField writes it (no custom encoder)
+    encode = JSONTextField.encode  # the explanation, as its field writes it
     sql = f"COPY {quote(Match._meta.db_table)} ({columns}) FROM STDIN"
     # Django's cursor wrapper is bypassed for COPY: its error translation is kept (IntegrityError, ...).
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
@@ -404,7 +462,7 @@ def _copy_rows(rows: Sequence[Match]) -> None:
             copy.write_row((m.member_id, m.posting_id, m.score, m.engine_version, m.computed_at, encode(m.explanation)))
 
 
-def _insert_values(rows: Sequence[Match]) -> None:
+def _insert_values(rows: Sequence[Match | Row]) -> None:
     """Multi-row INSERT statements of prepared values (SQLite, and any database without ``COPY``).
     Values are still adapted by their fields (JSON, the aware datetime)."""
     fields = [cast(Field, Match._meta.get_field(name)) for name in _COLUMNS]
@@ -455,12 +513,13 @@ def refresh_posting(posting_id: int) -> int:
     thresholds = _member_thresholds([sid for sid, _s in rest], exclude_posting=posting_id)
     keep |= {sid for sid, score in rest if sid not in thresholds or score >= thresholds[sid] - TOLERANCE}
     now = timezone.now()
-    with _vectors_reused(cached):
-        rows = [
-            row
-            for sid, score in ranked
-            if sid in keep and (row := _match(cached, cached.seekers[sid], cached.facts[sid], posting, score, now))
-        ]
+    chosen = [(cached.seekers[sid], score) for sid, score in ranked if sid in keep]
+    explained = _explanations_of_posting(cached, posting, [seeker for seeker, _s in chosen])
+    rows = [
+        row
+        for (seeker, score), facts_of in zip(chosen, explained, strict=True)
+        if (row := _match(cached, seeker, cached.facts[int(seeker.id)], posting, score, now, facts_of))
+    ]
     return _replace(Q(posting_id=posting_id), rows)
 
 
@@ -685,7 +744,7 @@ def rematch_chunk(
     among_consenting = {int(t[0]): float(t[2]) for t in thresholds}
     n = per_side()
     now = timezone.now()
-    rows: list[Match] = []
+    rows: list[Row] = []
     wanted = [int(pk) for pk in member_ids]
     with _vectors_reused(cached):
         for member_id in wanted:

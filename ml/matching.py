@@ -1175,17 +1175,27 @@ class Market:
 
 
 def related_facts(
-    relatedness: Relatedness | None, seeker: Seeker, required: Sequence[str]
+    relatedness: Relatedness | None,
+    seeker: Seeker,
+    required: Sequence[str],
+    *,
+    memo: dict[str, tuple[str, float] | None] | None = None,
 ) -> tuple[tuple[str, str, float], ...]:
     """For each required skill the seeker lacks, the held skill closest to it: (required, held,
-    closeness)."""
+    closeness). ``memo``: the nearest held skills already found for this seeker (one seeker against
+    many postings asks for the same skills again and again)."""
     if relatedness is None or not seeker.skills:
         return ()
     out = []
     held = set(seeker.skills)
     for skill in required:
         if skill not in held:
-            near = relatedness.nearest_held(skill, seeker.skills)
+            if memo is None:
+                near = relatedness.nearest_held(skill, seeker.skills)
+            elif skill in memo:
+                near = memo[skill]
+            else:
+                near = memo[skill] = relatedness.nearest_held(skill, seeker.skills)
             if near is not None:
                 out.append((skill, near[0], near[1]))
     return tuple(out)

@@ -341,10 +341,14 @@ def test_the_batched_explanations_and_reused_vectors_agree_with_the_engine(
             assert cached.market.postings_for(seeker, top_k=50) == plain_ranking
             fast = services._explanations(cached, seeker, postings)
         assert fast == slow
+    seekers = list(cached.seekers.values())
     for posting in postings:
         plain = cached.market.seekers_for(posting, top_k=50)
         with services._vectors_reused(cached):
             assert cached.market.seekers_for(posting, top_k=50) == plain
+        slow = [services._jsonable(services._explanation(cached.market.explain(s, posting))) for s in seekers]
+        assert services._explanations_of_posting(cached, posting, seekers) == slow
+    assert any(slow) and None in slow  # feasible and infeasible pairs were both compared
 
 
 # --- the words -----------------------------------------------------------------------------------------
@@ -442,3 +446,56 @@ def test_postgresql_writes_with_copy(employer: Employer, wang: Member) -> None:
         services._replace(Q(member_id=wang.pk), _rows(wang, postings, {}))
     statements = [q["sql"] for q in captured.captured_queries]
     assert not any(s.startswith("INSERT INTO") and "matching_match" in s for s in statements), statements
+
+
+# --- derived rows without database foreign keys ----------------------------------------------------------
+# ``Match`` keeps its member and posting as plain columns (no constraint, no lock per row written): the
+# cascade is Django's, and a row written for a posting deleted meanwhile must stay invisible and be cleared.
+
+
+def test_deleting_a_posting_or_a_member_still_deletes_their_matches(employer: Employer, wang: Member) -> None:
+    job = forklift_job(employer)
+    other = forklift_job(employer, title="叉车司机（夜班）")
+    services.refresh_member(wang.pk)
+    assert stored(member=wang) == {(wang.pk, job.pk), (wang.pk, other.pk)}
+
+    job.delete()
+    assert stored(member=wang) == {(wang.pk, other.pk)}
+    wang.delete()
+    assert not Match.objects.filter(member_id=wang.pk).exists()
+
+
+def test_a_row_written_for_a_posting_deleted_meanwhile_is_never_shown_and_is_cleared(
+    employer: Employer, wang: Member
+) -> None:
+    """A re-match chunk computed before a posting was deleted writes its rows after: nothing refuses
+    them, so the worker's list must not show them (nor fail) and the next re-match removes them."""
+    from matching import selectors
+
+    kept, gone = forklift_job(employer), forklift_job(employer, title="叉车司机（夜班）")
+    rows = _rows(wang, [kept, gone], {"matched_required": [], "missing_required": []})
+    gone_pk = gone.pk
+    gone.delete()
+    Match.objects.filter(member=wang).delete()
+    services._replace(Q(member_id=wang.pk), rows)
+    assert stored(member=wang) == {(wang.pk, kept.pk), (wang.pk, gone_pk)}
+
+    assert wang.user is not None
+    shown = selectors.my_matches(wang.user)
+    assert [row.posting.pk for row in shown] == [kept.pk]
+    assert selectors.my_matches_count(wang.user) == 1
+
+    services.rematch_plan()
+    assert (wang.pk, gone_pk) not in stored(member=wang)
+
+
+def test_the_explanation_is_stored_as_compact_json_text(employer: Employer, wang: Member) -> None:
+    job = forklift_job(employer)
+    explanation = {"matched_required": ["叉车"], "parts": {"required": 0.25}, "none": None}
+    Match.objects.filter(member=wang).delete()
+    services._replace(Q(member_id=wang.pk), _rows(wang, [job], explanation))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT explanation FROM matching_match WHERE member_id = %s", [wang.pk])
+        (raw,) = cursor.fetchone()
+    assert raw == '{"matched_required":["叉车"],"parts":{"required":0.25},"none":null}'
+    assert Match.objects.get(member=wang).explanation == explanation

@@ -1,0 +1,448 @@
+"""Scale (issue 20): how the nightly re-match, one refresh and the matched-jobs API grow with the region.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/relief_bench \\
+    BENCH_BROKER_URL=redis://127.0.0.1:6379/9 \\
+        python benchmarks/bench_scale.py --seekers 25000 [--results var/scale.jsonl]
+    python benchmarks/bench_scale.py --fit var/scale.jsonl      # the growth, from the sizes measured
+    ... bench_scale.py --small                                  # 2,000 seekers: the CI run
+
+One size per run, on a disposable PostgreSQL database (it is migrated, emptied and filled) and a Redis
+database the script may purge. The region is synthetic and skewed as a real one is: ``--counties``
+county codes of Inner Mongolia, weighted like town sizes (a few big, many small: weight 1/rank^0.8),
+one seeker per household, a posting for every five seekers (``--postings`` to change it).
+
+Measured, with real Celery worker processes (prefork) on the broker, never eager:
+- the full re-match (``matching.services.rematch_all``: the plan with the postings' thresholds, then
+  its chunks taken by the workers) with 1 worker and with 2, each over the rows of the run before (as
+  every night); a first run fills the empty table. Wall time, rows written, rows/s, peak memory of each
+  worker process;
+- the matched-jobs API (``GET /api/v1/matches/mine/``) p50/p95 while the 1-worker re-match runs;
+- writing stored rows alone (``_replace``: delete + COPY in one transaction) with real explanations;
+- one posting and one member refreshed: with the market cached, and after an edit (the market rebuilt);
+- the size of ``matching_match`` with its indexes, and the query plans of the two ranked lists.
+
+Each run appends its figures as one JSON line to ``--results``; ``--fit`` fits time = a * n^b by least
+squares on log-log and extrapolates to a million seekers. Targets (issue 20): >= 100,000 rows/s
+written, 2 workers <= 0.7 x 1 worker's time, a refresh under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from _setup import ROOT, percentile, start
+
+TARGET_ROWS_S = 100_000
+TARGET_SPEEDUP = 0.7
+TARGET_REFRESH_MS = 50.0
+
+
+# --- the region ----------------------------------------------------------------------------------------
+
+
+def county_codes(counties: int) -> list[str]:
+    from core.models import Region
+
+    codes = list(
+        Region.objects.filter(level=Region.Level.COUNTY, code__startswith="15")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if len(codes) < counties:
+        raise SystemExit(f"the region table holds {len(codes)} counties of Inner Mongolia, fewer than {counties}")
+    return codes[:counties]
+
+
+def skewed(codes: list[str], rng: random.Random, *, draws: int = 5000) -> list[str]:
+    """Codes repeated as often as their weight (1/rank^0.8), shuffled so rank is not code order."""
+    order = codes[:]
+    rng.shuffle(order)
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(order))]
+    return rng.choices(order, weights=weights, k=draws)
+
+
+# --- Celery workers --------------------------------------------------------------------------------------
+
+
+class Worker:
+    """``celery -A web worker -P prefork -c N`` in its own process group, on the bench database."""
+
+    def __init__(self, concurrency: int, env: dict[str, str]) -> None:
+        self.log = Path(tempfile.mkstemp(prefix="bench-worker-", suffix=".log")[1])
+        command = [sys.executable, "-m", "celery", "-A", "web", "worker", "-l", "warning", "-P", "prefork"]
+        command += ["-c", str(concurrency), "-n", f"bench-{uuid.uuid4().hex[:6]}@%h", "--without-gossip"]
+        command += ["--without-mingle", "--without-heartbeat"]
+        with self.log.open("wb") as out:
+            self.popen = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.concurrency = concurrency
+        deadline = time.monotonic() + 120
+        while len(self.children()) < concurrency:
+            if self.popen.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the Celery worker did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        time.sleep(1.0)  # connected to the broker
+
+    def children(self) -> list[int]:
+        try:
+            return [int(p) for p in Path(f"/proc/{self.popen.pid}/task/{self.popen.pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def peak_rss_mb(self) -> list[float]:
+        """Peak resident memory (VmHWM) of each pool process."""
+        peaks = []
+        for pid in self.children():
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks.append(int(line.split()[1]) / 1024)
+        return peaks
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, 15)
+        try:
+            self.popen.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, 9)
+            self.popen.wait(timeout=10)
+        self.log.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def workers(concurrency: int, env: dict[str, str]) -> Iterator[Worker]:
+    worker = Worker(concurrency, env)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+# --- measurements ----------------------------------------------------------------------------------------
+
+
+def rematch(chunk: int, *, during: Any = None) -> dict[str, Any]:
+    """One full re-match through the workers; returns its figures. ``during`` runs in a thread while
+    the chunks are being written (the API measured under load) and returns its own figures."""
+    from django.db import connection
+
+    from matching import services
+    from matching.models import RematchRun
+
+    services.forget_market()
+    started = time.perf_counter()
+    chunks = services.rematch_all(chunk_size=chunk)
+    planned = time.perf_counter() - started
+    run = RematchRun.objects.order_by("-pk").first()
+    assert run is not None
+    side: dict[str, Any] = {}
+    thread = None
+    if during is not None:
+        thread = threading.Thread(target=lambda: side.update(during(run.pk)), daemon=True)
+        thread.start()
+    while True:
+        run.refresh_from_db()
+        if run.state != RematchRun.State.RUNNING:
+            break
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    if thread is not None:
+        thread.join()
+    connection.close()
+    written = sum(run.chunks.values_list("written", flat=True))
+    return {
+        "state": run.state,
+        "chunks": chunks,
+        "plan_s": round(planned, 2),
+        "seconds": round(seconds, 2),
+        "rows": written,
+        "rows_per_s": round(written / seconds),
+        **side,
+    }
+
+
+def api_while_running(run_pk: int) -> dict[str, Any]:
+    """The worker's matched jobs, asked again and again until the run is over (another thread)."""
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+    from matching.models import RematchRun
+
+    clients = []
+    for user in User.objects.filter(username__startswith="worker").order_by("id")[:50]:
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client.force_login(user)
+        clients.append(client)
+    times: list[float] = []
+    n = 0
+    try:
+        while RematchRun.objects.filter(pk=run_pk, state=RematchRun.State.RUNNING).exists():
+            client = clients[n % len(clients)]
+            began = time.perf_counter()
+            response = client.get("/api/v1/matches/mine/")
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, response.status_code
+            n += 1
+            time.sleep(0.02)
+    finally:
+        connection.close()
+    return {
+        "api_requests": len(times),
+        "api_p50_ms": round(statistics.median(times), 1) if times else None,
+        "api_p95_ms": round(percentile(times, 0.95), 1) if times else None,
+    }
+
+
+def write_alone(members: int) -> dict[str, Any]:
+    """Stored rows of ``members`` seekers read back and written again through ``_replace``."""
+    from django.db.models import Q
+
+    from matching import services
+    from matching.models import Match
+
+    ids = list(Match.objects.order_by().values_list("member_id", flat=True).distinct()[:members])
+    rows = list(Match.objects.filter(member_id__in=ids).order_by("member_id", "posting_id"))
+    for row in rows:
+        row.pk = None
+    started = time.perf_counter()
+    written = 0
+    for i in range(0, len(ids), 1000):
+        part = set(ids[i : i + 1000])
+        written += services._replace(Q(member_id__in=part), [r for r in rows if r.member_id in part])
+    seconds = time.perf_counter() - started
+    return {"write_rows": written, "write_rows_per_s": round(written / seconds)}
+
+
+def refreshes(posting_id: int, member_id: int) -> dict[str, Any]:
+    from jobs.models import JobPosting
+    from matching import services
+
+    services.forget_market()
+    began = time.perf_counter()
+    services.market()
+    build = time.perf_counter() - began
+    out: dict[str, Any] = {"market_build_s": round(build, 2)}
+    for label, call, key in (
+        ("posting", services.refresh_posting, posting_id),
+        ("member", services.refresh_member, member_id),
+    ):
+        durations = []
+        for _ in range(5):
+            began = time.perf_counter()
+            call(key)
+            durations.append((time.perf_counter() - began) * 1000)
+        out[f"refresh_{label}_cached_ms"] = round(statistics.median(durations))
+    # An edit: the postings' fingerprint changes, so the next refresh rebuilds what it needs.
+    JobPosting.objects.filter(pk=posting_id).update(salary_max=9900)
+    began = time.perf_counter()
+    services.refresh_posting(posting_id)
+    out["refresh_posting_after_edit_ms"] = round((time.perf_counter() - began) * 1000)
+    return out
+
+
+def plans() -> dict[str, str]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of the two ranked lists' queries, for one worker and one posting."""
+    from accounts.models import User
+    from matching import selectors
+    from matching.models import Match
+
+    user = User.objects.filter(username__startswith="worker").order_by("id").first()
+    assert user is not None
+    posting_id = Match.objects.order_by("posting_id").values_list("posting_id", flat=True).first()
+    worker_qs = selectors._my_matches_queryset(user).order_by("-score")[:10]
+    posting_qs = Match.objects.filter(posting_id=posting_id).order_by("-score")[:10]
+    return {
+        "worker": worker_qs.explain(analyze=True, buffers=True),
+        "posting": posting_qs.explain(analyze=True, buffers=True),
+    }
+
+
+def sizes() -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE matching_match")
+        cursor.execute(
+            "SELECT pg_total_relation_size('matching_match'), pg_relation_size('matching_match'), "
+            "pg_database_size(current_database())"
+        )
+        total, heap, database = cursor.fetchone()
+    return {
+        "matches_mb": round(total / 2**20),
+        "matches_heap_mb": round(heap / 2**20),
+        "database_mb": round(database / 2**20),
+    }
+
+
+# --- one size ----------------------------------------------------------------------------------------------
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    broker = os.environ.get("BENCH_BROKER_URL", "")
+    if not os.environ.get("BENCH_DATABASE_URL") or not broker:
+        raise SystemExit(
+            "set BENCH_DATABASE_URL (a disposable PostgreSQL database) and BENCH_BROKER_URL (a Redis database)"
+        )
+    start(broker=broker)
+    from bench_matches_api import fill_people_and_postings
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from web.celery import app
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("the scale benchmark runs on PostgreSQL")
+    with connection.cursor() as cursor:  # an empty database, with the reference data its migrations load
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    call_command("migrate", verbosity=0)
+    app.control.purge()
+    rng = random.Random(20)
+    postings = args.postings or max(1, args.seekers // 5)
+    chunk = args.chunk or max(500, args.seekers // 20)
+    regions = skewed(county_codes(args.counties), rng)
+    print(f"{args.seekers:,} seekers x {postings:,} postings in {args.counties} counties (skewed); chunks of {chunk:,}")
+    began = time.perf_counter()
+    member_ids, posting_ids = fill_people_and_postings(args.seekers, postings, rng, regions=regions)
+    figures: dict[str, Any] = {"seekers": args.seekers, "postings": postings, "counties": args.counties, "chunk": chunk}
+    figures["fill_s"] = round(time.perf_counter() - began, 1)
+    print(f"filled in {figures['fill_s']} s")
+    connection.close()
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": settings.DATABASES["default"].get("URL", "") or os.environ["DATABASE_URL"],
+            "CELERY_BROKER_URL": broker,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    with workers(2, env):
+        first = rematch(chunk)
+    print(
+        f"first re-match (2 workers, empty table): {first['rows']:,} rows in {first['seconds']} s "
+        f"= {first['rows_per_s']:,} rows/s"
+    )
+    for n in (1, 2):
+        with workers(n, env) as worker:
+            result = rematch(chunk, during=api_while_running if n == 1 else None)
+            result["worker_peak_mb"] = [round(mb) for mb in worker.peak_rss_mb()]
+        figures[f"rematch_{n}_worker"] = result
+        api = (
+            (
+                f", matched-jobs API meanwhile p50 {result['api_p50_ms']} ms p95 {result['api_p95_ms']} ms "
+                f"({result['api_requests']} requests)"
+            )
+            if n == 1
+            else ""
+        )
+        print(
+            f"re-match with {n} worker(s) ({result['state']}): {result['rows']:,} rows in {result['seconds']} s "
+            f"(plan {result['plan_s']} s) = {result['rows_per_s']:,} rows/s; peak memory per worker process "
+            f"{result['worker_peak_mb']} MB{api}"
+        )
+    ratio = figures["rematch_2_worker"]["seconds"] / figures["rematch_1_worker"]["seconds"]
+    figures["two_workers_ratio"] = round(ratio, 2)
+    print(
+        f"2 workers take {ratio:.2f} x the time of 1 (target <= {TARGET_SPEEDUP}) "
+        f"{'OK' if ratio <= TARGET_SPEEDUP else 'OVER TARGET'}"
+    )
+
+    figures.update(write_alone(min(5000, args.seekers)))
+    rate = figures["write_rows_per_s"]
+    print(
+        f"stored rows written alone (delete + COPY, real explanations): {figures['write_rows']:,} rows "
+        f"at {rate:,} rows/s "
+        f"(target {TARGET_ROWS_S:,}) {'OK' if rate >= TARGET_ROWS_S else 'UNDER TARGET'}"
+    )
+
+    figures.update(refreshes(posting_ids[len(posting_ids) // 2], member_ids[len(member_ids) // 2]))
+    print(
+        f"market built in {figures['market_build_s']} s; refresh with the market cached: posting "
+        f"{figures['refresh_posting_cached_ms']} ms, member {figures['refresh_member_cached_ms']} ms; "
+        f"a posting refreshed after its edit (market rebuilt): {figures['refresh_posting_after_edit_ms']} ms "
+        f"(target {TARGET_REFRESH_MS:.0f} ms)"
+    )
+    figures.update(sizes())
+    print(
+        f"matching_match: {figures['matches_mb']:,} MB with indexes ({figures['matches_heap_mb']:,} MB rows); "
+        f"database {figures['database_mb']:,} MB"
+    )
+    if args.plans:
+        for name, plan in plans().items():
+            print(f"--- EXPLAIN (ANALYZE, BUFFERS): the {name}'s ranked list\n{plan}")
+    return figures
+
+
+# --- growth ----------------------------------------------------------------------------------------------
+
+
+def fit(path: Path) -> None:
+    """time (or size) = a * seekers^b, least squares on logs, per measured quantity."""
+    runs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    runs.sort(key=lambda r: r["seekers"])
+    if len(runs) < 2:
+        raise SystemExit(f"{path}: {len(runs)} size(s) measured; the fit needs two or more")
+    quantities = {
+        "re-match, 1 worker (s)": lambda r: r["rematch_1_worker"]["seconds"],
+        "re-match, 2 workers (s)": lambda r: r["rematch_2_worker"]["seconds"],
+        "rows written": lambda r: r["rematch_1_worker"]["rows"],
+        "peak memory per worker (MB)": lambda r: max(r["rematch_1_worker"]["worker_peak_mb"]),
+        "market build (s)": lambda r: r["market_build_s"],
+        "refresh after an edit (ms)": lambda r: r["refresh_posting_after_edit_ms"],
+        "matches table with indexes (MB)": lambda r: r["matches_mb"],
+    }
+    print("sizes measured: " + ", ".join(f"{r['seekers']:,}" for r in runs))
+    for name, get in quantities.items():
+        xs = [math.log(r["seekers"]) for r in runs]
+        ys = [math.log(max(get(r), 1e-9)) for r in runs]
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+        a = math.exp(my - b * mx)
+        values = ", ".join(f"{get(r):,}" for r in runs)
+        print(f"{name}: {values} -> grows as n^{b:.2f}; at 1,000,000 seekers about {a * 1e6**b:,.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seekers", type=int, default=25_000)
+    parser.add_argument("--postings", type=int, default=0, help="default: one for every five seekers")
+    parser.add_argument("--counties", type=int, default=100)
+    parser.add_argument("--chunk", type=int, default=0, help="seekers per chunk; default seekers/20, at least 500")
+    parser.add_argument("--small", action="store_true", help="2,000 seekers x 400 postings in 20 counties (CI)")
+    parser.add_argument("--plans", action="store_true", help="print the query plans of the ranked lists")
+    parser.add_argument("--results", type=Path, help="append this size's figures as a JSON line")
+    parser.add_argument("--fit", type=Path, help="fit the growth from a results file, measure nothing")
+    args = parser.parse_args()
+    if args.fit:
+        fit(args.fit)
+        return
+    if args.small:
+        args.seekers, args.postings, args.counties = 2000, 400, 20
+    figures = measure(args)
+    if args.results:
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        with args.results.open("a") as out:
+            out.write(json.dumps(figures, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
