@@ -136,21 +136,28 @@ def market(*, current: str = "both") -> CachedMarket:
     ``MATCHING_MARKET_MAX_AGE`` seconds."""
     global _cached
     with _lock:
-        seekers_fp, postings_fp = engine.fingerprint_seekers(), engine.fingerprint_postings()
         weights = current_weights()
         cached = _cached
         if cached is not None and cached.market.weights != weights:
             cached = None  # learned weights went live (matching.learning): score with them from now on
+        # A side's fingerprint is asked for only when the answer depends on it: each is a handful of
+        # aggregates over tables that grow with the region (the other side's not at all while young).
+        seekers_fp: tuple[Any, ...] | None = None
+        postings_fp: tuple[Any, ...] | None = None
         if cached is not None:
-            seekers_same, postings_same = cached.seekers_fp == seekers_fp, cached.postings_fp == postings_fp
             young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
-            needed = {
-                "seekers": seekers_same and (postings_same or young),
-                "postings": postings_same and (seekers_same or young),
-                "both": seekers_same and postings_same,
-            }[current]
-            if needed:
+            check_seekers = current in ("seekers", "both") or not young
+            check_postings = current in ("postings", "both") or not young
+            if check_seekers:
+                seekers_fp = engine.fingerprint_seekers()
+            if check_postings:
+                postings_fp = engine.fingerprint_postings()
+            if (not check_seekers or cached.seekers_fp == seekers_fp) and (
+                not check_postings or cached.postings_fp == postings_fp
+            ):
                 return cached
+        seekers_fp = seekers_fp or engine.fingerprint_seekers()
+        postings_fp = postings_fp or engine.fingerprint_postings()
         started = time.monotonic()
         built = engine.build_seekers()
         postings = engine.build_postings()
@@ -423,13 +430,55 @@ def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, cons
 
 
 def _replace(delete: Q, rows: Sequence[Match | Row], *, then: Callable[[], None] | None = None) -> int:
-    """Delete then insert, in one transaction: readers see the old rows or the new, never a mix."""
+    """Make the stored rows matching ``delete`` exactly ``rows``, in one transaction: readers see the
+    old rows or the new, never a mix. Returns the number of rows now stored there."""
     with transaction.atomic():
-        Match.objects.filter(delete).delete()
-        _insert(rows)
+        if connection.vendor == "postgresql" and rows:
+            _merge(delete, rows)
+        else:
+            Match.objects.filter(delete).delete()
+            _insert(rows)
         if then is not None:
             then()
     return len(rows)
+
+
+_STAGE = "matching_match_new"
+
+
+def _merge(delete: Q, rows: Sequence[Match | Row]) -> None:
+    """PostgreSQL: the new rows are copied into a temporary table, then only what differs is changed:
+    rows no longer wanted or with another score or explanation are deleted, new and changed ones
+    inserted, and rows found again as they were are left alone (their ``computed_at`` too).
+
+    A nightly re-match finds most matches unchanged; deleting and inserting every one of them cost
+    twice as much as writing into an empty table (dead rows under the same keys of the unique
+    index) and left the table twice its size until vacuumed."""
+    table = connection.ops.quote_name(Match._meta.db_table)
+    scope = Match.objects.filter(delete)
+    where, params = scope.query.get_compiler(connection=connection).compile(scope.query.where)
+    where = where or "TRUE"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_STAGE} (member_id bigint NOT NULL, posting_id bigint NOT NULL, "
+            "score double precision NOT NULL, engine_version varchar(16) NOT NULL, "
+            "computed_at timestamptz NOT NULL, explanation text NOT NULL) ON COMMIT DROP"
+        )
+        _copy_rows(rows, into=_STAGE)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {where} AND NOT EXISTS (SELECT 1 FROM {_STAGE} n "
+            f"WHERE n.member_id = {table}.member_id AND n.posting_id = {table}.posting_id "
+            f"AND n.score = {table}.score AND n.engine_version = {table}.engine_version "
+            f"AND n.explanation = {table}.explanation)",
+            params,
+        )
+        columns = "member_id, posting_id, score, engine_version, computed_at, explanation"
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE} n WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} m WHERE m.member_id = n.member_id AND m.posting_id = n.posting_id)"
+        )
+        # Dropped now, not only at commit: ``_replace`` may run inside a longer transaction.
+        cursor.execute(f"DROP TABLE {_STAGE}")
 
 
 _COLUMNS = ("member", "posting", "score", "engine_version", "computed_at", "explanation")
@@ -447,7 +496,7 @@ def _insert(rows: Sequence[Match | Row]) -> None:
         _insert_values(rows)
 
 
-def _copy_rows(rows: Sequence[Match | Row]) -> None:
+def _copy_rows(rows: Sequence[Match | Row], *, into: str = "") -> None:
     """``COPY ... FROM STDIN`` through psycopg 3: the rows stream to the server in one command, parsed
     there, with no statement size limit and no parameter list. Runs in the caller's transaction, so
     ``_replace``'s delete and this write still commit together."""
@@ -455,7 +504,7 @@ def _copy_rows(rows: Sequence[Match | Row]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
     encode = JSONTextField.encode  # the explanation, as its field writes it
-    sql = f"COPY {quote(Match._meta.db_table)} ({columns}) FROM STDIN"
+    sql = f"COPY {quote(into or Match._meta.db_table)} ({columns}) FROM STDIN"
     # Django's cursor wrapper is bypassed for COPY: its error translation is kept (IntegrityError, ...).
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
         for m in rows:

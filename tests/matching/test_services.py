@@ -445,7 +445,36 @@ def test_postgresql_writes_with_copy(employer: Employer, wang: Member) -> None:
     with CaptureQueriesContext(connection) as captured:
         services._replace(Q(member_id=wang.pk), _rows(wang, postings, {}))
     statements = [q["sql"] for q in captured.captured_queries]
-    assert not any(s.startswith("INSERT INTO") and "matching_match" in s for s in statements), statements
+    assert not any("VALUES" in s and "matching_match" in s for s in statements), statements
+    assert stored(member=wang) == {(wang.pk, p.pk) for p in postings}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the merge through a staging table is PostgreSQL's")
+def test_rows_found_again_unchanged_are_left_alone_and_changed_ones_replaced(employer: Employer, wang: Member) -> None:
+    """Written again, a row with the same score and explanation keeps its physical row (and stamp);
+    a changed one is replaced, a vanished one deleted, a new one added."""
+    same, changed, gone, new = (forklift_job(employer, title=f"叉车司机{i}") for i in range(4))
+    Match.objects.filter(member=wang).delete()
+    services._replace(Q(member_id=wang.pk), _rows(wang, [same, changed, gone], {"v": 1}))
+
+    def physical() -> dict[int, tuple[str, Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT posting_id, ctid::text, computed_at FROM matching_match WHERE member_id = %s", [wang.pk]
+            )
+            return {posting: (ctid, at) for posting, ctid, at in cursor.fetchall()}
+
+    before = physical()
+    again = [*_rows(wang, [same], {"v": 1}), *_rows(wang, [changed, new], {"v": 2})]
+    assert services._replace(Q(member_id=wang.pk), again) == 3
+
+    after = physical()
+    assert set(after) == {same.pk, changed.pk, new.pk}
+    assert after[same.pk] == before[same.pk], "unchanged: not rewritten"
+    assert after[changed.pk] != before[changed.pk]
+    explanations = dict(Match.objects.filter(member=wang).values_list("posting_id", "explanation"))
+    assert explanations == {same.pk: {"v": 1}, changed.pk: {"v": 2}, new.pk: {"v": 2}}
 
 
 # --- derived rows without database foreign keys ----------------------------------------------------------
