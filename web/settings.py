@@ -432,6 +432,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # chunk (minutes). The soft limit lets the task record why it stopped.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60)
+# A pool child whose resident memory passes this (KiB) is replaced after the task it is running: the
+# matching market it caches is rebuilt by its successor, so a worker never creeps past its ceiling
+# (docs/scaling.md gives the sizes per region; bench_scale.py measures a worker's peak).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_500_000)
 # Redis gives an unacknowledged message to another worker after this many seconds: longer than the
 # longest task, or a task still running would be started a second time (README "Operations").
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
