@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
@@ -475,6 +475,44 @@ def test_rows_found_again_unchanged_are_left_alone_and_changed_ones_replaced(emp
     assert after[changed.pk] != before[changed.pk]
     explanations = dict(Match.objects.filter(member=wang).values_list("posting_id", "explanation"))
     assert explanations == {same.pk: {"v": 1}, changed.pk: {"v": 2}, new.pk: {"v": 2}}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_table_emptied_and_analysed_is_analysed_again_once_rows_are_written(employer: Employer, wang: Member) -> None:
+    """Statistics that say "empty" after a purge made the planner scan a whole index per refresh; the
+    first write that finds fewer rows in the statistics than it wrote analyses the table (outside
+    the transaction), a write inside a caller's transaction leaves that to later."""
+
+    def estimated() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'matching_match'::regclass")
+            return float(cursor.fetchone()[0])
+
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(3)]
+    Match.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE matching_match")
+    assert estimated() <= 0
+    with transaction.atomic():
+        services._replace(Q(member_id=wang.pk), _rows(wang, postings[:1], {}))
+    assert estimated() <= 0, "not inside the caller's transaction"
+    services._replace(Q(member_id=wang.pk), _rows(wang, postings, {}))
+    assert estimated() >= 3
+
+
+def test_written_again_over_themselves_rows_stay_one_per_pair(employer: Employer, wang: Member) -> None:
+    """The insert leaves pairs found again to the unique index: writing the same rows twice, and then
+    a set that overlaps, never doubles a pair nor drops one."""
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(3)]
+    Match.objects.filter(member=wang).delete()
+    services._replace(Q(member_id=wang.pk), _rows(wang, postings[:2], {"v": 1}))
+    services._replace(Q(member_id=wang.pk), _rows(wang, postings[:2], {"v": 1}))
+    services._replace(Q(member_id=wang.pk), _rows(wang, postings[1:], {"v": 1}))
+    assert sorted(Match.objects.filter(member=wang).values_list("posting_id", flat=True)) == sorted(
+        p.pk for p in postings[1:]
+    )
 
 
 # --- derived rows without database foreign keys ----------------------------------------------------------
