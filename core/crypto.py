@@ -13,6 +13,7 @@ unique or looked up keep a keyed hash (HMAC-SHA256 under ``FIELD_HASH_KEY``) bes
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
@@ -71,6 +72,9 @@ def _raw_keys() -> tuple[tuple[bytes, bytes], ...]:
     return tuple((k[:16], k[16:]) for k in raw)
 
 
+_URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+
+
 def decrypt_many(tokens: list[str]) -> list[str]:
     """``[decrypt(t) for t in tokens]``, for the few reads that decrypt a whole column (a ranking
     over 100,000 households), about five times faster.
@@ -87,8 +91,10 @@ def decrypt_many(tokens: list[str]) -> list[str]:
     parts: list[tuple[int, bytes, bytes]] = []  # (key index, iv, ciphertext) per token
     for token in tokens:
         try:
-            data = base64.urlsafe_b64decode(token.encode("ascii"))
-        except (ValueError, UnicodeEncodeError) as exc:
+            # ``base64.urlsafe_b64decode`` without its per-call argument checks (a fifth of the
+            # batch's time over 100,000 tokens): the same translation and decoder.
+            data = binascii.a2b_base64(token.encode("ascii").translate(_URLSAFE_TO_STANDARD))
+        except (ValueError, UnicodeEncodeError, binascii.Error) as exc:
             raise EncryptionKeyError("A stored value is not a Fernet token.") from exc
         if len(data) < 57 or data[0] != 0x80 or (len(data) - 57) % 16:
             raise EncryptionKeyError("A stored value is not a Fernet token.")

@@ -176,7 +176,16 @@ def _incomes_fen(tokens: list[str | None]) -> list[int | None]:
     """Income per head (fen) from the stored tokens, decrypted in one batch."""
     present = [t for t in tokens if t]
     plain = iter(crypto.decrypt_many(present))  # type: ignore[arg-type]
-    return [int(Decimal(next(plain)) * 100) if t else None for t in tokens]
+    return [_fen(next(plain)) if t else None for t in tokens]
+
+
+def _fen(text: str) -> int:
+    """``int(Decimal(text) * 100)`` (whole fen, cut toward zero) for the plain "1234.5" that the
+    archive stores, without a Decimal per household; anything else goes through Decimal."""
+    whole, dot, cents = text.partition(".")
+    if whole.isdigit() and (not dot or cents.isdigit()):
+        return int(whole) * 100 + int((cents + "00")[:2])
+    return int(Decimal(text) * 100)
 
 
 def candidates(
