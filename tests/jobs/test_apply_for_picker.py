@@ -38,6 +38,7 @@ def test_the_member_id_in_the_link_is_ticked_among_namesakes(
     assert f'name="member_id" value="{chosen.pk}" checked' in page
     assert page.count(" checked") == 1  # none of the five namesakes
     assert chosen.household.number in page
+    assert "fragment_url" not in page  # the picker's template comment is not printed
 
 
 def test_a_search_lists_namesakes_with_their_households(
