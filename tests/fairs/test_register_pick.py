@@ -80,3 +80,14 @@ def test_workers_and_employers_cannot_open_the_picker(world: FairWorld, people: 
     url = reverse("fairs:register_pick", args=[world.fair.pk])
     for user in (people.wang, people.eve):
         assert _client(user).get(url, **EN).status_code in (403, 404)
+
+
+def test_the_member_id_in_a_link_is_ticked_and_another_units_is_not_shown(
+    tree: Any, world: FairWorld, people: Any
+) -> None:
+    foreign = MemberFactory(household=HouseholdFactory(org_unit=tree.town_b), name="巴特尔")
+    url = reverse("fairs:register_pick", args=[world.fair.pk])
+    page = _client(people.hana).get(url, {"member": world.zhao.pk}, **EN).content.decode()
+    assert f'value="{world.zhao.pk}" checked' in page
+    page = _client(people.hana).get(url, {"member": foreign.pk}, **EN).content.decode()
+    assert f'value="{foreign.pk}"' not in page and "巴特尔" not in page

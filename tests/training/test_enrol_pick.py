@@ -101,3 +101,8 @@ def test_an_ineligible_person_in_the_post_refuses_the_list_with_the_reason(
 def test_workers_and_employers_cannot_open_the_picker(world: TrainingWorld, people: Any) -> None:
     for user in (people.wang, people.eve):
         assert _client(user).get(_url(world), **EN).status_code in (403, 404)
+
+
+def test_the_member_id_in_a_link_is_ticked(world: TrainingWorld, station_members: list[Member], people: Any) -> None:
+    page = _client(people.hana).get(_url(world), {"member": station_members[2].pk}, **EN).content.decode()
+    assert f'value="{station_members[2].pk}" checked' in page
