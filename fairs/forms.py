@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 from fairs import services
 from fairs.models import Booth, Interview, JobFair
-from households.forms import ServiceForm, UnitChoiceField, date_input, label
+from households.forms import PickedMembers, ServiceForm, UnitChoiceField, date_input, label
 from households.models import Member, TargetGroup
 from jobs.models import JobPosting
 
@@ -115,6 +115,19 @@ class OutcomeForm(ServiceForm):
 class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name} · {obj.household.number}"
+
+
+class RegisterManyForm(ServiceForm):
+    """Several people found with the people picker, registered at once."""
+
+    service_fields = {"member": "members"}
+
+    members = PickedMembers(label=_("People to register"), queryset=Member.objects.none())
+
+    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(PickedMembers, self.fields["members"])
+        field.queryset = members if members is not None else Member.objects.none()
 
 
 class RegisterOtherForm(ServiceForm):

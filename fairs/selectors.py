@@ -197,6 +197,11 @@ def registrable_members(user: User, fair: JobFair, query: str = "") -> QuerySet[
     return members.select_related("household").order_by("household__number", "pk")
 
 
+def registered_ids(fair: JobFair) -> set[int]:
+    """The member ids of the fair's live registrations (the picker marks them)."""
+    return set(fair.attendees.filter(cancelled_at__isnull=True).values_list("member_id", flat=True))
+
+
 def last_run(fair: JobFair) -> ScheduleRun | None:
     return fair.schedule_runs.first()
 

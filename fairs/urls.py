@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.fair_detail, name="detail"),
     path("<int:pk>/booth/", views.booth_apply, name="booth_apply"),
     path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/register/pick/", views.register_pick, name="register_pick"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("<int:pk>/me/", views.my_schedule, name="mine"),
     path("<int:pk>/checkin/", views.checkin, name="checkin"),

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
@@ -23,18 +24,20 @@ from accounts.models import Role
 from accounts.pages import role_page
 from accounts.visibility import Action
 from core import params, qrcodes
-from core.errors import Forbidden, NotFound
+from core.errors import DomainError, Forbidden, NotFound
 from fairs import exporting, selectors, services
 from fairs.forms import (
     BoothApplyForm,
     BoothDecisionForm,
     FairForm,
     OutcomeForm,
+    RegisterManyForm,
     RegisterOtherForm,
     SlotsForm,
     WalkInForm,
 )
 from fairs.models import Interview, JobFair
+from households import picker
 from households.views import AuthedRequest, attempt, form_page
 from jobs.models import JobPosting
 
@@ -118,10 +121,10 @@ def fair_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         context["my_booth"] = booth
         if booth is None:
             context["apply_form"] = BoothApplyForm(postings=_open_postings(user))
-    if visibility.may(user, Action.REGISTER_OTHERS) and fair.state == JobFair.State.PUBLISHED:
-        query = request.GET.get("q", "")
-        context["register_form"] = RegisterOtherForm(members=selectors.registrable_members(user, fair, query)[:200])
-        context["q"] = query
+    # Registering others happens on its own page with the people picker (fairs:register_pick).
+    context["may_register_others"] = (
+        visibility.may(user, Action.REGISTER_OTHERS) and fair.state == JobFair.State.PUBLISHED
+    )
     if visibility.is_admin(user) or services.fair_in_reach(user, fair):
         context["attendees"] = Paginator(selectors.attendees_of(user, fair), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -299,6 +302,80 @@ def register(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose the person to register."))
     return _to_fair(fair)
+
+
+#: A helper registers at most this many people in one go (a village's list, not the county's).
+MAX_REGISTER = 50
+
+
+@role_page(Action.REGISTER_OTHERS, listing=False)
+def register_pick(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A helper registers people for a fair: search (name, archive number, phone's last 4 digits),
+    tick several, register. Who is registered already is shown and cannot be ticked again. With
+    htmx the search swaps the list in place; without JS the search button posts the form back."""
+    user = request.user
+    fair = selectors.fair_get_for(user, pk)
+    if fair.state != JobFair.State.PUBLISHED:
+        messages.error(request, _("This fair is not open for registration."))
+        return _to_fair(fair)
+    data = request.POST if request.method == "POST" else request.GET
+    in_reach = picker.members_in_reach(user)
+    form = RegisterManyForm(request.POST if request.method == "POST" else None, members=in_reach)
+    if request.method == "POST" and "search" not in request.POST and form.is_valid():
+        done = _register_many(request, fair, form.cleaned_data["members"], data)
+        if done:
+            return _to_fair(fair)
+    context = picker.picker_context(
+        user,
+        query=data.get("q", ""),
+        chosen=picker.ids_from(data.getlist("members") or data.getlist("member")),
+        field_name="members",
+        multi=True,
+        fragment_url=request.path,
+        required="search" in data,
+    )
+    registered = selectors.registered_ids(fair)
+    picker.annotate(context, lambda m: (_("Registered already"), True) if m.pk in registered else ("", False))
+    if request.htmx and request.method == "GET":
+        return render(request, "households/_picker_results.html", context)
+    today = timezone.localdate()
+    context |= {
+        "fair": fair,
+        "form": form if "search" not in data else RegisterManyForm(members=in_reach),
+        "walk_in_day": selectors.may_check_in(user, fair) and fair.runs_on(today),
+        "walk_in": data.get("walk_in") == "1",
+        "registered_count": len(registered),
+    }
+    return form_page(request, "fairs/register_pick.html", context)
+
+
+def _register_many(request: AuthedRequest, fair: JobFair, members: Any, data: Any) -> bool:
+    """Register each person ticked, in the order ticked; say who was registered and, by name, who
+    was not and why (the fair may fill up half way). True when anyone was registered."""
+    order = picker.ids_from(data.getlist("members"))
+    by_id = {m.pk: m for m in members}
+    chosen = [by_id[i] for i in order if i in by_id]
+    if len(chosen) > MAX_REGISTER:
+        messages.error(request, _("Register at most %(n)d people at once.") % {"n": MAX_REGISTER})
+        return False
+    walk_in = data.get("walk_in") == "1"
+    names, refusals = [], []
+    for member in chosen:
+        try:
+            services.attendee_register(fair=fair, member=member, by=request.user, walk_in=walk_in)
+        except DomainError as exc:
+            refusals.append(f"{member.name}({member.household.number}):{exc.message}")
+        else:
+            names.append(member.name)
+    if names:
+        messages.success(
+            request,
+            ngettext("%(n)d person registered: %(names)s.", "%(n)d people registered: %(names)s.", len(names))
+            % {"n": len(names), "names": "、".join(names)},
+        )
+    if refusals:
+        messages.error(request, _("Not registered: %(list)s") % {"list": ";".join(refusals)})
+    return bool(names)
 
 
 @require_POST

@@ -76,6 +76,26 @@ class UnitChoiceField(forms.ModelChoiceField):
         return unit_label(obj)
 
 
+class PickedMember(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """One person chosen with the people picker (``households/_picker.html``), checked against the
+    queryset of people the user may act for: an id from elsewhere is refused, not looked up."""
+
+    default_error_messages = {
+        "required": _("Choose the person: search by name, archive number or phone, then tick one."),
+        "invalid_choice": _("That person is not among the people you may act for; nothing was saved."),
+    }
+
+
+class PickedMembers(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several people chosen with the people picker; the same check as ``PickedMember``."""
+
+    default_error_messages = {
+        "required": _("Choose at least one person: search, then tick them."),
+        "invalid_choice": _("Person %(value)s is not among the people you may act for; nothing was saved."),
+        "invalid_pk_value": _("“%(pk)s” does not name a person; nothing was saved."),
+    }
+
+
 def region_choices(current: str | None = None) -> list[Any]:
     """County-level regions of Inner Mongolia, grouped by city (one query)."""
     counties = (

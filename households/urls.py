@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.household_close, name="close"),
     path("<int:pk>/reenter/", views.household_reenter, name="reenter"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("members/pick/", views.member_pick, name="member_pick"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
     path("members/<int:pk>/login/", views.member_account, name="member_account"),

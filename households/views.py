@@ -29,7 +29,7 @@ from accounts.models import OrgUnit, Role, User
 from accounts.pages import role_page
 from accounts.visibility import Action
 from core.errors import DomainError, Forbidden, NotFound
-from households import selectors, services
+from households import picker, selectors, services
 from households.forms import (
     ExitDecisionForm,
     ExitRequestForm,
@@ -56,6 +56,8 @@ from households.forms import (
 from households.models import ExitRequest, Household, Member, PlanGoal, PlanMeasure
 
 PAGE_SIZE = 50
+#: The names the picker's inputs may take in the forms that use it.
+PICKER_FIELDS = ("member", "member_id", "members")
 
 
 class AuthedRequest(HttpRequest):
@@ -502,6 +504,32 @@ def member_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     # A revealed number must not linger in a shared cache or the back-forward cache.
     response["Cache-Control"] = "no-store"
     return response
+
+
+@role_page(*picker.PICKER_ACTIONS)
+@require_http_methods(["GET"])
+def member_pick(request: AuthedRequest) -> HttpResponse:
+    """The people picker's results: an htmx fragment of radio buttons or checkboxes (``?field=`` names
+    them, ``?multi=1`` for checkboxes, ticked ids in that field kept on top); without htmx, a page
+    with the same search as a plain GET form."""
+    field_name = request.GET.get("field", "member")
+    if field_name not in PICKER_FIELDS:
+        field_name = "member"
+    multi = request.GET.get("multi") == "1"
+    context = picker.picker_context(
+        request.user,
+        query=request.GET.get("q", ""),
+        chosen=picker.ids_from(request.GET.getlist(field_name)),
+        field_name=field_name,
+        multi=multi,
+        fragment_url=request.get_full_path(),
+        required=not request.htmx and "q" in request.GET,
+        # ?able=1: only people who can do some work (applying for a job).
+        base=Member.objects.exclude(work_capacity=Member.WorkCapacity.NONE) if request.GET.get("able") == "1" else None,
+    )
+    if request.htmx:
+        return render(request, "households/_picker_results.html", context)
+    return render(request, "households/member_pick.html", context)
 
 
 # --- the plan --------------------------------------------------------------------------------------

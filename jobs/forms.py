@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Region
 from households.forms import (
     HOME_REGION_CODE,
+    PickedMember,
     ServiceForm,
     blank_choice,
     browser_required,
@@ -139,7 +140,12 @@ class MemberPickForm(ServiceForm):
         cast(forms.ChoiceField, self.fields["member_id"]).choices = blank_choice(members)
 
 
-class ApplyForOtherForm(MemberPickForm):
+class ApplyForOtherForm(ServiceForm):
+    """A helper applies for someone found with the people picker, the worker's consent recorded."""
+
+    service_fields = {"member": "member_id"}
+
+    member_id = PickedMember(label=_("Household member"), queryset=Member.objects.none())
     consent_note = forms.CharField(
         label=label(Application, "consent_note"),
         required=False,
@@ -150,6 +156,11 @@ class ApplyForOtherForm(MemberPickForm):
     message = forms.CharField(
         label=_("A word to the employer"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(PickedMember, self.fields["member_id"])
+        field.queryset = members if members is not None else Member.objects.none()
 
 
 # --- employers -------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from accounts.visibility import Action
 from core import params
 from core.errors import NotFound
 from core.pagination import CappedPaginator
+from households import picker
 from households import selectors as household_selectors
 from households.models import Household, Member
 from households.views import AuthedRequest, attempt, form_page
@@ -106,6 +107,11 @@ def _my_employer(user: User) -> Employer:
     if employer is None:
         raise Http404(_("Your login is not linked to a company."))
     return employer
+
+
+def _able_members(user: User) -> Any:
+    """Whom a helper may apply for: people in reach (the picker's scope) able to do some work."""
+    return picker.members_in_reach(user).exclude(work_capacity=Member.WorkCapacity.NONE)
 
 
 def _member_choices(user: User, query: str = "", include: Any = None) -> list[tuple[int, str]]:
@@ -192,10 +198,22 @@ def _detail_page(
             context["contact"] = application is not None and application.state not in CONTACT_CLOSED
             context["apply_form"] = apply_form or ApplyForm(auto_id="apply-%s")
     if visibility.may(user, Action.APPLY_FOR_OTHERS) and (posting.is_open or apply_for_form is not None):
-        who = request.GET.get("who", "")
-        context["who"] = who
+        # The member a helper came from (?member=, from a household or a candidate list) is ticked
+        # already; a search (?q=) lists others, each with the household, to tell namesakes apart.
+        data = request.POST if apply_for_form is not None else request.GET
+        chosen = picker.ids_from(data.getlist("member_id") or data.getlist("member"))
         context["apply_for_form"] = apply_for_form or ApplyForOtherForm(
-            auto_id="applyfor-%s", members=_member_choices(user, who)
+            auto_id="applyfor-%s", members=_able_members(user), initial={"member_id": chosen[0] if chosen else None}
+        )
+        context["picker"] = picker.picker_context(
+            user,
+            query=data.get("q", ""),
+            chosen=chosen,
+            field_name="member_id",
+            multi=False,
+            fragment_url=reverse("households:member_pick") + "?field=member_id&able=1",
+            base=_able_members(user),
+            required="search" in data,
         )
     context["may_record_service"] = visibility.may(user, Action.RECORD_SERVICES)
     if manages:
@@ -240,11 +258,13 @@ def posting_apply_for(request: AuthedRequest, pk: int) -> HttpResponse:
     """A helper or organizer applies for a household member, with the worker's consent recorded."""
     user = request.user
     posting = selectors.posting_get_for(user, pk)
-    form = ApplyForOtherForm(
-        request.POST, auto_id="applyfor-%s", members=_member_choices(user, include=request.POST.get("member_id"))
-    )
+    form = ApplyForOtherForm(request.POST, auto_id="applyfor-%s", members=_able_members(user))
+    if "search" in request.POST:  # the picker's search without JS: show who was found, apply nothing
+        kept = {"consent_note": request.POST.get("consent_note", "")}
+        form = ApplyForOtherForm(auto_id="applyfor-%s", members=_able_members(user), initial=kept)
+        return _detail_page(request, posting, apply_for_form=form)
     if form.is_valid():
-        member = household_selectors.member_get_for(user, form.cleaned_data["member_id"])
+        member = form.cleaned_data["member_id"]
         done = attempt(
             request,
             services.application_apply,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -11,31 +11,27 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 from core.dates import check_date
 from core.errors import InvalidInput
-from households.forms import ServiceForm, region_choices, unit_label
+from households.forms import PickedMembers, ServiceForm, region_choices, unit_label
 from households.models import Member, TargetGroup
 from skills.models import Skill
 from training.models import Course, Provider
 
 
-class MemberChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Member) -> str:
-        return f"{obj.name} · {obj.household.number}"
-
-
 class EnrolOthersForm(ServiceForm):
+    """People ticked on the picker, checked against those the helper may act for."""
+
     service_fields = {"member": "members"}
 
-    members = MemberChoices(
+    members = PickedMembers(
         label=_("People to enrol"),
         queryset=Member.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("In the order ticked: the first get the seats left, the others the waiting list."),
     )
 
-    def __init__(self, *args: Any, choices: list[Member], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field: Any = self.fields["members"]
-        field.queryset = Member.objects.filter(pk__in=[m.pk for m in choices]).select_related("household")
+        field = cast(PickedMembers, self.fields["members"])
+        field.queryset = members if members is not None else Member.objects.none()
 
 
 class CompletionForm(ServiceForm):

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from ml.skill_gap import postings_requiring
 from skills.models import Skill
 from training import advice
 from training.models import Certificate, Cohort, Course, Enrolment, Session
+from training.services import eligibility_problem
 
 # Working age (the plan's "able to work"): 16 to 60 for men and 16 to 55 for women, the statutory
 # retirement ages; and some capacity to work (full or partial).
@@ -190,6 +191,34 @@ def enrollable_members_for(user: User, *, query: str = "", limit: int = 200) -> 
     if query.strip():
         members = members.filter(Q(name__icontains=query.strip()) | Q(household__number__icontains=query.strip()))
     return list(members.select_related("household").order_by("household__number", "id")[:limit])
+
+
+def enrol_problems(cohort: Cohort, members: list[Member]) -> tuple[set[int], dict[int, str]]:
+    """For the people picker: of ``members``, the ids enrolled in ``cohort`` already, and for the
+    others whom the course's rules refuse (capacity to work, age, target group), why. A few queries,
+    whatever the number of people."""
+    ids = [m.pk for m in members]
+    enrolled = set(
+        Enrolment.objects.filter(cohort=cohort, member_id__in=ids, state__in=Enrolment.LIVE).values_list(
+            "member_id", flat=True
+        )
+    )
+    prefetch_related_objects([cohort.course], "target_groups")
+    groups: dict[int, set[str]] = defaultdict(set)
+    through = Household.target_groups.through
+    pairs = through.objects.filter(household_id__in={m.household_id for m in members}).values_list(
+        "household_id", "targetgroup__code"
+    )
+    for household_id, code in pairs:
+        groups[household_id].add(code)
+    refused: dict[int, str] = {}
+    for member in members:
+        if member.pk in enrolled:
+            continue
+        why = eligibility_problem(cohort.course, member, on=cohort.starts_on, groups=groups[member.household_id])
+        if why:
+            refused[member.pk] = why
+    return enrolled, refused
 
 
 # --- coverage: at least one certified skill -----------------------------------------------------------

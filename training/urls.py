@@ -18,6 +18,7 @@ urlpatterns = [
     path("cohorts/", views.cohorts, name="cohorts"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
     path("cohorts/<int:pk>/enrol-others/", views.enrol_others, name="enrol_others"),
+    path("cohorts/<int:pk>/enrol-others/pick/", views.enrol_pick, name="enrol_pick"),
     path("enrolments/<int:pk>/complete/", views.complete, name="complete"),
     path("enrolments/<int:pk>/certificate/", views.certify, name="certify"),
     path("sessions/<int:pk>/", views.session_roster, name="session"),

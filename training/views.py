@@ -24,8 +24,9 @@ from accounts import visibility
 from accounts.models import Role
 from accounts.pages import role_page
 from accounts.visibility import Action
-from core import params, qrcodes
+from core import qrcodes
 from core.errors import NotFound
+from households import picker
 from households import selectors as household_selectors
 from households.views import AuthedRequest, attempt, form_page
 from training import advice, selectors, services
@@ -173,7 +174,6 @@ def _cohort_context(request: AuthedRequest, cohort: Any, **forms: Any) -> dict[s
     user = request.user
     roster = list(selectors.roster_for(user, cohort))
     may_manage = visibility.may(user, Action.MANAGE_TRAINING, cohort.course.org_unit)
-    choices = selectors.enrollable_members_for(user, query=request.GET.get("q", ""))
     return {
         "cohort": cohort,
         "seats": selectors.seats_taken(cohort),
@@ -189,8 +189,6 @@ def _cohort_context(request: AuthedRequest, cohort: Any, **forms: Any) -> dict[s
         "whole": selectors.sees_whole_roster(user, cohort),
         "may_manage": may_manage,
         "may_enrol": visibility.may(user, Action.ENROL_OTHERS) and cohort.is_open_on(timezone.localdate()),
-        "enrol_form": forms.get("enrol_form") or EnrolOthersForm(choices=choices),
-        "q": request.GET.get("q", ""),
     }
 
 
@@ -204,19 +202,36 @@ def cohort_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_page(Action.ENROL_OTHERS, listing=False)
 def enrol_others(request: AuthedRequest, pk: int) -> HttpResponse:
-    cohort = selectors.cohort_get_for(request.user, pk)
-    choices = selectors.enrollable_members_for(request.user, query=request.POST.get("q", ""))
-    form = EnrolOthersForm(request.POST, choices=choices)
-    if form.is_valid():
-        chosen = {m.pk: m for m in form.cleaned_data["members"]}
-        order = [pk for pk in map(params.int_pk, request.POST.getlist("members")) if pk in chosen]
+    """The list ticked on the picker page (kept as the address older forms post to)."""
+    return enrol_pick(request, pk)
+
+
+@role_page(Action.ENROL_OTHERS, listing=False)
+def enrol_pick(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A helper or organizer enrols people in a cohort: search (name, archive number, phone's last 4
+    digits), tick several or "select the eligible ones" among those found, enrol them in the order
+    ticked. Each person found shows whether the course's rules admit them, and if not, why. With
+    htmx the search swaps the list in place; without JS the search button posts the form back."""
+    user = request.user
+    cohort = selectors.cohort_get_for(user, pk)
+    if not cohort.is_open_on(timezone.localdate()):
+        messages.error(request, _("This cohort does not take enrolments now."))
+        return redirect("training:cohort", cohort.pk)
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+    in_reach = picker.members_in_reach(user)
+    form = EnrolOthersForm(request.POST if posted else None, members=in_reach)
+    acting = posted and "search" not in data and "select_eligible" not in data
+    if acting and form.is_valid():
+        chosen_members = {m.pk: m for m in form.cleaned_data["members"]}
+        order = [i for i in picker.ids_from(request.POST.getlist("members")) if i in chosen_members]
         outcome = attempt(
             request,
             services.enrolment_create_many,
             form=form,
             cohort=cohort,
-            members=[chosen[i] for i in order],
-            by=request.user,
+            members=[chosen_members[i] for i in order],
+            by=user,
         )
         if outcome.ok:
             seated = sum(1 for e in outcome.value if e.state == Enrolment.State.ENROLLED)
@@ -232,7 +247,40 @@ def enrol_others(request: AuthedRequest, pk: int) -> HttpResponse:
                 + ".",
             )
             return redirect("training:cohort", cohort.pk)
-    return form_page(request, "training/cohort.html", _cohort_context(request, cohort, enrol_form=form))
+    chosen = picker.ids_from(data.getlist("members") or data.getlist("member"))
+    context = picker.picker_context(
+        user,
+        query=data.get("q", ""),
+        chosen=chosen,
+        field_name="members",
+        multi=True,
+        fragment_url=request.path,
+        required="search" in data or "select_eligible" in data,
+    )
+    people = [row.member for row in [*context["chosen"], *context["pick"].rows]]
+    enrolled, refused = selectors.enrol_problems(cohort, people)
+
+    def why_not(member: Any) -> tuple[str, bool]:
+        if member.pk in enrolled:
+            return _("Enrolled already"), True
+        return refused.get(member.pk, ""), member.pk in refused
+
+    picker.annotate(context, why_not)
+    if "select_eligible" in data:
+        # Tick everyone found whom the course admits, after those ticked already.
+        eligible = [row for row in context["pick"].rows if not row.note and row.member.pk not in context["chosen_ids"]]
+        context["chosen"] = [*context["chosen"], *eligible]
+        context["chosen_ids"] = {row.member.pk for row in context["chosen"]}
+        form = EnrolOthersForm(members=in_reach)
+    if request.htmx and not posted:
+        return render(request, "households/_picker_results.html", context)
+    context |= {
+        "cohort": cohort,
+        "seats": selectors.seats_taken(cohort),
+        "form": form if acting else EnrolOthersForm(members=in_reach),
+        "ineligible": [row for row in context["pick"].rows if row.member.pk in refused],
+    }
+    return form_page(request, "training/enrol_pick.html", context)
 
 
 @require_POST

@@ -314,7 +314,7 @@ def test_an_organizer_sees_the_ranking_without_an_invitation_button(
     page = page_of(client, reverse("matching:candidates", args=[matched.pk]))
     assert wang.name in page
     assert reverse("jobs:candidate_invite", args=[wang.pk]) not in page
-    assert f"{reverse('jobs:detail', args=[matched.pk])}?who=" in page  # applying for them, with consent
+    assert f"{reverse('jobs:detail', args=[matched.pk])}?member={wang.pk}#apply-for" in page  # the member's id
 
 
 # --- organizers and helpers: per household and the gaps ---------------------------------------------

@@ -87,7 +87,10 @@ def test_a_helper_enrols_a_list_from_the_roster(
 ) -> None:
     client = _client(people.hana)
     page = client.get(reverse("training:cohort", args=[world.cohort.pk]), **EN)
-    assert page.status_code == 200 and station_members[0].name in page.content.decode()
+    pick = reverse("training:enrol_pick", args=[world.cohort.pk])
+    assert page.status_code == 200 and pick in page.content.decode()
+    found = client.get(pick, {"q": "学员"}, **EN)
+    assert station_members[0].name in found.content.decode()
     answer = client.post(
         reverse("training:enrol_others", args=[world.cohort.pk]),
         {"members": [m.pk for m in station_members[:4]]},

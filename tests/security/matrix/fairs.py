@@ -46,6 +46,7 @@ ENTRIES = [
     page("fairs:detail", "fair"),
     page("fairs:booth_apply", "fair"),
     page("fairs:register", "fair"),
+    page("fairs:register_pick", "fair"),
     page("fairs:schedule", "fair"),
     page("fairs:mine", "fair", may=(), note="a worker's own registration: nobody else's"),
     page("fairs:checkin", "fair"),

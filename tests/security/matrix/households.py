@@ -79,6 +79,11 @@ ENTRIES = [
     page("households:pairing_assign", "household"),
     page("households:visit_record", "household", body=lambda f: {"visited_on": TODAY, "summary": "走访"}),
     page("households:exit_request", "household", body=lambda f: {"reason": "目标达成"}),
+    page(
+        "households:member_pick",
+        opens=roles("helper", "organizer", "admin"),
+        note="the people picker: those who act for others; it lists their own reach only",
+    ),
     page("households:member_edit", "member"),
     page("households:member_reveal", "member", body=lambda f: {"purpose": "casework"}),
     page("households:member_account", "member"),

@@ -31,6 +31,7 @@ ENTRIES = [
     page("training:cohort_new", "course"),
     page("training:cohort", "cohort", may=TRAINING_STAFF, note="staff; the roster shows one's own reach only"),
     page("training:enrol_others", "cohort"),
+    page("training:enrol_pick", "cohort"),
     page("training:cancel", "enrolment"),
     page("training:complete", "enrolment"),
     page("training:certify", "enrolment"),
