@@ -39,6 +39,7 @@ from households import selectors as household_selectors
 from households.models import Household, Member
 from households.views import AuthedRequest, attempt, form_page
 from jobs import selectors, services
+from jobs.panels import posting_panels
 from jobs.forms import (
     ApplyForm,
     ApplyForOtherForm,
@@ -198,6 +199,7 @@ def _detail_page(
             auto_id="applyfor-%s", members=_member_choices(user, who)
         )
     context["may_record_service"] = visibility.may(user, Action.RECORD_SERVICES)
+    context["panels"] = posting_panels(request, posting)
     if manages:
         context["applicant_count"] = selectors.pipeline_for(user, posting).count()
     return form_page(request, "jobs/detail.html", context)

@@ -9,3 +9,9 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         # Register the tasks in every process (web too): lower layers enqueue them by name on commit.
         from matching import tasks  # noqa: F401
+
+        # The worker's own score and reasons on a job's page (jobs cannot import matching: see jobs/panels.py).
+        from jobs.panels import register_posting_panel
+        from matching.panels import my_match_panel
+
+        register_posting_panel("my_match", my_match_panel)
