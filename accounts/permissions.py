@@ -10,7 +10,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 PASSWORD_CHANGE_REQUIRED = gettext_lazy(
-    "Your password was reset by a helper: choose your own password on the password page of the site (/accounts/password/) first."
+    "Your password was reset by a helper: "
+    "choose your own password on the password page of the site (/accounts/password/) first."
 )
 
 

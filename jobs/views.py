@@ -39,7 +39,6 @@ from households import selectors as household_selectors
 from households.models import Household, Member
 from households.views import AuthedRequest, attempt, form_page
 from jobs import selectors, services
-from jobs.panels import posting_panels
 from jobs.forms import (
     ApplyForm,
     ApplyForOtherForm,
@@ -59,6 +58,7 @@ from jobs.forms import (
     split_phrases,
 )
 from jobs.models import Application, Employer, JobPosting
+from jobs.panels import posting_panels
 from skills.understanding import occupation_understand, skill_understand
 
 SEARCH_PAGE_SIZE = 20

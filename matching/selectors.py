@@ -209,6 +209,9 @@ def my_matches_pending(user: User) -> bool:
     return PendingMatch.objects.filter(member__user=user).exists()
 
 
+MATCH_FIELDS = ("member_id", "posting_id", "score", "explanation", "engine_version", "computed_at")
+
+
 def my_match_for_posting(user: User, posting: JobPosting) -> MatchRow | None:
     """The worker's own stored match with one posting (score and reasons), for the job's page; None
     for anyone but a worker with an archive entry, and when no match is stored (the posting does
@@ -218,7 +221,7 @@ def my_match_for_posting(user: User, posting: JobPosting) -> MatchRow | None:
     match = (
         Match.objects.filter(member__user=user, posting_id=posting.pk)
         .select_related("posting__region")
-        .only("member_id", "posting_id", "score", "explanation", "engine_version", "computed_at", "posting__region__name")
+        .only(*MATCH_FIELDS, "posting__region__name")
         .annotate(applied=_applied())
         .first()
     )

@@ -84,9 +84,7 @@ def test_the_household_page_offers_the_reset_as_a_form_not_a_link(
     assert f'<form method="post" action="{_reset_url(wang_member)}"' in html
 
 
-def test_at_the_next_login_every_page_leads_to_the_password_page(
-    client: Client, people: Any, wang_member: Any
-) -> None:
+def test_at_the_next_login_every_page_leads_to_the_password_page(client: Client, people: Any, wang_member: Any) -> None:
     password = _reset(client, people.hana, wang_member)
     client.logout()
     assert client.login(username="wang", password=password)

@@ -132,9 +132,7 @@ def test_the_panel_registry_refuses_a_second_panel_under_one_name() -> None:
         panels.register_posting_panel("my_match", other)
 
 
-def test_without_the_matching_panel_the_job_page_has_no_score(
-    client: Client, people: Any, matched: JobPosting
-) -> None:
+def test_without_the_matching_panel_the_job_page_has_no_score(client: Client, people: Any, matched: JobPosting) -> None:
     from matching.panels import my_match_panel
 
     panels.unregister_posting_panel("my_match")
