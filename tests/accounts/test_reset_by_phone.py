@@ -86,8 +86,7 @@ def test_the_household_page_offers_the_reset_as_a_form_not_a_link(
 
 def test_at_the_next_login_every_page_leads_to_the_password_page(client: Client, people: Any, wang_member: Any) -> None:
     password = _reset(client, people.hana, wang_member)
-    client.logout()
-    assert client.login(username="wang", password=password)
+    _log_in_again(client, "wang", password)
     for url in (reverse("home"), reverse("me:home"), reverse("jobs:search")):
         response = client.get(url)
         assert response.status_code == 302 and response.url == reverse("accounts:password_change"), url
@@ -101,8 +100,7 @@ def test_the_api_refuses_with_a_clear_message_until_the_password_is_changed(
     client: Client, people: Any, wang_member: Any
 ) -> None:
     password = _reset(client, people.hana, wang_member)
-    client.logout()
-    assert client.login(username="wang", password=password)
+    _log_in_again(client, "wang", password)
     response = client.get("/api/v1/postings/")
     assert response.status_code == 403
     assert "reset by a helper" in response.json()["detail"]
@@ -112,8 +110,7 @@ def test_after_choosing_their_own_password_the_worker_is_free_again(
     client: Client, people: Any, wang_member: Any
 ) -> None:
     password = _reset(client, people.hana, wang_member)
-    client.logout()
-    assert client.login(username="wang", password=password)
+    _log_in_again(client, "wang", password)
     response = client.post(
         reverse("accounts:password_change"),
         {"old_password": password, "new_password1": MINE, "new_password2": MINE},
@@ -174,6 +171,12 @@ def test_a_member_without_a_login_is_told_so(client: Client, people: Any, househ
     response = client.post(_reset_url(member))
     assert response.status_code == 400 and "has no login yet" in response.content.decode()
     assert not SensitiveAccess.objects.filter(record_type="accounts.User").exists()
+
+
+def _log_in_again(client: Client, username: str, password: str) -> None:
+    client.logout()  # which forgets the cookies, the language's too
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.login(username=username, password=password)
 
 
 def _assert_untouched(user: Any) -> None:
