@@ -102,6 +102,10 @@ class User(AbstractUser):
     # 大字模式 (elder-friendly): larger text, larger touch targets, higher contrast, a simpler home.
     # Remembered for the person here; before login, for the device in a cookie (accounts/views.py).
     large_text = models.BooleanField(_("large text"), default=False)
+    # Set when a helper gave the person a temporary password by phone (accounts.services
+    # .user_temporary_password_set): every page sends them to change it, the API refuses them,
+    # until they have chosen their own (accounts/middleware.py, accounts/permissions.py).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 

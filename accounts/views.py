@@ -96,6 +96,11 @@ class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
     success_message = gettext_lazy("Your password was changed.")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)
+        return response
+
     def form_invalid(self, form: Any) -> HttpResponse:
         # As every form page of the site: a form coming back with errors answers 400.
         response = super().form_invalid(form)

@@ -1076,6 +1076,19 @@ def member_account_reset_password(*, member: Member, by: User, password: str) ->
     return user
 
 
+@transaction.atomic
+def member_password_reset_by_phone(*, member: Member, by: User, ip_address: str | None = None) -> str:
+    """A member forgot their password and called their helper: a one-time temporary password for the
+    helper to read out (returned once, never stored in clear), to be replaced at the next login."""
+    from accounts.services import user_temporary_password_set
+
+    member = Member.objects.select_related("household__org_unit", "user").get(pk=member.pk)
+    _require(by, Action.EDIT_ARCHIVE, member.household.org_unit)
+    if member.user is None:
+        raise InvalidInput(_("%(name)s has no login yet.") % {"name": member.name})
+    return user_temporary_password_set(user=member.user, by=by, ip_address=ip_address)
+
+
 # --- what organizers teach the resolver, applied to what is already on file -----------------------------
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
     path("members/<int:pk>/login/", views.member_account, name="member_account"),
+    path("members/<int:pk>/password-reset/", views.member_password_reset, name="member_password_reset"),
     path("members/<int:pk>/leave/", views.member_leave, name="member_leave"),
     path("<int:pk>/plan/new/", views.plan_create, name="plan_create"),
     path("<int:pk>/plan/goals/new/", views.goal_add, name="goal_add"),

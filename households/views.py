@@ -866,3 +866,30 @@ def me_preferences(request: AuthedRequest) -> HttpResponse:
         if done.ok:
             return redirect("me:home")
     return _me_page(request, member, preference_form=form)
+
+
+@require_POST
+@role_page(Action.EDIT_ARCHIVE)
+def member_password_reset(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Reset by phone: a one-time temporary password, shown on this answer only, for the helper to
+    read out; the member must choose their own at the next login. POST only (a link must not reset
+    anyone's password) and never cached (core.middleware sends no-store)."""
+    member = selectors.member_get_for(request.user, pk)
+    try:
+        password = services.member_password_reset_by_phone(
+            member=member, by=request.user, ip_address=request.META.get("REMOTE_ADDR")
+        )
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        return render(
+            request,
+            "households/password_reset.html",
+            {"member": member, "household": member.household, "error": exc.message},
+            status=400,
+        )
+    return render(
+        request,
+        "households/password_reset.html",
+        {"member": member, "household": member.household, "password": password},
+    )

@@ -59,6 +59,7 @@ from jobs.forms import (
     split_phrases,
 )
 from jobs.models import Application, Employer, JobPosting
+from jobs.panels import posting_panels
 from skills.understanding import occupation_understand, skill_understand
 
 SEARCH_PAGE_SIZE = 20
@@ -216,6 +217,7 @@ def _detail_page(
             required="search" in data,
         )
     context["may_record_service"] = visibility.may(user, Action.RECORD_SERVICES)
+    context["panels"] = posting_panels(request, posting)
     if manages:
         context["applicant_count"] = selectors.pipeline_for(user, posting).count()
     return form_page(request, "jobs/detail.html", context)

@@ -209,6 +209,27 @@ def my_matches_pending(user: User) -> bool:
     return PendingMatch.objects.filter(member__user=user).exists()
 
 
+MATCH_FIELDS = ("member_id", "posting_id", "score", "explanation", "engine_version", "computed_at")
+
+
+def my_match_for_posting(user: User, posting: JobPosting) -> MatchRow | None:
+    """The worker's own stored match with one posting (score and reasons), for the job's page; None
+    for anyone but a worker with an archive entry, and when no match is stored (the posting does
+    not fit them, or is not yet matched). Two queries."""
+    if not user.is_authenticated or user.role != Role.WORKER:
+        return None
+    match = (
+        Match.objects.filter(member__user=user, posting_id=posting.pk)
+        .select_related("posting__region")
+        .only(*MATCH_FIELDS, "posting__region__name")
+        .annotate(applied=_applied())
+        .first()
+    )
+    if match is None:
+        return None
+    return _row(match, _skills([match]), for_worker=True, posting_side=True)
+
+
 # --- employers and organizers: a posting's candidates ----------------------------------------------------
 
 

@@ -87,6 +87,7 @@ ENTRIES = [
     page("households:member_edit", "member"),
     page("households:member_reveal", "member", body=lambda f: {"purpose": "casework"}),
     page("households:member_account", "member"),
+    page("households:member_password_reset", "member", note="POST only: a GET answers 405"),
     page("households:member_leave", "member", body=lambda f: {"reason": "迁出"}),
     page("households:goal_status", "goal", body=lambda f: {"status": "met", "evidence": "已就业"}),
     page("households:measure_status", "measure", body=lambda f: {"status": "done"}),
