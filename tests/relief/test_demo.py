@@ -117,9 +117,17 @@ def test_the_demo_follows_migrant_cases(county: Any) -> None:
     migrant = TargetGroup.objects.get(code=TargetGroup.MIGRANT)
     for household in Household.objects.order_by("pk")[:6]:
         household.target_groups.add(migrant)
+    from households.models import PlanGoal
+    from tests.factories import ReliefPlanFactory
+
+    for household in Household.objects.order_by("pk")[:6]:
+        ReliefPlanFactory(household=household)
     seed_relief(verbose=lambda _: None)
     assert Case.objects.filter(track="migrant").count() == 3
-    assert Case.objects.filter(track="migrant", outcome="achieved").exists()
+    achieved = Case.objects.filter(track="migrant", outcome="achieved")
+    assert achieved.exists() and all(c.goal is not None and c.goal.track == "migrant" for c in achieved)
+    assert PlanGoal.objects.filter(track="migrant").count() == 3
+    assert PlanGoal.objects.filter(track="migrant", status=PlanGoal.Status.MET).count() == achieved.count()
 
 
 def test_the_demo_keeps_the_care_register(county: Any) -> None:
