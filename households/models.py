@@ -363,6 +363,7 @@ class Track(models.TextChoices):
     WARMTH = "warmth", _("Send warmth")
     STUDENT_AID = "student_aid", _("Student aid")
     CARE = "care", _("Care (sanitation and women workers)")
+    MIGRANT = "migrant", _("Migrant workers' public services")
 
 
 class ReliefPlan(models.Model):

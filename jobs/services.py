@@ -28,7 +28,7 @@ from core.models import Region
 from core.tasks import enqueue_on_commit
 from households import services as household_services
 from households.models import Household, Member
-from jobs import notices
+from jobs import hired, notices
 from jobs.models import (
     Application,
     ApplicationEvent,
@@ -818,6 +818,7 @@ def application_hire(*, application: Application, by: User, start_date: dt.date,
         posting.save(update_fields=["state", "updated_at"])
         _close_open_applications(posting, by, _("All positions are filled."), exclude=application)
     _refresh_matches(posting.pk)  # a seat fewer, or none left
+    hired.announce(placement.pk)  # the higher layers' follow-ups, on commit (``jobs/hired.py``)
     return placement
 
 

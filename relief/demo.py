@@ -4,12 +4,14 @@
 in 乌兰镇 and 棋盘井镇: a winter 送温暖 campaign ranked, listed, reviewed, paid (cash and goods) and
 signed off; a school year of 金秋助学 awards (paid, waiting at each step, one refused); medical
 claims from bills with the members' cover; referrals to the civil-affairs office (granted, refused,
-waiting) and temporary relief paid by the union. Everything goes through the services, and so
+waiting) and temporary relief paid by the union; care aid to women workers from the care budget
+(applied, approved, paid, refused). Everything goes through the services, and so
 every yuan through ``funds.services``: the demo is a test of the rules too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Callable
@@ -48,6 +50,14 @@ BUDGETS = [
     ("student_aid", "ETK", 80_000),
     ("medical", "ETK", 100_000),
     ("assistance", "ETK", 50_000),
+    ("care", "ETK", 30_000),
+]
+# Care aid for women workers: reason, the situation, yuan, and where the demo leaves it.
+CARE_AID = [
+    ("single_mother", "丈夫去世，独自抚养两个上学的孩子", 2_000, "applied"),
+    ("serious_illness", "乳腺癌术后化疗，停工半年", 2_500, "approved"),
+    ("single_mother", "离异后独自抚养孩子，孩子患哮喘", 1_500, "paid"),
+    ("serious_illness", "申请时已痊愈复工，无新增医疗支出", 1_000, "refused"),
 ]
 SCHOOLS = ["内蒙古大学", "内蒙古师范大学", "鄂尔多斯应用技术学院", "包头医学院", "鄂托克旗第一中学", "内蒙古工业大学"]
 LEVELS = ["bachelor", "college", "senior", "vocational", "bachelor", "postgraduate"]
@@ -354,6 +364,65 @@ def _assistance(staff: _Staff, rng: random.Random) -> int:
     return made
 
 
+def _care(staff: _Staff) -> int:
+    """About four care aid applications of women workers in paired households, one at each stage:
+    applied (the helper's review), approved (the payment waits), paid (the care goal met), refused
+    (with the reason the worker reads)."""
+    today = timezone.localdate()
+    budget = Budget.objects.filter(
+        source__name=COUNTY_FUND, org_unit__code="ETK", purpose__code="care", year=today.year
+    ).exists()
+    if not budget or Application.objects.filter(track="care").exists():
+        return 0
+    paired = Pairing.objects.filter(ended_on__isnull=True).values("household")
+    women = (
+        Member.objects.filter(
+            sex=Member.Sex.FEMALE,
+            is_current=True,
+            household__state=Household.State.ACTIVE,
+            household__pk__in=paired,
+            birth_date__lte=today.replace(year=today.year - 22),
+            birth_date__gt=today.replace(year=today.year - 58),
+        )
+        .select_related("household__org_unit", "user")
+        .order_by("household__org_unit__code", "pk")
+    )
+    chosen: list[Member] = []
+    for member in women:
+        if member.household_id not in {m.household_id for m in chosen}:
+            chosen.append(member)
+        if len(chosen) == len(CARE_AID):
+            break
+    made = 0
+    for member, (reason, need, amount, stage) in zip(chosen, CARE_AID, strict=False):
+        helper = staff.helper(member.household) or staff.organizer(member.household)
+        _goal(member.household, "care", f"{member.name}获得女职工关爱帮扶", staff.organizer(member.household), member)
+        try:
+            application = services.application_create(
+                by=helper,
+                track="care",
+                member=member,
+                data={"reason": reason, "need": need, "amount": str(amount)},
+                consent_note="本人到站点申请并签字",
+            )
+        except DomainError:
+            continue
+        made += 1
+        if stage == "refused":
+            reviewer = _reviewer(application, staff)
+            if reviewer is not None:
+                services.application_review(
+                    application=application, by=reviewer, approve=False, note="已痊愈复工，暂不符合重病帮扶条件"
+                )
+        elif stage in ("approved", "paid"):
+            application = _decide(application, staff)
+            if stage == "paid" and application.state == Application.State.APPROVED:
+                # No second organizer to check the payment here: it waits, approved.
+                with contextlib.suppress(DomainError):
+                    _pay(application, staff, f"demo-care-{application.pk}")
+    return made
+
+
 def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 2026) -> SeedResult:
     """The benefit tracks are skipped when their demo exists already (a campaign or any
     application); each case track's demo skips itself when its data exists."""
@@ -365,7 +434,14 @@ def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 202
         cases += seed_migrant(rng=random.Random(seed_value + 20), verbose=verbose)
         seed_care(rng=random.Random(seed_value + 21), verbose=verbose)
     if Campaign.objects.exists() or Application.objects.exists():
-        return SeedResult(cases)
+        # A demo made before the care budget existed gets it and its care applications now.
+        with transaction.atomic():
+            staff = _Staff()
+            _budgets(staff.county)
+            care = _care(staff)
+        if care:
+            verbose(f"Relief tracks: care {care} applications.")
+        return SeedResult(cases + care)
     rng = random.Random(seed_value)
     staff = _Staff()
     today = timezone.localdate()
@@ -382,6 +458,7 @@ def seed_relief(*, verbose: Callable[[str], None] = print, seed_value: int = 202
             "student_aid": _student_aid(staff, rng),
             "medical": _medical(staff, rng),
             "assistance": _assistance(staff, rng),
+            "care": _care(staff),
         }
     verbose("Relief tracks: " + ", ".join(f"{code} {n}" for code, n in counts.items()) + " applications.")
     return SeedResult(sum(counts.values()) + cases)

@@ -94,6 +94,8 @@ def health_check_record(
     _require_member(by, member)
     if checked_on > timezone.localdate():
         raise InvalidInput(_("The date cannot be in the future."), field="checked_on")
+    if member.birth_date and checked_on < member.birth_date:
+        raise InvalidInput(_("A health check cannot be dated before the member was born."), field="checked_on")
     if not (result or "").strip():
         raise InvalidInput(_("Record the result."), field="result")
     return HealthCheck.objects.create(
@@ -122,6 +124,8 @@ def event_create(*, by: User, org_unit: OrgUnit, name: str, held_on: dt.date, pl
 def attendance_record(*, event: RightsEvent, member: Member, by: User) -> Attendance:
     """A member attended; recorded once (a second time is refused)."""
     _require_member(by, member)
+    if not member.is_current:
+        raise InvalidInput(_("%(name)s has left the household.") % {"name": member.name}, field="member")
     if not (member.household.org_unit.path or "").startswith(event.org_unit.path or "-"):
         raise NotFound(_("No such event."))  # the event is for another unit's members
     if Attendance.objects.filter(event=event, member=member).exists():

@@ -1,6 +1,7 @@
 """Demo data of the migrant-worker track (called by ``relief.demo``): cases for half the
 migrant-group households (a residence permit granted, a school place waiting, an insurance transfer
-under way); the other half stay on the list of households without a case."""
+under way), each a goal of the household's plan (met by the case closed achieved); the other half
+stay on the list of households without a case."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from accounts.models import User
-from households.models import Household, Member, TargetGroup
+from households import services as household_services
+from households.models import Household, Member, ReliefPlan, TargetGroup, Track
 from relief import case_services
 from relief.models import Case
 
@@ -53,6 +55,10 @@ def seed_migrant(*, rng: random.Random, verbose: Callable[[str], None] = print) 
             next_action="递交材料",
             next_action_due=opened + dt.timedelta(days=rng.choice([10, 30, 300])),
         )
+        plan = ReliefPlan.objects.filter(household=household, status=ReliefPlan.Status.ACTIVE).first()
+        if plan is not None and not plan.goals.filter(track=Track.MIGRANT).exists():
+            # The plan's migrant goal, met when the case closes achieved (``Track.MIGRANT``).
+            household_services.goal_add(plan=plan, by=organizer, track=Track.MIGRANT, title=summary, member_id=head.pk)
         if made % 3 == 0:
             case_services.case_close(case=case, by=organizer, outcome="achieved", note="已办结", on=today)
         made += 1

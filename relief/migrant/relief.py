@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from households.models import Track
 from relief import dashboard, rules
 from relief.registry import Kind, Pays, register
 from relief.registry import Track as ReliefTrack
@@ -29,8 +30,8 @@ TRACK = register(
             ("housing", gettext_lazy("Housing (住房保障)")),
             ("insurance_transfer", gettext_lazy("Insurance transfer (社保转移接续)")),
         ),
-        # No plan-goal track names these services; a closed case is its own record.
-        goal_track="",
+        # A case closed achieved (a permit, a school place...) meets the plan's open migrant goal.
+        goal_track=Track.MIGRANT,
         eligibility=rules.case_eligibility,
         prepare=rules.case_prepare,
         rule_text=gettext_lazy(

@@ -137,7 +137,8 @@ class LayoffPersonAdviceSerializer(serializers.Serializer):
     name = serializers.CharField()
     reachable = serializers.BooleanField()
     jobs = LayoffJobSerializer(many=True)
-    missing_skills = serializers.ListField(child=serializers.CharField())
+    missing_skills = serializers.ListField(child=serializers.CharField(), help_text="skill codes")
+    missing_skill_names = serializers.ListField(child=serializers.CharField(), help_text="their names")
 
 
 class LayoffSkillAdviceSerializer(serializers.Serializer):
@@ -150,6 +151,7 @@ class LayoffSkillAdviceSerializer(serializers.Serializer):
 
 class LayoffBatchAdviceSerializer(serializers.Serializer):
     reachable = serializers.IntegerField()
+    learning_available = serializers.BooleanField(help_text="false: what to learn is not connected here")
     people = LayoffPersonAdviceSerializer(many=True)
     skills = LayoffSkillAdviceSerializer(many=True)
 
@@ -258,6 +260,7 @@ class LayoffBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(
             {
                 "reachable": advice.reachable,
+                "learning_available": advice.learning_available,
                 "people": [
                     {
                         "member": p.member.pk,
@@ -274,13 +277,14 @@ class LayoffBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                             if m.posting is not None
                         ],
                         "missing_skills": [s.code for s in p.blocking],
+                        "missing_skill_names": [str(s) for s in p.blocking],
                     }
                     for p in advice.people
                 ],
                 "skills": [
                     {
                         "skill": skill.code,
-                        "name": skill.name,
+                        "name": str(skill),
                         "people": n,
                         "cohort": cohort.pk if cohort else None,
                         "course": cohort.course.name if cohort else "",

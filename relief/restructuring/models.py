@@ -1,7 +1,8 @@
 """Restructuring layoffs (化解过剩产能、企业兼并重组、事业单位改革中的职工安置): enterprises in
 difficulty, their layoff batches with the resettlement plan, and each laid-off worker of a batch
 with the path followed (a relief case) to an outcome. Re-employment through an ordinary ``jobs``
-placement is not recorded here: the batch report finds it (``selectors.batch_report``)."""
+placement counts by itself: the batch report finds it (``selectors.batch_report``), and the hire
+closes the worker's open path as re-employed (``services.worker_placed``, after ``jobs/hired.py``)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 enterprises and batches, one batch with its workers, the batch report (laid off, re-employed within
 3, 6 and 12 months, social security continued, still without work) by batch, enterprise and unit,
 and the advice for a whole batch: the jobs within reach (``matching``) and what to learn
-(``training``).
+(``training``, wired by ``web`` into ``advice.py``).
 
 Re-employment counts by itself: a worker is working again from the earlier of the date recorded
 on their path (a transfer, a job found alone) and the start of their first ``jobs`` placement on
@@ -24,6 +24,7 @@ from accounts.visibility import Action
 from core.errors import NotFound
 from core.ids import int_pk
 from jobs.models import Placement
+from relief.restructuring import advice
 from relief.restructuring.models import Enterprise, LaidOffWorker, LayoffBatch
 
 WINDOWS = (3, 6, 12)  # months after the layoff
@@ -216,19 +217,22 @@ class BatchAdvice:
     people: list[Any]  # matching.selectors.MemberMatching for each worker not yet working
     reachable: int  # of them, how many have at least one open job within reach
     skills: list[tuple[Any, int, Any]]  # (Skill, people advised to learn it, nearest open cohort or None)
+    learning_available: bool = True  # False: no "what to learn" provider is wired (``advice.py``)
 
 
 def batch_advice(user: User, batch: LayoffBatch, *, per_member: int = 3) -> BatchAdvice:
     """For the batch's workers still without work: each one's best open jobs within reach (stored
     matches, ``matching``), and the skills most worth learning across the batch with the nearest
-    open cohort teaching each (``training``)."""
+    open cohort teaching each (``training``, through the slot of ``advice.py`` that ``web`` fills:
+    training is in relief's own layer)."""
     from matching import selectors as matching_selectors
-    from training import selectors as training_selectors
 
     waiting = [w.member_id for w in workers_of([batch]) if working_since(w) is None]
     people = matching_selectors.members_matching(user, waiting, per_member=per_member)
-    skills = training_selectors.group_learning_advice(user, waiting)
-    return BatchAdvice(batch, people, sum(1 for p in people if p.reachable), skills)
+    skills = advice.learning_advice(user, waiting)
+    return BatchAdvice(
+        batch, people, sum(1 for p in people if p.reachable), skills or [], learning_available=skills is not None
+    )
 
 
 def today() -> dt.date:

@@ -10,10 +10,12 @@ worker twice in one batch (twice in the list, or already in the batch)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,13 +25,15 @@ from accounts.models import OrgUnit, User
 from accounts.visibility import Action
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from households.id_numbers import parse_id_number
-from households.models import Member
-from jobs.models import Employer
+from households.models import Member, PlanGoal, ReliefPlan, Track
+from jobs.models import Employer, Placement
 from relief import case_services
 from relief.models import Case, Office
 from relief.restructuring.models import Enterprise, LaidOffWorker, LayoffBatch, Measure
 
 MAX_WORKERS = 2000
+
+logger = logging.getLogger(__name__)
 
 
 def _today() -> dt.date:
@@ -260,4 +264,80 @@ def worker_record_outcome(
             note=(note or LaidOffWorker.Outcome(outcome).label)[:300],
             on=max(day, case.opened_on),
         )
+    return worker
+
+
+def worker_placed(*, placement_id: int) -> list[LaidOffWorker]:
+    """A hire through 阳光就业 (``jobs/hired.py``, after it commits): each open path of the placed
+    worker in a batch laid off on or before the start closes as re-employed, the case achieved
+    (meeting the job goal of the plan, or linked to the goal the hire met already). Done by the
+    case's responsible helper (else whoever recorded the batch), who is told by the case's
+    history. Idempotent: a path already closed is left alone; a hire of someone without an open
+    path does nothing."""
+    placement = Placement.objects.select_related("employer").filter(pk=placement_id).first()
+    if placement is None:
+        return []
+    paths = (
+        LaidOffWorker.objects.filter(
+            member_id=placement.member_id,
+            outcome=LaidOffWorker.Outcome.FOLLOWED,
+            case__state=Case.State.OPEN,
+            batch__laid_off_on__lte=placement.start_date,
+        )
+        .select_related("batch", "case")
+        .order_by("pk")
+    )
+    closed = []
+    for path in paths:
+        with transaction.atomic():
+            closed_one = _close_placed(path.pk, placement)
+        if closed_one is not None:
+            closed.append(closed_one)
+    return closed
+
+
+def _close_placed(worker_pk: int, placement: Placement) -> LaidOffWorker | None:
+    worker = (
+        LaidOffWorker.objects.select_for_update(of=("self",))
+        .select_related("batch", "case", "member__household")
+        .get(pk=worker_pk)
+    )
+    case = worker.case
+    if case is None or not case.is_open or worker.outcome:
+        return None  # closed meanwhile by hand: what was recorded stands
+    by = next(
+        (
+            u
+            for u in (case.helper, worker.batch.created_by)
+            if u.is_active and visibility.may(u, Action.REVIEW_RELIEF, case.org_unit)
+        ),
+        None,
+    )
+    if by is None:
+        logger.warning("Placement %s: nobody may close the laid-off worker's case %s", placement.pk, case.pk)
+        return None
+    worker.outcome = LaidOffWorker.Outcome.REEMPLOYED
+    worker.working_since = placement.start_date
+    worker.save(update_fields=["outcome", "working_since"])
+    day = min(max(placement.start_date, case.opened_on), _today())
+    note = _("Re-employed: hired by %(employer)s from %(day)s (阳光就业)") % {
+        "employer": placement.employer.name,
+        "day": placement.start_date.isoformat(),
+    }
+    case = case_services.case_close(case=case, by=by, outcome=Case.Outcome.ACHIEVED, note=note, on=day)
+    if case.goal_id is None:
+        # The hire met the job goal itself (``households.services.member_hired``): the case points to it.
+        met = (
+            PlanGoal.objects.filter(
+                plan__household_id=worker.member.household_id,
+                plan__status=ReliefPlan.Status.ACTIVE,
+                track=Track.JOB,
+                status=PlanGoal.Status.MET,
+            )
+            .filter(Q(member_id=worker.member_id) | Q(member__isnull=True))
+            .order_by("-met_on", "-pk")
+            .first()
+        )
+        if met is not None:
+            Case.objects.filter(pk=case.pk).update(goal=met)
     return worker

@@ -117,9 +117,17 @@ def test_the_demo_follows_migrant_cases(county: Any) -> None:
     migrant = TargetGroup.objects.get(code=TargetGroup.MIGRANT)
     for household in Household.objects.order_by("pk")[:6]:
         household.target_groups.add(migrant)
+    from households.models import PlanGoal
+    from tests.factories import ReliefPlanFactory
+
+    for household in Household.objects.order_by("pk")[:6]:
+        ReliefPlanFactory(household=household)
     seed_relief(verbose=lambda _: None)
     assert Case.objects.filter(track="migrant").count() == 3
-    assert Case.objects.filter(track="migrant", outcome="achieved").exists()
+    achieved = Case.objects.filter(track="migrant", outcome="achieved")
+    assert achieved.exists() and all(c.goal is not None and c.goal.track == "migrant" for c in achieved)
+    assert PlanGoal.objects.filter(track="migrant").count() == 3
+    assert PlanGoal.objects.filter(track="migrant", status=PlanGoal.Status.MET).count() == achieved.count()
 
 
 def test_the_demo_keeps_the_care_register(county: Any) -> None:
@@ -136,3 +144,50 @@ def test_the_demo_keeps_the_care_register(county: Any) -> None:
     assert Attendance.objects.exists()
     seed_relief(verbose=lambda _: None)
     assert Station.objects.count() == 4
+
+
+def _women(n: int) -> list[Member]:
+    from households.models import Household
+
+    today = timezone.localdate()
+    return [
+        MemberFactory(
+            household=household,
+            relation=Member.Relation.SPOUSE,
+            id_number=fresh_id_number(birth=dt.date(today.year - 36, 4, 2), male=False),
+        )
+        for household in Household.objects.order_by("pk")[:n]
+    ]
+
+
+def test_the_demo_aids_women_workers_from_the_care_budget(county: Any) -> None:
+    from funds.models import Budget
+
+    women = _women(5)
+    seed_relief(verbose=lambda _: None)
+    budget = Budget.objects.get(purpose__code="care", org_unit__code="ETK", source__name=COUNTY_FUND)
+    assert budget.amount == 30_000_00
+    care = Application.objects.filter(track="care")
+    assert care.count() == 4 and {a.member_id for a in care} <= {w.pk for w in women}
+    assert len({a.household_id for a in care}) == 4  # one a household (the cap is a household's)
+    assert {a.state for a in care} == {"helper_review", "approved", "given", "refused"}
+    given = care.get(state="given")
+    assert Benefit.objects.get(application=given).cash_transaction_id is not None
+    assert care.get(state="refused").decisions.filter(approved=False).exists()
+    line = selectors.fund_line(FundSource.objects.get(name=COUNTY_FUND))
+    assert line.balanced and line.cash_explained
+    seed_relief(verbose=lambda _: None)
+    assert Application.objects.filter(track="care").count() == 4
+
+
+def test_a_demo_made_before_the_care_budget_gets_it_on_the_next_run(county: Any) -> None:
+    from funds.models import Budget
+
+    seed_relief(verbose=lambda _: None)  # no woman of working age yet: no care application
+    assert not Application.objects.filter(track="care").exists()
+    Budget.objects.filter(purpose__code="care").delete()  # as a demo made before this budget
+    _women(4)
+    assert seed_relief(verbose=lambda _: None).created == 4
+    assert Budget.objects.filter(purpose__code="care").count() == 1
+    assert Application.objects.filter(track="care").count() == 4
+    assert seed_relief(verbose=lambda _: None).created == 0

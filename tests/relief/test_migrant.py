@@ -63,3 +63,27 @@ def test_the_page_lists_them_with_a_link_to_open_a_case(people: People, migrant_
     client.force_login(people.olga)
     page = client.get(reverse("relief:migrant:households")).content.decode()
     assert f'data-household="{migrant_a.pk}"' in page and reverse("relief:case_open", args=["migrant"]) in page
+
+
+def test_a_migrant_case_closed_achieved_meets_the_open_migrant_goal(people: People, migrant_a: Household) -> None:
+    from households.models import PlanGoal, Track
+    from tests.relief.conftest import plan_goal
+
+    member = migrant_a.members.first()
+    goal = plan_goal(migrant_a, Track.MIGRANT, member=member)
+    job_goal = plan_goal(migrant_a, Track.JOB, member=member)
+    opened = [
+        case_services.case_open(
+            by=people.hana, track="migrant", kind=kind, member=member, summary=kind, office="public_security"
+        )
+        for kind in ("residence_permit", "schooling")
+    ]
+    case_services.case_close(case=opened[0], by=people.hana, outcome="not_achieved")
+    goal.refresh_from_db()
+    assert goal.status != PlanGoal.Status.MET  # a refusal meets nothing
+    closed = case_services.case_close(case=opened[1], by=people.hana, outcome="achieved")
+    goal.refresh_from_db()
+    job_goal.refresh_from_db()
+    assert goal.status == PlanGoal.Status.MET and closed.goal == goal
+    assert "schooling" in goal.evidence
+    assert job_goal.status != PlanGoal.Status.MET  # only the migrant track's goal

@@ -152,6 +152,23 @@ ENTRIES = [
     # checks the member's household's unit's.
     api("GET /api/v1/relief/care/stations/{id}/", "care_station"),
     api("GET /api/v1/relief/care/events/{id}/", "rights_event"),
+    api(
+        "POST /api/v1/relief/care/events/{id}/attendance/",
+        "rights_event",
+        body=lambda f: {"member": f["member"].pk},
+        note="as on the page: another unit's event is not found; the member must be of the event's unit",
+    ),
+    api("GET /api/v1/relief/care/members/{id}/", "member"),
+    api(
+        "POST /api/v1/relief/care/members/{id}/mark/",
+        "member",
+        body=lambda f: {"sanitation_worker": True, "employer_name": "环卫处"},
+    ),
+    api(
+        "POST /api/v1/relief/care/members/{id}/health-checks/",
+        "member",
+        body=lambda f: {"checked_on": "2026-01-05", "result": "正常"},
+    ),
     page("relief:care:stations", opens=RELIEF_STAFF, note="an organizer records stations of their own unit"),
     page("relief:care:events", opens=RELIEF_STAFF, note="an organizer records events of their own unit"),
     page(
