@@ -352,7 +352,7 @@ def scan(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_page(Action.VIEW_TRAINING)
 def coverage(request: AuthedRequest) -> HttpResponse:
-    report = selectors.coverage_for(request.user)
+    report = selectors.coverage_report_for(request.user)
     page = Paginator(selectors.uncovered_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     nearest = selectors.nearest_cohorts(list(page.object_list))
     rows = [{"member": m, "cohort": nearest.get(m.pk)} for m in page.object_list]
@@ -367,8 +367,8 @@ def demand(request: AuthedRequest) -> HttpResponse:
     unit = next((u for u in units if str(u.pk) == chosen), units[0] if units else None)
     if unit is None:
         raise NotFound(_("No such unit."))
-    rows = selectors.demand_for(request.user, unit)
-    return render(request, "training/demand.html", {"units": units, "unit": unit, "rows": rows})
+    rows, as_of = selectors.demand_report_for(request.user, unit)
+    return render(request, "training/demand.html", {"units": units, "unit": unit, "rows": rows, "as_of": as_of})
 
 
 # --- organizers: the catalogue ------------------------------------------------------------------------
