@@ -348,7 +348,9 @@ def uncovered_for(user: User) -> QuerySet[Member]:
         .annotate(ok=_certified())
         .filter(ok=False)
         .select_related("household__org_unit", "household__region")
-        .order_by("household__org_unit__path", "household__number", "id")
+        # In the order they were registered: the database walks the members by id and stops after a
+        # page, where sorting by unit and household number first would sort every uncovered person.
+        .order_by("id")
     )
 
 
@@ -359,8 +361,8 @@ def nearest_cohorts(members: list[Member]) -> dict[int, Cohort | None]:
 
     cohorts = list(
         advice.open_cohorts()
-        .select_related("course__region", "course__provider")
-        .prefetch_related("course__target_groups", "course__skills")
+        .select_related("course__region")
+        .prefetch_related("course__target_groups")
         .annotate(held=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.HOLDS_SEAT)))
         .order_by("starts_on", "id")
     )
@@ -379,12 +381,15 @@ def nearest_cohorts(members: list[Member]) -> dict[int, Cohort | None]:
             place = 2
         return (place, 0 if cohort.held < cohort.seats else 1, cohort.starts_on)  # type: ignore[attr-defined]
 
+    wanted = {c.pk: {g.code: g for g in c.course.target_groups.all()} for c in cohorts}
     result: dict[int, Cohort | None] = {}
     for member in members:
         fitting = [
             c
             for c in cohorts
-            if not eligibility_problem(c.course, member, on=c.starts_on, groups=groups[member.household_id])
+            if not eligibility_problem(
+                c.course, member, on=c.starts_on, groups=groups[member.household_id], wanted=wanted[c.pk]
+            )
         ]
         result[member.pk] = min(fitting, key=lambda c: distance(member, c)) if fitting else None
     return result

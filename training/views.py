@@ -26,6 +26,7 @@ from accounts.pages import role_page
 from accounts.visibility import Action
 from core import params, qrcodes
 from core.errors import NotFound
+from core.pagination import CappedPaginator
 from households import selectors as household_selectors
 from households.views import AuthedRequest, attempt, form_page
 from training import advice, selectors, services
@@ -33,6 +34,7 @@ from training.forms import CertificateForm, CohortForm, CompletionForm, CourseFo
 from training.models import Attendance, Enrolment, Provider
 
 PAGE_SIZE = 50
+COVERAGE_PAGE_SIZE = 10
 ANY_TRAINING = (Action.ENROL, Action.VIEW_TRAINING, Action.ENROL_OTHERS)
 
 
@@ -353,7 +355,9 @@ def scan(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_page(Action.VIEW_TRAINING)
 def coverage(request: AuthedRequest) -> HttpResponse:
     report = selectors.coverage_report_for(request.user)
-    page = Paginator(selectors.uncovered_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A few people a page (each row asks for their nearest cohort), counted up to a cap: the county's
+    # total is on the tiles, and past the first pages an organizer narrows by unit.
+    page = CappedPaginator(selectors.uncovered_for(request.user), COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     nearest = selectors.nearest_cohorts(list(page.object_list))
     rows = [{"member": m, "cohort": nearest.get(m.pk)} for m in page.object_list]
     return render(request, "training/coverage.html", {"report": report, "page": page, "rows": rows})
