@@ -1,6 +1,7 @@
-"""The organizer's posting review queue at volume: pages of 8 (compact rows, issue 19) with the queue's size, a filter by
-title or employer and by verified employers, four orders, and a decision made in place (htmx swaps
-the row and the page keeps its place; without htmx the queue reloads at the same page and filter)."""
+"""The organizer's posting review queue at volume: pages of 8 compact rows (issue 19) with the
+queue's size, a filter by title or employer and by verified employers, four orders, and a decision
+made in place (htmx swaps the row and the page keeps its place; without htmx the queue reloads at
+the same page and filter)."""
 
 from __future__ import annotations
 
