@@ -195,9 +195,10 @@ def enrollable_members_for(user: User, *, query: str = "", limit: int = 200) -> 
 # --- coverage: at least one certified skill -----------------------------------------------------------
 
 
-def capable_q(today: dt.date | None = None, prefix: str = "") -> Q:
+def capable_q(today: dt.date | None = None, prefix: str = "", *, household: bool = True) -> Q:
     """Members the plan's target counts: current members of active households, of working age, with
-    full or partial capacity to work."""
+    full or partial capacity to work. ``household=False`` leaves out the household's state, for a
+    caller that picks the households itself."""
     day = today or timezone.localdate()
     p = prefix
 
@@ -210,8 +211,10 @@ def capable_q(today: dt.date | None = None, prefix: str = "") -> Q:
     age = Q()
     for sex, (low, high) in WORKING_AGE.items():
         age |= Q(**{f"{p}sex": sex}) & born_between(low, high)
+    active = Q(**{f"{p}household__state": Household.State.ACTIVE}) if household else Q()
     return (
-        Q(**{f"{p}is_current": True, f"{p}household__state": Household.State.ACTIVE})
+        Q(**{f"{p}is_current": True})
+        & active
         & Q(**{f"{p}work_capacity__in": [Member.WorkCapacity.FULL, Member.WorkCapacity.PARTIAL]})
         & age
     )
@@ -342,15 +345,22 @@ def coverage_report_for(user: User) -> Coverage:
 
 
 def uncovered_for(user: User) -> QuerySet[Member]:
-    """Capable members of the reach with no certified skill yet."""
+    """Capable members of the reach with no certified skill yet, household by household in the order
+    the households were registered.
+
+    The households are picked in a subquery rather than joined: the database then walks the
+    members by their household index in household order and stops after a page, where a join (or
+    an order by unit and household number) sorts every uncovered person of the county first (0.5 s
+    at 100,000 households on SQLite, against 60 ms)."""
+    if not visibility.may(user, Action.VIEW_TRAINING):
+        return Member.objects.none()
+    households = visibility.scope(user, Household.objects.filter(state=Household.State.ACTIVE), unit="org_unit")
     return (
-        capable_members_for(user)
+        Member.objects.filter(capable_q(household=False), household_id__in=households.values("pk"))
         .annotate(ok=_certified())
         .filter(ok=False)
         .select_related("household__org_unit", "household__region")
-        # In the order they were registered: the database walks the members by id and stops after a
-        # page, where sorting by unit and household number first would sort every uncovered person.
-        .order_by("id")
+        .order_by("household_id", "id")
     )
 
 
