@@ -296,9 +296,11 @@ def rollup_stored(
     table_units = list(units) if units is not None else units_under(tops)
     if not table_units:
         return Rollup(measures=names)
-    empty = dict.fromkeys((*names, ROWS), 0)
-    own_of = {u.pk: {**empty, **{k: v for k, v in own.get(u.pk, {}).items() if k in empty}} for u in table_units}
-    total = {u.pk: dict(empty) for u in table_units}
+    empty: dict[str, Number] = dict.fromkeys((*names, ROWS), 0)
+    own_of: dict[int, dict[str, Number]] = {
+        u.pk: {**empty, **{k: v for k, v in own.get(u.pk, {}).items() if k in empty}} for u in table_units
+    }
+    total: dict[int, dict[str, Number]] = {u.pk: dict(empty) for u in table_units}
     by_path = {u.path: u.pk for u in table_units}
     for u in table_units:
         # Every ancestor of u inside the table: the prefixes of its materialised path ("0001.0007.").
