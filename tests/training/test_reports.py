@@ -118,10 +118,10 @@ def test_a_missing_unit_report_is_counted_when_asked(people: Any, tree: Any, cou
 
 def test_the_beat_task_is_idempotent(people: Any, tree: Any, county_people: list[Member]) -> None:
     units = 4
-    assert tasks.refresh_reports.delay().get() == 2 * units
+    assert tasks.refresh_reports.apply().get() == 2 * units
     first = {(r.unit_id, r.kind): r.payload for r in UnitReport.objects.all()}
     assert len(first) == 2 * units
-    assert tasks.refresh_reports.delay().get() == 2 * units
+    assert tasks.refresh_reports.apply().get() == 2 * units
     again = {(r.unit_id, r.kind): r.payload for r in UnitReport.objects.all()}
     assert again == first and UnitReport.objects.count() == 2 * units
 
