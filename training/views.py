@@ -33,8 +33,10 @@ from training import advice, selectors, services
 from training.forms import CertificateForm, CohortForm, CompletionForm, CourseForm, EnrolOthersForm, ScanForm
 from training.models import Attendance, Enrolment, Provider
 
-PAGE_SIZE = 50
+# Lists of cohorts a page: within eight phone screens (issue 19).
+PAGE_SIZE = 10
 COVERAGE_PAGE_SIZE = 10
+DEMAND_SHOWN = 10
 ANY_TRAINING = (Action.ENROL, Action.VIEW_TRAINING, Action.ENROL_OTHERS)
 
 
@@ -372,7 +374,10 @@ def demand(request: AuthedRequest) -> HttpResponse:
     if unit is None:
         raise NotFound(_("No such unit."))
     rows, as_of = selectors.demand_report_for(request.user, unit)
-    return render(request, "training/demand.html", {"units": units, "unit": unit, "rows": rows, "as_of": as_of})
+    # The first few skills, the rest when asked for: a page within eight phone screens (issue 19).
+    shown = rows if request.GET.get("all") == "1" else rows[:DEMAND_SHOWN]
+    context = {"units": units, "unit": unit, "rows": shown, "hidden": len(rows) - len(shown), "as_of": as_of}
+    return render(request, "training/demand.html", context)
 
 
 # --- organizers: the catalogue ------------------------------------------------------------------------

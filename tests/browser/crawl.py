@@ -42,7 +42,8 @@ def page_key(url: str) -> str:
 def page_shape(key: str) -> str:
     """A page's key with its record ids as ``<id>`` ("/households/<id>/"), stable across databases
     whose ids differ (PostgreSQL does not reset its sequences between tests)."""
-    return re.sub(r"(?<=[/=])\d+(?=[/&]|$)", "<id>", key)
+    path, mark, query = key.partition("?")
+    return re.sub(r"(?<=/)\d+(?=/|$)", "<id>", path) + mark + query
 
 
 def worth_checking(path: str) -> bool:

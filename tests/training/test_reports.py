@@ -151,3 +151,19 @@ def test_demand_for_a_unit_out_of_reach_is_not_found_even_when_stored(
     reports.refresh_demand(tree.town_a)
     with pytest.raises(NotFound):
         selectors.demand_report_for(people.bob, tree.town_a)
+
+
+def test_demand_shows_the_first_skills_and_the_rest_when_asked(
+    world: TrainingWorld, wang: Member, tree: Any, people: Any, monkeypatch: Any
+) -> None:
+    from training import views
+
+    forklift_postings(tree, people, world.forklift, count=2)
+    monkeypatch.setattr(views, "DEMAND_SHOWN", 0)
+    client = Client()
+    client.force_login(people.alice)
+    first = client.get(reverse("training:demand"), **EN)
+    assert first.context["rows"] == [] and first.context["hidden"] == 1
+    assert "Show 1 more skill" in first.content.decode()
+    every = client.get(reverse("training:demand") + f"?unit={tree.county.pk}&all=1", **EN)
+    assert [r.skill for r in every.context["rows"]] == [world.forklift] and every.context["hidden"] == 0
