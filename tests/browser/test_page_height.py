@@ -29,7 +29,51 @@ SCREENS_AT_MOST = 8
 LIMIT = SCREENS_AT_MOST * SCREEN
 # Pages still taller than 8 screens: "role path" -> the height (px) measured when listed. A page
 # may not grow past it (a little slack for fonts); fix it and take it off.
-ALLOWED: dict[str, int] = {}
+ALLOWED: dict[str, int] = {
+    "auditor /funds/": 14744,
+    "auditor /households/": 18111,
+    "auditor /households/?state=active": 19153,
+    "auditor /households/?state=draft": 6843,
+    "auditor /households/?state=exited": 15673,
+    "auditor /jobs/follow-ups/": 22193,
+    "auditor /jobs/placements/": 18762,
+    "auditor /jobs/services/": 14551,
+    "auditor /jobs/stalled/": 12260,
+    "auditor /notifications/log/": 18704,
+    "auditor /relief/cases/?overdue=1": 12125,
+    "auditor /relief/insurance/uninsured/": 20752,
+    "county organizer /assessment/reviews/": 12921,
+    "county organizer /funds/": 14744,
+    "county organizer /households/": 18119,
+    "county organizer /households/?state=active": 19161,
+    "county organizer /households/?state=draft": 6852,
+    "county organizer /households/?state=exited": 15682,
+    "county organizer /households/exits/": 7286,
+    "county organizer /jobs/follow-ups/": 43963,
+    "county organizer /jobs/placements/": 18762,
+    "county organizer /jobs/review/employers/": 21706,
+    "county organizer /jobs/services/": 14559,
+    "county organizer /jobs/stalled/": 12260,
+    "county organizer /notifications/log/": 18704,
+    "county organizer /relief/cases/?overdue=1": 12229,
+    "county organizer /relief/insurance/uninsured/": 20752,
+    "employer /jobs/candidates/": 7487,
+    "helper /households/": 18119,
+    "helper /households/?state=active": 19210,
+    "helper /jobs/placements/": 17969,
+    "helper /jobs/services/": 7946,
+    "helper /jobs/stalled/": 12260,
+    "organizer /assessment/reviews/": 8898,
+    "organizer /households/": 18114,
+    "organizer /households/?state=active": 19145,
+    "organizer /households/?state=exited": 7896,
+    "organizer /jobs/follow-ups/": 18860,
+    "organizer /jobs/placements/": 18062,
+    "organizer /jobs/services/": 11640,
+    "organizer /jobs/stalled/": 12260,
+    "organizer /notifications/log/": 9817,
+    "organizer /relief/insurance/uninsured/": 7143,
+}
 SLACK = SCREEN // 2
 CRAWLED = {**ROLES, "county organizer": "org_county"}
 HEIGHT_JS = "() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)"
