@@ -661,9 +661,9 @@ def _posting_decision_form(data: Any = None, pk: int = 0) -> DecisionForm:
 def _review_employers_page(
     request: AuthedRequest, bound: DecisionForm | None = None, bound_pk: int = 0
 ) -> HttpResponse:
-    employers = list(selectors.employers_to_verify_for(request.user))
-    rows = [(e, bound if e.pk == bound_pk and bound else _employer_decision_form(pk=e.pk)) for e in employers]
-    return form_page(request, "jobs/review_employers.html", {"rows": rows, "bound": bound})
+    page = _page(request, selectors.employers_to_verify_for(request.user), REVIEW_PAGE_SIZE)
+    rows = [(e, bound if e.pk == bound_pk and bound else _employer_decision_form(pk=e.pk)) for e in page.object_list]
+    return form_page(request, "jobs/review_employers.html", {"rows": rows, "bound": bound, "page": page})
 
 
 @jobs_page(Action.VERIFY_EMPLOYERS)

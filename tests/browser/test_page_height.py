@@ -51,7 +51,6 @@ ALLOWED: dict[str, int] = {
     "county organizer /households/exits/": 7286,
     "county organizer /jobs/follow-ups/": 43963,
     "county organizer /jobs/placements/": 18762,
-    "county organizer /jobs/review/employers/": 21706,
     "county organizer /jobs/services/": 14559,
     "county organizer /jobs/stalled/": 12260,
     "county organizer /notifications/log/": 18704,

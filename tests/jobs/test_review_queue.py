@@ -157,3 +157,24 @@ def test_without_htmx_the_queue_reloads_at_the_same_page_and_filter(
     response = client.post(action, {"decision": "approve"})
     assert response.status_code == 302
     assert response["Location"] == reverse("jobs:review_postings") + place
+
+
+def test_employers_to_verify_come_eight_a_page_with_the_decision_form_in_place(
+    client: Client, people: Any, tree: Any
+) -> None:
+    from tests.factories import UserFactory
+
+    pending = [
+        make_employer(
+            UserFactory(role="employer"), tree.county, name=f"待审公司{i:02d}", status=Employer.Status.PENDING
+        )
+        for i in range(10)
+    ]
+    client.force_login(people.alice)
+    first = client.get(reverse("jobs:review_employers")).content.decode()
+    actions = re.findall(r'action="/jobs/review/employers/(\d+)/"', first)
+    assert len(actions) == 8 and "Page 1 of 2" in first
+    row = first[first.index(f'id="employer-{pending[0].pk}"') :]
+    assert row.index('<details class="action review-decide">') < row.index('action="/jobs/review/employers/')
+    second = client.get(reverse("jobs:review_employers") + "?page=2").content.decode()
+    assert len(re.findall(r'action="/jobs/review/employers/(\d+)/"', second)) == 2
