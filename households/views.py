@@ -55,7 +55,8 @@ from households.forms import (
 )
 from households.models import ExitRequest, Household, Member, PlanGoal, PlanMeasure
 
-PAGE_SIZE = 50
+# Households a page: within eight phone screens (issue 19); each row is a card on a phone.
+PAGE_SIZE = 10
 
 
 class AuthedRequest(HttpRequest):
