@@ -61,7 +61,9 @@ from jobs.models import Application, Employer, JobPosting
 from skills.understanding import occupation_understand, skill_understand
 
 SEARCH_PAGE_SIZE = 20
-PAGE_SIZE = 50
+# Lists a page (stalled applications, placements, services, a company's postings): within eight
+# phone screens (issue 19).
+PAGE_SIZE = 10
 # Union staff pick the member they apply for from a select; a name or archive number narrows it.
 MEMBER_CHOICES = 200
 # The postings a service can name as "the job introduced": the newest open ones.
