@@ -278,3 +278,45 @@ def _rolled_sums(
 def _like_prefix(path: str) -> str:
     # Paths hold digits and dots only, so nothing needs escaping for LIKE.
     return f"{path}%"
+
+
+def rollup_stored(
+    own: Mapping[int, Mapping[str, Number]],
+    measures: Sequence[str],
+    *,
+    tops: Sequence[OrgUnit] | None = None,
+    units: Sequence[OrgUnit] | None = None,
+    keep_empty: bool = True,
+) -> Rollup:
+    """The same table as ``rollup_sources`` from figures already counted per unit (each unit's own
+    records, kept by a background task): each unit's subtree is summed here, over the small unit
+    table, instead of over the records. ``own`` maps a unit id to its own measures (and ``ROWS``);
+    a unit missing from it holds nothing."""
+    names = tuple(measures)
+    table_units = list(units) if units is not None else units_under(tops)
+    if not table_units:
+        return Rollup(measures=names)
+    empty: dict[str, Number] = dict.fromkeys((*names, ROWS), 0)
+    own_of: dict[int, dict[str, Number]] = {
+        u.pk: {**empty, **{k: v for k, v in own.get(u.pk, {}).items() if k in empty}} for u in table_units
+    }
+    total: dict[int, dict[str, Number]] = {u.pk: dict(empty) for u in table_units}
+    by_path = {u.path: u.pk for u in table_units}
+    for u in table_units:
+        # Every ancestor of u inside the table: the prefixes of its materialised path ("0001.0007.").
+        parts = u.path.split(".")[:-1]
+        for i in range(1, len(parts) + 1):
+            ancestor = by_path.get(".".join(parts[:i]) + ".")
+            if ancestor is not None:
+                for name, value in own_of[u.pk].items():
+                    total[ancestor][name] += value
+    top_depth = _top_depths(tops)
+    rows = [
+        RollupRow(unit=u, depth=u.depth - top_depth(u), total=total[u.pk], own=own_of[u.pk])
+        for u in table_units
+        if keep_empty or total[u.pk][ROWS]
+    ]
+    parents = {row.unit.parent_id for row in rows if row.depth > 0}
+    for row in rows:
+        row.has_children = row.unit.pk in parents
+    return Rollup(measures=names, rows=rows)

@@ -114,7 +114,9 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(username="county"))
     url = reverse("households:list")
-    pages = max(1, args.households // 50)
+    from households.views import PAGE_SIZE
+
+    pages = max(1, args.households // PAGE_SIZE)
     scenarios = {
         "first page": lambda i: {},
         "a deep page": lambda i: {"page": str(1 + (i * 97) % pages)},

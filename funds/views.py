@@ -32,7 +32,8 @@ from households import selectors as household_selectors
 from households.models import Household
 from households.views import AuthedRequest, attempt, form_page
 
-PAGE_SIZE = 50
+# Rows a page: within eight phone screens (issue 19).
+PAGE_SIZE = 10
 MEMBER_CHOICES = 300
 
 

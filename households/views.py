@@ -55,9 +55,10 @@ from households.forms import (
 )
 from households.models import ExitRequest, Household, Member, PlanGoal, PlanMeasure
 
-PAGE_SIZE = 50
 #: The names the picker's inputs may take in the forms that use it.
 PICKER_FIELDS = ("member", "member_id", "members")
+# Households a page: within eight phone screens (issue 19); each row is a card on a phone.
+PAGE_SIZE = 10
 
 
 class AuthedRequest(HttpRequest):

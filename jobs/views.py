@@ -63,7 +63,9 @@ from jobs.panels import posting_panels
 from skills.understanding import occupation_understand, skill_understand
 
 SEARCH_PAGE_SIZE = 20
-PAGE_SIZE = 50
+# Lists a page (stalled applications, placements, services, a company's postings): within eight
+# phone screens (issue 19).
+PAGE_SIZE = 10
 # Union staff pick the member they apply for from a select; a name or archive number narrows it.
 MEMBER_CHOICES = 200
 # The postings a service can name as "the job introduced": the newest open ones.
@@ -683,9 +685,9 @@ def _posting_decision_form(data: Any = None, pk: int = 0) -> DecisionForm:
 def _review_employers_page(
     request: AuthedRequest, bound: DecisionForm | None = None, bound_pk: int = 0
 ) -> HttpResponse:
-    employers = list(selectors.employers_to_verify_for(request.user))
-    rows = [(e, bound if e.pk == bound_pk and bound else _employer_decision_form(pk=e.pk)) for e in employers]
-    return form_page(request, "jobs/review_employers.html", {"rows": rows, "bound": bound})
+    page = _page(request, selectors.employers_to_verify_for(request.user), REVIEW_PAGE_SIZE)
+    rows = [(e, bound if e.pk == bound_pk and bound else _employer_decision_form(pk=e.pk)) for e in page.object_list]
+    return form_page(request, "jobs/review_employers.html", {"rows": rows, "bound": bound, "page": page})
 
 
 @jobs_page(Action.VERIFY_EMPLOYERS)
@@ -715,8 +717,9 @@ def employer_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     return _review_employers_page(request, bound=form, bound_pk=employer.pk)
 
 
-# The review queue shows this many postings a page: a few screens on a phone, one decision each.
-REVIEW_PAGE_SIZE = 20
+# The review queue shows this many postings a page: compact rows whose decision form opens in place,
+# so that a page stays within a few phone screens (issue 19: at most 8) even with one form open.
+REVIEW_PAGE_SIZE = 8
 # What the queue's place is made of: carried through a decision so the page comes back where it was.
 REVIEW_PLACE = ("q", "employer", "order", "page")
 

@@ -131,7 +131,7 @@ def delivery_log(request: AuthedRequest) -> HttpResponse:
         rows = selectors.delivery_log_for(request.user, request.GET)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 10).get_page(request.GET.get("page"))  # within 8 phone screens (issue 19)
     entries = [(d, selectors.title_of(d.notification)) for d in page.object_list]
     return render(
         request,

@@ -25,7 +25,8 @@ from relief.case_forms import CaseCloseForm, CaseDocumentForm, CaseOpenForm, Cas
 from relief.models import Case
 from relief.registry import Track, tracks
 
-PAGE_SIZE = 50
+# Rows a page: within eight phone screens (issue 19).
+PAGE_SIZE = 10
 MEMBER_CHOICES = 300
 EMPLOYER_CHOICES = 300
 

@@ -36,7 +36,8 @@ from relief.forms import ApplyForm, BatchForm, GiveForm, ReviewForm
 from relief.models import Application
 from relief.registry import Track, tracks
 
-PAGE_SIZE = 50
+# Rows a page: within eight phone screens (issue 19).
+PAGE_SIZE = 10
 MEMBER_CHOICES = 300
 STAFF = (Action.VIEW_RELIEF,)
 ANYONE = (Action.VIEW_RELIEF, Action.APPLY_RELIEF)

@@ -25,7 +25,8 @@ from skills.selectors import mappings_for, occupation_search, review_get_for, re
 from skills.services import phrase_map, review_dismiss
 from skills.understanding import occupation_understand, skill_understand
 
-PAGE_SIZE = 50
+# A page of the taxonomy or of the review queue: about eight phone screens at most (issue 19).
+PAGE_SIZE = 20
 SUGGESTIONS = 10
 
 

@@ -287,3 +287,29 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class UnitReport(models.Model):
+    """A unit's coverage or demand figures, computed in the background (``training.reports``) so
+    that the pages read one row instead of counting a county's members on every view.
+
+    Coverage keeps the unit's *own* counts (its households, not those below it): any reader's
+    table is rolled up from them, whatever their reach. Demand keeps the unit's ranked skills over
+    its whole subtree (it is not additive: a person's three best skills are counted once)."""
+
+    class Kind(models.TextChoices):
+        COVERAGE = "coverage", _("skills coverage")
+        DEMAND = "demand", _("skills to commission")
+
+    unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    payload = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unit report")
+        verbose_name_plural = _("unit reports")
+        constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="one_report_per_unit_and_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} @ {self.computed_at:%Y-%m-%d %H:%M}"

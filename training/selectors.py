@@ -224,9 +224,10 @@ def enrol_problems(cohort: Cohort, members: list[Member]) -> tuple[set[int], dic
 # --- coverage: at least one certified skill -----------------------------------------------------------
 
 
-def capable_q(today: dt.date | None = None, prefix: str = "") -> Q:
+def capable_q(today: dt.date | None = None, prefix: str = "", *, household: bool = True) -> Q:
     """Members the plan's target counts: current members of active households, of working age, with
-    full or partial capacity to work."""
+    full or partial capacity to work. ``household=False`` leaves out the household's state, for a
+    caller that picks the households itself."""
     day = today or timezone.localdate()
     p = prefix
 
@@ -239,8 +240,10 @@ def capable_q(today: dt.date | None = None, prefix: str = "") -> Q:
     age = Q()
     for sex, (low, high) in WORKING_AGE.items():
         age |= Q(**{f"{p}sex": sex}) & born_between(low, high)
+    active = Q(**{f"{p}household__state": Household.State.ACTIVE}) if household else Q()
     return (
-        Q(**{f"{p}is_current": True, f"{p}household__state": Household.State.ACTIVE})
+        Q(**{f"{p}is_current": True})
+        & active
         & Q(**{f"{p}work_capacity__in": [Member.WorkCapacity.FULL, Member.WorkCapacity.PARTIAL]})
         & age
     )
@@ -285,6 +288,7 @@ class CoverageRow:
 class Coverage:
     total: CoverageRow
     units: list[CoverageRow] = field(default_factory=list)
+    as_of: dt.datetime | None = None  # when the figures were counted (None: just now)
 
 
 def capable_members_for(user: User) -> QuerySet[Member]:
@@ -296,34 +300,29 @@ def capable_members_for(user: User) -> QuerySet[Member]:
 COVERAGE_MEASURES = ("capable", "covered", "households", "households_covered", "households_some")
 
 
-def coverage_for(user: User) -> Coverage:
-    """Share of capable members with at least one certified skill, by unit and by household. Each
-    unit's row covers its whole subtree (``accounts.rollup``), its own households on a line of
-    their own; the counts are made by the database, not by loading every member."""
-    if not visibility.may(user, Action.VIEW_TRAINING):
-        return Coverage(total=CoverageRow(unit=None))
+def coverage_sources(members: QuerySet[Member], households: QuerySet[Household]) -> list[rollup.Source]:
+    """What coverage counts, per holding unit: capable members (and those certified) among
+    ``members``, and the households of ``households`` with a capable member (fully, partly covered)."""
     capable_of_household = Member.objects.filter(capable_q(), household=OuterRef("pk"))
-    table = rollup.rollup_sources(
-        [
-            rollup.Source(
-                capable_members_for(user),
-                "household__org_unit",
-                {"capable": Count("pk"), "covered": Count("pk", filter=Q(_certified()))},
-            ),
-            rollup.Source(
-                visibility.scope(user, Household.objects.all(), unit="org_unit").filter(Exists(capable_of_household)),
-                "org_unit",
-                {
-                    "households": Count("pk"),
-                    "households_covered": Count("pk", filter=~Q(Exists(capable_of_household.exclude(_certified())))),
-                    "households_some": Count("pk", filter=Q(Exists(capable_of_household.filter(_certified())))),
-                },
-            ),
-        ],
-        tops=rollup.reach_tops(user),
-        keep_empty=False,
-    )
+    return [
+        rollup.Source(
+            members.filter(capable_q()),
+            "household__org_unit",
+            {"capable": Count("pk"), "covered": Count("pk", filter=Q(_certified()))},
+        ),
+        rollup.Source(
+            households.filter(Exists(capable_of_household)),
+            "org_unit",
+            {
+                "households": Count("pk"),
+                "households_covered": Count("pk", filter=~Q(Exists(capable_of_household.exclude(_certified())))),
+                "households_some": Count("pk", filter=Q(Exists(capable_of_household.filter(_certified())))),
+            },
+        ),
+    ]
 
+
+def _coverage(table: rollup.Rollup, as_of: dt.datetime | None = None) -> Coverage:
     def row(unit: OrgUnit | None, values: dict[str, Any], depth: int = 0, is_own: bool = False) -> CoverageRow:
         counts = {name: int(values.get(name, 0)) for name in COVERAGE_MEASURES}
         return CoverageRow(unit=unit, depth=depth, is_own=is_own, **counts)
@@ -331,17 +330,66 @@ def coverage_for(user: User) -> Coverage:
     return Coverage(
         total=row(None, table.grand_total),
         units=[row(line.unit, line.values, line.depth, line.is_own) for line in table.lines()],
+        as_of=as_of,
     )
 
 
+def coverage_for(user: User) -> Coverage:
+    """Share of capable members with at least one certified skill, by unit and by household, counted
+    now. Each unit's row covers its whole subtree (``accounts.rollup``), its own households on a line
+    of their own; the counts are made by the database, not by loading every member. The page reads
+    the same figures precomputed (``coverage_report_for``)."""
+    if not visibility.may(user, Action.VIEW_TRAINING):
+        return Coverage(total=CoverageRow(unit=None))
+    table = rollup.rollup_sources(
+        coverage_sources(
+            visibility.scope(user, Member.objects.all(), unit="household__org_unit"),
+            visibility.scope(user, Household.objects.all(), unit="org_unit"),
+        ),
+        tops=rollup.reach_tops(user),
+        keep_empty=False,
+    )
+    return _coverage(table)
+
+
+def coverage_report_for(user: User) -> Coverage:
+    """``coverage_for`` from the units' stored figures (``training.reports``), as of when they were
+    counted: the county's table without counting its members on every view."""
+    from training import reports
+
+    if not visibility.may(user, Action.VIEW_TRAINING):
+        return Coverage(total=CoverageRow(unit=None))
+    if visibility.is_unit_staff(user):
+        if user.org_unit is None:
+            return Coverage(total=CoverageRow(unit=None))
+        tops: list[OrgUnit] | None = [user.org_unit]
+    elif visibility.is_admin(user):
+        tops = None
+    else:  # a role that reads training but holds no unit's people
+        return Coverage(total=CoverageRow(unit=None))
+    units = rollup.units_under(tops)
+    own, as_of = reports.coverage_figures(units)
+    table = rollup.rollup_stored(own, COVERAGE_MEASURES, tops=tops, units=units, keep_empty=False)
+    return _coverage(table, as_of)
+
+
 def uncovered_for(user: User) -> QuerySet[Member]:
-    """Capable members of the reach with no certified skill yet."""
+    """Capable members of the reach with no certified skill yet, household by household in the order
+    the households were registered.
+
+    The households are picked in a subquery rather than joined: the database then walks the
+    members by their household index in household order and stops after a page, where a join (or
+    an order by unit and household number) sorts every uncovered person of the county first (0.5 s
+    at 100,000 households on SQLite, against 60 ms)."""
+    if not visibility.may(user, Action.VIEW_TRAINING):
+        return Member.objects.none()
+    households = visibility.scope(user, Household.objects.filter(state=Household.State.ACTIVE), unit="org_unit")
     return (
-        capable_members_for(user)
+        Member.objects.filter(capable_q(household=False), household_id__in=households.values("pk"))
         .annotate(ok=_certified())
         .filter(ok=False)
         .select_related("household__org_unit", "household__region")
-        .order_by("household__org_unit__path", "household__number", "id")
+        .order_by("household_id", "id")
     )
 
 
@@ -352,8 +400,8 @@ def nearest_cohorts(members: list[Member]) -> dict[int, Cohort | None]:
 
     cohorts = list(
         advice.open_cohorts()
-        .select_related("course__region", "course__provider")
-        .prefetch_related("course__target_groups", "course__skills")
+        .select_related("course__region")
+        .prefetch_related("course__target_groups")
         .annotate(held=Count("enrolments", filter=Q(enrolments__state__in=Enrolment.HOLDS_SEAT)))
         .order_by("starts_on", "id")
     )
@@ -372,12 +420,15 @@ def nearest_cohorts(members: list[Member]) -> dict[int, Cohort | None]:
             place = 2
         return (place, 0 if cohort.held < cohort.seats else 1, cohort.starts_on)  # type: ignore[attr-defined]
 
+    wanted = {c.pk: {g.code: g for g in c.course.target_groups.all()} for c in cohorts}
     result: dict[int, Cohort | None] = {}
     for member in members:
         fitting = [
             c
             for c in cohorts
-            if not eligibility_problem(c.course, member, on=c.starts_on, groups=groups[member.household_id])
+            if not eligibility_problem(
+                c.course, member, on=c.starts_on, groups=groups[member.household_id], wanted=wanted[c.pk]
+            )
         ]
         result[member.pk] = min(fitting, key=lambda c: distance(member, c)) if fitting else None
     return result
@@ -404,9 +455,37 @@ def units_for(user: User) -> list[OrgUnit]:
 
 
 def demand_for(user: User, unit: OrgUnit, *, limit: int = 20) -> list[DemandRow]:
-    """The skills most demanded and least supplied among the people of ``unit`` (and below)."""
+    """The skills most demanded and least supplied among the people of ``unit`` (and below), counted
+    now. The page reads the same rows precomputed (``demand_report_for``)."""
     if not visibility.may(user, Action.VIEW_TRAINING, unit):
         raise NotFound(_("No such unit."))
+    return demand_rows(unit, limit=limit)
+
+
+def demand_report_for(user: User, unit: OrgUnit) -> tuple[list[DemandRow], dt.datetime]:
+    """``demand_for`` from the unit's stored rows (``training.reports``), and when they were counted."""
+    from training import reports
+
+    if not visibility.may(user, Action.VIEW_TRAINING, unit):
+        raise NotFound(_("No such unit."))
+    stored, as_of = reports.demand_figures(unit)
+    skills = advice.skill_rows([row["skill"] for row in stored])
+    rows = [
+        DemandRow(
+            skill=skills[row["skill"]],
+            advised=row["advised"],
+            holders=row["holders"],
+            open_seats=row["open_seats"],
+            posting_seats=row["posting_seats"],
+        )
+        for row in stored
+        if row["skill"] in skills
+    ]
+    return rows, as_of
+
+
+def demand_rows(unit: OrgUnit, *, limit: int = 20) -> list[DemandRow]:
+    """The demand rows of ``unit`` for whoever may read them (see ``demand_for``)."""
     people = Member.objects.filter(engine.seeker_q(), household__org_unit__path__startswith=unit.path)
     ids = list(people.order_by("pk").values_list("pk", flat=True))
     if not ids:

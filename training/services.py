@@ -58,9 +58,18 @@ def _require(by: User, action: Action, unit: OrgUnit | None = None) -> None:
 # --- eligibility ---------------------------------------------------------------------------------------
 
 
-def eligibility_problem(course: Course, member: Member, *, on: dt.date, groups: set[str] | None = None) -> str | None:
+def eligibility_problem(
+    course: Course,
+    member: Member,
+    *,
+    on: dt.date,
+    groups: set[str] | None = None,
+    wanted: dict[str, Any] | None = None,
+) -> str | None:
     """Why ``member`` may not take ``course`` (None when they may). ``groups``: the codes of the
-    household's target groups, when the caller has them already (lists of many people)."""
+    household's target groups, and ``wanted``: the course's target groups by code, when the caller
+    has them already (many people against many courses: asking the course each time costs more than
+    the check itself)."""
     household = member.household
     if not member.is_current or household.state not in (Household.State.ACTIVE, Household.State.EXITED):
         return _("%(name)s is not a current member of a household in the archive.") % {"name": member.name}
@@ -78,7 +87,8 @@ def eligibility_problem(course: Course, member: Member, *, on: dt.date, groups: 
             "name": member.name,
             "age": age,
         }
-    wanted = {g.code: g for g in course.target_groups.all()}
+    if wanted is None:
+        wanted = {g.code: g for g in course.target_groups.all()}
     if wanted:
         held = groups if groups is not None else set(household.target_groups.values_list("code", flat=True))
         if not held & set(wanted):

@@ -26,6 +26,7 @@ from accounts.pages import role_page
 from accounts.visibility import Action
 from core import qrcodes
 from core.errors import NotFound
+from core.pagination import CappedPaginator
 from households import picker
 from households import selectors as household_selectors
 from households.views import AuthedRequest, attempt, form_page
@@ -33,7 +34,10 @@ from training import advice, selectors, services
 from training.forms import CertificateForm, CohortForm, CompletionForm, CourseForm, EnrolOthersForm, ScanForm
 from training.models import Attendance, Enrolment, Provider
 
-PAGE_SIZE = 50
+# Lists of cohorts a page: within eight phone screens (issue 19).
+PAGE_SIZE = 10
+COVERAGE_PAGE_SIZE = 10
+DEMAND_SHOWN = 10
 ANY_TRAINING = (Action.ENROL, Action.VIEW_TRAINING, Action.ENROL_OTHERS)
 
 
@@ -400,8 +404,10 @@ def scan(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_page(Action.VIEW_TRAINING)
 def coverage(request: AuthedRequest) -> HttpResponse:
-    report = selectors.coverage_for(request.user)
-    page = Paginator(selectors.uncovered_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    report = selectors.coverage_report_for(request.user)
+    # A few people a page (each row asks for their nearest cohort), counted up to a cap: the county's
+    # total is on the tiles, and past the first pages an organizer narrows by unit.
+    page = CappedPaginator(selectors.uncovered_for(request.user), COVERAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     nearest = selectors.nearest_cohorts(list(page.object_list))
     rows = [{"member": m, "cohort": nearest.get(m.pk)} for m in page.object_list]
     return render(request, "training/coverage.html", {"report": report, "page": page, "rows": rows})
@@ -415,8 +421,11 @@ def demand(request: AuthedRequest) -> HttpResponse:
     unit = next((u for u in units if str(u.pk) == chosen), units[0] if units else None)
     if unit is None:
         raise NotFound(_("No such unit."))
-    rows = selectors.demand_for(request.user, unit)
-    return render(request, "training/demand.html", {"units": units, "unit": unit, "rows": rows})
+    rows, as_of = selectors.demand_report_for(request.user, unit)
+    # The first few skills, the rest when asked for: a page within eight phone screens (issue 19).
+    shown = rows if request.GET.get("all") == "1" else rows[:DEMAND_SHOWN]
+    context = {"units": units, "unit": unit, "rows": shown, "hidden": len(rows) - len(shown), "as_of": as_of}
+    return render(request, "training/demand.html", context)
 
 
 # --- organizers: the catalogue ------------------------------------------------------------------------

@@ -235,6 +235,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.snapshot_last_month",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Skills coverage and demand per unit, read by /training/coverage/ and /training/demand/
+    # (training.reports.MAX_AGE: a page counts again itself when the beat has not run for an hour).
+    "training-refresh-reports": {"task": "training.refresh_reports", "schedule": 30 * 60},
 }
 
 # --- API ------------------------------------------------------------------------------------------

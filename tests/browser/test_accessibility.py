@@ -22,34 +22,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import pytest
+
+from tests.browser.crawl import LINKS_JS, PHONE, ROLES, crawl_role, ledger_triggers, page_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_SOURCE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 EXTRA_RULES = ["heading-order"]
-# The demo's login of each role (``web.demo.seed`` prints the same list), password DEMO_PASSWORD.
-ROLES = {
-    "anonymous": None,
-    "worker": "worker_demo",
-    "employer": "employer_demo",
-    "helper": "helper_etk_wl_1_1",
-    "organizer": "org_wulan",
-    "auditor": "auditor",
-}
-# Links that are not pages to check: the admin and API (Django's and DRF's own pages), downloads,
-# the language switch's target, and logging out (which would end the crawl's session).
-SKIP_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/i18n/", "/accounts/logout/")
-SKIP_SUFFIXES = ("/export/", ".xlsx", ".csv", ".pdf", ".png", ".svg", ".json")
-PHONE = {"width": 390, "height": 844}
 NARROWEST = {"width": 320, "height": 640}
 
-# Every link on the page that stays on this site, as absolute paths with their query.
-LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]'))
-  .map(a => a.href).filter(h => h.startsWith(location.origin))"""
 # The WCAG rules (experimental ones left out, as axe does by default) and the best-practice rule that
 # headings go down one level at a time (WCAG 1.3.1 asks for structure, axe files its check elsewhere).
 AXE_JS = """([tags, extra]) => axe.run(document, {runOnly: {type: 'rule', values: axe.getRules(tags)
@@ -105,16 +89,6 @@ class Crawl:
         return Counter(f.rule for f in self.violations)
 
 
-def _page_key(url: str) -> str:
-    """The page a link opens, for de-duplication: path and query, without the fragment."""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _worth_checking(path: str) -> bool:
-    return not path.startswith(SKIP_PREFIXES) and not path.endswith(SKIP_SUFFIXES)
-
-
 def _check(page: Any, role: str, path: str, crawl: Crawl) -> list[str]:
     """Open one page, run axe on it at 390 px and the reflow check at 320 px; return its links."""
     try:
@@ -129,7 +103,7 @@ def _check(page: Any, role: str, path: str, crawl: Crawl) -> list[str]:
         return []
     # htmx fills parts of some pages after the load (the bell's count): check what people see.
     page.wait_for_load_state("networkidle")
-    shown = _page_key(page.url)
+    shown = page_key(page.url)
     crawl.pages.setdefault(role, []).append(shown)
     for item in page.evaluate(AXE_JS, [AXE_TAGS, EXTRA_RULES]):
         crawl.violations.append(
@@ -150,41 +124,6 @@ def _check(page: Any, role: str, path: str, crawl: Crawl) -> list[str]:
     return page.evaluate(LINKS_JS)
 
 
-def _crawl_role(browser: Any, base_url: str, role: str, login: str | None, password: str, crawl: Crawl) -> None:
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=base_url, bypass_csp=True)
-    context.set_default_timeout(15_000)
-    context.add_init_script(script=AXE_SOURCE.read_text(encoding="utf-8"))
-    page = context.new_page()
-    try:
-        if login:
-            page.goto("/accounts/login/")
-            page.fill("[name=username]", login)
-            page.fill("[name=password]", password)
-            with page.expect_navigation():
-                page.click("form[action$='/accounts/login/'] button[type=submit]")
-            assert "/accounts/login/" not in page.url, f"{role} ({login}) could not log in: {page.inner_text('main')}"
-        seen: set[str] = set()
-        # A visitor's menu is the front page and the login page (which links to the company sign-up).
-        queue = ["/"] if login else ["/", "/accounts/login/"]
-        depth_of = dict.fromkeys(queue, 0)
-        while queue:
-            path = queue.pop(0)
-            if path in seen:
-                continue
-            seen.add(path)
-            links = _check(page, role, path, crawl)
-            if depth_of[path] >= 1:
-                continue  # home (depth 0) and what it links to (its menu included): no further
-            seen.add(_page_key(page.url))  # where home redirected to (a worker's /me/)
-            for href in links:
-                key = _page_key(urljoin(base_url, href))
-                if key not in seen and key not in depth_of and _worth_checking(urlsplit(key).path):
-                    depth_of[key] = depth_of[path] + 1
-                    queue.append(key)
-    finally:
-        context.close()
-
-
 @pytest.fixture(scope="module")
 def crawl(browser: Any, live_server: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Crawl]:
     from django.db import connections
@@ -200,7 +139,15 @@ def crawl(browser: Any, live_server: Any, django_db_setup: Any, django_db_blocke
         for role, login in ROLES.items():
             if os.environ.get("AXE_ROLES") and role not in os.environ["AXE_ROLES"].split(","):
                 continue
-            _crawl_role(browser, live_server.url, role, login, demo.DEMO_PASSWORD, result)
+            crawl_role(
+                browser,
+                live_server.url,
+                role,
+                login,
+                demo.DEMO_PASSWORD,
+                lambda page, role, path: _check(page, role, path, result),
+                init_script=AXE_SOURCE.read_text(encoding="utf-8"),
+            )
         connections.close_all()
     result.seconds = time.monotonic() - seeded
     result.seed_seconds = seeded - started
@@ -223,28 +170,10 @@ def crawl(browser: Any, live_server: Any, django_db_setup: Any, django_db_blocke
             encoding="utf-8",
         )
     with django_db_blocker.unblock():
-        _ledger_triggers(install=False)
+        ledger_triggers(install=False)
     yield result
     with django_db_blocker.unblock():
-        _ledger_triggers(install=True)
-
-
-def _ledger_triggers(*, install: bool) -> None:
-    """Each test here ends with a flush (pytest-django makes every test that uses the live server
-    transactional), which on SQLite is ``DELETE FROM`` every table: the ledger's append-only triggers
-    refuse it for the demo's ledger rows (as they should). They are dropped once the crawl is done and
-    put back at the end (as tests/funds/conftest.py does). PostgreSQL flushes with TRUNCATE, which
-    fires no row trigger."""
-    import importlib
-
-    from django.db import connection, connections
-
-    if connection.vendor == "sqlite":
-        invariants = importlib.import_module("funds.migrations.0002_ledger_invariants")
-        with connection.cursor() as cursor:
-            for statement in invariants.SQLITE if install else invariants.SQLITE_DROP:
-                cursor.execute(statement)
-    connections.close_all()
+        ledger_triggers(install=True)
 
 
 def test_the_crawl_reaches_every_role_s_pages(crawl: Crawl) -> None:

@@ -59,11 +59,13 @@ def test_a_company_posts_a_job_and_a_worker_applies_from_a_phone(
     log_in(page, "alice")
     page.goto("/jobs/review/employers/")
     employer_form = f"form[action='/jobs/review/employers/{employer.pk}/']"
+    page.click(f"#employer-{employer.pk} summary")  # 审批 opens the decision form in place
     page.check(f"{employer_form} input[value=approve]")
     page.click(f"{employer_form} button[type=submit]")
     page.wait_for_load_state("networkidle")
     page.goto("/jobs/review/postings/")
     posting_form = f"form[action='/jobs/review/postings/{posting.pk}/']"
+    page.click(f"#review-{posting.pk} summary")
     page.check(f"{posting_form} input[value=approve]")
     page.click(f"{posting_form} button[type=submit]")
     page.wait_for_load_state("networkidle")

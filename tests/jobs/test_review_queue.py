@@ -1,6 +1,7 @@
-"""The organizer's posting review queue at volume: pages of 20 with the queue's size, a filter by
-title or employer and by verified employers, four orders, and a decision made in place (htmx swaps
-the row and the page keeps its place; without htmx the queue reloads at the same page and filter)."""
+"""The organizer's posting review queue at volume: pages of 8 compact rows (issue 19) with the
+queue's size, a filter by title or employer and by verified employers, four orders, and a decision
+made in place (htmx swaps the row and the page keeps its place; without htmx the queue reloads at
+the same page and filter)."""
 
 from __future__ import annotations
 
@@ -47,17 +48,30 @@ def forms_on(html: str) -> list[int]:
     return [int(pk) for pk in re.findall(r'action="/jobs/review/postings/(\d+)/', html)]
 
 
-def test_the_queue_shows_twenty_a_page_oldest_first_with_its_size(
+def test_the_queue_shows_eight_a_page_oldest_first_with_its_size(
     client: Client, people: Any, employer: Employer
 ) -> None:
     postings = waiting(employer, 45)
     client.force_login(people.alice)
     first = client.get(reverse("jobs:review_postings")).content.decode()
-    assert forms_on(first) == [p.pk for p in postings[:20]]
+    assert forms_on(first) == [p.pk for p in postings[:8]]
     assert "45 waiting" in first
-    assert "Page 1 of 3" in first
-    third = client.get(reverse("jobs:review_postings") + "?page=3").content.decode()
-    assert forms_on(third) == [p.pk for p in postings[40:]]
+    assert "Page 1 of 6" in first
+    last = client.get(reverse("jobs:review_postings") + "?page=6").content.decode()
+    assert forms_on(last) == [p.pk for p in postings[40:]]
+
+
+def test_each_row_is_compact_and_its_decision_form_opens_in_place(
+    client: Client, people: Any, employer: Employer
+) -> None:
+    posting = waiting(employer, 1)[0]
+    client.force_login(people.alice)
+    html = client.get(reverse("jobs:review_postings")).content.decode()
+    row = html[html.index(f'id="review-{posting.pk}"') :]
+    details = row.index('<details class="action review-decide">')
+    # The form (and the long description) sit inside the closed <details>: the row is a few lines.
+    assert details < row.index(f'action="/jobs/review/postings/{posting.pk}/') < row.index("</details>")
+    assert "<summary" in row[details : row.index("</details>")]
 
 
 def test_the_organizer_filters_by_title_or_employer_and_by_unverified_employers(
@@ -125,6 +139,7 @@ def test_a_refusal_without_a_note_comes_back_in_the_row_and_writes_nothing(
     assert response.status_code == 400
     html = response.content.decode()
     assert f'id="review-{posting.pk}"' in html and "Tell the employer what to change." in html
+    assert '<details class="action review-decide" open>' in html  # the error shows, the form stays open
     assert "<html" not in html
     posting.refresh_from_db()
     assert posting.state == JobPosting.State.REVIEW
@@ -136,9 +151,30 @@ def test_without_htmx_the_queue_reloads_at_the_same_page_and_filter(
     postings = waiting(employer, 30)
     client.force_login(people.alice)
     place = "?q=%E5%BE%85%E5%AE%A1&order=newest&page=2"
-    action = f"/jobs/review/postings/{postings[5].pk}/{place}"
+    action = f"/jobs/review/postings/{postings[17].pk}/{place}"  # newest first, 8 a page: page 2 is 21 to 14
     page = client.get(reverse("jobs:review_postings") + place).content.decode()
     assert f'action="{action.replace("&", "&amp;")}"' in page
     response = client.post(action, {"decision": "approve"})
     assert response.status_code == 302
     assert response["Location"] == reverse("jobs:review_postings") + place
+
+
+def test_employers_to_verify_come_eight_a_page_with_the_decision_form_in_place(
+    client: Client, people: Any, tree: Any
+) -> None:
+    from tests.factories import UserFactory
+
+    pending = [
+        make_employer(
+            UserFactory(role="employer"), tree.county, name=f"待审公司{i:02d}", status=Employer.Status.PENDING
+        )
+        for i in range(10)
+    ]
+    client.force_login(people.alice)
+    first = client.get(reverse("jobs:review_employers")).content.decode()
+    actions = re.findall(r'action="/jobs/review/employers/(\d+)/"', first)
+    assert len(actions) == 8 and "Page 1 of 2" in first
+    row = first[first.index(f'id="employer-{pending[0].pk}"') :]
+    assert row.index('<details class="action review-decide">') < row.index('action="/jobs/review/employers/')
+    second = client.get(reverse("jobs:review_employers") + "?page=2").content.decode()
+    assert len(re.findall(r'action="/jobs/review/employers/(\d+)/"', second)) == 2
