@@ -199,17 +199,7 @@ def rollup_sources(
                 total[unit_id][name] += value
             for name, value in mine.items():
                 own[unit_id][name] += value
-    top_depth = _top_depths(tops)
-    rows = [
-        RollupRow(unit=u, depth=u.depth - top_depth(u), total=total[u.pk], own=own[u.pk])
-        for u in table_units
-        if keep_empty or total[u.pk][ROWS]
-    ]
-    # A unit's subtree holds at least what a child's does, so a kept row's parent is kept too.
-    parents = {row.unit.parent_id for row in rows if row.depth > 0}
-    for row in rows:
-        row.has_children = row.unit.pk in parents
-    return Rollup(measures=names, rows=rows)
+    return _table(names, table_units, total, own, tops=tops, keep_empty=keep_empty)
 
 
 def _top_depths(tops: Sequence[OrgUnit] | None) -> Any:
@@ -310,12 +300,26 @@ def rollup_stored(
             if ancestor is not None:
                 for name, value in own_of[u.pk].items():
                     total[ancestor][name] += value
+    return _table(names, table_units, total, own_of, tops=tops, keep_empty=keep_empty)
+
+
+def _table(
+    names: tuple[str, ...],
+    table_units: Sequence[OrgUnit],
+    total: dict[int, dict[str, Number]],
+    own: dict[int, dict[str, Number]],
+    *,
+    tops: Sequence[OrgUnit] | None,
+    keep_empty: bool,
+) -> Rollup:
+    """The table's rows from each unit's subtree totals and own figures."""
     top_depth = _top_depths(tops)
     rows = [
-        RollupRow(unit=u, depth=u.depth - top_depth(u), total=total[u.pk], own=own_of[u.pk])
+        RollupRow(unit=u, depth=u.depth - top_depth(u), total=total[u.pk], own=own[u.pk])
         for u in table_units
         if keep_empty or total[u.pk][ROWS]
     ]
+    # A unit's subtree holds at least what a child's does, so a kept row's parent is kept too.
     parents = {row.unit.parent_id for row in rows if row.depth > 0}
     for row in rows:
         row.has_children = row.unit.pk in parents
