@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from accounts.views import _field_labels, _record_label
@@ -32,7 +32,9 @@ def test_the_listed_words_read_as_people_say_them(chinese: Any) -> None:
 
 
 def test_durations_read_as_how_long_ago(chinese: Any) -> None:
-    now = timezone.now()
+    # A fixed day: calendar months have different lengths, so "280 days ago" reads as 9 months and
+    # 1 week on some days and as 9 months on others.
+    now = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
     text = Template("{% load durations %}{{ when|ago:now }}").render(
         Context({"when": now - dt.timedelta(days=280), "now": now})
     )
