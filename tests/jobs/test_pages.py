@@ -965,6 +965,30 @@ def test_the_helper_records_a_follow_up_that_is_due(
     assert (check.outcome, check.done_by) == ("still_employed", people.hana)
 
 
+def test_the_follow_ups_come_ten_a_page_and_a_decision_keeps_the_page(
+    client: Client, people: Any, posting: JobPosting, wang: Member
+) -> None:
+    # A long list stays within 8 phone screens (issue 19): ten a page, the total shown, forms folded.
+    placement = hire(posting, wang, people.eve, timezone.localdate() - dt.timedelta(days=40))
+    for months in range(7, 18):  # with the 1-month check: 12 due
+        RetentionCheck.objects.create(placement=placement, months=months, due_on=timezone.localdate())
+    client.force_login(people.alice)
+    first = client.get(reverse("jobs:follow_ups"))
+    assert len(first.context["rows"]) == 10 and first.context["page"].paginator.count == 12
+    assert "Page 1 of 2" in first.content.decode() and "<details" in first.content.decode()
+    second = client.get(reverse("jobs:follow_ups"), {"page": 2})
+    shown = {check.pk for check, _form in first.context["rows"]} | {c.pk for c, _f in second.context["rows"]}
+    assert len(second.context["rows"]) == 2 and len(shown) == 12
+    # A page that is not a number shows the first; one past the end shows the last, as every list does.
+    assert client.get(reverse("jobs:follow_ups"), {"page": "abc"}).context["page"].number == 1
+    assert client.get(reverse("jobs:follow_ups"), {"page": "999999"}).context["page"].number == 2
+    check = second.context["rows"][0][0]
+    done = client.post(
+        reverse("jobs:follow_up_record", args=[check.pk]) + "?page=2", {"outcome": "still_employed", "note": ""}
+    )
+    assert done.status_code == 302 and done.url == reverse("jobs:follow_ups") + "?page=2"
+
+
 def test_the_helper_records_an_employment_service(
     client: Client, people: Any, posting: JobPosting, wang: Member
 ) -> None:
