@@ -623,7 +623,8 @@ def candidate_search(request: AuthedRequest) -> HttpResponse:
         request,
         "jobs/candidates.html",
         {
-            "page": _page(request, candidates.select_related("job_preference__desired_occupation"), SEARCH_PAGE_SIZE),
+            # Ten a page, as the other lists: 20 were 9 phone screens on the demo (issue 19).
+            "page": _page(request, candidates.select_related("job_preference__desired_occupation")),
             "filter_form": form,
             "skill": skill,
             "typed": typed,

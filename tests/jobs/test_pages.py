@@ -867,6 +867,27 @@ def test_the_employer_finds_consenting_candidates_by_skill_and_invites_one(
     assert Application.objects.count() == 1
 
 
+def test_the_candidates_come_ten_a_page_with_the_count(
+    client: Client, people: Any, posting: JobPosting, household_a: Household
+) -> None:
+    # 20 a page were 9 phone screens on the demo (issue 19): ten a page, the total in the title.
+    for n in range(12):
+        MemberFactory(household=household_a, name=f"候选{n}", relation="other", consent_to_be_found=True)
+    client.force_login(people.eve)
+    url = reverse("jobs:candidates")
+    first = client.get(url)
+    total = first.context["page"].paginator.count
+    assert total >= 12 and len(first.context["page"].object_list) == 10
+    assert f"{total} people" in first.content.decode() and "Page 1 of" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    shown = {m.pk for m in first.context["page"].object_list} | {m.pk for m in second.context["page"].object_list}
+    assert len(shown) == 10 + len(second.context["page"].object_list) == min(total, 20)
+    # Not a number: the first page; past the end: the last page, as every paginated list answers.
+    assert client.get(url, {"page": "abc"}).context["page"].number == 1
+    last = client.get(url, {"page": "999999"}).context["page"]
+    assert last.number == last.paginator.num_pages
+
+
 # --- organizers and helpers ------------------------------------------------------------------------
 
 
