@@ -34,6 +34,7 @@ from households.views import AuthedRequest, attempt, form_page
 
 # Rows a page: within eight phone screens (issue 19).
 PAGE_SIZE = 10
+RECENT = 5  # postings on the overview
 MEMBER_CHOICES = 300
 
 
@@ -62,7 +63,9 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "report": report,
             "year": year,
             "this_year": timezone.localdate().year,
-            "recent": selectors.transaction_list_for(user)[:10],
+            # The overview fits in 8 phone screens (issue 19): the latest few postings, each fund's
+            # budgets folded; the ledger and the fund's own ledger hold the rest.
+            "recent": selectors.transaction_list_for(user)[:RECENT],
             "open_flags": selectors.flag_list_for(user, open_only=True).count(),
             "waiting": len(selectors.approval_queue_for(user)),
             "to_pay": selectors.payments_to_pay_for(user).count(),

@@ -474,7 +474,7 @@ def retention_checks_due_for(user: User, *, within_days: int = 14) -> QuerySet[R
         due = visibility.scope(user, due, unit="placement__member__household__org_unit")
     else:
         due = due.none()
-    return due.select_related("placement__member__household", "placement__employer").order_by("due_on")
+    return due.select_related("placement__member__household", "placement__employer").order_by("due_on", "pk")
 
 
 def retention_check_get_for(user: User, pk: Any) -> RetentionCheck:

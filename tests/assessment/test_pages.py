@@ -262,6 +262,22 @@ def test_the_review_worklist_and_form(coded: Tree, people: People, household_a: 
     assert client_for(people.bob).get(reverse("assessment:review", args=[household_a.pk])).status_code == 404
 
 
+def test_the_review_worklist_comes_ten_a_page_with_the_count(coded: Tree, people: People, household_a: Any) -> None:
+    # 50 a page was up to 15 phone screens (issue 19): ten a page, as the households list.
+    households(coded.station_a, 11)
+    hana = client_for(people.hana)
+    url = reverse("assessment:reviews")
+    first = hana.get(url, **EN)
+    assert len(first.context["page"].object_list) == 10 and first.context["page"].paginator.count == 12
+    assert "12 households" in first.content.decode()
+    second = hana.get(url, {"page": 2})
+    shown = {h.pk for h in first.context["page"].object_list} | {h.pk for h in second.context["page"].object_list}
+    assert len(second.context["page"].object_list) == 2 and len(shown) == 12
+    # Not a number: the first page; past the end: the last page, as every paginated list answers.
+    assert hana.get(url, {"page": "abc"}).context["page"].number == 1
+    assert hana.get(url, {"page": "999999"}).context["page"].number == 2
+
+
 def test_the_dashboard_and_the_ranking_ask_a_constant_number_of_queries(coded: Tree, people: People) -> None:
     open_card(people, coded)
     alice = client_for(people.alice)

@@ -69,6 +69,24 @@ def test_no_link_on_the_auditors_fund_overview_answers_403(world: FundWorld, peo
     assert f'href="{reverse("funds:queue")}"' in organizer
 
 
+def test_the_overview_folds_the_budgets_and_shows_the_latest_postings_only(world: FundWorld, people: People) -> None:
+    # The overview was 17 phone screens on the demo (issue 19): each fund's budgets folded under
+    # their count, the five latest postings, and the ledger (paginated, ten a page) for the rest.
+    vouchers = [paid(world, people, yuan(100 + n)).short_id for n in range(10)]  # and the money in: 11
+    client = browser(people.aude)
+    html = client.get(reverse("funds:overview")).content.decode()
+    assert '<details class="budgets" data-budgets>' in html and "1 budget</summary>" in html
+    assert html.index("<details") < html.index("Budgeted")  # the budget table is inside
+    assert sum(voucher in html for voucher in vouchers) == 5
+    assert f'href="{reverse("funds:ledger")}"' in html
+    ledger = client.get(reverse("funds:ledger"))
+    second = client.get(reverse("funds:ledger"), {"page": 2})
+    assert len(ledger.context["page"].object_list) == 10 and len(second.context["page"].object_list) == 1
+    assert client.get(reverse("funds:ledger"), {"page": "abc"}).context["page"].number == 1
+    last = client.get(reverse("funds:ledger"), {"page": "999999"}).context["page"]
+    assert last.number == last.paginator.num_pages
+
+
 def test_workers_and_employers_may_not_open_the_fund_pages(world: FundWorld, people: People) -> None:
     for user in (people.wang, people.eve):
         assert browser(user).get(reverse("funds:overview")).status_code == 403

@@ -248,6 +248,26 @@ def test_the_list_paginates_by_10(client: Client, people: Any, tree: Any) -> Non
     assert second.count('data-label="Archive number"') == 1
 
 
+def test_the_exit_requests_come_ten_a_page_with_the_count(client: Client, people: Any, tree: Any) -> None:
+    # Every pending request with its open form was 9 phone screens on the demo (issue 19).
+    for n in range(12):
+        ExitRequest.objects.create(
+            household=HouseholdFactory(org_unit=tree.station_a), requested_by=people.hana, reason=f"目标达成{n}"
+        )
+    client.force_login(people.alice)
+    url = reverse("households:exits")
+    first = client.get(url)
+    assert len(first.context["requests"]) == PAGE_SIZE and first.context["page"].paginator.count == 12
+    html = first.content.decode()
+    assert "data-count>12<" in html and "Page 1 of 2" in html and '<details class="action">' in html
+    second = client.get(url, {"page": 2})
+    shown = {r.pk for r, _form in first.context["requests"]} | {r.pk for r, _form in second.context["requests"]}
+    assert len(second.context["requests"]) == 2 and len(shown) == 12
+    # Not a number: the first page; past the end: the last page, as the households list answers.
+    assert client.get(url, {"page": "abc"}).context["page"].number == 1
+    assert client.get(url, {"page": "999999"}).context["page"].number == 2
+
+
 def test_the_list_filters_and_searches(
     client: Client, people: Any, household_a: Household, household_b: Household
 ) -> None:

@@ -867,6 +867,27 @@ def test_the_employer_finds_consenting_candidates_by_skill_and_invites_one(
     assert Application.objects.count() == 1
 
 
+def test_the_candidates_come_ten_a_page_with_the_count(
+    client: Client, people: Any, posting: JobPosting, household_a: Household
+) -> None:
+    # 20 a page were 9 phone screens on the demo (issue 19): ten a page, the total in the title.
+    for n in range(12):
+        MemberFactory(household=household_a, name=f"候选{n}", relation="other", consent_to_be_found=True)
+    client.force_login(people.eve)
+    url = reverse("jobs:candidates")
+    first = client.get(url)
+    total = first.context["page"].paginator.count
+    assert total >= 12 and len(first.context["page"].object_list) == 10
+    assert f"{total} people" in first.content.decode() and "Page 1 of" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    shown = {m.pk for m in first.context["page"].object_list} | {m.pk for m in second.context["page"].object_list}
+    assert len(shown) == 10 + len(second.context["page"].object_list) == min(total, 20)
+    # Not a number: the first page; past the end: the last page, as every paginated list answers.
+    assert client.get(url, {"page": "abc"}).context["page"].number == 1
+    last = client.get(url, {"page": "999999"}).context["page"]
+    assert last.number == last.paginator.num_pages
+
+
 # --- organizers and helpers ------------------------------------------------------------------------
 
 
@@ -963,6 +984,30 @@ def test_the_helper_records_a_follow_up_that_is_due(
     assert done.status_code == 302
     check.refresh_from_db()
     assert (check.outcome, check.done_by) == ("still_employed", people.hana)
+
+
+def test_the_follow_ups_come_ten_a_page_and_a_decision_keeps_the_page(
+    client: Client, people: Any, posting: JobPosting, wang: Member
+) -> None:
+    # A long list stays within 8 phone screens (issue 19): ten a page, the total shown, forms folded.
+    placement = hire(posting, wang, people.eve, timezone.localdate() - dt.timedelta(days=40))
+    for months in range(7, 18):  # with the 1-month check: 12 due
+        RetentionCheck.objects.create(placement=placement, months=months, due_on=timezone.localdate())
+    client.force_login(people.alice)
+    first = client.get(reverse("jobs:follow_ups"))
+    assert len(first.context["rows"]) == 10 and first.context["page"].paginator.count == 12
+    assert "Page 1 of 2" in first.content.decode() and "<details" in first.content.decode()
+    second = client.get(reverse("jobs:follow_ups"), {"page": 2})
+    shown = {check.pk for check, _form in first.context["rows"]} | {c.pk for c, _f in second.context["rows"]}
+    assert len(second.context["rows"]) == 2 and len(shown) == 12
+    # A page that is not a number shows the first; one past the end shows the last, as every list does.
+    assert client.get(reverse("jobs:follow_ups"), {"page": "abc"}).context["page"].number == 1
+    assert client.get(reverse("jobs:follow_ups"), {"page": "999999"}).context["page"].number == 2
+    check = second.context["rows"][0][0]
+    done = client.post(
+        reverse("jobs:follow_up_record", args=[check.pk]) + "?page=2", {"outcome": "still_employed", "note": ""}
+    )
+    assert done.status_code == 302 and done.url == reverse("jobs:follow_ups") + "?page=2"
 
 
 def test_the_helper_records_an_employment_service(

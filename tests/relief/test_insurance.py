@@ -132,3 +132,27 @@ def test_the_pages_and_api_list_and_settle(people: People, worker: Member, compa
         assert client.get(reverse(name)).status_code == 200
     assert "data-arrears" in client.get(reverse("relief:case", args=[case])).content.decode()
     assert client.get(reverse("relief:insurance:member", args=[worker.pk])).status_code == 200
+
+
+def test_the_uninsured_list_comes_ten_a_page_with_the_total(people: People, household_a: Household) -> None:
+    # Hundreds of members on one page were 25 phone screens (issue 19): ten a page, the total shown.
+    for number in range(11):
+        MemberFactory(
+            household=household_a,
+            name=f"未参保{number}",
+            relation="other",
+            id_number=fresh_id_number(birth=dt.date(TODAY.year - 30, 5, 1)),
+        )
+    client = Client()
+    client.force_login(people.olga)
+    url = reverse("relief:insurance:uninsured")
+    first = client.get(url)
+    total = first.context["count"]
+    assert total >= 11 and first.context["page"].paginator.count == total
+    assert first.content.decode().count("data-member=") == 10
+    second = client.get(url, {"page": 2})
+    assert second.content.decode().count("data-member=") == min(10, total - 10)
+    # Not a number: the first page; past the end: the last page, as the other lists answer.
+    assert client.get(url, {"page": "abc"}).context["page"].number == 1
+    last = client.get(url, {"page": "999999"})
+    assert last.status_code == 200 and last.context["page"].number == last.context["page"].paginator.num_pages
