@@ -49,6 +49,18 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _celery_joins_allowed() -> Any:
+    """A Celery worker started inside the test process (``celery.contrib.testing.worker``) marks the
+    process as a worker's, where ``result.get()`` is refused, and may leave that mark behind; each
+    test starts and ends as the ordinary process it is."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _english_messages() -> Any:
     """Service messages are asserted in English; pages pick their language per request anyway."""
     with translation.override("en"):
