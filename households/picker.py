@@ -188,3 +188,22 @@ def ids_from(values: list[str]) -> list[int]:
         if pk and pk not in seen:
             seen.append(pk)
     return seen
+
+
+def form_context(
+    user: User, data: Any, *, field_name: str = "member", base: QuerySet[Member] | None = None
+) -> dict[str, Any]:
+    """The picker of one person on a staff form (GET or POST ``data``): ``?member=<id>`` (or the
+    posted choice) comes back ticked, ``q`` is the search, ``search`` the no-JS search button."""
+    from django.urls import reverse
+
+    return picker_context(
+        user,
+        query=data.get("q", ""),
+        chosen=ids_from(data.getlist(field_name)),
+        field_name=field_name,
+        multi=False,
+        fragment_url=reverse("households:member_pick") + f"?field={field_name}",
+        base=base,
+        required="search" in data,
+    )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.forms import YuanField
-from households.forms import ServiceForm, date_input
+from households.forms import PickedMember, ServiceForm, date_input
+from households.models import Member
 
 
 def _fen(form: forms.Form, name: str) -> int:
@@ -50,15 +52,15 @@ class ApplyForm(ServiceForm):
 
 
 class StaffApplyForm(ApplyForm):
-    member = forms.TypedChoiceField(label=_("Member applying"), coerce=int)
+    """A helper or organizer applies for someone found with the people picker."""
+
+    member = PickedMember(label=_("Member applying"), queryset=Member.objects.none())
 
     field_order = ["member"]
 
-    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["member"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "—"), *members]
+        cast(PickedMember, self.fields["member"]).queryset = members
 
 
 class ReviewForm(ServiceForm):

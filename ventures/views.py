@@ -28,6 +28,7 @@ from funds import services as funds_services
 from funds.forms import PayForm, new_idempotency_key
 from funds.models import PaymentRequest
 from funds.money import format_yuan
+from households import picker
 from households import selectors as household_selectors
 from households.models import Household
 from households.views import AuthedRequest, attempt, form_page
@@ -48,7 +49,6 @@ from ventures.forms import (
 from ventures.models import Loan, LoanProduct, Venture, WriteOff
 
 PAGE_SIZE = 50
-MEMBER_CHOICES = 300
 STAFF = (Action.VIEW_VENTURES,)
 
 
@@ -85,24 +85,26 @@ def apply(request: AuthedRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     staff = user.role != Role.WORKER
     form: ApplyForm
+    context: dict[str, Any] = {}
     if staff:
-        members = (
-            household_selectors.member_list_for(user)
-            .filter(is_current=True, household__state=Household.State.ACTIVE)
-            .order_by("household__number", "pk")[:MEMBER_CHOICES]
-        )
-        form = StaffApplyForm(
-            data, products=_products(), members=[(m.pk, f"{m.name} · {m.household.number}") for m in members]
-        )
+        # Anyone in reach, found with the people picker (no capped list); ?member= comes ticked.
+        members = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
+        context["picker"] = picker.form_context(user, request.POST if data is not None else request.GET, base=members)
+        if data is not None and "search" in data:  # the picker's search without JS: apply nothing
+            kept = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", "member", "q", "search")}
+            form = StaffApplyForm(products=_products(), members=members, initial=kept)
+            data = None
+        else:
+            form = StaffApplyForm(data, products=_products(), members=members)
     else:
         form = ApplyForm(data, products=_products())
     member = None if staff else household_selectors.my_member(user)
     if not staff and member is None:
         raise NotFound(_("Your login is not linked to a member of the archive."))
-    if request.method == "POST" and form.is_valid():
+    if data is not None and form.is_valid():
         values = form.cleaned_data
         if staff:
-            member = household_selectors.member_get_for(user, values["member"])
+            member = values["member"]
         product = selectors.product_list().filter(pk=values["product"]).first()
         if product is None:
             form.add_error("product", _("Choose the kind of support."))
@@ -130,7 +132,7 @@ def apply(request: AuthedRequest) -> HttpResponse:
             )
             if done.ok:
                 return redirect("ventures:detail", pk=done.value.pk)
-    return form_page(request, "ventures/apply.html", {"form": form, "products": selectors.product_list()})
+    return form_page(request, "ventures/apply.html", {"form": form, "products": selectors.product_list(), **context})
 
 
 @role_page(Action.APPLY_VENTURE)
