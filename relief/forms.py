@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import ServiceForm
+from households.forms import PickedMember, ServiceForm
+from households.models import Member
 from relief.models import Application
 
 
@@ -20,11 +22,24 @@ class ApplyForm(ServiceForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, members: list[tuple[int, str]], staff: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        members: list[tuple[int, str]] | None = None,
+        staff: bool,
+        in_reach: QuerySet[Member] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["member"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = members
+        if staff:
+            # Staff find the person with the people picker: anyone in reach, no capped list.
+            self.fields["member"] = PickedMember(
+                label=_("For"), queryset=in_reach if in_reach is not None else Member.objects.none()
+            )
+        else:
+            field = self.fields["member"]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = members or []
         if not staff:
             del self.fields["consent_note"]
         else:

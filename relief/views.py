@@ -27,6 +27,7 @@ from accounts.visibility import Action
 from core.errors import NotFound
 from funds.forms import PayForm, new_idempotency_key
 from funds.models import PaymentRequest
+from households import picker
 from households import selectors as household_selectors
 from households.models import Household
 from households.received import format_fen, received_for, total_amount
@@ -38,7 +39,6 @@ from relief.registry import Track, tracks
 
 # Rows a page: within eight phone screens (issue 19).
 PAGE_SIZE = 10
-MEMBER_CHOICES = 300
 STAFF = (Action.VIEW_RELIEF,)
 ANYONE = (Action.VIEW_RELIEF, Action.APPLY_RELIEF)
 
@@ -109,16 +109,9 @@ def track_page(request: AuthedRequest, code: str) -> HttpResponse:
 # --- applying ---------------------------------------------------------------------------------------
 
 
-def _member_choices(request: AuthedRequest, staff: bool) -> list[tuple[int, str]]:
-    user = request.user
-    if staff:
-        members = (
-            household_selectors.member_list_for(user)
-            .filter(is_current=True, household__state=Household.State.ACTIVE)
-            .order_by("household__number", "pk")[:MEMBER_CHOICES]
-        )
-        return [(m.pk, f"{m.name} · {m.household.number}") for m in members]
-    me = household_selectors.my_member(user)
+def _member_choices(request: AuthedRequest) -> list[tuple[int, str]]:
+    """The worker's own household: whom a worker may apply for."""
+    me = household_selectors.my_member(request.user)
     if me is None:
         raise NotFound(_("Your login is not linked to a member of the archive."))
     return [(m.pk, f"{m.name} · {m.get_relation_display()}") for m in me.household.members.filter(is_current=True)]
@@ -134,10 +127,24 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     if not staff and entry.extra.get("staff_only"):
         raise Http404(_("No such relief track."))
     post = request.method == "POST"
-    choices = _member_choices(request, staff)
-    form = ApplyForm(
-        request.POST if post else None, members=choices, staff=staff, initial=_initial_member(request, choices)
-    )
+    context: dict[str, Any] = {}
+    if staff:
+        # Staff find the person with the people picker (anyone in reach); ?member= comes ticked.
+        in_reach = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
+        context["picker"] = picker.form_context(user, request.POST if post else request.GET, base=in_reach)
+        chosen = context["picker"]["chosen"]
+        form_initial = {"member": chosen[0].member.pk} if chosen and not post else {}
+        searching = post and "search" in request.POST  # the picker's search without JS: apply nothing
+        if searching:
+            form_initial = {"consent_note": request.POST.get("consent_note", "")}
+            post = False
+        form = ApplyForm(request.POST if post else None, staff=True, in_reach=in_reach, initial=form_initial)
+    else:
+        choices = _member_choices(request)
+        form = ApplyForm(
+            request.POST if post else None, members=choices, staff=False, initial=_initial_member(request, choices)
+        )
+        searching = False
     member_id = form.initial.get("member")
     initial = {}
     renew = entry.extra.get("initial")
@@ -146,9 +153,11 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
             initial = renew(_member_for(request, member_id, staff))
         except NotFound:
             initial = {}
+    if searching:
+        initial = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "member", "q", "search")}
     details = entry.form()(request.POST if post else None, request.FILES if post else None, initial=initial)
     if post and form.is_valid():
-        member = _member_for(request, form.cleaned_data["member"], staff)
+        member = form.cleaned_data["member"] if staff else _member_for(request, form.cleaned_data["member"], staff)
         details.is_valid()  # shows the track's own field errors; the service checks them again
         target: Any = details if details.errors else form
         done = attempt(
@@ -166,7 +175,9 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
         if done.ok:
             return redirect("relief:application", pk=done.value.pk)
         _move_errors(form, details)
-    return form_page(request, "relief/apply.html", {"track": entry, "form": form, "details": details, "staff": staff})
+    return form_page(
+        request, "relief/apply.html", {"track": entry, "form": form, "details": details, "staff": staff, **context}
+    )
 
 
 def _member_for(request: AuthedRequest, pk: Any, staff: bool) -> Any:
