@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import ServiceForm
+from households.forms import PickedMember, ServiceForm
+from households.models import Member
 from relief.models import Case, Office
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -16,7 +18,7 @@ class CaseOpenForm(ServiceForm):
 
     service_fields = {"track": "kind"}
 
-    member = forms.TypedChoiceField(label=_("For"), coerce=int)
+    member = PickedMember(label=_("For"), queryset=Member.objects.none())
     kind = forms.ChoiceField(label=_("Kind of case"))
     summary = forms.CharField(label=_("What the case is about"), max_length=200)
     employer = forms.TypedChoiceField(label=_("Counterpart employer"), coerce=int, required=False, empty_value=None)
@@ -31,13 +33,13 @@ class CaseOpenForm(ServiceForm):
     def __init__(
         self,
         *args: Any,
-        members: list[tuple[int, str]],
+        members: QuerySet[Member],
         kinds: list[tuple[str, str]],
         employers: list[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = members  # type: ignore[attr-defined]
+        cast(PickedMember, self.fields["member"]).queryset = members
         self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
         self.fields["employer"].choices = [("", "—"), *employers]  # type: ignore[attr-defined]
 

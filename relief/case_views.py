@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts import visibility
 from accounts.pages import role_page
 from accounts.visibility import Action
-from households import selectors as household_selectors
+from households import picker
 from households.models import Household
 from households.views import AuthedRequest, attempt, form_page
 from relief import case_selectors, case_services
@@ -27,7 +27,6 @@ from relief.registry import Track, tracks
 
 # Rows a page: within eight phone screens (issue 19).
 PAGE_SIZE = 10
-MEMBER_CHOICES = 300
 EMPLOYER_CHOICES = 300
 
 
@@ -73,39 +72,51 @@ def cases(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _open_form(request: AuthedRequest, entry: Track) -> CaseOpenForm:
+def _open_form(request: AuthedRequest, entry: Track) -> tuple[CaseOpenForm, dict[str, Any]]:
+    """The form and its people picker: anyone in reach is found by search (no capped list);
+    ``?member=`` comes ticked. The picker's search button without JS binds nothing."""
     user = request.user
-    members = (
-        household_selectors.member_list_for(user)
-        .filter(is_current=True, household__state=Household.State.ACTIVE)
-        .order_by("household__number", "pk")[:MEMBER_CHOICES]
-    )
+    members = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
+    post = request.method == "POST"
+    found = picker.form_context(user, request.POST if post else request.GET, base=members)
     employers = case_selectors.counterpart_employers(user)[:EMPLOYER_CHOICES]
     initial: dict[str, Any] = {"opened_on": timezone.localdate()}
-    if request.GET.get("member", "").isdigit():
-        initial["member"] = int(request.GET["member"])
-    return CaseOpenForm(
-        request.POST if request.method == "POST" else None,
-        members=[(m.pk, f"{m.name} · {m.household.number}") for m in members],
+    if found["chosen"]:
+        initial["member"] = found["chosen"][0].member.pk
+    if post and "search" in request.POST:
+        kept = (
+            "kind",
+            "summary",
+            "employer",
+            "office",
+            "counterpart_name",
+            "opened_on",
+            "next_action",
+            "next_action_due",
+        )
+        initial.update({k: request.POST[k] for k in kept if request.POST.get(k)})
+        post = False
+    form = CaseOpenForm(
+        request.POST if post else None,
+        members=members,
         kinds=[(code, str(label)) for code, label in entry.case_kinds],
         employers=[(e.pk, e.name) for e in employers],
         initial=initial,
     )
+    return form, found
 
 
 @role_page(Action.REVIEW_RELIEF)
 def case_open(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     entry = _case_track(code)
-    form = _open_form(request, entry)
-    if request.method == "POST" and form.is_valid():
+    form, found = _open_form(request, entry)
+    if form.is_bound and form.is_valid():
         values = form.cleaned_data
-        member = household_selectors.member_list_for(user).filter(pk=values["member"]).first()
+        member = values["member"]
         employer = None
         if values.get("employer"):
             employer = case_selectors.counterpart_employers(user).filter(pk=values["employer"]).first()
-        if member is None:
-            raise Http404(_("No such member."))
         opened = attempt(
             request,
             case_services.case_open,
@@ -125,7 +136,7 @@ def case_open(request: AuthedRequest, code: str) -> HttpResponse:
         )
         if opened.ok:
             return redirect("relief:case", pk=opened.value.pk)
-    return form_page(request, "relief/case_open.html", {"track": entry, "form": form})
+    return form_page(request, "relief/case_open.html", {"track": entry, "form": form, "picker": found})
 
 
 def _detail(request: AuthedRequest, case: Case, status: int = 200, **forms: object) -> HttpResponse:
