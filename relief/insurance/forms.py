@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from funds.forms import YuanField
-from households.forms import ServiceForm
+from households.forms import PickedMember, ServiceForm
+from households.models import Member
 from relief.insurance.models import InsuranceKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -20,7 +22,7 @@ class StatusForm(ServiceForm):
 
 
 class ArrearsForm(ServiceForm):
-    member = forms.TypedChoiceField(label=_("For"), coerce=int)
+    member = PickedMember(label=_("For"), queryset=Member.objects.none())
     employer = forms.TypedChoiceField(label=_("Employer that owes"), coerce=int)
     kind = forms.ChoiceField(label=_("Insurance"), choices=InsuranceKind.choices)
     months = forms.IntegerField(label=_("Months owed"), min_value=1, max_value=600)
@@ -28,9 +30,9 @@ class ArrearsForm(ServiceForm):
     next_action = forms.CharField(label=_("Next action"), max_length=200, required=False)
     next_action_due = forms.DateField(label=_("Next action due"), widget=DATE, required=False)
 
-    def __init__(self, *args: Any, members: list[tuple[int, str]], employers: list[tuple[int, str]], **kw: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet[Member], employers: list[tuple[int, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["member"].choices = members  # type: ignore[attr-defined]
+        cast(PickedMember, self.fields["member"]).queryset = members
         self.fields["employer"].choices = employers  # type: ignore[attr-defined]
 
 

@@ -3,6 +3,8 @@ with open arrears, a member's insurance statuses, opening an arrears case, recor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from accounts import visibility
 from accounts.pages import role_page
 from accounts.visibility import Action
 from funds.forms import YuanField
-from households import selectors as household_selectors
+from households import picker
 from households.models import Household
 from households.views import AuthedRequest, attempt, form_page
 from relief import case_selectors
@@ -76,22 +78,27 @@ def member_status(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_page(Action.REVIEW_RELIEF)
 def arrears_open(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    members = (
-        household_selectors.member_list_for(user)
-        .filter(is_current=True, household__state=Household.State.ACTIVE)
-        .order_by("household__number", "pk")[:LIST_MAX]
-    )
+    # Anyone in reach, found with the people picker (no capped list); ?member= comes ticked.
+    members = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
+    post = request.method == "POST"
+    found = picker.form_context(user, request.POST if post else request.GET, base=members)
+    initial: dict[str, Any] = {"member": found["chosen"][0].member.pk} if found["chosen"] else {}
+    if post and "search" in request.POST:  # the picker's search without JS: open nothing
+        kept = ("employer", "kind", "months", "amount", "next_action", "next_action_due")
+        initial.update({k: request.POST[k] for k in kept if request.POST.get(k)})
+        post = False
     form = ArrearsForm(
-        request.POST if request.method == "POST" else None,
-        members=[(m.pk, f"{m.name} · {m.household.number}") for m in members],
+        request.POST if post else None,
+        members=members,
         employers=[(e.pk, e.name) for e in case_selectors.counterpart_employers(user)[:LIST_MAX]],
+        initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    if post and form.is_valid():
         values = form.cleaned_data
-        member = household_selectors.member_list_for(user).filter(pk=values["member"]).first()
+        member = values["member"]
         employer = case_selectors.counterpart_employers(user).filter(pk=values["employer"]).first()
-        if member is None or employer is None:
-            raise Http404(_("No such member."))
+        if employer is None:
+            raise Http404(_("No such employer."))
         done = attempt(
             request,
             services.arrears_open,
@@ -108,7 +115,9 @@ def arrears_open(request: AuthedRequest) -> HttpResponse:
         )
         if done.ok:
             return redirect("relief:case", pk=done.value.case_id)
-    return form_page(request, "relief_insurance/form.html", {"form": form, "title": _("Insurance arrears")})
+    return form_page(
+        request, "relief_insurance/form.html", {"form": form, "title": _("Insurance arrears"), "picker": found}
+    )
 
 
 @role_page(Action.REVIEW_RELIEF, listing=False)
