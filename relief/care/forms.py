@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from funds.forms import YuanField
-from households.forms import ServiceForm
+from households.forms import PickedMember, ServiceForm
+from households.models import Member
 from relief.care.models import Station
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -59,8 +61,10 @@ class EventForm(ServiceForm):
 
 
 class AttendanceForm(ServiceForm):
-    member = forms.TypedChoiceField(label=_("Who attended"), coerce=int)
+    """Who attended, found with the people picker among the people in reach of the event's unit."""
 
-    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+    member = PickedMember(label=_("Who attended"), queryset=Member.objects.none())
+
+    def __init__(self, *args: Any, members: QuerySet[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = members  # type: ignore[attr-defined]
+        cast(PickedMember, self.fields["member"]).queryset = members

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts import visibility
 from accounts.pages import role_page
 from accounts.visibility import Action
+from households import picker
 from households import selectors as household_selectors
 from households.views import AuthedRequest, attempt
 from relief.care import selectors, services
@@ -149,19 +152,23 @@ def events(request: AuthedRequest) -> HttpResponse:
 def event(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     found = selectors.event_get_for(user, pk)
-    members = (
-        household_selectors.member_list_for(user)
-        .filter(is_current=True, household__org_unit__path__startswith=found.org_unit.path)
-        .order_by("household__number", "pk")[:500]
-    )
-    form = AttendanceForm(
-        request.POST if request.method == "POST" else None,
-        members=[(m.pk, f"{m.name} · {m.household.number}") for m in members],
-    )
-    if request.method == "POST" and form.is_valid():
-        who = household_selectors.member_list_for(user).filter(pk=form.cleaned_data["member"]).first()
-        if who is None:
-            raise Http404(_("No such member."))
+    may_work = visibility.may(user, Action.REVIEW_RELIEF)
+    post = request.method == "POST"
+    context: dict[str, Any] = {}
+    in_unit = {"household__org_unit__path__startswith": found.org_unit.path}
+    if may_work:
+        # Anyone in reach of the event's unit, found with the people picker (no capped list of the
+        # first 500); ?member= comes ticked. The search button without JS records nothing.
+        members = picker.members_in_reach(user).filter(**in_unit)
+        context["picker"] = picker.form_context(user, request.POST if post else request.GET, base=members)
+        if post and "search" in request.POST:
+            post = False
+    else:
+        # Who may not record attendance is refused by the service, as before.
+        members = household_selectors.member_list_for(user).filter(is_current=True, **in_unit)
+    form = AttendanceForm(request.POST if post else None, members=members)
+    if post and form.is_valid():
+        who = form.cleaned_data["member"]
         done = attempt(
             request,
             services.attendance_record,
@@ -177,6 +184,6 @@ def event(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "relief_care/event.html",
-        {"event": found, "attended": attended, "form": form, "may_work": visibility.may(user, Action.REVIEW_RELIEF)},
-        status=400 if request.method == "POST" else 200,
+        {"event": found, "attended": attended, "form": form, "may_work": may_work, **context},
+        status=400 if post else 200,
     )
