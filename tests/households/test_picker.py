@@ -32,14 +32,14 @@ class Namesakes:
 def namesakes(tree: Any, household_a: Household) -> Namesakes:
     here = [
         MemberFactory(
-            household=HouseholdFactory(org_unit=tree.station_a, number=f"150624-2026-00012{n}"),
+            household=HouseholdFactory(org_unit=tree.station_a, number=f"150624-2026-90012{n}"),
             name="特木尔",
             phone=f"1384770{n}{n}{n}{n}",
         )
         for n in (1, 2, 3)
     ]
     there = MemberFactory(
-        household=HouseholdFactory(org_unit=tree.town_b, number="150624-2026-000777"),
+        household=HouseholdFactory(org_unit=tree.town_b, number="150624-2026-900777"),
         name="特木尔",
         phone="13900009999",
     )
@@ -66,7 +66,7 @@ def test_a_helper_finds_the_namesakes_of_their_station_each_with_the_household(
     assert sorted(_names(pick)) == sorted(m.pk for m in namesakes.here)
     assert namesakes.there.pk not in _names(pick)
     row = next(r for r in pick.rows if r.member.pk == namesakes.here[0].pk)
-    assert row.archive_number == "150624-2026-000121"
+    assert row.archive_number == "150624-2026-900121"
     assert row.phone_masked == "138****1111"
     assert row.village  # the household's region, to tell namesakes apart
 
@@ -74,7 +74,7 @@ def test_a_helper_finds_the_namesakes_of_their_station_each_with_the_household(
 def test_an_organizer_of_another_unit_finds_nobody_from_here(people: Any, namesakes: Namesakes) -> None:
     by_name = picker.member_pick_for(people.bob, "特木尔")
     assert _names(by_name) == [namesakes.there.pk]
-    for query in ("1111", "150624-2026-000121", "000121"):
+    for query in ("1111", "150624-2026-900121", "900121"):
         pick = picker.member_pick_for(people.bob, query)
         assert pick.rows == [] and pick.error, query
 
@@ -108,8 +108,8 @@ def test_search_by_the_last_four_digits_of_the_phone(people: Any, namesakes: Nam
 
 
 def test_search_by_the_whole_archive_number_or_its_sequence(people: Any, namesakes: Namesakes) -> None:
-    assert _names(picker.member_pick_for(people.hana, "150624-2026-000123")) == [namesakes.here[2].pk]
-    assert _names(picker.member_pick_for(people.hana, "000123")) == [namesakes.here[2].pk]
+    assert _names(picker.member_pick_for(people.hana, "150624-2026-900123")) == [namesakes.here[2].pk]
+    assert _names(picker.member_pick_for(people.hana, "900123")) == [namesakes.here[2].pk]
 
 
 def test_search_by_part_of_a_name(people: Any, namesakes: Namesakes) -> None:
@@ -163,8 +163,8 @@ def test_the_endpoint_answers_htmx_with_a_fragment_of_choices(people: Any, names
     page = answer.content.decode()
     assert answer.status_code == 200 and "<html" not in page
     assert page.count('type="radio" name="member_id"') == 3
-    assert "150624-2026-000121" in page and "138****1111" in page and "13847701111" not in page
-    assert "150624-2026-000777" not in page
+    assert "150624-2026-900121" in page and "138****1111" in page and "13847701111" not in page
+    assert "150624-2026-900777" not in page
 
 
 def test_the_endpoint_keeps_who_is_ticked_on_top(people: Any, namesakes: Namesakes) -> None:
