@@ -117,8 +117,9 @@ def _lease_keys(namespace: str, key: int) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def session_lease(namespace: str, key: int, *, using: str = "default") -> Iterator[bool]:
+def session_lease(namespace: str, key: int, *, using: str = "default", wait: float = 0.0) -> Iterator[bool]:
     """Hold a lease on ``(namespace, key)`` while the block runs; yields whether it was had.
+    ``wait``: seconds to keep asking while someone else holds it (0: ask once).
 
     On PostgreSQL this is a session advisory lock: it is held by the database session, not by a
     transaction, so it lasts across the many small transactions of a long job, and it ends when the
@@ -130,9 +131,14 @@ def session_lease(namespace: str, key: int, *, using: str = "default") -> Iterat
         yield True
         return
     ns, k = _lease_keys(namespace, key)
+    deadline = time.monotonic() + wait
     with conn.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ns, k])
-        held = bool(cursor.fetchone()[0])
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ns, k])
+            held = bool(cursor.fetchone()[0])
+            if held or time.monotonic() >= deadline:
+                break
+            time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
     try:
         yield held
     finally:

@@ -746,7 +746,11 @@ def rematch_run_chunk(chunk_id: int) -> int:
     """Run one recorded chunk of a re-match run, once: a chunk already done, given up, of a
     superseded run, or being run by a live worker right now, is left alone. Returns the matches
     written (0 when there was nothing to do)."""
-    with session_lease(REMATCH_LEASE, chunk_id) as held:
+    # A chunk handed back because its pool child was killed can arrive while the dead child's
+    # database session still holds the lease: PostgreSQL notices a vanished client only between
+    # statements, or every ``client_connection_check_interval`` (settings) during one. Waiting a
+    # little for it is what keeps the chunk from being acknowledged undone (left to the sweeper).
+    with session_lease(REMATCH_LEASE, chunk_id, wait=settings.REMATCH_LEASE_WAIT) as held:
         if not held:
             return 0
         chunk = RematchChunk.objects.select_related("run").filter(pk=chunk_id).first()

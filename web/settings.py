@@ -133,7 +133,12 @@ else:
     # No JIT compilation: the planner prices the roll-ups' per-record subqueries high enough to
     # compile them, and compiling cost more than it saved (175 ms of a 320 ms count over 100,000
     # households; benchmarks/bench_assessment.py). Short queries are this service's whole load.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A backend whose client died mid-statement (a Celery child killed with ``kill -9``) checks
+    # the socket every 2 s instead of finishing the statement first: its locks and leases (the
+    # re-match chunk's) are given up within seconds (PostgreSQL 14 and later).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c client_connection_check_interval=2000"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -472,6 +477,8 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=10 * 60)
 # Re-match chunks: attempts before a chunk is given up, and how long one may run unfinished.
 REMATCH_MAX_ATTEMPTS = env.int("REMATCH_MAX_ATTEMPTS", default=3)
+# Seconds a delivered chunk waits for a lease still held by a killed worker's session.
+REMATCH_LEASE_WAIT = env.float("REMATCH_LEASE_WAIT", default=10.0)
 REMATCH_STALE_SECONDS = env.int("REMATCH_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
 # Readiness (/readyz): each check's time limit, in seconds.
 READINESS_TIMEOUT = env.float("READINESS_TIMEOUT", default=2.0)
