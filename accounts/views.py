@@ -22,15 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services, text_size, visibility
-from accounts.models import User
+from accounts.pages import AuthedRequest
 from core.models import SensitiveAccess
-
-
-class AuthedRequest(HttpRequest):
-    """What a view behind ``login_required`` receives: the user is a real ``User``."""
-
-    user: User  # type: ignore[assignment]
-
 
 # What the log's field names say to a reader (the log stores the names the code reads).
 FIELD_LABELS = {

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from accounts.pages import ServiceForm
 from assessment import registry
 from assessment.models import HouseholdReview, ScoringRule, WorkTask
-from households.forms import ServiceForm, date_input
+from households.forms import date_input
 
 
 def indicator_choices(*, adds_up_only: bool = False) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from assessment import charts, exporting, registry, selectors, services
 from assessment.forms import (
@@ -44,7 +44,6 @@ from assessment.forms import (
 from assessment.models import Scorecard, WorkTask
 from assessment.periods import Period, last_closed_month, parse_month, parse_year
 from core.errors import DomainError, InvalidInput
-from households.views import AuthedRequest, attempt, form_page
 
 # The yearly review's worklist: ten households a page, as the households list, so that the page
 # stays within 8 phone screens (issue 19).

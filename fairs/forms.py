@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from accounts.pages import ServiceForm
 from fairs import services
 from fairs.models import Booth, Interview, JobFair
-from households.forms import PickedMembers, ServiceForm, UnitChoiceField, date_input, label
+from households.forms import PickedMembers, UnitChoiceField, date_input, label
 from households.models import Member, TargetGroup
 from jobs.models import JobPosting
 

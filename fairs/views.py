@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import visibility
 from accounts.models import Role
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core import params, qrcodes
 from core.errors import DomainError, Forbidden, NotFound
@@ -38,7 +38,6 @@ from fairs.forms import (
 )
 from fairs.models import Interview, JobFair
 from households import picker
-from households.views import AuthedRequest, attempt, form_page
 from jobs.models import JobPosting
 
 ANY_FAIR_ROLE = (Action.VIEW_FAIRS, Action.ATTEND_FAIRS, Action.BOOK_BOOTHS)

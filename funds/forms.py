@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.pages import ServiceForm
 from core.errors import InvalidInput
 from funds.models import PaymentRequest
 from funds.money import to_fen
-from households.forms import ServiceForm
 
 
 def new_idempotency_key() -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core import params
 from funds import selectors, services
@@ -30,7 +30,6 @@ from funds.models import LedgerTransaction, PaymentRequest
 from funds.money import format_yuan
 from households import selectors as household_selectors
 from households.models import Household
-from households.views import AuthedRequest, attempt, form_page
 
 # Rows a page: within eight phone screens (issue 19).
 PAGE_SIZE = 10

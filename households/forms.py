@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from accounts.models import OrgUnit, User
+from accounts.pages import ServiceForm
 from core.models import Region, SensitiveAccess
 from households.models import (
     HardshipCause,
@@ -58,17 +59,6 @@ def blank_choice(choices: Any) -> list[tuple[str, Any]]:
 
 def unit_label(unit: OrgUnit, top_depth: int = 0) -> str:
     return "\u3000" * max(unit.depth - top_depth, 0) + unit.name
-
-
-class ServiceForm(forms.Form):
-    """A form whose values go to a service. ``service_fields`` maps the field name a service names
-    in its error to the form field that shows it, where the two differ."""
-
-    service_fields: dict[str, str] = {}
-
-    def field_for(self, name: str | None) -> str | None:
-        name = self.service_fields.get(name or "", name)
-        return name if name in self.fields else None
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -2,13 +2,12 @@
 
 Every view authorises and fetches through a selector, then calls one service. What a user may
 not see is "not found" (404); a page their role may not use is "forbidden" (403). A service's
-``DomainError`` is translated in one place, :func:`attempt`.
+``DomainError`` is translated in one place, ``accounts.pages.attempt``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -17,16 +16,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from accounts import visibility
 from accounts.models import OrgUnit, Role, User
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core.errors import DomainError, Forbidden, NotFound
 from households import picker, selectors, services
@@ -49,7 +47,6 @@ from households.forms import (
     ReasonForm,
     ReferralForm,
     RevealForm,
-    ServiceForm,
     SkillForm,
     VisitForm,
 )
@@ -59,60 +56,6 @@ from households.models import ExitRequest, Household, Member, PlanGoal, PlanMeas
 PICKER_FIELDS = ("member", "member_id", "members")
 # Households a page: within eight phone screens (issue 19); each row is a card on a phone.
 PAGE_SIZE = 10
-
-
-class AuthedRequest(HttpRequest):
-    """What a view behind ``login_required`` receives: the user is a real ``User``."""
-
-    user: User  # type: ignore[assignment]
-    htmx: HtmxDetails
-
-
-# --- translating domain errors, once ---------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    ok: bool
-    value: Any = None
-
-
-def attempt(
-    request: HttpRequest,
-    service: Callable[..., Any],
-    /,
-    *,
-    form: ServiceForm | None = None,
-    success: str = "",
-    **kwargs: Any,
-) -> Outcome:
-    """Call ``service(**kwargs)`` and translate a refusal for the page.
-
-    ``NotFound`` becomes a 404 and ``Forbidden`` a 403 (the page offered no such action, so the
-    request went around it). Any other ``DomainError`` is the user's to fix: its message goes onto
-    the form field it names (or the whole form), or, for a plain button, into a flash message.
-    """
-    try:
-        value = service(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        if form is not None:
-            form.add_error(form.field_for(exc.field), exc.message)
-        else:
-            messages.error(request, exc.message)
-        return Outcome(False)
-    if success:
-        messages.success(request, success)
-    return Outcome(True, value)
-
-
-def form_page(request: AuthedRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    """Render a page holding a form: 400 when it comes back with errors."""
-    bound = any(getattr(v, "is_bound", False) for v in context.values())
-    return render(request, template, context, status=400 if bound and request.method == "POST" else 200)
 
 
 def _archive_page(*, listing: bool) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

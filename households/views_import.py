@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import visibility
 from accounts.models import OrgUnit
+from accounts.pages import AuthedRequest
 from accounts.visibility import Action
 from core.errors import DomainError, NotFound
 from households import exporting, importing, selectors
 from households.models import HardshipCause, Household, ImportJob, TargetGroup
-from households.views import AuthedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import throttle, visibility
 from accounts.models import Role, User
-from accounts.pages import View, role_page
+from accounts.pages import AuthedRequest, View, attempt, form_page, role_page
 from accounts.visibility import Action
 from core import params
 from core.errors import NotFound
@@ -38,7 +38,6 @@ from core.pagination import CappedPaginator
 from households import picker
 from households import selectors as household_selectors
 from households.models import Household, Member
-from households.views import AuthedRequest, attempt, form_page
 from jobs import selectors, services
 from jobs.forms import (
     ApplyForm,

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_GET
 
 from accounts import visibility
 from accounts.models import Role
-from accounts.pages import View, role_page
+from accounts.pages import AuthedRequest, View, role_page
 from accounts.visibility import Action
 from core.pagination import Batch, batch_from
 from households import selectors as household_selectors
-from households.views import AuthedRequest
 from jobs import selectors as job_selectors
 from matching import selectors
 

@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from households import picker
 from households.models import Household
-from households.views import AuthedRequest, attempt, form_page
 from relief import case_selectors, case_services
 from relief.case_forms import CaseCloseForm, CaseDocumentForm, CaseOpenForm, CaseStepForm
 from relief.models import Case

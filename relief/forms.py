@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import PickedMember, ServiceForm
+from accounts.pages import ServiceForm
+from households.forms import PickedMember
 from households.models import Member
 from relief.models import Application
 

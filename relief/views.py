@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import visibility
 from accounts.models import Role
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core.errors import NotFound
 from funds.forms import PayForm, new_idempotency_key
@@ -31,7 +31,6 @@ from households import picker
 from households import selectors as household_selectors
 from households.models import Household
 from households.received import format_fen, received_for, total_amount
-from households.views import AuthedRequest, attempt, form_page
 from relief import selectors, services
 from relief.forms import ApplyForm, BatchForm, GiveForm, ReviewForm
 from relief.models import Application

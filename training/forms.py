@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from accounts.pages import ServiceForm
 from core.dates import check_date
 from core.errors import InvalidInput
-from households.forms import PickedMembers, ServiceForm, region_choices, unit_label
+from households.forms import PickedMembers, region_choices, unit_label
 from households.models import Member, TargetGroup
 from skills.models import Skill
 from training.models import Course, Provider

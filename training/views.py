@@ -22,14 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import visibility
 from accounts.models import Role
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core import qrcodes
 from core.errors import NotFound
 from core.pagination import CappedPaginator
 from households import picker
 from households import selectors as household_selectors
-from households.views import AuthedRequest, attempt, form_page
 from training import advice, selectors, services
 from training.forms import CertificateForm, CohortForm, CompletionForm, CourseForm, EnrolOthersForm, ScanForm
 from training.models import Attendance, Enrolment, Provider

@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.pages import ServiceForm
 from funds.forms import YuanField
-from households.forms import PickedMember, ServiceForm, date_input
+from households.forms import PickedMember, date_input
 from households.models import Member
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import visibility
 from accounts.models import Role
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core.errors import NotFound
 from funds import services as funds_services
@@ -31,7 +31,6 @@ from funds.money import format_yuan
 from households import picker
 from households import selectors as household_selectors
 from households.models import Household
-from households.views import AuthedRequest, attempt, form_page
 from jobs import selectors as jobs_selectors
 from ventures import selectors, services
 from ventures.forms import (

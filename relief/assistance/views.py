@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, role_page
 from accounts.visibility import Action
 from funds.forms import YuanField
-from households.views import AuthedRequest, attempt
 from relief.assistance import selectors, services
 from relief.assistance.forms import OutcomeForm
 

@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, role_page
 from accounts.visibility import Action
 from households import picker
 from households import selectors as household_selectors
-from households.views import AuthedRequest, attempt
 from relief.care import selectors, services
 from relief.care.forms import AttendanceForm, EventForm, HealthCheckForm, MarkForm, StationForm
 

@@ -6,8 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.pages import ServiceForm
 from funds.forms import YuanField
-from households.forms import PickedMember, ServiceForm
+from households.forms import PickedMember
 from households.models import Member
 from relief.insurance.models import InsuranceKind
 

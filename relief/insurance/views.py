@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from funds.forms import YuanField
 from households import picker
 from households.models import Household
-from households.views import AuthedRequest, attempt, form_page
 from relief import case_selectors
 from relief.insurance import selectors, services
 from relief.insurance.forms import ArrearsForm, SettleForm, StatusForm

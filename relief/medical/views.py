@@ -6,10 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from households import selectors as household_selectors
-from households.views import AuthedRequest, attempt, form_page
 from relief.medical import services
 from relief.medical.forms import CoverForm
 from relief.medical.models import Cover

@@ -7,10 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, role_page
 from accounts.visibility import Action
 from households.models import Member
-from households.views import AuthedRequest
 from relief.migrant import selectors
 
 LIST_MAX = 300

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import ServiceForm
+from accounts.pages import ServiceForm
 from relief.restructuring.models import Enterprise, LaidOffWorker, Measure
 
 DATE = forms.DateInput(attrs={"type": "date"})

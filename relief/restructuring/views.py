@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core.errors import DomainError, NotFound
-from households.views import AuthedRequest, attempt, form_page
 from jobs import selectors as job_selectors
 from relief.restructuring import selectors, services
 from relief.restructuring.forms import AddWorkersForm, BatchForm, EnterpriseForm, OutcomeForm, parse_worker_lines

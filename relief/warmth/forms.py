@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.pages import ServiceForm
 from funds.forms import YuanField
-from households.forms import ServiceForm
 from relief.warmth.models import Campaign
 
 

@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import visibility
-from accounts.pages import role_page
+from accounts.pages import AuthedRequest, attempt, form_page, role_page
 from accounts.visibility import Action
 from core.errors import DomainError, InvalidInput
 from funds import selectors as funds_selectors
 from funds.money import format_yuan
-from households.views import AuthedRequest, attempt, form_page
 from relief.registry import Item
 from relief.warmth import ranking, selectors, services
 from relief.warmth.forms import CampaignForm, SignOffForm
