@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts import visibility
@@ -191,10 +193,18 @@ def ids_from(values: list[str]) -> list[int]:
 
 
 def form_context(
-    user: User, data: Any, *, field_name: str = "member", base: QuerySet[Member] | None = None
+    user: User,
+    data: Any,
+    *,
+    field_name: str = "member",
+    base: QuerySet[Member] | None = None,
+    fragment_url: str = "",
 ) -> dict[str, Any]:
     """The picker of one person on a staff form (GET or POST ``data``): ``?member=<id>`` (or the
-    posted choice) comes back ticked, ``q`` is the search, ``search`` the no-JS search button."""
+    posted choice) comes back ticked, ``q`` is the search, ``search`` the no-JS search button.
+
+    ``fragment_url``: where the live search asks, normally the form's own page (which answers with
+    ``results_only``), so that it lists the page's own people (``base``), not everyone in reach."""
     from django.urls import reverse
 
     return picker_context(
@@ -203,7 +213,17 @@ def form_context(
         chosen=ids_from(data.getlist(field_name)),
         field_name=field_name,
         multi=False,
-        fragment_url=reverse("households:member_pick") + f"?field={field_name}",
+        fragment_url=fragment_url or reverse("households:member_pick") + f"?field={field_name}",
         base=base,
         required="search" in data,
     )
+
+
+def results_only(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
+    """The live search of a form's picker, asked of the form's own page (``form_context`` with
+    ``fragment_url=request.path``): only the list of people found in the page's set, or None when
+    the request is for the page itself."""
+    htmx = getattr(request, "htmx", None)
+    if request.method != "GET" or not htmx or htmx.target != f"{context['field_name']}-results":
+        return None
+    return render(request, "households/_picker_results.html", context)

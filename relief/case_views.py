@@ -77,7 +77,7 @@ def _open_form(request: AuthedRequest, entry: Track) -> tuple[CaseOpenForm, dict
     user = request.user
     members = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
     post = request.method == "POST"
-    found = picker.form_context(user, request.POST if post else request.GET, base=members)
+    found = picker.form_context(user, request.POST if post else request.GET, base=members, fragment_url=request.path)
     employers = case_selectors.counterpart_employers(user)[:EMPLOYER_CHOICES]
     initial: dict[str, Any] = {"opened_on": timezone.localdate()}
     if found["chosen"]:
@@ -110,6 +110,8 @@ def case_open(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     entry = _case_track(code)
     form, found = _open_form(request, entry)
+    if (results := picker.results_only(request, found)) is not None:
+        return results
     if form.is_bound and form.is_valid():
         values = form.cleaned_data
         member = values["member"]

@@ -130,7 +130,11 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     if staff:
         # Staff find the person with the people picker (anyone in reach); ?member= comes ticked.
         in_reach = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
-        context["picker"] = picker.form_context(user, request.POST if post else request.GET, base=in_reach)
+        context["picker"] = picker.form_context(
+            user, request.POST if post else request.GET, base=in_reach, fragment_url=request.path
+        )
+        if (results := picker.results_only(request, context["picker"])) is not None:
+            return results
         chosen = context["picker"]["chosen"]
         form_initial = {"member": chosen[0].member.pk} if chosen and not post else {}
         searching = post and "search" in request.POST  # the picker's search without JS: apply nothing

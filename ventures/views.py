@@ -88,7 +88,11 @@ def apply(request: AuthedRequest) -> HttpResponse:
     if staff:
         # Anyone in reach, found with the people picker (no capped list); ?member= comes ticked.
         members = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
-        context["picker"] = picker.form_context(user, request.POST if data is not None else request.GET, base=members)
+        context["picker"] = picker.form_context(
+            user, request.POST if data is not None else request.GET, base=members, fragment_url=request.path
+        )
+        if (results := picker.results_only(request, context["picker"])) is not None:
+            return results
         if data is not None and "search" in data:  # the picker's search without JS: apply nothing
             kept = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", "member", "q", "search")}
             form = StaffApplyForm(products=_products(), members=members, initial=kept)

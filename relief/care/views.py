@@ -159,7 +159,11 @@ def event(request: AuthedRequest, pk: int) -> HttpResponse:
         # Anyone in reach of the event's unit, found with the people picker (no capped list of the
         # first 500); ?member= comes ticked. The search button without JS records nothing.
         members = picker.members_in_reach(user).filter(**in_unit)
-        context["picker"] = picker.form_context(user, request.POST if post else request.GET, base=members)
+        context["picker"] = picker.form_context(
+            user, request.POST if post else request.GET, base=members, fragment_url=request.path
+        )
+        if (results := picker.results_only(request, context["picker"])) is not None:
+            return results
         if post and "search" in request.POST:
             post = False
     else:

@@ -80,7 +80,9 @@ def arrears_open(request: AuthedRequest) -> HttpResponse:
     # Anyone in reach, found with the people picker (no capped list); ?member= comes ticked.
     members = picker.members_in_reach(user).filter(household__state=Household.State.ACTIVE)
     post = request.method == "POST"
-    found = picker.form_context(user, request.POST if post else request.GET, base=members)
+    found = picker.form_context(user, request.POST if post else request.GET, base=members, fragment_url=request.path)
+    if (results := picker.results_only(request, found)) is not None:
+        return results
     initial: dict[str, Any] = {"member": found["chosen"][0].member.pk} if found["chosen"] else {}
     if post and "search" in request.POST:  # the picker's search without JS: open nothing
         kept = ("employer", "kind", "months", "amount", "next_action", "next_action_due")

@@ -15,6 +15,7 @@ from relief.care import services as care_services
 from relief.care.models import Attendance, RightsEvent
 from tests.conftest import People, Tree
 from tests.factories import HouseholdFactory, MemberFactory
+from tests.households.live_search import live_search, picker_url
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -72,3 +73,21 @@ def test_the_search_button_without_js_records_nothing(people: People, tree: Tree
     assert page.status_code == 200 and f'value="{member.pk}"' in page.content.decode()
     assert not Attendance.objects.exists()
     assert RightsEvent.objects.count() == 1
+
+
+def test_the_live_search_asks_the_event_page_and_lists_only_the_event_units_people(
+    people: People, tree: Tree, household_a: Household
+) -> None:
+    """An event of the station: the town organizer reaches the whole town, the search only the
+    station's people (whom the event accepts)."""
+    event = care_services.event_create(
+        by=people.olga, org_unit=tree.station_a, name="环卫工人健康讲座", held_on=timezone.localdate()
+    )
+    inside = MemberFactory(household=HouseholdFactory(org_unit=tree.station_a), name="乌日娜其其格")
+    outside = MemberFactory(household=HouseholdFactory(org_unit=tree.town_a), name="乌日娜图雅")
+    client = _client(people.olga)
+    page_url = reverse("relief:care:event", args=[event.pk])
+    url = picker_url(client.get(page_url, **EN).content.decode())
+    assert url == page_url
+    fragment = live_search(client, url, "乌日娜")
+    assert f'value="{inside.pk}"' in fragment and f'value="{outside.pk}"' not in fragment
