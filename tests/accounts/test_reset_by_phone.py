@@ -183,3 +183,22 @@ def _assert_untouched(user: Any) -> None:
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password(OLD)
     assert not SensitiveAccess.objects.filter(record_type="accounts.User", record_id=str(user.pk)).exists()
+
+
+def test_a_pages_htmx_request_is_not_answered_with_the_password_page(
+    client: Client, people: Any, wang_member: Any
+) -> None:
+    """The top bar's badge polls with htmx: a redirect would put the password page inside the bar.
+    From the password page the poll is told to stop (286); from another page the browser is sent
+    to the password page as a whole page (HX-Redirect)."""
+    password = _reset(client, people.hana, wang_member)
+    _log_in_again(client, "wang", password)
+    badge = reverse("notifications:badge")
+    on_password_page = client.get(
+        badge, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver" + reverse("accounts:password_change")
+    )
+    assert on_password_page.status_code == 286 and not on_password_page.content
+    elsewhere = client.get(badge, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/me/")
+    assert elsewhere.status_code == 200 and not elsewhere.content
+    assert elsewhere["HX-Redirect"] == reverse("accounts:password_change")
+    assert client.get(badge).status_code == 302  # a plain request is still redirected
