@@ -404,6 +404,28 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def write_only(args: argparse.Namespace) -> dict[str, Any]:
+    """The write path alone (``write_alone``), over the rows a full run left: seconds instead of the
+    full run's minutes, for comparing changes to the write path. The rows are not rebuilt, so
+    compare runs over one database."""
+    if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
+        print("skipped: set BENCH_DATABASE_URL (the PostgreSQL database of a full run)")
+        return {}
+    start()
+    from matching.models import Match
+
+    if not Match.objects.exists():
+        raise SystemExit("no stored matches: run the full benchmark on this database first")
+    figures = write_alone(min(5000, args.seekers))
+    figures["load"] = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else None
+    print(
+        f"write path alone ({figures['write_rows']:,} rows, parts of 1,000 seekers): into an emptied range "
+        f"{figures['write_empty_rows_per_s']:,} rows/s, over rows unchanged {figures['write_unchanged_rows_per_s']:,}, "
+        f"every score changed {figures['write_changed_rows_per_s']:,} (load {' '.join(figures['load'] or [])})"
+    )
+    return figures
+
+
 # --- growth ----------------------------------------------------------------------------------------------
 
 
@@ -443,13 +465,18 @@ def main() -> None:
     parser.add_argument("--plans", action="store_true", help="print the query plans of the ranked lists")
     parser.add_argument("--results", type=Path, help="append this size's figures as a JSON line")
     parser.add_argument("--fit", type=Path, help="fit the growth from a results file, measure nothing")
+    parser.add_argument(
+        "--write-only",
+        action="store_true",
+        help="measure only the write path, over the stored matches a full run of this script left in the database",
+    )
     args = parser.parse_args()
     if args.fit:
         fit(args.fit)
         return
     if args.small:
         args.seekers, args.postings, args.counties = 2000, 400, 20
-    figures = measure(args)
+    figures = write_only(args) if args.write_only else measure(args)
     if figures and args.results:
         args.results.parent.mkdir(parents=True, exist_ok=True)
         with args.results.open("a") as out:
