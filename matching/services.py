@@ -400,8 +400,8 @@ def _jsonable(value: Any) -> Any:
 
 def _member_thresholds(member_ids: Sequence[int], *, exclude_posting: int) -> dict[int, float]:
     """For each member with at least N stored matches (other than ``exclude_posting``), the score of
-    their N-th best: a posting scoring at least that is among their best N. One query; per member an
-    index range of N entries (``match_member_best``), however many rows they have."""
+    their N-th best: a posting scoring at least that is among their best N. One query; per member
+    their range of the unique index (a few dozen rows), sorted in memory."""
     if not member_ids:
         return {}
     n = per_side()
