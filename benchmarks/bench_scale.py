@@ -5,6 +5,7 @@
         python benchmarks/bench_scale.py --seekers 25000 [--results var/scale.jsonl]
     python benchmarks/bench_scale.py --fit var/scale.jsonl      # the growth, from the sizes measured
     ... bench_scale.py --small                                  # 2,000 seekers: the CI run
+    ... bench_scale.py --write-only [--repeat 3]                # the write path alone, over a full run's rows
 
 One size per run, on a disposable PostgreSQL database (it is migrated, emptied and filled) and a Redis
 database the script may purge. The region is synthetic and skewed as a real one is: ``--counties``
