@@ -5,6 +5,7 @@
         python benchmarks/bench_scale.py --seekers 25000 [--results var/scale.jsonl]
     python benchmarks/bench_scale.py --fit var/scale.jsonl      # the growth, from the sizes measured
     ... bench_scale.py --small                                  # 2,000 seekers: the CI run
+    ... bench_scale.py --write-only [--repeat 3]                # the write path alone, over a full run's rows
 
 One size per run, on a disposable PostgreSQL database (it is migrated, emptied and filled) and a Redis
 database the script may purge. The region is synthetic and skewed as a real one is: ``--counties``
@@ -404,6 +405,37 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def write_only(args: argparse.Namespace) -> dict[str, Any]:
+    """The write path alone (``write_alone``), over the rows a full run left: seconds instead of the
+    full run's minutes, for comparing changes to the write path. The rows are not rebuilt, so
+    compare runs over one database."""
+    if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
+        print("skipped: set BENCH_DATABASE_URL (the PostgreSQL database of a full run)")
+        return {}
+    start()
+    from matching.models import Match
+
+    if not Match.objects.exists():
+        raise SystemExit("no stored matches: run the full benchmark on this database first")
+    loadavg = Path("/proc/loadavg")
+    runs = []
+    for _ in range(max(1, args.repeat)):
+        figures = write_alone(min(5000, args.seekers))
+        figures["load"] = " ".join(loadavg.read_text().split()[:3]) if loadavg.exists() else ""
+        runs.append(figures)
+        print(
+            f"write path alone ({figures['write_rows']:,} rows, parts of 1,000 seekers): into an emptied range "
+            f"{figures['write_empty_rows_per_s']:,} rows/s, over rows unchanged "
+            f"{figures['write_unchanged_rows_per_s']:,}, every score changed {figures['write_changed_rows_per_s']:,} "
+            f"(load {figures['load']})"
+        )
+    best = {key: max(run[key] for run in runs) for key in runs[0] if key.endswith("_rows_per_s")}
+    if len(runs) > 1:
+        shown = ", ".join(f"{key} {value:,}" for key, value in best.items())
+        print(f"best of the runs (the least disturbed by other work): {shown}")
+    return {**runs[0], **best, "write_runs": runs}
+
+
 # --- growth ----------------------------------------------------------------------------------------------
 
 
@@ -443,13 +475,19 @@ def main() -> None:
     parser.add_argument("--plans", action="store_true", help="print the query plans of the ranked lists")
     parser.add_argument("--results", type=Path, help="append this size's figures as a JSON line")
     parser.add_argument("--fit", type=Path, help="fit the growth from a results file, measure nothing")
+    parser.add_argument(
+        "--write-only",
+        action="store_true",
+        help="measure only the write path, over the stored matches a full run of this script left in the database",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="with --write-only: measure this many times")
     args = parser.parse_args()
     if args.fit:
         fit(args.fit)
         return
     if args.small:
         args.seekers, args.postings, args.counties = 2000, 400, 20
-    figures = measure(args)
+    figures = write_only(args) if args.write_only else measure(args)
     if figures and args.results:
         args.results.parent.mkdir(parents=True, exist_ok=True)
         with args.results.open("a") as out:

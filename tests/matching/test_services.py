@@ -502,6 +502,115 @@ def test_a_table_emptied_and_analysed_is_analysed_again_once_rows_are_written(em
     assert estimated() >= 3
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the direct COPY is PostgreSQL's")
+def test_a_scope_without_rows_is_copied_straight_into_the_table(employer: Employer, wang: Member) -> None:
+    """A first fill (nothing stored for the scope) skips the staging table and its merge; a write over
+    stored rows still merges them. Both leave exactly the rows written, with their values."""
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(3)]
+    Match.objects.filter(member=wang).delete()
+    first = _rows(wang, postings[:2], {"v": 1, "why": "tab\there 叉车"})
+    with CaptureQueriesContext(connection) as captured:
+        assert services._replace(Q(member_id=wang.pk), first) == 2
+    assert not any("TEMPORARY" in q["sql"] for q in captured.captured_queries), "no staging table"
+    assert set(Match.objects.filter(member=wang).values_list("posting_id", "score", "engine_version")) == {
+        (p.pk, 0.5, "t") for p in postings[:2]
+    }
+    assert all(m.explanation == {"v": 1, "why": "tab\there 叉车"} for m in Match.objects.filter(member=wang))
+
+    with CaptureQueriesContext(connection) as captured:
+        assert services._replace(Q(member_id=wang.pk), _rows(wang, postings[1:], {"v": 2})) == 2
+    assert any("TEMPORARY" in q["sql"] for q in captured.captured_queries), "stored rows: merged"
+    assert dict(Match.objects.filter(member=wang).values_list("posting_id", "explanation")) == {
+        postings[1].pk: {"v": 2},
+        postings[2].pk: {"v": 2},
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the direct COPY is PostgreSQL's")
+def test_a_failed_write_into_an_empty_scope_leaves_nothing_and_touches_no_other_row(
+    employer: Employer, wang: Member, household_b: Household
+) -> None:
+    """The direct COPY is in the caller's transaction like the merge: a refused row (a pair twice) or a
+    failure after the rows went in (``then``) leaves the scope empty and the other rows as they were."""
+    from django.db import IntegrityError
+
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(2)]
+    other = household_b.members.first()
+    assert other is not None
+    Match.objects.all().delete()
+    services._replace(Q(member_id=other.pk), _rows(other, postings, {"v": "other"}))
+    before = snapshot()
+
+    with pytest.raises(IntegrityError):
+        services._replace(Q(member_id=wang.pk), _rows(wang, [postings[0], postings[1], postings[0]], {"v": 1}))
+    assert not Match.objects.filter(member=wang).exists()
+
+    def fail() -> None:
+        raise RuntimeError("the chunk could not be marked done")
+
+    with pytest.raises(RuntimeError):
+        services._replace(Q(member_id=wang.pk), _rows(wang, postings, {"v": 1}), then=fail)
+    assert not Match.objects.filter(member=wang).exists()
+    assert snapshot() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and the direct COPY are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_empty_scope_leave_one_row_per_pair(employer: Employer, wang: Member) -> None:
+    """Both find the scope empty; the second one's COPY waits for the first at a pair both write, is
+    refused once the first commits, and merges over the first one's rows instead: no pair twice, and
+    the scope ends as the second writer wrote it."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(3)]
+    Match.objects.filter(member=wang).delete()
+    written, release, errors = threading.Event(), threading.Event(), []
+
+    def writer(rows: list[Match], then: Any = None) -> None:
+        try:
+            services._replace(Q(member_id=wang.pk), rows, then=then)
+        except Exception as error:  # reported to the test thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def hold() -> None:
+        written.set()
+        assert release.wait(10)
+
+    first = threading.Thread(target=writer, args=(_rows(wang, postings[:2], {"v": 1}), hold))
+    first.start()
+    assert written.wait(10)
+    second = threading.Thread(target=writer, args=(_rows(wang, postings[1:], {"v": 2}),))
+    second.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the second writer waits on the first one's row lock
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.02)
+        else:
+            pytest.fail("the second writer never waited for the first")
+    finally:
+        release.set()
+        first.join(10)
+        second.join(10)
+    assert errors == []
+    pairs = list(Match.objects.filter(member=wang).values_list("posting_id", "explanation"))
+    assert sorted(pairs, key=lambda pair: pair[0]) == [(p.pk, {"v": 2}) for p in postings[1:]]
+
+
 def test_written_again_over_themselves_rows_stay_one_per_pair(employer: Employer, wang: Member) -> None:
     """The insert leaves pairs found again to the unique index: writing the same rows twice, and then
     a set that overlaps, never doubles a pair nor drops one."""
