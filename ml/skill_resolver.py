@@ -71,6 +71,11 @@ SCORE_FILLER = 0.95
 SCORE_REWRITE = 0.9
 SCORE_NOT_A_SKILL = 0.95
 SIMILAR_COSINE = 0.45  # character n-gram cosine that scores ACCEPT
+#: A word this frequent in jieba's general dictionary (服务, 普通, 老人: about the commonest 4,000
+#: words) says little about which skill a phrase names when it is all it shares with a form.
+COMMON_WORD = 1000
+#: The score a reading that can only be a guess is held to (below any bar of acceptance).
+GUESS_ONLY = 0.5
 
 
 @dataclass(frozen=True)
@@ -1315,10 +1320,23 @@ class SkillResolver:
             # Calibrated on the evaluation set: from a cosine of about 0.45 the nearest form is
             # usually right; unknown activities (开飞机 ~ 飞手) stay below that.
             score = min(0.8, ACCEPT + 0.5 * (cosine - SIMILAR_COSINE))
+            if not self._shares_specific(phrase, key):
+                # Alike only by a common word (服务 in 殡葬服务 ~ 服务员, 普通 in 会说普通话 ~ 普通车床):
+                # a guess for review, never an answer.
+                score = min(score, GUESS_ONLY)
             skill = self._index.forms[key]
             score -= self._repair_penalty(phrase, skill, key)
             results.append(SkillMatch(skill, round(score, 3), "similar", self._index.written[key]))
         return results
+
+    def _shares_specific(self, phrase: str, key: str) -> bool:
+        """Whether the phrase and a form share two consecutive characters that are not one of the
+        common words of general Chinese (jieba's frequency below ``COMMON_WORD``; a pair that is no
+        word at all, 拣货 or 控安, counts as specific)."""
+        return any(
+            phrase[i : i + 2] in key and self._index.frequency(phrase[i : i + 2]) < COMMON_WORD
+            for i in range(len(phrase) - 1)
+        )
 
     def _modelled(self, phrase: str, whole: str) -> list[SkillMatch]:
         """The nearest skill by how the taxonomy words its skills (``ml.centroids``); ``whole`` is
@@ -1420,7 +1438,8 @@ def link_taxonomies(
     """Built-in id -> external id, for the built-in skills that an external skill names.
 
     Every pair of skills gathers evidence (``LINK_EVIDENCE``): a name equal to a name, a name equal
-    to one of the other's synonyms, a synonym equal to a synonym, and (``read``) each form of one
+    to one of the other's synonyms, a synonym equal to a synonym, every word of one English name in
+    the other (Taxi driving, Taxi and ride-hailing driving; two words at least), and (``read``) each form of one
     read as the other by a resolver of the other's taxonomy alone (煤矿井下采煤 is read as 采煤,
     牵引车驾驶(A2) as A2驾驶). A built-in skill links to the external skill with the most evidence,
     from ``LINK_FROM`` on; a tie links nothing. A built-in skill with no evidence at all may still link
@@ -1436,6 +1455,7 @@ def link_taxonomies(
     ext_zh = {e.id: normalize(e.name_zh) for e in external}
     ext_en = {e.id: e.name_en.casefold().strip() for e in external}
     evidence: dict[str, dict[str, float]] = {b.id: {} for b in builtin}
+    ext_words = {e.id: words for e in external if len(words := _english_words(e.name_en)) >= 2}
 
     def add(builtin_id: str, external_ids: Iterable[str], weight: float) -> None:
         found = evidence[builtin_id]
@@ -1451,6 +1471,11 @@ def link_taxonomies(
         for key in b_synonyms:
             add(b.id, ext_names.get(key, ()), LINK_EVIDENCE["name_synonym"])
             add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["synonym"])
+        b_words = _english_words(b.name_en)
+        if len(b_words) >= 2:
+            for external_id, e_words in ext_words.items():
+                if _words_within(b_words, e_words) or _words_within(e_words, b_words):
+                    add(b.id, (external_id,), LINK_EVIDENCE["name_words"])
     # Pairs with evidence other than the external taxonomy's resolver reading a built-in form: that
     # resolver knows only a few hundred skills and reads anything as the nearest of them (体育教练 as
     # 驾驶教练), so alone it links nothing.
@@ -1474,7 +1499,7 @@ def link_taxonomies(
 
 
 #: The weight of each kind of evidence that a built-in and an external skill are the same.
-LINK_EVIDENCE = {"name": 8.0, "name_synonym": 4.0, "synonym": 2.0, "read_name": 2.0, "read": 1.0}
+LINK_EVIDENCE = {"name": 8.0, "name_synonym": 4.0, "synonym": 2.0, "name_words": 2.0, "read_name": 2.0, "read": 1.0}
 
 #: The least evidence that links two skills: a synonym shared, or two forms read as the other.
 LINK_FROM = 2.0
@@ -1512,6 +1537,16 @@ def _read_votes(
             found = read(external_reader, form)
             if found is not None:
                 yield b.id, found, LINK_EVIDENCE["read"], False
+
+
+def _english_words(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", name.casefold()) if w not in _STOP_ENGLISH)
+
+
+def _words_within(few: frozenset[str], many: frozenset[str]) -> bool:
+    """Every word of one English name is in the other, inflected or not: "Taxi driving" names a kind of
+    "Taxi and ride-hailing driving", "CNC machine operation" one of "CNC machining centre operation"."""
+    return all(any(_same_english_word(a, b) for b in many) for a in few)
 
 
 def _fuzzy_link(b: TaxonomyEntry, ext_zh: Mapping[str, str], ext_en: Mapping[str, str]) -> str | None:

@@ -301,6 +301,29 @@ class TestNotASkill:
 # --- bad input ----------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def small() -> SkillResolver:
+    return SkillResolver(
+        [entry("L", "普通车床", "Lathe"), entry("W", "服务员", "Waiter"), entry("K", "拣货打包", "Picking")]
+    )
+
+
+class TestSimilarByACommonWord:
+    """Character n-grams: a form that shares only a common word with the phrase (普通 in 会说普通话
+    and 普通车床, 服务 in 殡葬服务 and 服务员) is a guess; a rarer shared pair (拣货) still answers."""
+
+    @pytest.mark.parametrize("phrase", ["会说普通话", "殡葬服务", "普通人"])
+    def test_a_common_word_alone_gives_only_a_guess(self, small, phrase):
+        found = small._similar(normalize(phrase))
+        assert found
+        assert all(m.score < ACCEPT_EXTERNAL for m in found)
+
+    def test_a_rarer_shared_pair_still_answers(self, small):
+        best = max(small._similar(normalize("拣货员")), key=lambda m: m.score)
+        assert (best.skill, best.method) == ("K", "similar")
+        assert best.score >= ACCEPT
+
+
 class TestBadInput:
     @pytest.mark.parametrize("phrase", ["", "   ", "！！！", "😀😀", "\x00\x01", "\ufeff"])
     def test_an_empty_or_blank_phrase_answers_nothing(self, resolver, phrase):
@@ -449,6 +472,15 @@ class TestLinked:
         assert links.get("logistics.driving_instructor") == "E1"
         assert "education.sports_coaching" not in links
         assert "services.fitness_coach" not in links
+
+    def test_skills_link_when_every_word_of_one_english_name_is_in_the_other(self, entries):
+        # 出租车驾驶 "Taxi driving" is a kind of "Taxi and ride-hailing driving"; a single word, or a
+        # word the other name lacks, is no evidence.
+        taxi = entry("E1", "出租汽车及网约车驾驶", "Taxi and ride-hailing driving")
+        assert link_taxonomies([taxi], entries, read=False).get("logistics.taxi") == "E1"
+        for name_en in ("Taxi", "Taxi and ride-hailing service"):
+            other = dataclasses.replace(taxi, name_en=name_en)
+            assert "logistics.taxi" not in link_taxonomies([other], entries, read=False)
 
     def test_with_an_external_taxonomy_nearest_forms_count_from_a_lower_score(self, linked, resolver):
         assert resolver.accept == ACCEPT
