@@ -788,6 +788,9 @@ class SkillResolver:
                 owner.setdefault(normalize(form), entry.id)
         extra: dict[str, list[str]] = {e.id: [] for e in external}
         builtin_by_id = {b.id: b for b in builtin}
+        for external_id, form in _unreached_forms(external, builtin, links, owner):
+            owner[normalize(form)] = external_id
+            extra[external_id].append(form)
         for builtin_id, external_id in links.items():
             for form in builtin_by_id[builtin_id].forms():
                 key = normalize(form)
@@ -1508,6 +1511,37 @@ LINK_FROM = 2.0
 #: raw score (a rule answer: the form itself, its filler stripped, inside a longer form); an external
 #: form read by the built-in resolver from ``ACCEPT`` (any answer it would give).
 READ_LINK_FROM = 0.8
+
+
+def _unreached_forms(
+    external: Sequence[TaxonomyEntry],
+    builtin: Sequence[TaxonomyEntry],
+    links: Mapping[str, str],
+    owner: Mapping[str, str],
+) -> Iterator[tuple[str, str]]:
+    """(external id, built-in form) for the external skills no built-in skill links to.
+
+    A built-in skill links to one external skill, but its forms may name several (装修木工's 吊顶 is
+    the external 吊顶隔墙安装; 保洁, claimed by 楼宇保洁 and 家庭保洁 alike, links nowhere). An external
+    skill nothing links to takes the built-in forms that its own taxonomy's resolver reads as it by
+    a rule (``READ_LINK_FROM``), unless the external taxonomy gives the form to a skill itself."""
+    reached = set(links.values())
+    if reached >= {e.id for e in external}:
+        return
+    reader = SkillResolver(external)
+    for b in builtin:
+        for form in b.forms():
+            key = normalize(form)
+            if not key or key in owner:
+                continue
+            match = reader._resolve_memo(_spaced(form))
+            if (
+                match.skill is not None
+                and match.skill not in reached
+                and match.score >= READ_LINK_FROM
+                and match.method != "pinyin"  # a form is spelt right: no homophone of another (电器, 电气)
+            ):
+                yield match.skill, form
 
 
 def _read_votes(

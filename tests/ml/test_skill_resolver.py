@@ -482,6 +482,17 @@ class TestLinked:
             other = dataclasses.replace(taxi, name_en=name_en)
             assert "logistics.taxi" not in link_taxonomies([other], entries, read=False)
 
+    def test_an_external_skill_nothing_links_to_takes_the_built_in_forms_its_resolver_reads_as_it(self, entries):
+        # 装修木工 (built-in: 吊顶, 吊顶工, 轻钢龙骨 ...) links to E1 by name; no built-in skill links to E2,
+        # whose own resolver reads 吊顶工 as 吊顶: that form goes to E2, the others stay with E1.
+        carpentry = entry("E1", "装修木工", "Interior carpentry")
+        ceilings = entry("E2", "吊顶隔墙", "Suspended ceilings", "吊顶")
+        resolver = SkillResolver.linked([carpentry, ceilings], entries)
+        assert resolver.resolve("吊顶工").skill == "E2"
+        assert resolver.resolve("做柜子").skill == "E1"
+        assert resolver.resolve("轻钢龙骨").skill == "E1"
+        assert SkillResolver.linked([carpentry], entries).resolve("吊顶工").skill == "E1"
+
     def test_with_an_external_taxonomy_nearest_forms_count_from_a_lower_score(self, linked, resolver):
         assert resolver.accept == ACCEPT
         assert linked.accept == ACCEPT_EXTERNAL < ACCEPT
