@@ -662,6 +662,7 @@ class _Index:
         self._general: dict[str, int] = {}
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
+        self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
     def model(self) -> CentroidModel:
@@ -687,6 +688,17 @@ class _Index:
                             weights.append(0.5)
                     self._model = CentroidModel(docs, classes, weights, words=lambda t: segmenter.lcut(t, HMM=False))
         return self._model
+
+    def shares_pair(self, phrase: str, skill: str) -> bool:
+        """Whether the phrase and some wording of the skill (a form, the start of its description)
+        have two consecutive characters in common."""
+        pairs = self._pairs.get(skill)
+        if pairs is None:
+            entry = self.entries[skill]
+            texts = [k for k, s in self.forms.items() if s == skill] + [normalize(entry.description[:60])]
+            pairs = frozenset(t[i : i + 2] for t in texts for i in range(len(t) - 1))
+            self._pairs[skill] = pairs
+        return any(phrase[i : i + 2] in pairs for i in range(len(phrase) - 1))
 
     @staticmethod
     def prefix_table(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -1353,7 +1365,12 @@ class SkillResolver:
         name = normalize(self._index.entries[skill].name_zh)
         if self._repair_penalty(whole, skill, name):
             return []  # what is repaired is not the skill
-        return [SkillMatch(skill, centroid_score(similarity, margin), "model", self._index.entries[skill].name_zh)]
+        score = centroid_score(similarity, margin)
+        if not phrase.isascii() and not self._index.shares_pair(phrase, skill):
+            # Near by single characters only (游 in 会游泳 and 导游服务, 绣 in 纹绣 and 刺绣): a
+            # character inside another word means something else. A guess for review.
+            score = min(score, GUESS_ONLY)
+        return [SkillMatch(skill, score, "model", self._index.entries[skill].name_zh)]
 
     # -- not a skill -----------------------------------------------------------------------------
 

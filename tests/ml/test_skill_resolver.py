@@ -14,6 +14,7 @@ from ml import taxonomy
 from ml.skill_resolver import (
     ACCEPT,
     ACCEPT_EXTERNAL,
+    GUESS_ONLY,
     MODEL_OVER_PART,
     SkillMatch,
     SkillResolver,
@@ -322,6 +323,33 @@ class TestSimilarByACommonWord:
         best = max(small._similar(normalize("拣货员")), key=lambda m: m.score)
         assert (best.skill, best.method) == ("K", "similar")
         assert best.score >= ACCEPT
+
+
+@pytest.fixture(scope="module")
+def guides() -> SkillResolver:
+    """A small taxonomy, read as an external one is (answers from ``ACCEPT_EXTERNAL``)."""
+    built = SkillResolver(
+        [entry("G", "导游服务", "Tour guiding", "导游", "景区讲解"), entry("C", "叉车驾驶", "Forklift", "叉车")]
+    )
+    built.accept = ACCEPT_EXTERNAL
+    return built
+
+
+class TestModelNearBySingleCharacters:
+    """The wording model names a skill only when the phrase shares two consecutive characters with
+    some wording of it: 游 in 会游泳 is part of 游泳, not of 导游."""
+
+    @pytest.mark.parametrize("phrase", ["会游泳", "打游戏", "游泳"])
+    def test_a_single_shared_character_gives_a_guess(self, guides, phrase):
+        match = guides.resolve(phrase)
+        assert match.skill is None
+        assert match.method == "guess:model"
+        assert match.guess == "G"
+        assert all(m.score <= GUESS_ONLY for m in guides._modelled(normalize(phrase), normalize(phrase)))
+
+    def test_a_shared_pair_still_answers(self, guides):
+        assert guides.resolve("导游证").skill == "G"
+        assert guides.resolve("开叉车的").skill == "C"
 
 
 class TestBadInput:
