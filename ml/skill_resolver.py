@@ -1057,7 +1057,13 @@ class SkillResolver:
         covered = list(taken)
         if token_bounds is not None:
             hits.extend(self._pinyin_windows(compact, covered, token_bounds))
-        hits.extend(self._latin_words(spaced, covered))
+        found = [h for h in hits if h.method == "sentence"]
+        for hit in self._latin_words(spaced, covered):
+            # English words inside a longer known form are that form's (cnc in cnc编程: programming).
+            if not any(
+                f.start <= hit.start and hit.end <= f.end and f.end - f.start > hit.end - hit.start for f in found
+            ):
+                hits.append(hit)
         scan.hits = self._in_context(compact, hits)
         return scan
 

@@ -233,6 +233,17 @@ class TestEnglishAndMixed:
     def test_mixed_chinese_and_english_resolve(self, resolver, phrase, skill):
         assert resolver.resolve(phrase).skill == skill
 
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [
+            ("CNC编程 三轴四轴", "manufacturing.cnc_programming"),
+            ("会CNC编程，三轴四轴都做过", "manufacturing.cnc_programming"),
+        ],
+    )
+    def test_an_english_word_inside_a_longer_known_form_is_that_forms(self, resolver, phrase, skill):
+        # CNC alone is machine operation; CNC编程 is programming.
+        assert resolver.resolve(phrase).skill == skill
+
     def test_a_latin_form_only_matches_a_whole_word(self, resolver):
         # "ae" (After Effects) must not be found inside "aerial", nor "ps" inside "steps".
         assert resolver.resolve_all("aerial steps") == []
