@@ -793,14 +793,17 @@ class SkillResolver:
         its forms are added to that skill unless the external taxonomy gives a form to another
         skill. Built-in skills that link to nothing are left out: their ids never appear.
         """
-        links = link_taxonomies(external, builtin)
+        # One reader of the external taxonomy for linking and for the unreached skills' forms: the
+        # second pass reads the same built-in forms again, from its memo.
+        reader = SkillResolver(external)
+        links = _link(external, builtin, read=True, external_reader=reader)
         owner: dict[str, str] = {}
         for entry in external:
             for form in entry.forms():
                 owner.setdefault(normalize(form), entry.id)
         extra: dict[str, list[str]] = {e.id: [] for e in external}
         builtin_by_id = {b.id: b for b in builtin}
-        for external_id, form in _unreached_forms(external, builtin, links, owner):
+        for external_id, form in _unreached_forms(external, builtin, links, owner, reader):
             owner[normalize(form)] = external_id
             extra[external_id].append(form)
         for builtin_id, external_id in links.items():
@@ -1471,6 +1474,17 @@ def link_taxonomies(
     from ``LINK_FROM`` on; a tie links nothing. A built-in skill with no evidence at all may still link
     by a strict fuzzy match of the names (``_fuzzy_link``).
     """
+    return _link(external, builtin, read=read, external_reader=None)
+
+
+def _link(
+    external: Sequence[TaxonomyEntry],
+    builtin: Sequence[TaxonomyEntry],
+    *,
+    read: bool,
+    external_reader: SkillResolver | None,
+) -> dict[str, str]:
+    """``link_taxonomies``, with the external taxonomy's resolver given (None: made here)."""
     ext_names: dict[str, set[str]] = {}
     ext_synonyms: dict[str, set[str]] = {}
     for e in external:
@@ -1507,7 +1521,7 @@ def link_taxonomies(
     # 驾驶教练), so alone it links nothing.
     direct: set[tuple[str, str]] = {(b, e) for b, found in evidence.items() for e in found}
     if read:
-        for builtin_id, external_id, weight, forward in _read_votes(external, builtin):
+        for builtin_id, external_id, weight, forward in _read_votes(external, builtin, external_reader):
             add(builtin_id, (external_id,), weight)
             if forward:
                 direct.add((builtin_id, external_id))
@@ -1541,6 +1555,7 @@ def _unreached_forms(
     builtin: Sequence[TaxonomyEntry],
     links: Mapping[str, str],
     owner: Mapping[str, str],
+    reader: SkillResolver,
 ) -> Iterator[tuple[str, str]]:
     """(external id, built-in form) for the external skills no built-in skill links to.
 
@@ -1551,7 +1566,6 @@ def _unreached_forms(
     reached = set(links.values())
     if reached >= {e.id for e in external}:
         return
-    reader = SkillResolver(external)
     for b in builtin:
         for form in b.forms():
             key = normalize(form)
@@ -1568,13 +1582,13 @@ def _unreached_forms(
 
 
 def _read_votes(
-    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]
+    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry], external_reader: SkillResolver | None = None
 ) -> Iterator[tuple[str, str, float, bool]]:
     """(built-in id, external id, weight, forward): each form of each taxonomy read by a resolver of the
     other alone; a form read as a skill names that pair (an external skill's Chinese name weighs
     more: it says what the skill is). ``forward``: an external form read by the built-in resolver."""
     builtin_reader = SkillResolver(builtin)
-    external_reader = SkillResolver(external)
+    external_reader = external_reader or SkillResolver(external)
 
     def read(reader: SkillResolver, form: str, least: float = READ_LINK_FROM) -> str | None:
         if not form.strip():
