@@ -71,6 +71,9 @@ SCORE_FILLER = 0.95
 SCORE_REWRITE = 0.9
 SCORE_NOT_A_SKILL = 0.95
 SIMILAR_COSINE = 0.45  # character n-gram cosine that scores ACCEPT
+#: Pinyin typed in Latin letters is read in groups of up to this many words (a syllable each, as
+#: people type it: "dian qi she bei wei xiu" is 电气设备维修), longest first.
+PINYIN_GROUP_MAX = 10
 #: A word this frequent in jieba's general dictionary (服务, 普通, 老人: about the commonest 4,000
 #: words) says little about which skill a phrase names when it is all it shares with a form.
 COMMON_WORD = 1000
@@ -1248,16 +1251,16 @@ class SkillResolver:
             return []
         hits: list[_Hit] = []
         used: set[int] = set()
-        for size in (4, 3, 2, 1):
+        for size in range(min(len(words), PINYIN_GROUP_MAX), 0, -1):
             for i in range(len(words) - size + 1):
                 group = words[i : i + size]
                 if any(j in used for j in range(i, i + size)) or any(covered[s:e].count(True) for s, e, _w in group):
                     continue
                 joined = "".join(w for _s, _e, w in group)
-                if len(joined) < 4 or not joined.isalpha() or self._index.english.relatives(joined):
+                if len(joined) < 4 or not joined.isalpha():
                     continue
                 options = self._index.joined.get(joined)
-                if options:
+                if options and not self._index.english.relatives(joined):
                     ranked = sorted(options.items(), key=lambda kv: -self._index.frequency(kv[1]))
                     skill, key = ranked[0]
                     score = 0.85 if len(ranked) == 1 else 0.78

@@ -269,6 +269,20 @@ class TestTypos:
         assert resolver.resolve("chache").skill == "logistics.forklift"
         assert resolver.resolve("cha che").skill == "logistics.forklift"
 
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [("dian qi she bei wei xiu", "E"), ("wo hui er yang hua tan qi ti bao hu han", "W"), ("cha che jia shi", "C")],
+    )
+    def test_pinyin_of_a_long_form_typed_a_syllable_a_word_resolves(self, phrase, skill):
+        small = SkillResolver(
+            [
+                entry("E", "电气设备维修", "Electrical equipment repair"),
+                entry("C", "叉车驾驶", "Forklift"),
+                entry("W", "二氧化碳气体保护焊", "CO2 welding"),
+            ]
+        )
+        assert small.resolve(phrase).skill == skill
+
     def test_a_short_form_is_not_turned_into_a_longer_one(self, resolver):
         assert resolver.resolve("电工").skill == "power.electrician"
         assert resolver.resolve("电焊工").skill == "manufacturing.arc_welding"
