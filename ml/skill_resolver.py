@@ -71,6 +71,14 @@ SCORE_FILLER = 0.95
 SCORE_REWRITE = 0.9
 SCORE_NOT_A_SKILL = 0.95
 SIMILAR_COSINE = 0.45  # character n-gram cosine that scores ACCEPT
+#: Pinyin typed in Latin letters is read in groups of up to this many words (a syllable each, as
+#: people type it: "dian qi she bei wei xiu" is 电气设备维修), longest first.
+PINYIN_GROUP_MAX = 10
+#: A word this frequent in jieba's general dictionary (服务, 普通, 老人: about the commonest 4,000
+#: words) says little about which skill a phrase names when it is all it shares with a form.
+COMMON_WORD = 1000
+#: The score a reading that can only be a guess is held to (below any bar of acceptance).
+GUESS_ONLY = 0.5
 
 
 @dataclass(frozen=True)
@@ -657,6 +665,7 @@ class _Index:
         self._general: dict[str, int] = {}
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
+        self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
     def model(self) -> CentroidModel:
@@ -682,6 +691,17 @@ class _Index:
                             weights.append(0.5)
                     self._model = CentroidModel(docs, classes, weights, words=lambda t: segmenter.lcut(t, HMM=False))
         return self._model
+
+    def shares_pair(self, phrase: str, skill: str) -> bool:
+        """Whether the phrase and some wording of the skill (a form, the start of its description)
+        have two consecutive characters in common."""
+        pairs = self._pairs.get(skill)
+        if pairs is None:
+            entry = self.entries[skill]
+            texts = [k for k, s in self.forms.items() if s == skill] + [normalize(entry.description[:60])]
+            pairs = frozenset(t[i : i + 2] for t in texts for i in range(len(t) - 1))
+            self._pairs[skill] = pairs
+        return any(phrase[i : i + 2] in pairs for i in range(len(phrase) - 1))
 
     @staticmethod
     def prefix_table(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -776,13 +796,19 @@ class SkillResolver:
         its forms are added to that skill unless the external taxonomy gives a form to another
         skill. Built-in skills that link to nothing are left out: their ids never appear.
         """
-        links = link_taxonomies(external, builtin)
+        # One reader of the external taxonomy for linking and for the unreached skills' forms: the
+        # second pass reads the same built-in forms again, from its memo.
+        reader = SkillResolver(external)
+        links = _link(external, builtin, read=True, external_reader=reader)
         owner: dict[str, str] = {}
         for entry in external:
             for form in entry.forms():
                 owner.setdefault(normalize(form), entry.id)
         extra: dict[str, list[str]] = {e.id: [] for e in external}
         builtin_by_id = {b.id: b for b in builtin}
+        for external_id, form in _unreached_forms(external, builtin, links, owner, reader):
+            owner[normalize(form)] = external_id
+            extra[external_id].append(form)
         for builtin_id, external_id in links.items():
             for form in builtin_by_id[builtin_id].forms():
                 key = normalize(form)
@@ -1037,7 +1063,13 @@ class SkillResolver:
         covered = list(taken)
         if token_bounds is not None:
             hits.extend(self._pinyin_windows(compact, covered, token_bounds))
-        hits.extend(self._latin_words(spaced, covered))
+        found = [h for h in hits if h.method == "sentence"]
+        for hit in self._latin_words(spaced, covered):
+            # English words inside a longer known form are that form's (cnc in cnc编程: programming).
+            if not any(
+                f.start <= hit.start and hit.end <= f.end and f.end - f.start > hit.end - hit.start for f in found
+            ):
+                hits.append(hit)
         scan.hits = self._in_context(compact, hits)
         return scan
 
@@ -1219,16 +1251,16 @@ class SkillResolver:
             return []
         hits: list[_Hit] = []
         used: set[int] = set()
-        for size in (4, 3, 2, 1):
+        for size in range(min(len(words), PINYIN_GROUP_MAX), 0, -1):
             for i in range(len(words) - size + 1):
                 group = words[i : i + size]
                 if any(j in used for j in range(i, i + size)) or any(covered[s:e].count(True) for s, e, _w in group):
                     continue
                 joined = "".join(w for _s, _e, w in group)
-                if len(joined) < 4 or not joined.isalpha() or self._index.english.relatives(joined):
+                if len(joined) < 4 or not joined.isalpha():
                     continue
                 options = self._index.joined.get(joined)
-                if options:
+                if options and not self._index.english.relatives(joined):
                     ranked = sorted(options.items(), key=lambda kv: -self._index.frequency(kv[1]))
                     skill, key = ranked[0]
                     score = 0.85 if len(ranked) == 1 else 0.78
@@ -1315,10 +1347,23 @@ class SkillResolver:
             # Calibrated on the evaluation set: from a cosine of about 0.45 the nearest form is
             # usually right; unknown activities (开飞机 ~ 飞手) stay below that.
             score = min(0.8, ACCEPT + 0.5 * (cosine - SIMILAR_COSINE))
+            if not self._shares_specific(phrase, key):
+                # Alike only by a common word (服务 in 殡葬服务 ~ 服务员, 普通 in 会说普通话 ~ 普通车床):
+                # a guess for review, never an answer.
+                score = min(score, GUESS_ONLY)
             skill = self._index.forms[key]
             score -= self._repair_penalty(phrase, skill, key)
             results.append(SkillMatch(skill, round(score, 3), "similar", self._index.written[key]))
         return results
+
+    def _shares_specific(self, phrase: str, key: str) -> bool:
+        """Whether the phrase and a form share two consecutive characters that are not one of the
+        common words of general Chinese (jieba's frequency below ``COMMON_WORD``; a pair that is no
+        word at all, 拣货 or 控安, counts as specific)."""
+        return any(
+            phrase[i : i + 2] in key and self._index.frequency(phrase[i : i + 2]) < COMMON_WORD
+            for i in range(len(phrase) - 1)
+        )
 
     def _modelled(self, phrase: str, whole: str) -> list[SkillMatch]:
         """The nearest skill by how the taxonomy words its skills (``ml.centroids``); ``whole`` is
@@ -1332,7 +1377,12 @@ class SkillResolver:
         name = normalize(self._index.entries[skill].name_zh)
         if self._repair_penalty(whole, skill, name):
             return []  # what is repaired is not the skill
-        return [SkillMatch(skill, centroid_score(similarity, margin), "model", self._index.entries[skill].name_zh)]
+        score = centroid_score(similarity, margin)
+        if not phrase.isascii() and not self._index.shares_pair(phrase, skill):
+            # Near by single characters only (游 in 会游泳 and 导游服务, 绣 in 纹绣 and 刺绣): a
+            # character inside another word means something else. A guess for review.
+            score = min(score, GUESS_ONLY)
+        return [SkillMatch(skill, score, "model", self._index.entries[skill].name_zh)]
 
     # -- not a skill -----------------------------------------------------------------------------
 
@@ -1420,12 +1470,24 @@ def link_taxonomies(
     """Built-in id -> external id, for the built-in skills that an external skill names.
 
     Every pair of skills gathers evidence (``LINK_EVIDENCE``): a name equal to a name, a name equal
-    to one of the other's synonyms, a synonym equal to a synonym, and (``read``) each form of one
+    to one of the other's synonyms, a synonym equal to a synonym, every word of one English name in
+    the other (Taxi driving, Taxi and ride-hailing driving; two words at least), and (``read``) each form of one
     read as the other by a resolver of the other's taxonomy alone (煤矿井下采煤 is read as 采煤,
     牵引车驾驶(A2) as A2驾驶). A built-in skill links to the external skill with the most evidence,
     from ``LINK_FROM`` on; a tie links nothing. A built-in skill with no evidence at all may still link
     by a strict fuzzy match of the names (``_fuzzy_link``).
     """
+    return _link(external, builtin, read=read, external_reader=None)
+
+
+def _link(
+    external: Sequence[TaxonomyEntry],
+    builtin: Sequence[TaxonomyEntry],
+    *,
+    read: bool,
+    external_reader: SkillResolver | None,
+) -> dict[str, str]:
+    """``link_taxonomies``, with the external taxonomy's resolver given (None: made here)."""
     ext_names: dict[str, set[str]] = {}
     ext_synonyms: dict[str, set[str]] = {}
     for e in external:
@@ -1436,6 +1498,7 @@ def link_taxonomies(
     ext_zh = {e.id: normalize(e.name_zh) for e in external}
     ext_en = {e.id: e.name_en.casefold().strip() for e in external}
     evidence: dict[str, dict[str, float]] = {b.id: {} for b in builtin}
+    ext_words = {e.id: words for e in external if len(words := _english_words(e.name_en)) >= 2}
 
     def add(builtin_id: str, external_ids: Iterable[str], weight: float) -> None:
         found = evidence[builtin_id]
@@ -1451,12 +1514,17 @@ def link_taxonomies(
         for key in b_synonyms:
             add(b.id, ext_names.get(key, ()), LINK_EVIDENCE["name_synonym"])
             add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["synonym"])
+        b_words = _english_words(b.name_en)
+        if len(b_words) >= 2:
+            for external_id, e_words in ext_words.items():
+                if _words_within(b_words, e_words) or _words_within(e_words, b_words):
+                    add(b.id, (external_id,), LINK_EVIDENCE["name_words"])
     # Pairs with evidence other than the external taxonomy's resolver reading a built-in form: that
     # resolver knows only a few hundred skills and reads anything as the nearest of them (体育教练 as
     # 驾驶教练), so alone it links nothing.
     direct: set[tuple[str, str]] = {(b, e) for b, found in evidence.items() for e in found}
     if read:
-        for builtin_id, external_id, weight, forward in _read_votes(external, builtin):
+        for builtin_id, external_id, weight, forward in _read_votes(external, builtin, external_reader):
             add(builtin_id, (external_id,), weight)
             if forward:
                 direct.add((builtin_id, external_id))
@@ -1474,7 +1542,7 @@ def link_taxonomies(
 
 
 #: The weight of each kind of evidence that a built-in and an external skill are the same.
-LINK_EVIDENCE = {"name": 8.0, "name_synonym": 4.0, "synonym": 2.0, "read_name": 2.0, "read": 1.0}
+LINK_EVIDENCE = {"name": 8.0, "name_synonym": 4.0, "synonym": 2.0, "name_words": 2.0, "read_name": 2.0, "read": 1.0}
 
 #: The least evidence that links two skills: a synonym shared, or two forms read as the other.
 LINK_FROM = 2.0
@@ -1485,14 +1553,45 @@ LINK_FROM = 2.0
 READ_LINK_FROM = 0.8
 
 
+def _unreached_forms(
+    external: Sequence[TaxonomyEntry],
+    builtin: Sequence[TaxonomyEntry],
+    links: Mapping[str, str],
+    owner: Mapping[str, str],
+    reader: SkillResolver,
+) -> Iterator[tuple[str, str]]:
+    """(external id, built-in form) for the external skills no built-in skill links to.
+
+    A built-in skill links to one external skill, but its forms may name several (装修木工's 吊顶 is
+    the external 吊顶隔墙安装; 保洁, claimed by 楼宇保洁 and 家庭保洁 alike, links nowhere). An external
+    skill nothing links to takes the built-in forms that its own taxonomy's resolver reads as it by
+    a rule (``READ_LINK_FROM``), unless the external taxonomy gives the form to a skill itself."""
+    reached = set(links.values())
+    if reached >= {e.id for e in external}:
+        return
+    for b in builtin:
+        for form in b.forms():
+            key = normalize(form)
+            if not key or key in owner:
+                continue
+            match = reader._resolve_memo(_spaced(form))
+            if (
+                match.skill is not None
+                and match.skill not in reached
+                and match.score >= READ_LINK_FROM
+                and match.method != "pinyin"  # a form is spelt right: no homophone of another (电器, 电气)
+            ):
+                yield match.skill, form
+
+
 def _read_votes(
-    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]
+    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry], external_reader: SkillResolver | None = None
 ) -> Iterator[tuple[str, str, float, bool]]:
     """(built-in id, external id, weight, forward): each form of each taxonomy read by a resolver of the
     other alone; a form read as a skill names that pair (an external skill's Chinese name weighs
     more: it says what the skill is). ``forward``: an external form read by the built-in resolver."""
     builtin_reader = SkillResolver(builtin)
-    external_reader = SkillResolver(external)
+    external_reader = external_reader or SkillResolver(external)
 
     def read(reader: SkillResolver, form: str, least: float = READ_LINK_FROM) -> str | None:
         if not form.strip():
@@ -1512,6 +1611,16 @@ def _read_votes(
             found = read(external_reader, form)
             if found is not None:
                 yield b.id, found, LINK_EVIDENCE["read"], False
+
+
+def _english_words(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", name.casefold()) if w not in _STOP_ENGLISH)
+
+
+def _words_within(few: frozenset[str], many: frozenset[str]) -> bool:
+    """Every word of one English name is in the other, inflected or not: "Taxi driving" names a kind of
+    "Taxi and ride-hailing driving", "CNC machine operation" one of "CNC machining centre operation"."""
+    return all(any(_same_english_word(a, b) for b in many) for a in few)
 
 
 def _fuzzy_link(b: TaxonomyEntry, ext_zh: Mapping[str, str], ext_en: Mapping[str, str]) -> str | None:

@@ -14,6 +14,7 @@ from ml import taxonomy
 from ml.skill_resolver import (
     ACCEPT,
     ACCEPT_EXTERNAL,
+    GUESS_ONLY,
     MODEL_OVER_PART,
     SkillMatch,
     SkillResolver,
@@ -232,6 +233,17 @@ class TestEnglishAndMixed:
     def test_mixed_chinese_and_english_resolve(self, resolver, phrase, skill):
         assert resolver.resolve(phrase).skill == skill
 
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [
+            ("CNC编程 三轴四轴", "manufacturing.cnc_programming"),
+            ("会CNC编程，三轴四轴都做过", "manufacturing.cnc_programming"),
+        ],
+    )
+    def test_an_english_word_inside_a_longer_known_form_is_that_forms(self, resolver, phrase, skill):
+        # CNC alone is machine operation; CNC编程 is programming.
+        assert resolver.resolve(phrase).skill == skill
+
     def test_a_latin_form_only_matches_a_whole_word(self, resolver):
         # "ae" (After Effects) must not be found inside "aerial", nor "ps" inside "steps".
         assert resolver.resolve_all("aerial steps") == []
@@ -256,6 +268,20 @@ class TestTypos:
     def test_pinyin_typed_in_latin_letters_resolves(self, resolver):
         assert resolver.resolve("chache").skill == "logistics.forklift"
         assert resolver.resolve("cha che").skill == "logistics.forklift"
+
+    @pytest.mark.parametrize(
+        ("phrase", "skill"),
+        [("dian qi she bei wei xiu", "E"), ("wo hui er yang hua tan qi ti bao hu han", "W"), ("cha che jia shi", "C")],
+    )
+    def test_pinyin_of_a_long_form_typed_a_syllable_a_word_resolves(self, phrase, skill):
+        small = SkillResolver(
+            [
+                entry("E", "电气设备维修", "Electrical equipment repair"),
+                entry("C", "叉车驾驶", "Forklift"),
+                entry("W", "二氧化碳气体保护焊", "CO2 welding"),
+            ]
+        )
+        assert small.resolve(phrase).skill == skill
 
     def test_a_short_form_is_not_turned_into_a_longer_one(self, resolver):
         assert resolver.resolve("电工").skill == "power.electrician"
@@ -295,10 +321,63 @@ class TestNotASkill:
         assert match.skill is None
         assert match.guess == "textiles.sewing"
         assert match.method.startswith("guess:")
-        assert 0 <= match.score < ACCEPT
+        # Below the bar on the raw score (what decides); the calibrated score says how often such a
+        # guess was right, which may be more.
+        assert match.raw_score is not None
+        assert 0 <= match.raw_score < ACCEPT
 
 
 # --- bad input ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small() -> SkillResolver:
+    return SkillResolver(
+        [entry("L", "普通车床", "Lathe"), entry("W", "服务员", "Waiter"), entry("K", "拣货打包", "Picking")]
+    )
+
+
+class TestSimilarByACommonWord:
+    """Character n-grams: a form that shares only a common word with the phrase (普通 in 会说普通话
+    and 普通车床, 服务 in 殡葬服务 and 服务员) is a guess; a rarer shared pair (拣货) still answers."""
+
+    @pytest.mark.parametrize("phrase", ["会说普通话", "殡葬服务", "普通人"])
+    def test_a_common_word_alone_gives_only_a_guess(self, small, phrase):
+        found = small._similar(normalize(phrase))
+        assert found
+        assert all(m.score < ACCEPT_EXTERNAL for m in found)
+
+    def test_a_rarer_shared_pair_still_answers(self, small):
+        best = max(small._similar(normalize("拣货员")), key=lambda m: m.score)
+        assert (best.skill, best.method) == ("K", "similar")
+        assert best.score >= ACCEPT
+
+
+@pytest.fixture(scope="module")
+def guides() -> SkillResolver:
+    """A small taxonomy, read as an external one is (answers from ``ACCEPT_EXTERNAL``)."""
+    built = SkillResolver(
+        [entry("G", "导游服务", "Tour guiding", "导游", "景区讲解"), entry("C", "叉车驾驶", "Forklift", "叉车")]
+    )
+    built.accept = ACCEPT_EXTERNAL
+    return built
+
+
+class TestModelNearBySingleCharacters:
+    """The wording model names a skill only when the phrase shares two consecutive characters with
+    some wording of it: 游 in 会游泳 is part of 游泳, not of 导游."""
+
+    @pytest.mark.parametrize("phrase", ["会游泳", "打游戏", "游泳"])
+    def test_a_single_shared_character_gives_a_guess(self, guides, phrase):
+        match = guides.resolve(phrase)
+        assert match.skill is None
+        assert match.method == "guess:model"
+        assert match.guess == "G"
+        assert all(m.score <= GUESS_ONLY for m in guides._modelled(normalize(phrase), normalize(phrase)))
+
+    def test_a_shared_pair_still_answers(self, guides):
+        assert guides.resolve("导游证").skill == "G"
+        assert guides.resolve("开叉车的").skill == "C"
 
 
 class TestBadInput:
@@ -449,6 +528,26 @@ class TestLinked:
         assert links.get("logistics.driving_instructor") == "E1"
         assert "education.sports_coaching" not in links
         assert "services.fitness_coach" not in links
+
+    def test_skills_link_when_every_word_of_one_english_name_is_in_the_other(self, entries):
+        # 出租车驾驶 "Taxi driving" is a kind of "Taxi and ride-hailing driving"; a single word, or a
+        # word the other name lacks, is no evidence.
+        taxi = entry("E1", "出租汽车及网约车驾驶", "Taxi and ride-hailing driving")
+        assert link_taxonomies([taxi], entries, read=False).get("logistics.taxi") == "E1"
+        for name_en in ("Taxi", "Taxi and ride-hailing service"):
+            other = dataclasses.replace(taxi, name_en=name_en)
+            assert "logistics.taxi" not in link_taxonomies([other], entries, read=False)
+
+    def test_an_external_skill_nothing_links_to_takes_the_built_in_forms_its_resolver_reads_as_it(self, entries):
+        # 装修木工 (built-in: 吊顶, 吊顶工, 轻钢龙骨 ...) links to E1 by name; no built-in skill links to E2,
+        # whose own resolver reads 吊顶工 as 吊顶: that form goes to E2, the others stay with E1.
+        carpentry = entry("E1", "装修木工", "Interior carpentry")
+        ceilings = entry("E2", "吊顶隔墙", "Suspended ceilings", "吊顶")
+        resolver = SkillResolver.linked([carpentry, ceilings], entries)
+        assert resolver.resolve("吊顶工").skill == "E2"
+        assert resolver.resolve("做柜子").skill == "E1"
+        assert resolver.resolve("轻钢龙骨").skill == "E1"
+        assert SkillResolver.linked([carpentry], entries).resolve("吊顶工").skill == "E1"
 
     def test_with_an_external_taxonomy_nearest_forms_count_from_a_lower_score(self, linked, resolver):
         assert resolver.accept == ACCEPT
