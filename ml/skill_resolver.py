@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from pypinyin import lazy_pinyin
+from pypinyin.seg.simpleseg import seg as _pinyin_words
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -323,10 +324,20 @@ def _pinyin_keys(text: str) -> frozenset[tuple[str, ...]]:
     Remembered: the same cores (电焊, 叉车司机) come back inside many phrases, and reading a phrase
     whole is the costly part of pypinyin."""
     keys = {tuple(_char_pinyin(c) for c in text)}
-    phrase = lazy_pinyin(text)
+    phrase = [syllable for word in _pinyin_words(text) for syllable in _word_pinyin(word)]
     if len(phrase) == len(text):
-        keys.add(tuple(str(s) for s in phrase))
+        keys.add(tuple(phrase))
     return frozenset(keys)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    """pypinyin's reading of one word of its own segmentation: ``lazy_pinyin(text)`` is the readings
+    of the words ``seg(text)`` cuts it into, each read on its own (a word it cut is cut again into
+    itself), so reading each word once gives the same syllables. Remembered: a market's phrases are
+    a few thousand words in many combinations, and turning a word's toned readings into plain ones
+    is most of pypinyin's cost."""
+    return tuple(str(s) for s in lazy_pinyin(word))
 
 
 _LICENCE_CLASS = re.compile(r"[abc][1-3]|[de]|n[12]|q[12]")
