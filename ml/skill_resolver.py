@@ -32,7 +32,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -721,6 +721,23 @@ class _Index:
         return int(tokenizer.FREQ.get(word, 0)) if general is None else general
 
 
+class _Lazy:
+    """A set of positions made on the first question asked of it. A sentence's word boundaries (a
+    jieba segmentation, the costliest step of a scan) only matter when the scan finds a form or a
+    two-character homophone in it, which most phrases that reach the scan do not."""
+
+    __slots__ = ("_made", "_make")
+
+    def __init__(self, make: Callable[[], set[int]]) -> None:
+        self._make: Callable[[], set[int]] | None = make
+        self._made: set[int] = set()
+
+    def __contains__(self, position: object) -> bool:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return position in self._made
+
+
 @dataclass
 class _Scan:
     compact: str
@@ -1031,7 +1048,7 @@ class SkillResolver:
         if not n:
             return scan
         chosen, taken = self._longest_forms(compact, bounds)
-        token_bounds = self._token_bounds(compact) if not compact.isascii() else None
+        token_bounds = _Lazy(lambda: self._token_bounds(compact)) if not compact.isascii() else None
         hits: list[_Hit] = []
         for hit in chosen:
             if hit.skill is None:
@@ -1143,7 +1160,7 @@ class SkillResolver:
                 if verb_end <= hit.start < stop and hit.skill not in self._index.repairs:
                     hit.score -= 0.3
 
-    def _hit_score(self, compact: str, hit: _Hit, token_bounds: set[int] | None) -> float:
+    def _hit_score(self, compact: str, hit: _Hit, token_bounds: Container[int] | None) -> float:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts
         through a word of the segmentation (a two-character form most: down to 0.62)."""
         key = normalize(hit.form) if hit.method == "learned" else compact[hit.start : hit.end]
@@ -1160,7 +1177,7 @@ class SkillResolver:
             score = min(0.97, score + 0.05)
         return score
 
-    def _pinyin_windows(self, compact: str, covered: list[bool], token_bounds: set[int]) -> list[_Hit]:
+    def _pinyin_windows(self, compact: str, covered: list[bool], token_bounds: Container[int]) -> list[_Hit]:
         """Homophone typos inside a sentence: runs of Chinese characters that nothing explains yet,
         read as pinyin. A window keeps at least half the characters of the form; a 2-character
         window must not be a real word, and scores low unless the segmentation agrees with it."""
