@@ -1187,6 +1187,10 @@ class SkillResolver:
             return []
         syllables = [_char_pinyin(c) if free[p] else "" for p, c in enumerate(compact)]
         loose = [_loose_syllable(s) for s in syllables]
+        # How many free characters run from each position: a window fits where its length does.
+        run = [0] * (n + 1)
+        for p in range(n - 1, -1, -1):
+            run[p] = run[p + 1] + 1 if free[p] else 0
         found: list[_Hit] = []
         p = 0
         while p < n - 1:
@@ -1196,7 +1200,7 @@ class SkillResolver:
             best: tuple[float, int, _Hit] | None = None
             for length in self._index.pinyin_lengths:
                 end = p + length
-                if end > n or not all(free[p:end]):
+                if length > run[p]:
                     continue
                 window = compact[p:end]
                 strict = tuple(syllables[p:end])
