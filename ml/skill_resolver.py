@@ -653,6 +653,10 @@ class _Index:
                 self.loose.setdefault(tuple(_loose_syllable(s) for s in syllables), {}).setdefault(skill, key)
                 self.joined.setdefault("".join(syllables), {}).setdefault(skill, key)
         self.pinyin_lengths = sorted({len(k) for k in self.pinyin}, reverse=True)
+        # The first two syllables of every key, strict and loose: where a sentence's two syllables
+        # are neither, no homophone window starts (``SkillResolver._pinyin_windows``).
+        self.pinyin_heads = frozenset(k[:2] for k in self.pinyin)
+        self.loose_heads = frozenset(k[:2] for k in self.loose)
         self.english = _English((skill, written[key]) for key, skill in self.forms.items() if written[key].isascii())
         self.fuzzy_latin = [k for k in self.forms if len(k) >= 2 and k.isascii()]
         self.fuzzy_cjk = [k for k in self.forms if len(k) >= 2 and not k.isascii()]
@@ -1191,10 +1195,13 @@ class SkillResolver:
         run = [0] * (n + 1)
         for p in range(n - 1, -1, -1):
             run[p] = run[p + 1] + 1 if free[p] else 0
+        heads, loose_heads = self._index.pinyin_heads, self._index.loose_heads
         found: list[_Hit] = []
         p = 0
         while p < n - 1:
-            if not free[p]:
+            if not free[p] or (
+                (syllables[p], syllables[p + 1]) not in heads and (loose[p], loose[p + 1]) not in loose_heads
+            ):
                 p += 1
                 continue
             best: tuple[float, int, _Hit] | None = None
