@@ -324,19 +324,22 @@ def _pinyin_keys(text: str) -> frozenset[tuple[str, ...]]:
     Remembered: the same cores (电焊, 叉车司机) come back inside many phrases, and reading a phrase
     whole is the costly part of pypinyin."""
     keys = {tuple(_char_pinyin(c) for c in text)}
-    phrase = [syllable for word in _pinyin_words(text) for syllable in _word_pinyin(word)]
+    phrase = _phrase_pinyin(text)
     if len(phrase) == len(text):
-        keys.add(tuple(phrase))
+        keys.add(phrase)
     return frozenset(keys)
+
+
+def _phrase_pinyin(text: str) -> tuple[str, ...]:
+    """``lazy_pinyin(text)``, word by word: pypinyin reads a text as the words ``seg`` cuts it into,
+    each on its own (and a word it cut is cut again into itself), so reading each word once and
+    remembering it gives the same syllables. A market's phrases are a few thousand words in many
+    combinations, and turning a word's toned readings into plain ones is most of pypinyin's cost."""
+    return tuple(syllable for word in _pinyin_words(text) for syllable in _word_pinyin(word))
 
 
 @lru_cache(maxsize=1 << 16)
 def _word_pinyin(word: str) -> tuple[str, ...]:
-    """pypinyin's reading of one word of its own segmentation: ``lazy_pinyin(text)`` is the readings
-    of the words ``seg(text)`` cuts it into, each read on its own (a word it cut is cut again into
-    itself), so reading each word once gives the same syllables. Remembered: a market's phrases are
-    a few thousand words in many combinations, and turning a word's toned readings into plain ones
-    is most of pypinyin's cost."""
     return tuple(str(s) for s in lazy_pinyin(word))
 
 

@@ -1,0 +1,109 @@
+"""ml.skill_resolver's execution shortcuts (memos, lazy steps, pruned loops) answer as the plain
+computation would. Pure Python: no database."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypinyin import lazy_pinyin
+
+from ml import taxonomy
+from ml.skill_resolver import SkillResolver, _Lazy, _phrase_pinyin, _pinyin_keys, _spaced
+from ml.taxonomy import TaxonomyEntry
+from skills.reference import BUILTIN_TAXONOMY
+
+#: Characters pypinyin reads differently inside words (行 hang/xing, 长 chang/zhang, 重 chong/zhong,
+#: 调 diao/tiao ...), ordinary ones, Latin letters, digits, spaces and punctuation.
+CHARACTERS = "银行长大重庆调音师会计开叉车电焊工乐器得地了着还好种数角色单弹参差便宜 ab1２-，、"
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[TaxonomyEntry]:
+    with BUILTIN_TAXONOMY.open(encoding="utf-8") as handle:
+        return taxonomy.parse(handle)
+
+
+class _Everything:
+    """A set that holds everything: a resolver whose index has it as the homophone heads tries
+    every window, as before the pruning."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+class TestPhrasePinyin:
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=CHARACTERS, min_size=1, max_size=12))
+    def test_reading_word_by_word_is_pypinyins_reading_of_the_whole(self, text):
+        assert list(_phrase_pinyin(text)) == lazy_pinyin(text)
+
+    @pytest.mark.parametrize(
+        ("text", "reading"),
+        [("银行行长", ("yin", "hang", "hang", "zhang")), ("调音师", ("tiao", "yin", "shi"))],
+    )
+    def test_a_word_read_by_its_context_keeps_that_reading(self, text, reading):
+        assert _phrase_pinyin(text) == reading
+        assert reading in _pinyin_keys(text)
+
+    def test_the_same_word_in_another_phrase_is_read_again_in_context(self):
+        assert _phrase_pinyin("行长") == ("hang", "zhang")
+        assert _phrase_pinyin("长大") == ("zhang", "da")
+        assert _phrase_pinyin("长度") == ("chang", "du")
+
+
+class TestLazy:
+    def test_nothing_is_made_until_asked_then_made_once(self):
+        calls: list[int] = []
+
+        def make() -> set[int]:
+            calls.append(1)
+            return {0, 2}
+
+        lazy = _Lazy(make)
+        assert calls == []
+        assert 2 in lazy
+        assert 1 not in lazy
+        assert "2" not in lazy
+        assert calls == [1]
+
+    def test_an_empty_set_is_made_once_too(self):
+        calls: list[int] = []
+        lazy = _Lazy(lambda: calls.append(1) or set())
+        assert 0 not in lazy
+        assert 0 not in lazy
+        assert calls == [1]
+
+
+class TestPrunedHomophoneWindows:
+    PHRASES = [
+        "我会开茶车",  # 叉车 typed with a homophone
+        "以前干过电汗和气割",
+        "在工地开挖据机三年",
+        "会做保姆也会当月扫",
+        "家政保结",
+        "在厂里当过保案",
+        "吃苦耐劳会开叉车",
+        "修里汽车发动机",
+        "厨市，面点",
+        "开大客车A1",
+        "会电工也会电焊还会开铲车",
+    ]
+
+    def test_pruned_windows_answer_as_every_window_tried(self, entries):
+        pruned = SkillResolver(entries)
+        plain = SkillResolver(entries)
+        plain._index = object.__new__(type(pruned._index))
+        plain._index.__dict__.update(pruned._index.__dict__)
+        plain._index.pinyin_heads = plain._index.loose_heads = _Everything()  # type: ignore[assignment]
+        plain._index.tail = type(pruned._index.tail)(1024)  # its own memo of the core stages
+        for phrase in self.PHRASES:
+            assert plain.resolve_all(phrase) == pruned.resolve_all(phrase), phrase
+            assert plain.resolve(phrase) == pruned.resolve(phrase), phrase
+
+    @pytest.mark.parametrize(
+        ("phrase", "form"), [("我会开茶车", "开叉车"), ("在厂里当过保案", "保安"), ("会做保姆也会当月扫", "月嫂")]
+    )
+    def test_a_homophone_inside_a_sentence_is_still_found(self, entries, phrase, form):
+        scan = SkillResolver(entries)._scan(_spaced(phrase))
+        assert any(hit.method == "pinyin" and hit.form == form for hit in scan.hits)
