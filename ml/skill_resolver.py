@@ -31,7 +31,6 @@ import logging
 import math
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -407,26 +406,34 @@ def _rewrites(phrases: Sequence[str]) -> list[str]:
 
 
 class _LRU:
-    """A small thread-safe least-recently-used memo."""
+    """A bounded thread-safe memo that keeps what was used lately: two generations of at most half
+    the size each; a full new generation becomes the old one (the old one is dropped), and a key
+    found only in the old one is copied to the new. Reads take no lock (one ``dict.get`` each, atomic
+    under the GIL): a resolver asks its memos about ten times a phrase, and an ordered dict moved
+    under a lock cost about as much as some of the stages it remembers."""
 
     def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._half = max(1, size // 2)
+        self._new: dict[str, Any] = {}
+        self._old: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Any:
-        with self._lock:
-            value = self._data.get(key)
+        value = self._new.get(key)
+        if value is None:
+            value = self._old.get(key)
             if value is not None:
-                self._data.move_to_end(key)
-            return value
+                self.put(key, value)
+        return value
 
     def put(self, key: str, value: Any) -> None:
         with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            if len(self._data) > self._size:
-                self._data.popitem(last=False)
+            self._new[key] = value
+            if len(self._new) >= self._half:
+                self._old, self._new = self._new, {}
+
+    def __len__(self) -> int:
+        return len(self._new) + len(self._old)
 
 
 # --- jieba: one private tokenizer (the global one is left alone), loaded on first use ---------------

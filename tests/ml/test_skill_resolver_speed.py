@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pypinyin import lazy_pinyin
 
 from ml import taxonomy
-from ml.skill_resolver import SkillResolver, _Lazy, _phrase_pinyin, _pinyin_keys, _spaced
+from ml.skill_resolver import _LRU, SkillResolver, _Lazy, _phrase_pinyin, _pinyin_keys, _spaced
 from ml.taxonomy import TaxonomyEntry
 from skills.reference import BUILTIN_TAXONOMY
 
@@ -107,3 +107,24 @@ class TestPrunedHomophoneWindows:
     def test_a_homophone_inside_a_sentence_is_still_found(self, entries, phrase, form):
         scan = SkillResolver(entries)._scan(_spaced(phrase))
         assert any(hit.method == "pinyin" and hit.form == form for hit in scan.hits)
+
+
+class TestMemo:
+    def test_what_was_put_is_found_until_two_generations_later(self):
+        memo = _LRU(4)  # generations of two
+        memo.put("a", 1)
+        assert memo.get("a") == 1
+        memo.put("b", 2)  # the new generation is full: it becomes the old one
+        assert memo.get("a") == 1  # found in the old one, copied to the new
+        memo.put("c", 3)
+        memo.put("d", 4)
+        assert memo.get("b") is None  # not asked for two generations: gone
+        assert memo.get("missing") is None
+
+    def test_it_never_holds_more_than_its_size(self):
+        memo = _LRU(10)
+        for i in range(1000):
+            memo.put(str(i), i)
+            memo.get(str(i // 2))
+        assert len(memo) <= 10
+        assert memo.get("999") == 999
