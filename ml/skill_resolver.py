@@ -247,6 +247,11 @@ _SWAPS = (
     ("师", "师傅"),
 )
 _SWAP_LAST = (("员", "工"), ("工", "员"), ("员", "师"), ("师", "员"))
+#: What ``_rewrites`` looks for first: the first character of each verb and of each swapped word,
+#: the last of each swapped ending.
+_INVERSION_FIRSTS = frozenset(verb[0] for verb in _INVERSIONS)
+_SWAP_FIRSTS = frozenset(old[0] for old, _new in _SWAPS)
+_SWAP_LAST_ENDS = frozenset(old[-1] for old, _new in _SWAP_LAST)
 
 # Forms so generic that a more specific neighbour wins ("驾驶挖掘机" is the excavator, not driving).
 _GENERIC = frozenset(
@@ -286,6 +291,8 @@ _WORK_VERBS = frozenset("干做当开会搞跑学")
 _NOT_SKILL_KEYS = frozenset(normalize(w) for w in [*_words(_NOT_SKILL_PHRASES), *_NOT_SKILL_ENGLISH])
 _NOT_SKILL_CJK = frozenset(k for k in _NOT_SKILL_KEYS if len(k) >= 2 and not k.isascii())
 _NOT_SKILL_LONGEST = max(len(k) for k in _NOT_SKILL_CJK)
+#: Their first two characters (not both Latin): where a sentence has none of these, none of them starts.
+_NOT_SKILL_HEADS = frozenset(k[:2] for k in _NOT_SKILL_CJK if not k[:2].isascii())
 _SOFT_PATTERN = re.compile(
     "|".join(re.escape(k) for k in sorted({normalize(w) for w in _words(_SOFT_STEMS)}, key=len, reverse=True))
 )
@@ -393,15 +400,19 @@ def _rewrites(phrases: Sequence[str]) -> list[str]:
     """Verb after its object (修拖拉机 -> 拖拉机维修) and interchangeable role words (老师 -> 教师)."""
     found: list[str] = []
     for phrase in phrases:
-        for verb, endings in _INVERSIONS.items():
-            if phrase.startswith(verb) and len(phrase) - len(verb) >= 2:
-                found.extend(phrase[len(verb) :] + ending for ending in endings)
-        for old, new in _SWAPS:
-            if old in phrase:
-                found.append(phrase.replace(old, new, 1))
-        for old, new in _SWAP_LAST:
-            if phrase.endswith(old) and len(phrase) >= 3:
-                found.append(phrase[: -len(old)] + new)
+        # (Each table is read only when the phrase has a character its entries start or end with.)
+        if phrase[:1] in _INVERSION_FIRSTS:
+            for verb, endings in _INVERSIONS.items():
+                if phrase.startswith(verb) and len(phrase) - len(verb) >= 2:
+                    found.extend(phrase[len(verb) :] + ending for ending in endings)
+        if not _SWAP_FIRSTS.isdisjoint(phrase):
+            for old, new in _SWAPS:
+                if old in phrase:
+                    found.append(phrase.replace(old, new, 1))
+        if phrase[-1:] in _SWAP_LAST_ENDS:
+            for old, new in _SWAP_LAST:
+                if phrase.endswith(old) and len(phrase) >= 3:
+                    found.append(phrase[: -len(old)] + new)
     return list(dict.fromkeys(f for f in found if f not in phrases))
 
 
@@ -1105,7 +1116,7 @@ class SkillResolver:
                             raw.append(_Hit(i, end, skill, phrase, 0.0, "learned"))
                     elif key in index.forms:
                         raw.append(_Hit(i, end, index.forms[key], index.written[key], 0.0, "sentence"))
-            if not prefix.isascii():
+            if prefix in _NOT_SKILL_HEADS:
                 for length in range(min(_NOT_SKILL_LONGEST, n - i), 1, -1):
                     if compact[i : i + length] in _NOT_SKILL_CJK:
                         raw.append(_Hit(i, i + length, None, compact[i : i + length], 0.0, "not_a_skill"))

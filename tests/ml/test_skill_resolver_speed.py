@@ -9,7 +9,18 @@ from hypothesis import strategies as st
 from pypinyin import lazy_pinyin
 
 from ml import taxonomy
-from ml.skill_resolver import _LRU, SkillResolver, _Lazy, _phrase_pinyin, _pinyin_keys, _spaced
+from ml.skill_resolver import (
+    _INVERSIONS,
+    _LRU,
+    _SWAP_LAST,
+    _SWAPS,
+    SkillResolver,
+    _Lazy,
+    _phrase_pinyin,
+    _pinyin_keys,
+    _rewrites,
+    _spaced,
+)
 from ml.taxonomy import TaxonomyEntry
 from skills.reference import BUILTIN_TAXONOMY
 
@@ -128,3 +139,53 @@ class TestMemo:
             memo.get(str(i // 2))
         assert len(memo) <= 10
         assert memo.get("999") == 999
+
+
+def _every_rewrite(phrases: list[str]) -> list[str]:
+    """``_rewrites`` reading every table entry for every phrase (no first-character test)."""
+    found: list[str] = []
+    for phrase in phrases:
+        for verb, endings in _INVERSIONS.items():
+            if phrase.startswith(verb) and len(phrase) - len(verb) >= 2:
+                found.extend(phrase[len(verb) :] + ending for ending in endings)
+        for old, new in _SWAPS:
+            if old in phrase:
+                found.append(phrase.replace(old, new, 1))
+        for old, new in _SWAP_LAST:
+            if phrase.endswith(old) and len(phrase) >= 3:
+                found.append(phrase[: -len(old)] + new)
+    return list(dict.fromkeys(f for f in found if f not in phrases))
+
+
+#: The tables' own words and characters, and a few others: phrases that hit every kind of rewrite.
+REWRITE_PIECES = sorted(
+    {*_INVERSIONS, *(e for es in _INVERSIONS.values() for e in es), *(w for pair in _SWAPS for w in pair)}
+    | {w for pair in _SWAP_LAST for w in pair}
+    | {"拖拉机", "空调", "电", "车", "a"}
+)
+
+
+class TestRewrites:
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.lists(st.sampled_from(REWRITE_PIECES), max_size=4).map("".join), max_size=5))
+    def test_the_first_character_tests_drop_no_rewrite(self, phrases):
+        assert _rewrites(phrases) == _every_rewrite(phrases)
+
+    def test_a_verb_before_its_object_and_a_role_word_are_rewritten(self):
+        assert "拖拉机维修" in _rewrites(["修拖拉机"])
+        assert "教师" in _rewrites(["老师"])
+
+
+class TestNotASkillInsideASentence:
+    @pytest.mark.parametrize(
+        ("phrase", "form"),
+        [
+            ("我能吃苦耐劳会开叉车", "能吃苦耐劳"),
+            ("吃苦耐劳", "吃苦耐劳"),
+            ("ab吃苦耐劳", "吃苦耐劳"),
+            ("我能吃苦", "能吃苦"),
+        ],
+    )
+    def test_a_no_skill_phrase_inside_a_sentence_is_still_masked(self, entries, phrase, form):
+        scan = SkillResolver(entries)._scan(_spaced(phrase))
+        assert [hit.form for hit in scan.masks] == [form]
