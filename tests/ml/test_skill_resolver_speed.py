@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypinyin import lazy_pinyin
 
-from ml import taxonomy
+from ml import calibration, taxonomy
 from ml.skill_resolver import (
     _INVERSIONS,
     _LRU,
@@ -189,3 +189,23 @@ class TestNotASkillInsideASentence:
     def test_a_no_skill_phrase_inside_a_sentence_is_still_masked(self, entries, phrase, form):
         scan = SkillResolver(entries)._scan(_spaced(phrase))
         assert [hit.form for hit in scan.masks] == [form]
+
+
+class TestCalibrationMemo:
+    def test_a_remembered_answer_is_the_computed_one(self):
+        calibration.forget()
+        for kind in ("phrase_builtin", "phrase_external", "title", "nothing fitted"):
+            for method in (None, "exact", "model", "guess:similar", "pinyin"):
+                for score in (0.0, 0.3, 0.55, 0.62, 0.8, 0.9067, 1.0):
+                    first = calibration.calibrated(kind, score, method)
+                    assert first == calibration._calibrated(kind, score, method)
+                    assert calibration.calibrated(kind, score, method) == first
+
+    def test_it_stays_bounded(self, monkeypatch):
+        monkeypatch.setattr(calibration, "GIVEN_AT_MOST", 10)
+        calibration.forget()
+        for i in range(100):
+            calibration.calibrated("title", i / 100)
+        assert len(calibration._given) <= 10
+        calibration.forget()
+        assert not calibration._given
