@@ -681,6 +681,7 @@ class _Index:
         self.english = _English((skill, written[key]) for key, skill in self.forms.items() if written[key].isascii())
         self.fuzzy_latin = [k for k in self.forms if len(k) >= 2 and k.isascii()]
         self.fuzzy_cjk = [k for k in self.forms if len(k) >= 2 and not k.isascii()]
+        self._fuzzy_near: dict[tuple[bool, int, int], list[str]] = {}
         self.similar = _Similar(self.forms)
         # Skills that are themselves about repairing something (a repair verb may precede them).
         self.repairs = frozenset(
@@ -694,6 +695,18 @@ class _Index:
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
+
+    def fuzzy_choices(self, latin: bool, length: int, distance: int) -> list[str]:
+        """The Latin (or Chinese) forms whose length is within ``distance`` of ``length``, in their
+        order: no other form can be that few edits away. Remembered per length."""
+        key = (latin, length, distance)
+        found = self._fuzzy_near.get(key)
+        if found is None:
+            forms = self.fuzzy_latin if latin else self.fuzzy_cjk
+            found = [k for k in forms if abs(len(k) - length) <= distance]
+            with self._lock:
+                self._fuzzy_near[key] = found
+        return found
 
     def model(self) -> CentroidModel:
         """How the taxonomy words each skill (``ml.centroids``): names, synonyms and the start of the
@@ -1342,8 +1355,9 @@ class SkillResolver:
         if len(phrase) < 2:
             return []
         latin = phrase.isascii()
-        choices = self._index.fuzzy_latin if latin else self._index.fuzzy_cjk
-        found = process.extract(phrase, choices, scorer=Levenshtein.distance, limit=8, score_cutoff=3 if latin else 2)
+        cutoff = 3 if latin else 2
+        choices = self._index.fuzzy_choices(latin, len(phrase), cutoff)
+        found = process.extract(phrase, choices, scorer=Levenshtein.distance, limit=8, score_cutoff=cutoff)
         matches = []
         for key, distance, _number in found:
             longest = max(len(key), len(phrase))

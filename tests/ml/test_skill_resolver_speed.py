@@ -209,3 +209,26 @@ class TestCalibrationMemo:
         assert len(calibration._given) <= 10
         calibration.forget()
         assert not calibration._given
+
+
+class TestFuzzyChoices:
+    PHRASES = ["电焊工", "叉车司己", "挖掘鸡司机", "育儿扫", "forklfit", "welder", "exkavator driver", "保洁"]
+
+    def test_forms_of_a_near_length_give_the_matches_of_all_forms(self, entries):
+        resolver = SkillResolver(entries)
+        index = resolver._index
+        for phrase in self.PHRASES:
+            near = resolver._fuzzy(phrase)
+            index.fuzzy_choices = lambda latin, _length, _distance: index.fuzzy_latin if latin else index.fuzzy_cjk
+            try:
+                every = resolver._fuzzy(phrase)
+            finally:
+                del index.fuzzy_choices
+            assert near == every, phrase
+        assert any(resolver._fuzzy(p) for p in self.PHRASES)
+
+    def test_no_form_further_in_length_than_the_distance_is_offered(self, entries):
+        index = SkillResolver(entries)._index
+        offered = index.fuzzy_choices(False, 4, 2)
+        assert offered and all(2 <= len(k) <= 6 and not k.isascii() for k in offered)
+        assert [k for k in index.fuzzy_cjk if k in set(offered)] == offered  # in their order
