@@ -212,7 +212,17 @@ class TestCalibrationMemo:
 
 
 class TestFuzzyChoices:
-    PHRASES = ["电焊工", "叉车司己", "挖掘鸡司机", "育儿扫", "forklfit", "welder", "exkavator driver", "保洁"]
+    PHRASES = [
+        "电焊工",
+        "叉车司己",
+        "挖掘鸡司机",
+        "育儿扫",
+        "forklfit",
+        "welder",
+        "exkavator driver",
+        "保洁",
+        "叉车司机师傅",
+    ]
 
     def test_forms_of_a_near_length_give_the_matches_of_all_forms(self, entries):
         resolver = SkillResolver(entries)
