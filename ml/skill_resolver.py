@@ -630,7 +630,7 @@ class _Similar:
         total = int(lengths.sum())
         if not total:
             return []
-        offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(total)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)  # as in ml.centroids
         cosines = np.bincount(
             matrix.indices[offsets],
             weights=matrix.data[offsets] * np.repeat(weights, lengths),

@@ -3,12 +3,14 @@ computation would. Pure Python: no database."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypinyin import lazy_pinyin
 
 from ml import calibration, taxonomy
+from ml.centroids import CentroidModel
 from ml.skill_resolver import (
     _INVERSIONS,
     _LRU,
@@ -242,3 +244,29 @@ class TestFuzzyChoices:
         offered = index.fuzzy_choices(False, 4, 2)
         assert offered and all(2 <= len(k) <= 6 and not k.isascii() for k in offered)
         assert [k for k in index.fuzzy_cjk if k in set(offered)] == offered  # in their order
+
+
+class TestGatheredRows:
+    def test_the_nearest_centroid_is_the_one_a_sparse_product_finds(self):
+        docs = ["电焊", "电焊工", "氩弧焊", "叉车", "叉车司机", "开叉车", "保洁", "家政保洁", "月嫂", "育儿嫂"]
+        classes = ["weld", "weld", "weld", "fork", "fork", "fork", "clean", "clean", "baby", "baby"]
+        model = CentroidModel(docs, classes, [1.0] * len(docs))
+        for text in ["电焊叉车", "会开叉车的司机", "保洁月嫂", "焊工", "育儿", "氩弧焊电焊", "无关"]:
+            counts: dict[int, int] = {}
+            for feature in model._features(text):
+                j = model._vocabulary.get(feature)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            row = np.zeros(model._centroids.shape[0])
+            for j, n in counts.items():
+                row[j] = np.log1p(n) * model._icf_values[j]
+            norm = np.sqrt(row @ row)
+            found = model.nearest(text)
+            if norm == 0:
+                assert found is None
+                continue
+            similarities = (model._centroids.T @ row) / norm  # every centroid, one sparse product
+            best = int(np.argmax(similarities))
+            assert found is not None
+            assert found[0] == model.classes[best]
+            assert found[1] == pytest.approx(similarities[best])
