@@ -248,10 +248,14 @@ class TestFuzzyChoices:
 
 class TestGatheredRows:
     def test_the_nearest_centroid_is_the_one_a_sparse_product_finds(self):
+        # Characters shared by several skills (电, 车, 工, 洁): rows of different lengths gathered.
         docs = ["电焊", "电焊工", "氩弧焊", "叉车", "叉车司机", "开叉车", "保洁", "家政保洁", "月嫂", "育儿嫂"]
+        docs += ["电工", "维修电工", "洗车工", "车辆清洁", "汽车维修工"]
         classes = ["weld", "weld", "weld", "fork", "fork", "fork", "clean", "clean", "baby", "baby"]
+        classes += ["elec", "elec", "clean", "clean", "repair"]
         model = CentroidModel(docs, classes, [1.0] * len(docs))
-        for text in ["电焊叉车", "会开叉车的司机", "保洁月嫂", "焊工", "育儿", "氩弧焊电焊", "无关"]:
+        texts = ["电焊叉车", "会开叉车的司机", "保洁月嫂", "焊工", "育儿", "氩弧焊电焊", "无关", "修车电工", "洁车"]
+        for text in texts:
             counts: dict[int, int] = {}
             for feature in model._features(text):
                 j = model._vocabulary.get(feature)
