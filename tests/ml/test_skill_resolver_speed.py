@@ -82,7 +82,12 @@ class TestLazy:
 
     def test_an_empty_set_is_made_once_too(self):
         calls: list[int] = []
-        lazy = _Lazy(lambda: calls.append(1) or set())
+
+        def make() -> set[int]:
+            calls.append(1)
+            return set()
+
+        lazy = _Lazy(make)
         assert 0 not in lazy
         assert 0 not in lazy
         assert calls == [1]
@@ -226,17 +231,14 @@ class TestFuzzyChoices:
         "叉车司机师傅",
     ]
 
-    def test_forms_of_a_near_length_give_the_matches_of_all_forms(self, entries):
+    def test_forms_of_a_near_length_give_the_matches_of_all_forms(self, entries, monkeypatch):
         resolver = SkillResolver(entries)
         index = resolver._index
-        for phrase in self.PHRASES:
-            near = resolver._fuzzy(phrase)
-            index.fuzzy_choices = lambda latin, _length, _distance: index.fuzzy_latin if latin else index.fuzzy_cjk
-            try:
-                every = resolver._fuzzy(phrase)
-            finally:
-                del index.fuzzy_choices
-            assert near == every, phrase
+        near = {phrase: resolver._fuzzy(phrase) for phrase in self.PHRASES}
+        with monkeypatch.context() as patch:  # every form offered, whatever its length
+            patch.setattr(index, "fuzzy_choices", lambda latin, *_: index.fuzzy_latin if latin else index.fuzzy_cjk)
+            every = {phrase: resolver._fuzzy(phrase) for phrase in self.PHRASES}
+        assert near == every
         assert any(resolver._fuzzy(p) for p in self.PHRASES)
 
     def test_no_form_further_in_length_than_the_distance_is_offered(self, entries):
