@@ -354,8 +354,8 @@ _LICENCE_CLASS = re.compile(r"[abc][1-3]|[de]|n[12]|q[12]")
 
 def _units(key: str) -> int:
     """How much a form says: a Chinese character counts one, Latin letters one per three (max 4)."""
-    cjk = sum(1 for c in key if not c.isascii())
-    latin = len(key) - cjk
+    latin = len(key.encode("ascii", "ignore"))  # the ASCII characters, counted without a Python loop
+    cjk = len(key) - latin
     return cjk + (min(4, math.ceil(latin / 3)) if latin else 0)
 
 

@@ -3,6 +3,8 @@ computation would. Pure Python: no database."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -22,6 +24,7 @@ from ml.skill_resolver import (
     _pinyin_keys,
     _rewrites,
     _spaced,
+    _units,
 )
 from ml.taxonomy import TaxonomyEntry
 from skills.reference import BUILTIN_TAXONOMY
@@ -276,3 +279,12 @@ class TestGatheredRows:
             assert found is not None
             assert found[0] == model.classes[best]
             assert found[1] == pytest.approx(similarities[best])
+
+
+class TestUnits:
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="ab1 -é电焊ｆ\x7f\x80", max_size=40))
+    def test_counted_as_a_loop_over_the_characters_would(self, key):
+        cjk = sum(1 for c in key if not c.isascii())
+        latin = len(key) - cjk
+        assert _units(key) == cjk + (min(4, math.ceil(latin / 3)) if latin else 0)
