@@ -76,7 +76,24 @@ def method_group(method: str) -> str:
     return method.split("-")[0].split(":")[0]
 
 
+#: Answers already given, by (kind, raw score, method): a resolver calibrates tens of thousands of
+#: answers whose raw scores take a few hundred values. Emptied by ``forget`` and when it grows large.
+_given: dict[tuple[str, float, str | None], float] = {}
+GIVEN_AT_MOST = 100_000
+
+
 def calibrated(kind: str, score: float, method: str | None = None) -> float:
+    """``_calibrated``, remembered."""
+    key = (kind, score, method)
+    found = _given.get(key)
+    if found is None:
+        if len(_given) >= GIVEN_AT_MOST:
+            _given.clear()
+        found = _given[key] = _calibrated(kind, score, method)
+    return found
+
+
+def _calibrated(kind: str, score: float, method: str | None = None) -> float:
     """The calibrated score of a raw ``score`` for ``kind`` (``title``, ``phrase_builtin``,
     ``phrase_external``): the map of the answer's method group (``kind:group``, fitted where a
     method answered often enough: an exact name and a nearest-centroid guess of the same raw score
@@ -105,3 +122,4 @@ def calibrated(kind: str, score: float, method: str | None = None) -> float:
 def forget() -> None:
     """Read the maps again on next use (after ``--fit-calibration`` wrote them; tests)."""
     _maps.cache_clear()
+    _given.clear()

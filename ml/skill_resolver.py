@@ -31,8 +31,7 @@ import logging
 import math
 import re
 import threading
-from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -40,6 +39,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from pypinyin import lazy_pinyin
+from pypinyin.seg.simpleseg import seg as _pinyin_words
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -255,6 +255,11 @@ _SWAPS = (
     ("师", "师傅"),
 )
 _SWAP_LAST = (("员", "工"), ("工", "员"), ("员", "师"), ("师", "员"))
+#: What ``_rewrites`` looks for first: the first character of each verb and of each swapped word,
+#: the last of each swapped ending.
+_INVERSION_FIRSTS = frozenset(verb[0] for verb in _INVERSIONS)
+_SWAP_FIRSTS = frozenset(old[0] for old, _new in _SWAPS)
+_SWAP_LAST_ENDS = frozenset(old[-1] for old, _new in _SWAP_LAST)
 
 # Forms so generic that a more specific neighbour wins ("驾驶挖掘机" is the excavator, not driving).
 _GENERIC = frozenset(
@@ -294,6 +299,8 @@ _WORK_VERBS = frozenset("干做当开会搞跑学")
 _NOT_SKILL_KEYS = frozenset(normalize(w) for w in [*_words(_NOT_SKILL_PHRASES), *_NOT_SKILL_ENGLISH])
 _NOT_SKILL_CJK = frozenset(k for k in _NOT_SKILL_KEYS if len(k) >= 2 and not k.isascii())
 _NOT_SKILL_LONGEST = max(len(k) for k in _NOT_SKILL_CJK)
+#: Their first two characters (not both Latin): where a sentence has none of these, none of them starts.
+_NOT_SKILL_HEADS = frozenset(k[:2] for k in _NOT_SKILL_CJK if not k[:2].isascii())
 _SOFT_PATTERN = re.compile(
     "|".join(re.escape(k) for k in sorted({normalize(w) for w in _words(_SOFT_STEMS)}, key=len, reverse=True))
 )
@@ -331,10 +338,23 @@ def _pinyin_keys(text: str) -> frozenset[tuple[str, ...]]:
     Remembered: the same cores (电焊, 叉车司机) come back inside many phrases, and reading a phrase
     whole is the costly part of pypinyin."""
     keys = {tuple(_char_pinyin(c) for c in text)}
-    phrase = lazy_pinyin(text)
+    phrase = _phrase_pinyin(text)
     if len(phrase) == len(text):
-        keys.add(tuple(str(s) for s in phrase))
+        keys.add(phrase)
     return frozenset(keys)
+
+
+def _phrase_pinyin(text: str) -> tuple[str, ...]:
+    """``lazy_pinyin(text)``, word by word: pypinyin reads a text as the words ``seg`` cuts it into,
+    each on its own (and a word it cut is cut again into itself), so reading each word once and
+    remembering it gives the same syllables. A market's phrases are a few thousand words in many
+    combinations, and turning a word's toned readings into plain ones is most of pypinyin's cost."""
+    return tuple(syllable for word in _pinyin_words(text) for syllable in _word_pinyin(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    return tuple(str(s) for s in lazy_pinyin(word))
 
 
 _LICENCE_CLASS = re.compile(r"[abc][1-3]|[de]|n[12]|q[12]")
@@ -342,8 +362,8 @@ _LICENCE_CLASS = re.compile(r"[abc][1-3]|[de]|n[12]|q[12]")
 
 def _units(key: str) -> int:
     """How much a form says: a Chinese character counts one, Latin letters one per three (max 4)."""
-    cjk = sum(1 for c in key if not c.isascii())
-    latin = len(key) - cjk
+    latin = len(key.encode("ascii", "ignore"))  # the ASCII characters, counted without a Python loop
+    cjk = len(key) - latin
     return cjk + (min(4, math.ceil(latin / 3)) if latin else 0)
 
 
@@ -388,39 +408,51 @@ def _rewrites(phrases: Sequence[str]) -> list[str]:
     """Verb after its object (修拖拉机 -> 拖拉机维修) and interchangeable role words (老师 -> 教师)."""
     found: list[str] = []
     for phrase in phrases:
-        for verb, endings in _INVERSIONS.items():
-            if phrase.startswith(verb) and len(phrase) - len(verb) >= 2:
-                found.extend(phrase[len(verb) :] + ending for ending in endings)
-        for old, new in _SWAPS:
-            if old in phrase:
-                found.append(phrase.replace(old, new, 1))
-        for old, new in _SWAP_LAST:
-            if phrase.endswith(old) and len(phrase) >= 3:
-                found.append(phrase[: -len(old)] + new)
+        # (Each table is read only when the phrase has a character its entries start or end with.)
+        if phrase[:1] in _INVERSION_FIRSTS:
+            for verb, endings in _INVERSIONS.items():
+                if phrase.startswith(verb) and len(phrase) - len(verb) >= 2:
+                    found.extend(phrase[len(verb) :] + ending for ending in endings)
+        if not _SWAP_FIRSTS.isdisjoint(phrase):
+            for old, new in _SWAPS:
+                if old in phrase:
+                    found.append(phrase.replace(old, new, 1))
+        if phrase[-1:] in _SWAP_LAST_ENDS:
+            for old, new in _SWAP_LAST:
+                if phrase.endswith(old) and len(phrase) >= 3:
+                    found.append(phrase[: -len(old)] + new)
     return list(dict.fromkeys(f for f in found if f not in phrases))
 
 
 class _LRU:
-    """A small thread-safe least-recently-used memo."""
+    """A bounded thread-safe memo that keeps what was used lately: two generations of at most half
+    the size each; a full new generation becomes the old one (the old one is dropped), and a key
+    found only in the old one is copied to the new. Reads take no lock (one ``dict.get`` each, atomic
+    under the GIL): a resolver asks its memos about ten times a phrase, and an ordered dict moved
+    under a lock cost about as much as some of the stages it remembers."""
 
     def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._half = max(1, size // 2)
+        self._new: dict[str, Any] = {}
+        self._old: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Any:
-        with self._lock:
-            value = self._data.get(key)
+        value = self._new.get(key)
+        if value is None:
+            value = self._old.get(key)
             if value is not None:
-                self._data.move_to_end(key)
-            return value
+                self.put(key, value)
+        return value
 
     def put(self, key: str, value: Any) -> None:
         with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            if len(self._data) > self._size:
-                self._data.popitem(last=False)
+            self._new[key] = value
+            if len(self._new) >= self._half:
+                self._old, self._new = self._new, {}
+
+    def __len__(self) -> int:
+        return len(self._new) + len(self._old)
 
 
 # --- jieba: one private tokenizer (the global one is left alone), loaded on first use ---------------
@@ -606,7 +638,7 @@ class _Similar:
         total = int(lengths.sum())
         if not total:
             return []
-        offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(total)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)  # as in ml.centroids
         cosines = np.bincount(
             matrix.indices[offsets],
             weights=matrix.data[offsets] * np.repeat(weights, lengths),
@@ -650,9 +682,14 @@ class _Index:
                 self.loose.setdefault(tuple(_loose_syllable(s) for s in syllables), {}).setdefault(skill, key)
                 self.joined.setdefault("".join(syllables), {}).setdefault(skill, key)
         self.pinyin_lengths = sorted({len(k) for k in self.pinyin}, reverse=True)
+        # The first two syllables of every key, strict and loose: where a sentence's two syllables
+        # are neither, no homophone window starts (``SkillResolver._pinyin_windows``).
+        self.pinyin_heads = frozenset(k[:2] for k in self.pinyin)
+        self.loose_heads = frozenset(k[:2] for k in self.loose)
         self.english = _English((skill, written[key]) for key, skill in self.forms.items() if written[key].isascii())
         self.fuzzy_latin = [k for k in self.forms if len(k) >= 2 and k.isascii()]
         self.fuzzy_cjk = [k for k in self.forms if len(k) >= 2 and not k.isascii()]
+        self._fuzzy_near: dict[tuple[bool, int, int], list[str]] = {}
         self.similar = _Similar(self.forms)
         # Skills that are themselves about repairing something (a repair verb may precede them).
         self.repairs = frozenset(
@@ -667,6 +704,18 @@ class _Index:
         self._model: CentroidModel | None = None
         self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
+
+    def fuzzy_choices(self, latin: bool, length: int, distance: int) -> list[str]:
+        """The Latin (or Chinese) forms whose length is within ``distance`` of ``length``, in their
+        order: no other form can be that few edits away. Remembered per length."""
+        key = (latin, length, distance)
+        found = self._fuzzy_near.get(key)
+        if found is None:
+            forms = self.fuzzy_latin if latin else self.fuzzy_cjk
+            found = [k for k in forms if abs(len(k) - length) <= distance]
+            with self._lock:
+                self._fuzzy_near[key] = found
+        return found
 
     def model(self) -> CentroidModel:
         """How the taxonomy words each skill (``ml.centroids``): names, synonyms and the start of the
@@ -728,6 +777,23 @@ class _Index:
         tokenizer = self.segmenter()
         general = self._general.get(word)
         return int(tokenizer.FREQ.get(word, 0)) if general is None else general
+
+
+class _Lazy:
+    """A set of positions made on the first question asked of it. A sentence's word boundaries (a
+    jieba segmentation, the costliest step of a scan) only matter when the scan finds a form or a
+    two-character homophone in it, which most phrases that reach the scan do not."""
+
+    __slots__ = ("_made", "_make")
+
+    def __init__(self, make: Callable[[], set[int]]) -> None:
+        self._make: Callable[[], set[int]] | None = make
+        self._made: set[int] = set()
+
+    def __contains__(self, position: object) -> bool:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return position in self._made
 
 
 @dataclass
@@ -1046,7 +1112,7 @@ class SkillResolver:
         if not n:
             return scan
         chosen, taken = self._longest_forms(compact, bounds)
-        token_bounds = self._token_bounds(compact) if not compact.isascii() else None
+        token_bounds = _Lazy(lambda: self._token_bounds(compact)) if not compact.isascii() else None
         hits: list[_Hit] = []
         for hit in chosen:
             if hit.skill is None:
@@ -1095,7 +1161,7 @@ class SkillResolver:
                             raw.append(_Hit(i, end, skill, phrase, 0.0, "learned"))
                     elif key in index.forms:
                         raw.append(_Hit(i, end, index.forms[key], index.written[key], 0.0, "sentence"))
-            if not prefix.isascii():
+            if prefix in _NOT_SKILL_HEADS:
                 for length in range(min(_NOT_SKILL_LONGEST, n - i), 1, -1):
                     if compact[i : i + length] in _NOT_SKILL_CJK:
                         raw.append(_Hit(i, i + length, None, compact[i : i + length], 0.0, "not_a_skill"))
@@ -1164,7 +1230,7 @@ class SkillResolver:
                 if verb_end <= hit.start < stop and hit.skill not in self._index.repairs:
                     hit.score -= 0.3
 
-    def _hit_score(self, compact: str, hit: _Hit, token_bounds: set[int] | None) -> float:
+    def _hit_score(self, compact: str, hit: _Hit, token_bounds: Container[int] | None) -> float:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts
         through a word of the segmentation (a two-character form most: down to 0.62)."""
         key = normalize(hit.form) if hit.method == "learned" else compact[hit.start : hit.end]
@@ -1181,7 +1247,7 @@ class SkillResolver:
             score = min(0.97, score + 0.05)
         return score
 
-    def _pinyin_windows(self, compact: str, covered: list[bool], token_bounds: set[int]) -> list[_Hit]:
+    def _pinyin_windows(self, compact: str, covered: list[bool], token_bounds: Container[int]) -> list[_Hit]:
         """Homophone typos inside a sentence: runs of Chinese characters that nothing explains yet,
         read as pinyin. A window keeps at least half the characters of the form; a 2-character
         window must not be a real word, and scores low unless the segmentation agrees with it."""
@@ -1191,16 +1257,23 @@ class SkillResolver:
             return []
         syllables = [_char_pinyin(c) if free[p] else "" for p, c in enumerate(compact)]
         loose = [_loose_syllable(s) for s in syllables]
+        # How many free characters run from each position: a window fits where its length does.
+        run = [0] * (n + 1)
+        for p in range(n - 1, -1, -1):
+            run[p] = run[p + 1] + 1 if free[p] else 0
+        heads, loose_heads = self._index.pinyin_heads, self._index.loose_heads
         found: list[_Hit] = []
         p = 0
         while p < n - 1:
-            if not free[p]:
+            if not free[p] or (
+                (syllables[p], syllables[p + 1]) not in heads and (loose[p], loose[p + 1]) not in loose_heads
+            ):
                 p += 1
                 continue
             best: tuple[float, int, _Hit] | None = None
             for length in self._index.pinyin_lengths:
                 end = p + length
-                if end > n or not all(free[p:end]):
+                if length > run[p]:
                     continue
                 window = compact[p:end]
                 strict = tuple(syllables[p:end])
@@ -1314,8 +1387,9 @@ class SkillResolver:
         if len(phrase) < 2:
             return []
         latin = phrase.isascii()
-        choices = self._index.fuzzy_latin if latin else self._index.fuzzy_cjk
-        found = process.extract(phrase, choices, scorer=Levenshtein.distance, limit=8, score_cutoff=3 if latin else 2)
+        cutoff = 3 if latin else 2
+        choices = self._index.fuzzy_choices(latin, len(phrase), cutoff)
+        found = process.extract(phrase, choices, scorer=Levenshtein.distance, limit=8, score_cutoff=cutoff)
         matches = []
         for key, distance, _number in found:
             longest = max(len(key), len(phrase))
