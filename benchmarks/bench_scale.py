@@ -338,6 +338,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         cursor.execute("ANALYZE")  # as autovacuum would after a load
     connection.close()
 
+    if args.refresh_only:
+        return refresh_only(args, figures, member_ids, posting_ids, chunk)
     env = dict(os.environ)
     env.update(
         {
@@ -404,6 +406,27 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def refresh_only(
+    args: argparse.Namespace, figures: dict[str, Any], member_ids: list[int], posting_ids: list[int], chunk: int
+) -> dict[str, Any]:
+    """``--refresh-only``: the stored rows from one re-match run in this process (no workers), then
+    the refreshes alone."""
+    from matching import services
+
+    began = time.perf_counter()
+    for start_at in range(0, len(member_ids), chunk):
+        services.rematch_chunk(member_ids[start_at : start_at + chunk])
+    print(f"re-matched in this process in {time.perf_counter() - began:.1f} s")
+    figures.update(refreshes(posting_ids[len(posting_ids) // 2], member_ids[len(member_ids) // 2]))
+    print(
+        f"market built in {figures['market_build_s']} s; refresh with the market cached: posting "
+        f"{figures['refresh_posting_cached_ms']} ms, member {figures['refresh_member_cached_ms']} ms; "
+        f"a posting refreshed after its edit: {figures['refresh_posting_after_edit_ms']} ms "
+        f"(target {TARGET_REFRESH_MS:.0f} ms); load {os.getloadavg()[0]:.1f}"
+    )
+    return figures
+
+
 # --- growth ----------------------------------------------------------------------------------------------
 
 
@@ -440,6 +463,9 @@ def main() -> None:
     parser.add_argument("--counties", type=int, default=100)
     parser.add_argument("--chunk", type=int, default=0, help="seekers per chunk; default seekers/20, at least 500")
     parser.add_argument("--small", action="store_true", help="2,000 seekers x 400 postings in 20 counties (CI)")
+    parser.add_argument(
+        "--refresh-only", action="store_true", help="only the refreshes (the rows re-matched in this process)"
+    )
     parser.add_argument("--plans", action="store_true", help="print the query plans of the ranked lists")
     parser.add_argument("--results", type=Path, help="append this size's figures as a JSON line")
     parser.add_argument("--fit", type=Path, help="fit the growth from a results file, measure nothing")
