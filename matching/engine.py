@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Sum
 
 from households.models import Household, JobPreference, Member, MemberSkill
 from jobs.models import JobPosting, PhysicalDemand, Placement, PostingSkill
@@ -249,3 +249,103 @@ def fingerprint_postings() -> tuple[Any, ...]:
     skills = PostingSkill.objects.aggregate(n=Count("id"), last=Max("id"))
     hires = Placement.objects.aggregate(n=Count("id"))
     return (open_postings().count(), postings["at"], skills["n"], skills["last"], hires["n"])
+
+
+# --- fingerprints a cached market can follow one row at a time ------------------------------------------
+#
+# A side's state is told by *totals* (counts and sums of ids, one aggregate each) and by the rows stamped
+# (``updated_at``) after a *watermark*, the latest stamp when the market was built. Totals are sums over
+# rows, so the change one row made to them is that row's *parts* now less its parts before: a cached
+# market that took in that row's change (``matching.services``' overlay) knows the totals to expect,
+# and any other change (another process's) makes the totals, or the rows stamped since, differ.
+
+
+class Side(NamedTuple):
+    totals: tuple[int, ...]
+    watermarks: tuple[Any, ...]
+
+
+def _sum(queryset: QuerySet[Any], field: str = "id") -> tuple[int, int]:
+    found = queryset.aggregate(n=Count(field), s=Sum(field))
+    return int(found["n"] or 0), int(found["s"] or 0)
+
+
+def seeker_side() -> Side:
+    """Totals: members (count, sum of ids), job preferences, skills (count, sum of ids); watermarks of
+    members, households and job preferences."""
+    members = Member.objects.aggregate(n=Count("id"), s=Sum("id"), at=Max("updated_at"))
+    preferences = JobPreference.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    skills = _sum(MemberSkill.objects.all())
+    return Side(
+        (int(members["n"] or 0), int(members["s"] or 0), int(preferences["n"] or 0), *skills),
+        (members["at"], Household.objects.aggregate(at=Max("updated_at"))["at"], preferences["at"]),
+    )
+
+
+def seeker_parts(member_ids: Iterable[int] | None = None) -> dict[int, tuple[int, ...]]:
+    """Each member's share of ``seeker_side``'s totals (every member when ``member_ids`` is None)."""
+    members = Member.objects.all() if member_ids is None else Member.objects.filter(pk__in=list(member_ids))
+    parts = {pk: [1, pk, 0, 0, 0] for pk in members.values_list("pk", flat=True)}
+    scope = members.values("pk")
+    for pk in JobPreference.objects.filter(member_id__in=scope).values_list("member_id", flat=True):
+        parts[pk][2] += 1
+    for pk, n, s in (
+        MemberSkill.objects.filter(member_id__in=scope)
+        .values("member_id")
+        .annotate(n=Count("id"), s=Sum("id"))
+        .values_list("member_id", "n", "s")
+        .order_by()
+    ):
+        parts[pk][3:] = [int(n), int(s)]
+    return {pk: tuple(p) for pk, p in parts.items()}
+
+
+def seeker_changes(watermarks: tuple[Any, ...]) -> dict[tuple[str, int], Any]:
+    """Rows stamped after the watermarks: ("member", id), ("household", id), ("preference", member id)
+    -> stamp."""
+    found: dict[tuple[str, int], Any] = {}
+    for kind, queryset, key, at in (
+        ("member", Member.objects.all(), "pk", watermarks[0]),
+        ("household", Household.objects.all(), "pk", watermarks[1]),
+        ("preference", JobPreference.objects.all(), "member_id", watermarks[2]),
+    ):
+        rows = queryset.filter(updated_at__gt=at) if at is not None else queryset
+        for pk, stamp in rows.values_list(key, "updated_at"):
+            found[(kind, pk)] = stamp
+    return found
+
+
+def posting_side() -> Side:
+    """Totals: open postings, skills (count, sum of ids), hires (count, sum of ids); the watermark of
+    postings."""
+    postings = JobPosting.objects.aggregate(at=Max("updated_at"))
+    return Side(
+        (open_postings().count(), *_sum(PostingSkill.objects.all()), *_sum(Placement.objects.all())),
+        (postings["at"],),
+    )
+
+
+def posting_parts(posting_ids: Iterable[int] | None = None) -> dict[int, tuple[int, ...]]:
+    """Each posting's share of ``posting_side``'s totals (every posting when ``posting_ids`` is None)."""
+    postings = JobPosting.objects.all() if posting_ids is None else JobPosting.objects.filter(pk__in=list(posting_ids))
+    parts = {pk: [0, 0, 0, 0, 0] for pk in postings.values_list("pk", flat=True)}
+    for pk in open_postings().filter(pk__in=postings.values("pk")).values_list("pk", flat=True):
+        parts[pk][0] = 1
+    scope = postings.values("pk")
+    for model, at in ((PostingSkill, 1), (Placement, 3)):
+        for pk, n, s in (
+            model.objects.filter(posting_id__in=scope)
+            .values("posting_id")
+            .annotate(n=Count("id"), s=Sum("id"))
+            .values_list("posting_id", "n", "s")
+            .order_by()
+        ):
+            parts[pk][at : at + 2] = [int(n), int(s)]
+    return {pk: tuple(p) for pk, p in parts.items()}
+
+
+def posting_changes(watermarks: tuple[Any, ...]) -> dict[tuple[str, int], Any]:
+    """Postings stamped after the watermark: ("posting", id) -> stamp."""
+    at = watermarks[0]
+    rows = JobPosting.objects.filter(updated_at__gt=at) if at is not None else JobPosting.objects.all()
+    return {("posting", pk): stamp for pk, stamp in rows.values_list("pk", "updated_at")}

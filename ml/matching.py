@@ -1024,14 +1024,20 @@ class Market:
         row = self._seeker_row.get(seeker.id)
         vector = self._space.seeker_matrix([seeker])
         counties = self._space.counties
-        values = (
+        values: tuple[int | bool, ...] = (
             SEEKER_CAPACITIES.index(seeker.capacity),
             seeker.willing_to_relocate,
             counties.get(seeker.region, -1) if seeker.region else -1,
             _salary_bin(seeker.expected_salary) if seeker.expected_salary and seeker.expected_salary > 0 else -1,
             bool(_code_parts(seeker.occupation)),
         )
-        arrays = (self._s_capacity, self._s_relocate, self._s_home, self._s_salary, self._s_has_code)
+        arrays: tuple[np.ndarray, ...] = (
+            self._s_capacity,
+            self._s_relocate,
+            self._s_home,
+            self._s_salary,
+            self._s_has_code,
+        )
         if row is None:
             row = len(self.seekers)
             self.seekers = [*self.seekers, seeker]
