@@ -279,10 +279,11 @@ def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | N
             cached.postings.pop(posting_id, None)
             cached.posting_rows.pop(posting_id, None)
             return True
-        if not cached.market.put_posting(posting):
+        row = cached.market.put_posting(posting)
+        if row is None:
             return False
         cached.postings[posting_id] = posting
-        cached.posting_rows.setdefault(posting_id, len(cached.market.postings) - 1)
+        cached.posting_rows[posting_id] = row
         return True
 
     return take_in
@@ -298,11 +299,12 @@ def _take_in_seeker(
             cached.facts.pop(member_id, None)
             cached.seeker_rows.pop(member_id, None)
             return True
-        if not cached.market.put_seeker(seeker):
+        row = cached.market.put_seeker(seeker)
+        if row is None:
             return False
         cached.seekers[member_id] = seeker
         cached.facts[member_id] = facts
-        cached.seeker_rows.setdefault(member_id, len(cached.market.seekers) - 1)
+        cached.seeker_rows[member_id] = row
         return True
 
     return take_in

@@ -44,7 +44,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
@@ -973,14 +973,14 @@ class Market:
             and all("-".join(parts[:i]) in space.codes for i in range(1, len(parts) + 1))
         )
 
-    def put_posting(self, posting: Posting) -> bool:
+    def put_posting(self, posting: Posting) -> int | None:
         """Put one new or changed posting into the market in place of its old row (a new one is added
         at the end), vectorised in the fitted space: cheaper than a rebuild by the size of the market,
         and the same scores but for the rarity and TF-IDF weights, which stay those of the build.
-        Returns False, changing nothing, when the posting does not ``fit``."""
+        Returns the posting's row, or None, changing nothing, when it does not ``fit``."""
         check_posting(posting)
         if not self.fits(posting):
-            return False
+            return None
         row = self._posting_row.get(posting.id)
         vector = self._space.posting_matrix([posting])
         county = self._space.counties.get(posting.region, -1) if posting.region else -1
@@ -1004,23 +1004,25 @@ class Market:
             for array, value in zip((self._p_county, self._p_open, self._p_cross, self._p_light), values, strict=True):
                 array[row] = value
         self._b_csc = None
-        return True
+        return row
 
     def drop_posting(self, posting_id: Any) -> None:
-        """Take one posting out of the market (closed, filled, withdrawn): its row stays, closed and
-        empty, so that the other rows keep their numbers."""
+        """Take one posting out of the market (closed, filled, withdrawn): its row stays, with no open
+        seat and empty, so that the other rows keep their numbers."""
         row = self._posting_row.get(posting_id)
         if row is None:
             return
+        self.postings = [*self.postings]
+        self.postings[row] = replace(self.postings[row], open_seats=0)
         self._p_open[row] = False
         self._b = _with_row(self._b, row, sp.csr_matrix((1, self._b.shape[1]), dtype=FLOAT))
         self._b_csc = None
 
-    def put_seeker(self, seeker: Seeker) -> bool:
+    def put_seeker(self, seeker: Seeker) -> int | None:
         """Put one new or changed seeker into the market (see ``put_posting``)."""
         check_seeker(seeker)
         if not self.fits(seeker):
-            return False
+            return None
         row = self._seeker_row.get(seeker.id)
         vector = self._space.seeker_matrix([seeker])
         counties = self._space.counties
@@ -1061,7 +1063,7 @@ class Market:
                 if county != seeker.region:
                     self._county_preferred[j] = np.union1d(self._county_preferred[j], [row]).astype(np.int64)
         self._a_csc = None
-        return True
+        return row
 
     def drop_seeker(self, seeker_id: Any) -> None:
         """Take one seeker out of the market (no longer looking for work): their row stays, with no
@@ -1070,6 +1072,8 @@ class Market:
         if row is None:
             return
         self._unplace(row)
+        self.seekers = [*self.seekers]
+        self.seekers[row] = replace(self.seekers[row], capacity="none")
         self._s_capacity[row] = SEEKER_CAPACITIES.index("none")
         self._s_relocate[row] = False
         self._a = _with_row(self._a, row, sp.csr_matrix((1, self._a.shape[1]), dtype=FLOAT))

@@ -77,6 +77,16 @@ def close_posting(world: World) -> tuple[str, int]:
     return "posting", posting.pk
 
 
+def reopen_posting(world: World) -> tuple[str, int]:
+    close_posting(world)
+    posting = world.postings[1]
+    services.refresh_posting(posting.pk)
+    posting.state = JobPosting.State.PUBLISHED
+    posting.salary_max = 7000
+    posting.save()
+    return "posting", posting.pk
+
+
 def new_posting(world: World) -> tuple[str, int]:
     posting = ask_skills(make_posting(world.employer, title="仓库叉车工"), FORKLIFT, WELDING)
     return "posting", posting.pk
@@ -103,7 +113,9 @@ def scores() -> dict[tuple[int, int], float]:
     return {(m, p): s for m, p, s in Match.objects.values_list("member_id", "posting_id", "score")}
 
 
-@pytest.mark.parametrize("change", [edit_posting, close_posting, new_posting, edit_skills, member_leaves])
+@pytest.mark.parametrize(
+    "change", [edit_posting, close_posting, reopen_posting, new_posting, edit_skills, member_leaves]
+)
 def test_a_row_taken_in_stores_the_matches_a_rebuild_stores(
     world: World, change: Callable[[World], tuple[str, int]]
 ) -> None:
