@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from households.models import Household, Member
 from jobs.models import Employer, JobPosting
@@ -189,3 +191,30 @@ def test_a_change_not_taken_in_is_still_noticed(world: World, other: Callable[[W
     other(world)  # another process: nobody refreshes here
 
     assert services.market(current="both") is not built
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the N-th and N+1-th through one index are PostgreSQL's")
+def test_postgresqls_thresholds_are_the_subquerys(settings: Any, world: World) -> None:
+    settings.MATCHES_PER_SIDE = 2
+    now = timezone.now()
+    target = world.postings[0].pk
+    others = [p.pk for p in world.postings[1:]] + [make_posting(world.employer).pk for _ in range(2)]
+    # Per member: fewer than N rows, the posting among the best, below them, tied with the N-th, absent.
+    layouts = {
+        world.wang.pk: {target: 0.9, others[0]: 0.5},
+        world.welder.pk: {target: 0.9, others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+        world.town[0].pk: {target: 0.1, others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+        world.town[1].pk: {target: 0.7, others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+        world.town[2].pk: {others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+    }
+    Match.objects.bulk_create(
+        Match(member_id=m, posting_id=p, score=score, explanation={}, engine_version="t", computed_at=now)
+        for m, rows in layouts.items()
+        for p, score in rows.items()
+    )
+    ids = [*layouts, 999_999]
+
+    found = services._member_thresholds(ids, exclude_posting=target)
+
+    assert found == services._member_thresholds_any(ids, exclude_posting=target, n=2)
+    assert found == {world.welder.pk: 0.7, world.town[0].pk: 0.7, world.town[1].pk: 0.7, world.town[2].pk: 0.7}
