@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Sum, Value
 
 from households.models import Household, JobPreference, Member, MemberSkill
 from jobs.models import JobPosting, PhysicalDemand, Placement, PostingSkill
@@ -265,20 +266,47 @@ class Side(NamedTuple):
     watermarks: tuple[Any, ...]
 
 
-def _sum(queryset: QuerySet[Any], field: str = "id") -> tuple[int, int]:
-    found = queryset.aggregate(n=Count(field), s=Sum(field))
-    return int(found["n"] or 0), int(found["s"] or 0)
+def _totals(*tables: tuple[QuerySet[Any], bool]) -> tuple[int, ...]:
+    """Per queryset its count, and the sum of its ids where asked, in one statement (one round trip
+    however many tables: a check of a side costs the scans, not the queries)."""
+    derived: list[str] = []
+    params: list[Any] = []
+    for i, (queryset, with_sum) in enumerate(tables):
+        sql, found = queryset.order_by().values("id").query.sql_with_params()
+        total = ", COALESCE(SUM(q.id), 0)" if with_sum else ""
+        derived.append(f"(SELECT COUNT(*){total} FROM ({sql}) q) t{i}")
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {', '.join(derived)}", params)
+        row = cursor.fetchone()
+    return tuple(int(v) for v in row)
+
+
+def _changes(*tables: tuple[str, QuerySet[Any], str, Any]) -> dict[tuple[str, int], Any]:
+    """Rows stamped after each table's watermark, in one statement: (kind, key) -> stamp."""
+    parts = []
+    for kind, queryset, key, at in tables:
+        rows = queryset.filter(updated_at__gt=at) if at is not None else queryset
+        parts.append(rows.order_by().values_list(Value(kind, output_field=CharField()), key, "updated_at"))
+    return {(kind, pk): stamp for kind, pk, stamp in parts[0].union(*parts[1:], all=True)}
+
+
+def seeker_totals() -> tuple[int, ...]:
+    """Members (count, sum of ids), job preferences (count), skills (count, sum of ids)."""
+    return _totals(
+        (Member.objects.all(), True), (JobPreference.objects.all(), False), (MemberSkill.objects.all(), True)
+    )
 
 
 def seeker_side() -> Side:
-    """Totals: members (count, sum of ids), job preferences, skills (count, sum of ids); watermarks of
-    members, households and job preferences."""
-    members = Member.objects.aggregate(n=Count("id"), s=Sum("id"), at=Max("updated_at"))
-    preferences = JobPreference.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    skills = _sum(MemberSkill.objects.all())
+    """``seeker_totals`` and the watermarks of members, households and job preferences."""
     return Side(
-        (int(members["n"] or 0), int(members["s"] or 0), int(preferences["n"] or 0), *skills),
-        (members["at"], Household.objects.aggregate(at=Max("updated_at"))["at"], preferences["at"]),
+        seeker_totals(),
+        (
+            Member.objects.aggregate(at=Max("updated_at"))["at"],
+            Household.objects.aggregate(at=Max("updated_at"))["at"],
+            JobPreference.objects.aggregate(at=Max("updated_at"))["at"],
+        ),
     )
 
 
@@ -303,26 +331,21 @@ def seeker_parts(member_ids: Iterable[int] | None = None) -> dict[int, tuple[int
 def seeker_changes(watermarks: tuple[Any, ...]) -> dict[tuple[str, int], Any]:
     """Rows stamped after the watermarks: ("member", id), ("household", id), ("preference", member id)
     -> stamp."""
-    found: dict[tuple[str, int], Any] = {}
-    for kind, queryset, key, at in (
+    return _changes(
         ("member", Member.objects.all(), "pk", watermarks[0]),
         ("household", Household.objects.all(), "pk", watermarks[1]),
         ("preference", JobPreference.objects.all(), "member_id", watermarks[2]),
-    ):
-        rows = queryset.filter(updated_at__gt=at) if at is not None else queryset
-        for pk, stamp in rows.values_list(key, "updated_at"):
-            found[(kind, pk)] = stamp
-    return found
+    )
+
+
+def posting_totals() -> tuple[int, ...]:
+    """Open postings (count), skills (count, sum of ids), hires (count, sum of ids)."""
+    return _totals((open_postings(), False), (PostingSkill.objects.all(), True), (Placement.objects.all(), True))
 
 
 def posting_side() -> Side:
-    """Totals: open postings, skills (count, sum of ids), hires (count, sum of ids); the watermark of
-    postings."""
-    postings = JobPosting.objects.aggregate(at=Max("updated_at"))
-    return Side(
-        (open_postings().count(), *_sum(PostingSkill.objects.all()), *_sum(Placement.objects.all())),
-        (postings["at"],),
-    )
+    """``posting_totals`` and the watermark of postings."""
+    return Side(posting_totals(), (JobPosting.objects.aggregate(at=Max("updated_at"))["at"],))
 
 
 def posting_parts(posting_ids: Iterable[int] | None = None) -> dict[int, tuple[int, ...]]:
@@ -346,6 +369,4 @@ def posting_parts(posting_ids: Iterable[int] | None = None) -> dict[int, tuple[i
 
 def posting_changes(watermarks: tuple[Any, ...]) -> dict[tuple[str, int], Any]:
     """Postings stamped after the watermark: ("posting", id) -> stamp."""
-    at = watermarks[0]
-    rows = JobPosting.objects.filter(updated_at__gt=at) if at is not None else JobPosting.objects.all()
-    return {("posting", pk): stamp for pk, stamp in rows.values_list("pk", "updated_at")}
+    return _changes(("posting", JobPosting.objects.all(), "pk", watermarks[0]))

@@ -94,10 +94,10 @@ class SideState:
     parts: dict[int, tuple[int, ...]]
     overlaid: dict[tuple[str, int], Any] = field(default_factory=dict)
 
-    def holds(self, now: engine.Side, changes: dict[tuple[str, int], Any]) -> bool:
+    def holds(self, totals: tuple[int, ...], changes: dict[tuple[str, int], Any]) -> bool:
         """Whether the side read now is the one the market holds: the same totals, and every row
         stamped since the build taken in at that stamp."""
-        return now.totals == self.side.totals and all(self.overlaid.get(k) == at for k, at in changes.items())
+        return totals == self.side.totals and all(self.overlaid.get(k) == at for k, at in changes.items())
 
 
 @dataclass
@@ -162,12 +162,12 @@ def market(*, current: str = "both") -> CachedMarket:
         if cached is not None:
             young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
             seekers_ok = (current not in ("seekers", "both") and young) or cached.seeker_state.holds(
-                engine.seeker_side(), engine.seeker_changes(cached.seeker_state.side.watermarks)
+                engine.seeker_totals(), engine.seeker_changes(cached.seeker_state.side.watermarks)
             )
             postings_ok = seekers_ok and (
                 (current not in ("postings", "both") and young)
                 or cached.posting_state.holds(
-                    engine.posting_side(), engine.posting_changes(cached.posting_state.side.watermarks)
+                    engine.posting_totals(), engine.posting_changes(cached.posting_state.side.watermarks)
                 )
             )
             if seekers_ok and postings_ok:
