@@ -266,12 +266,13 @@ def refreshes(posting_id: int, member_id: int) -> dict[str, Any]:
     )
     out["refresh_member_cached_ms"] = round(statistics.median(ms(services.refresh_member, member_id) for _ in range(5)))
     rounds: dict[str, list[float]] = {}
-    skill = MemberSkill.objects.filter(member_id=member_id, skill__isnull=False).first()
     for k in range(3):
         JobPosting.objects.filter(pk=posting_id).update(salary_max=9900 + 100 * k, updated_at=timezone.now())
         rounds.setdefault("refresh_posting_after_edit_ms", []).append(ms(services.refresh_posting, posting_id))
         rounds.setdefault("refresh_member_after_posting_edit_ms", []).append(ms(services.refresh_member, member_id))
-        if skill is not None:
+        held = MemberSkill.objects.filter(member_id=member_id).values("skill_id")
+        skill = MemberSkill.objects.filter(skill__isnull=False).exclude(skill_id__in=held).order_by("id").first()
+        if skill is not None:  # a skill someone else holds, new to this member
             MemberSkill.objects.create(member_id=member_id, skill_id=skill.skill_id, phrase=skill.phrase)
             rounds.setdefault("refresh_member_after_edit_ms", []).append(ms(services.refresh_member, member_id))
             rounds.setdefault("refresh_posting_after_member_edit_ms", []).append(
