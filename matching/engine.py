@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from households.models import Household, JobPreference, Member, MemberSkill
 from jobs.models import JobPosting, PhysicalDemand, Placement, PostingSkill
@@ -370,3 +371,50 @@ def posting_parts(posting_ids: Iterable[int] | None = None) -> dict[int, tuple[i
 def posting_changes(watermarks: tuple[Any, ...]) -> dict[tuple[str, int], Any]:
     """Postings stamped after the watermark: ("posting", id) -> stamp."""
     return _changes(("posting", JobPosting.objects.all(), "pk", watermarks[0]))
+
+
+def _count_and_sum(model: Any, key: str) -> tuple[Any, Any]:
+    """Subqueries: the count and the sum of ids of ``model``'s rows whose ``key`` is the outer row."""
+    rows = model.objects.filter(**{key: OuterRef("pk")}).order_by().values(key)
+    return (
+        Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), 0),
+        Coalesce(Subquery(rows.annotate(s=Sum("id")).values("s")), 0),
+    )
+
+
+def posting_now(posting_id: int) -> tuple[tuple[int, ...], Any]:
+    """One posting's ``posting_parts`` and its stamp (None: no such posting), in one query."""
+    skills, skill_ids = _count_and_sum(PostingSkill, "posting_id")
+    hires, hire_ids = _count_and_sum(Placement, "posting_id")
+    found = (
+        JobPosting.objects.filter(pk=posting_id)
+        .annotate(
+            open_now=Exists(open_postings().filter(pk=OuterRef("pk"))),
+            skills_n=skills,
+            skill_ids=skill_ids,
+            hires_n=hires,
+            hire_ids=hire_ids,
+        )
+        .values_list("updated_at", "open_now", "skills_n", "skill_ids", "hires_n", "hire_ids")
+        .first()
+    )
+    if found is None:
+        return (0, 0, 0, 0, 0), None
+    at, *parts = found
+    return (int(parts[0]), *(int(v) for v in parts[1:])), at
+
+
+def member_now(member_id: int) -> tuple[tuple[int, ...], Any, Any]:
+    """One member's ``seeker_parts``, their stamp and their job preference's (None: none), in one
+    query."""
+    skills, skill_ids = _count_and_sum(MemberSkill, "member_id")
+    found = (
+        Member.objects.filter(pk=member_id)
+        .annotate(skills_n=skills, skill_ids=skill_ids)
+        .values_list("updated_at", "job_preference__updated_at", "skills_n", "skill_ids")
+        .first()
+    )
+    if found is None:
+        return (0, 0, 0, 0, 0), None, None
+    at, preference_at, n, ids = found
+    return (1, member_id, int(preference_at is not None), int(n), int(ids)), at, preference_at

@@ -227,21 +227,15 @@ class Read(NamedTuple):
 
 
 def read_posting(posting_id: int) -> Read:
-    parts = engine.posting_parts([posting_id]).get(posting_id, (0,) * 5)
-    stamp = JobPosting.objects.filter(pk=posting_id).values_list("updated_at", flat=True).first()
-    stamps = {} if stamp is None else {("posting", posting_id): stamp}
-    return Read(parts, stamps, time.monotonic())
+    parts, at = engine.posting_now(posting_id)
+    return Read(parts, {} if at is None else {("posting", posting_id): at}, time.monotonic())
 
 
 def read_member(member_id: int) -> Read:
-    parts = engine.seeker_parts([member_id]).get(member_id, (0,) * 5)
-    stamps: dict[tuple[str, int], Any] = {}
-    for at, preference_at in Member.objects.filter(pk=member_id).values_list(
-        "updated_at", "job_preference__updated_at"
-    ):
-        stamps[("member", member_id)] = at
-        if preference_at is not None:
-            stamps[("preference", member_id)] = preference_at
+    parts, at, preference_at = engine.member_now(member_id)
+    stamps = {} if at is None else {("member", member_id): at}
+    if preference_at is not None:
+        stamps[("preference", member_id)] = preference_at
     return Read(parts, stamps, time.monotonic())
 
 
