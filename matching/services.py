@@ -267,17 +267,20 @@ def _overlay(
 
 def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | None) -> Callable[[], bool]:
     def take_in() -> bool:
-        cached.posting_facts.pop(posting_id, None)
         if posting is None:
+            cached.posting_facts.pop(posting_id, None)
             cached.market.drop_posting(posting_id)
             cached.postings.pop(posting_id, None)
             cached.posting_rows.pop(posting_id, None)
             return True
+        if cached.postings.get(posting_id) == posting:
+            return True  # refreshed unchanged: the market holds it as it is
         row = cached.market.put_posting(posting)
         if row is None:
             return False
         cached.postings[posting_id] = posting
         cached.posting_rows[posting_id] = row
+        cached.posting_facts.pop(posting_id, None)
         return True
 
     return take_in
@@ -292,6 +295,9 @@ def _take_in_seeker(
             cached.seekers.pop(member_id, None)
             cached.facts.pop(member_id, None)
             cached.seeker_rows.pop(member_id, None)
+            return True
+        if cached.seekers.get(member_id) == seeker:
+            cached.facts[member_id] = facts  # consent and the quoted values need no vector
             return True
         row = cached.market.put_seeker(seeker)
         if row is None:

@@ -43,11 +43,18 @@ def market() -> tuple[Market, list[Seeker], list[Posting]]:
         )
         for j in range(12)
     ]
-    return Market(seekers, postings), seekers, postings
+    m = Market(seekers, postings)
+    m.seekers_for(postings[0]), m.postings_for(seekers[1])  # the column-major copies made
+    return m, seekers, postings
 
 
 def agrees(m: Market) -> None:
-    """Each way of asking gives the pair scores ``score`` gives, over the rows the market holds."""
+    """Each way of asking gives the pair scores ``score`` gives, over the rows the market holds; the
+    column-major copies, changed row by row, are the row-major matrices'."""
+    for row_major, column_major in ((m._a, m._a_csc), (m._b, m._b_csc)):
+        assert column_major is not None
+        assert column_major.shape == row_major.shape
+        assert (column_major.toarray() == row_major.toarray()).all()
     for seeker, best in zip(m.seekers, m.top_postings(top_k=50), strict=True):
         if seeker.capacity == "none":
             continue
