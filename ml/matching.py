@@ -1129,10 +1129,16 @@ class Market:
         self._a = _with_row(self._a, row, empty)
 
     def _unplace(self, row: int) -> None:
-        """Take a seeker's row out of the per-county lists (before it is put back with new counties)."""
-        for lists in (self._county_seekers, self._county_preferred):
-            for j, rows in enumerate(lists):
-                if len(rows) and row in rows:
+        """Take a seeker's row out of the per-county lists of the counties it names (before it is put
+        back with new counties)."""
+        old = self.seekers[row]
+        for county in {old.region, *old.regions}:
+            j = self._space.counties.get(county) if county else None
+            if j is None:
+                continue
+            for lists in (self._county_seekers, self._county_preferred):
+                rows = lists[j]
+                if len(rows):
                     lists[j] = rows[rows != row]
 
     # -- whole market -------------------------------------------------------------------------------
