@@ -226,27 +226,11 @@ def _posting(r: Mapping[str, Any], entries: Iterable[tuple[str | None, str, bool
     )
 
 
-def fingerprint_seekers() -> tuple[Any, ...]:
-    """Cheap signs that the seeker side changed: counts and the latest change of each table
-    behind a ``Seeker`` (every service save stamps ``updated_at``; skills are added or removed)."""
-    members = Member.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    households = Household.objects.aggregate(at=Max("updated_at"))
-    preferences = JobPreference.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    skills = MemberSkill.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (
-        members["n"],
-        members["at"],
-        households["at"],
-        preferences["n"],
-        preferences["at"],
-        skills["n"],
-        skills["last"],
-    )
-
-
 def fingerprint_postings() -> tuple[Any, ...]:
-    """Cheap signs that the open postings changed (see ``fingerprint_seekers``). The count of open
-    postings also moves when an employer's verification changes, which touches no ``updated_at``."""
+    """Cheap signs that the open postings changed: counts and the latest change of each table behind
+    a ``Posting`` (``training.advice`` keys its cache on it; the matching market follows
+    ``posting_totals`` and ``posting_changes``, below). The count of open postings also moves when an
+    employer's verification changes, which touches no ``updated_at``."""
     postings = JobPosting.objects.aggregate(at=Max("updated_at"))
     skills = PostingSkill.objects.aggregate(n=Count("id"), last=Max("id"))
     hires = Placement.objects.aggregate(n=Count("id"))
