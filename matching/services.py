@@ -253,7 +253,11 @@ def _overlay(
     market and the maps, and says False when it could not), and move the side's expected totals by
     the row's change. A market built after the row was read holds it already; one replaced
     meanwhile is left alone; a row the market cannot take in drops the market (rebuilt when next
-    asked for)."""
+    asked for).
+
+    The market is changed in place: in production only Celery worker processes refresh, one task
+    at a time each, so nothing reads it meanwhile; a web process that ran refreshes eagerly (tests,
+    development) while another of its threads scored with the same market could see a torn row."""
     global _cached
     with _lock:
         if _cached is not cached or cached.built_at >= read.at:

@@ -1022,7 +1022,10 @@ class Market:
         """Put one new or changed posting into the market in place of its old row (a new one is added
         at the end), vectorised in the fitted space: cheaper than a rebuild by the size of the market,
         and the same scores but for the rarity and TF-IDF weights, which stay those of the build.
-        Returns the posting's row, or None, changing nothing, when it does not ``fit``."""
+        Returns the posting's row, or None, changing nothing, when it does not ``fit``.
+
+        Not atomic for a reader in another thread (the per-row arrays and matrices change one after
+        the other): the caller keeps readers away while it runs."""
         check_posting(posting)
         if not self.fits(posting):
             return None
@@ -1036,6 +1039,9 @@ class Market:
             self.postings = [*self.postings, posting]
             self._posting_ids = [*self._posting_ids, posting.id]
             self._b = sp.vstack([self._b, vector], format="csr")
+            self._b_csc = _csc_with_row(self._b_csc, row, old_columns, vector, self._b.shape[0])
+            # The per-row arrays grow last: a reader in another thread never meets a candidate row
+            # the matrices do not have yet.
             self._p_county, self._p_open, self._p_cross, self._p_light = (
                 np.append(array, value).astype(array.dtype)
                 for array, value in zip(
@@ -1046,10 +1052,10 @@ class Market:
         else:
             self.postings = [*self.postings]
             self.postings[row] = posting
+            self._b_csc = _csc_with_row(self._b_csc, row, old_columns, vector, self._b.shape[0])
             self._b = _with_row(self._b, row, vector)
             for array, value in zip((self._p_county, self._p_open, self._p_cross, self._p_light), values, strict=True):
                 array[row] = value
-        self._b_csc = _csc_with_row(self._b_csc, row, old_columns, vector, self._b.shape[0])
         return row
 
     def drop_posting(self, posting_id: Any) -> None:
@@ -1093,6 +1099,7 @@ class Market:
             self.seekers = [*self.seekers, seeker]
             self._seeker_ids = [*self._seeker_ids, seeker.id]
             self._a = sp.vstack([self._a, vector], format="csr")
+            self._a_csc = _csc_with_row(self._a_csc, row, old_columns, vector, self._a.shape[0])
             (self._s_capacity, self._s_relocate, self._s_home, self._s_salary, self._s_has_code) = (
                 np.append(array, value).astype(array.dtype) for array, value in zip(arrays, values, strict=True)
             )
@@ -1101,6 +1108,7 @@ class Market:
             self._unplace(row)
             self.seekers = [*self.seekers]
             self.seekers[row] = seeker
+            self._a_csc = _csc_with_row(self._a_csc, row, old_columns, vector, self._a.shape[0])
             self._a = _with_row(self._a, row, vector)
             for array, value in zip(arrays, values, strict=True):
                 array[row] = value
@@ -1110,7 +1118,6 @@ class Market:
                 self._county_seekers[j] = np.union1d(self._county_seekers[j], [row]).astype(np.int64)
                 if county != seeker.region:
                     self._county_preferred[j] = np.union1d(self._county_preferred[j], [row]).astype(np.int64)
-        self._a_csc = _csc_with_row(self._a_csc, row, old_columns, vector, self._a.shape[0])
         return row
 
     def drop_seeker(self, seeker_id: Any) -> None:
