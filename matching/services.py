@@ -12,8 +12,11 @@ the changed row is read fresh from the database and scored with the cached ``Mar
 side must be current (checked by a cheap fingerprint); the row's own side may be up to
 ``MATCHING_MARKET_MAX_AGE`` seconds old, as it only shapes the rarity and TF-IDF weights. Whether
 the refreshed row also enters the other side's best lists is decided against the stored rows (the
-``MATCHES_PER_SIDE``-th best score of each). The nightly ``rematch_all`` recomputes everything,
-split into chunks of seekers that Celery workers run in parallel.
+``MATCHES_PER_SIDE``-th best score of each). The refreshed row is then taken into the cached
+market (``_overlay``) instead of the market being rebuilt, and the side's fingerprint moved by that
+row's change alone, so that any other change still shows (``engine``'s totals and stamps). The
+nightly ``rematch_all`` recomputes everything, split into chunks of seekers that Celery workers run
+in parallel.
 """
 
 from __future__ import annotations
@@ -84,6 +87,23 @@ def scan_depth() -> int:
 
 
 @dataclass
+class SideState:
+    """What a cached market holds of one side, in the terms of ``engine``'s fingerprints: the totals
+    it expects (those of its build, moved by each row it took in since), the watermarks of its build,
+    each row's share of the totals as held, and the rows stamped since the watermarks whose change
+    it took in (with their stamps)."""
+
+    side: engine.Side
+    parts: dict[int, tuple[int, ...]]
+    overlaid: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    def holds(self, totals: tuple[int, ...], changes: dict[tuple[str, int], Any]) -> bool:
+        """Whether the side read now is the one the market holds: the same totals, and every row
+        stamped since the build taken in at that stamp."""
+        return totals == self.side.totals and all(self.overlaid.get(k) == at for k, at in changes.items())
+
+
+@dataclass
 class CachedMarket:
     market: Market
     seekers: dict[int, Seeker]
@@ -91,8 +111,8 @@ class CachedMarket:
     postings: dict[int, Posting]
     posting_rows: dict[int, int]  # posting id -> its row in the market
     seeker_rows: dict[int, int]  # seeker id -> its row in the market
-    seekers_fp: tuple[Any, ...]
-    postings_fp: tuple[Any, ...]
+    seeker_state: SideState
+    posting_state: SideState
     built_at: float  # time.monotonic()
     build_seconds: float
     # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
@@ -142,22 +162,21 @@ def market(*, current: str = "both") -> CachedMarket:
             cached = None  # learned weights went live (matching.learning): score with them from now on
         # A side's fingerprint is asked for only when the answer depends on it: each is a handful of
         # aggregates over tables that grow with the region (the other side's not at all while young).
-        seekers_fp: tuple[Any, ...] | None = None
-        postings_fp: tuple[Any, ...] | None = None
         if cached is not None:
             young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
-            check_seekers = current in ("seekers", "both") or not young
-            check_postings = current in ("postings", "both") or not young
-            if check_seekers:
-                seekers_fp = engine.fingerprint_seekers()
-            if check_postings:
-                postings_fp = engine.fingerprint_postings()
-            if (not check_seekers or cached.seekers_fp == seekers_fp) and (
-                not check_postings or cached.postings_fp == postings_fp
-            ):
+            seekers_ok = (current not in ("seekers", "both") and young) or cached.seeker_state.holds(
+                engine.seeker_totals(), engine.seeker_changes(cached.seeker_state.side.watermarks)
+            )
+            postings_ok = seekers_ok and (
+                (current not in ("postings", "both") and young)
+                or cached.posting_state.holds(
+                    engine.posting_totals(), engine.posting_changes(cached.posting_state.side.watermarks)
+                )
+            )
+            if seekers_ok and postings_ok:
                 return cached
-        seekers_fp = seekers_fp or engine.fingerprint_seekers()
-        postings_fp = postings_fp or engine.fingerprint_postings()
+        seeker_side = engine.seeker_side()
+        posting_side = engine.posting_side()
         started = time.monotonic()
         built = engine.build_seekers()
         postings = engine.build_postings()
@@ -174,8 +193,8 @@ def market(*, current: str = "both") -> CachedMarket:
             postings={int(p.id): p for p in postings},
             posting_rows={int(p.id): i for i, p in enumerate(postings)},
             seeker_rows={int(s.id): i for i, s in enumerate(built.seekers)},
-            seekers_fp=seekers_fp,
-            postings_fp=postings_fp,
+            seeker_state=SideState(seeker_side, engine.seeker_parts()),
+            posting_state=SideState(posting_side, engine.posting_parts()),
             built_at=time.monotonic(),
             build_seconds=time.monotonic() - started,
         )
@@ -196,6 +215,106 @@ def relatedness(seekers: Sequence[Seeker], postings: Sequence[Posting]) -> Relat
 
     together = [[*p.required, *p.preferred] for p in postings] + [list(s.skills) for s in seekers]
     return Relatedness.build(taxonomy_entries(), together)
+
+
+# --- one row taken into the cached market ----------------------------------------------------------------
+
+
+class Read(NamedTuple):
+    """One row's state, read before the row itself (so that a change made in between is seen as
+    another change): its share of the side's totals and its stamps since the watermark."""
+
+    parts: tuple[int, ...]
+    stamps: dict[tuple[str, int], Any]
+    at: float  # time.monotonic() of the read
+
+
+def read_posting(posting_id: int) -> Read:
+    parts, at = engine.posting_now(posting_id)
+    return Read(parts, {} if at is None else {("posting", posting_id): at}, time.monotonic())
+
+
+def read_member(member_id: int) -> Read:
+    parts, at, preference_at = engine.member_now(member_id)
+    stamps = {} if at is None else {("member", member_id): at}
+    if preference_at is not None:
+        stamps[("preference", member_id)] = preference_at
+    return Read(parts, stamps, time.monotonic())
+
+
+def _overlay(
+    cached: CachedMarket,
+    state: SideState,
+    key: int,
+    read: Read,
+    take_in: Callable[[], bool],
+) -> None:
+    """Take one changed row into the cached market instead of rebuilding it (``take_in`` changes the
+    market and the maps, and says False when it could not), and move the side's expected totals by
+    the row's change. A market built after the row was read holds it already; one replaced
+    meanwhile is left alone; a row the market cannot take in drops the market (rebuilt when next
+    asked for).
+
+    The market is changed in place: in production only Celery worker processes refresh, one task
+    at a time each, so nothing reads it meanwhile; a web process that ran refreshes eagerly (tests,
+    development) while another of its threads scored with the same market could see a torn row."""
+    global _cached
+    with _lock:
+        if _cached is not cached or cached.built_at >= read.at:
+            return
+        if not take_in():
+            _cached = None
+            return
+        before = state.parts.get(key, (0,) * len(read.parts))
+        totals = tuple(t - b + a for t, b, a in zip(state.side.totals, before, read.parts, strict=True))
+        state.side = engine.Side(totals, state.side.watermarks)
+        state.parts[key] = read.parts
+        state.overlaid.update(read.stamps)
+
+
+def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | None) -> Callable[[], bool]:
+    def take_in() -> bool:
+        if posting is None:
+            cached.posting_facts.pop(posting_id, None)
+            cached.market.drop_posting(posting_id)
+            cached.postings.pop(posting_id, None)
+            cached.posting_rows.pop(posting_id, None)
+            return True
+        if cached.postings.get(posting_id) == posting:
+            return True  # refreshed unchanged: the market holds it as it is
+        row = cached.market.put_posting(posting)
+        if row is None:
+            return False
+        cached.postings[posting_id] = posting
+        cached.posting_rows[posting_id] = row
+        cached.posting_facts.pop(posting_id, None)
+        return True
+
+    return take_in
+
+
+def _take_in_seeker(
+    cached: CachedMarket, member_id: int, seeker: Seeker | None, facts: engine.SeekerFacts | None
+) -> Callable[[], bool]:
+    def take_in() -> bool:
+        if seeker is None or facts is None:
+            cached.market.drop_seeker(member_id)
+            cached.seekers.pop(member_id, None)
+            cached.facts.pop(member_id, None)
+            cached.seeker_rows.pop(member_id, None)
+            return True
+        if cached.seekers.get(member_id) == seeker:
+            cached.facts[member_id] = facts  # consent and the quoted values need no vector
+            return True
+        row = cached.market.put_seeker(seeker)
+        if row is None:
+            return False
+        cached.seekers[member_id] = seeker
+        cached.facts[member_id] = facts
+        cached.seeker_rows[member_id] = row
+        return True
+
+    return take_in
 
 
 # --- rows ----------------------------------------------------------------------------------------------
@@ -405,6 +524,13 @@ def _member_thresholds(member_ids: Sequence[int], *, exclude_posting: int) -> di
     if not member_ids:
         return {}
     n = per_side()
+    if connection.vendor == "postgresql":
+        return _member_thresholds_pg(member_ids, exclude_posting=exclude_posting, n=n)
+    return _member_thresholds_any(member_ids, exclude_posting=exclude_posting, n=n)
+
+
+def _member_thresholds_any(member_ids: Sequence[int], *, exclude_posting: int, n: int) -> dict[int, float]:
+    """``_member_thresholds`` on any database: a subquery per member."""
     nth = (
         Match.objects.filter(member_id=OuterRef("pk"))
         .exclude(posting_id=exclude_posting)
@@ -413,6 +539,29 @@ def _member_thresholds(member_ids: Sequence[int], *, exclude_posting: int) -> di
     )
     found = Member.objects.filter(pk__in=member_ids).annotate(nth=Subquery(nth)).values_list("pk", "nth")
     return {pk: score for pk, score in found if score is not None}
+
+
+def _member_thresholds_pg(member_ids: Sequence[int], *, exclude_posting: int, n: int) -> dict[int, float]:
+    """``_member_thresholds`` on PostgreSQL: per member the N-th and N+1-th best scores of all their
+    rows (their range of the unique index, a few dozen rows, sorted; excluding the posting in the
+    same scan would need each row's ``posting_id`` compared), and the posting's own row, if any, by
+    the unique index. Without that row the threshold is the N-th best; when that row is among the
+    best N (at least the N-th score) it is the N+1-th."""
+    table = connection.ops.quote_name(Match._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.id, ARRAY(SELECT score FROM {table} WHERE member_id = m.id ORDER BY score DESC "
+            f"OFFSET %s LIMIT 2), (SELECT score FROM {table} WHERE member_id = m.id AND posting_id = %s) "
+            "FROM unnest(%s::bigint[]) AS m(id)",
+            [n - 1, exclude_posting, [int(pk) for pk in member_ids]],
+        )
+        found: dict[int, float] = {}
+        for pk, scores, own in cursor.fetchall():
+            if own is not None and scores and own >= scores[0]:
+                scores = scores[1:]
+            if scores:
+                found[pk] = scores[0]
+        return found
 
 
 def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, consenting: bool) -> dict[int, float]:
@@ -628,12 +777,23 @@ def _insert_values(rows: Sequence[Match | Row]) -> None:
 def refresh_posting(posting_id: int) -> int:
     """Score one posting against every seeker and replace its stored matches; a posting that is no
     longer open loses them. Returns the number of rows stored."""
+    read = read_posting(posting_id)
     built = engine.build_postings(open_postings().filter(pk=posting_id))
     if not built or built[0].open_seats <= 0:
+        cached = _cached  # no market is built for a posting that is gone; one cached is kept current
+        if cached is not None:
+            _overlay(
+                cached,
+                cached.posting_state,
+                posting_id,
+                read,
+                _take_in_posting(cached, posting_id, next(iter(built), None)),
+            )
         Match.objects.filter(posting_id=posting_id).delete()
         return 0
-    posting = built[0]
     cached = market(current="seekers")
+    _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, built[0]))
+    posting = built[0]
     n = per_side()
     ranked = [(int(sid), score) for sid, score in cached.market.seekers_for(posting, top_k=scan_depth())]
     consenting = [sid for sid, _score in ranked if cached.facts[sid].consent]
@@ -655,13 +815,18 @@ def refresh_posting(posting_id: int) -> int:
 def refresh_member(member_id: int) -> int:
     """Score one member against every open posting and replace their stored matches; a member who
     no longer seeks work (left, closed archive, no capacity) loses them."""
+    read = read_member(member_id)
     built = engine.build_seekers(engine.seekers_queryset().filter(pk=member_id))
     if not built.seekers:
+        cached = _cached  # as for a posting that is gone
+        if cached is not None:
+            _overlay(cached, cached.seeker_state, member_id, read, _take_in_seeker(cached, member_id, None, None))
         Match.objects.filter(member_id=member_id).delete()
         PendingMatch.objects.filter(member_id=member_id).delete()
         return 0
     seeker, facts = built.seekers[0], built.facts[member_id]
     cached = market(current="postings")
+    _overlay(cached, cached.seeker_state, member_id, read, _take_in_seeker(cached, member_id, seeker, facts))
     n = per_side()
     ranked = [(int(pid), score) for pid, score in cached.market.postings_for(seeker, top_k=scan_depth())]
     keep = {pid for pid, _score in ranked[:n]}

@@ -1,0 +1,236 @@
+"""The cached market takes in one refreshed posting or member instead of being rebuilt: the stored
+matches come out as a rebuild's, and a change it was not told of (another process's) still makes it
+rebuild."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from households.models import Household, Member
+from jobs.models import Employer, JobPosting
+from matching import engine, services
+from matching.models import Match
+from tests.factories import HouseholdFactory, MemberFactory
+from tests.jobs.conftest import make_employer, make_posting
+from tests.matching.world import CLEANING, FORKLIFT, WELDING, ask_skills, fresh_market, give_skills, prefer
+
+pytestmark = pytest.mark.django_db
+__all__ = ["fresh_market"]
+
+
+@pytest.fixture
+def employer(tree: Any, people: Any) -> Employer:
+    return make_employer(people.eve, tree.county, name="鄂托克旗利民物流有限公司")
+
+
+class World:
+    def __init__(self, employer: Employer, household_a: Household, household_b: Household) -> None:
+        self.employer = employer
+        self.wang = give_skills(household_a.members.get(relation=Member.Relation.HEAD), FORKLIFT)
+        self.welder = give_skills(household_b.members.get(), WELDING)
+        self.town = [
+            give_skills(MemberFactory(household=HouseholdFactory(org_unit=household_a.org_unit)), FORKLIFT, *extra)
+            for extra in ((), (CLEANING,), (WELDING,))
+        ]
+        prefer(self.town[0], expected_salary=8000)
+        self.postings = [
+            ask_skills(make_posting(employer), FORKLIFT, preferred=(CLEANING,)),
+            ask_skills(make_posting(employer, salary_max=9000), FORKLIFT),
+            ask_skills(make_posting(employer, title="电焊工", description="焊接钢结构"), WELDING),
+        ]
+
+    @property
+    def members(self) -> list[Member]:
+        return [self.wang, self.welder, *self.town]
+
+    def refresh_all(self, *, rebuild: bool) -> None:
+        """Every posting and member refreshed; with ``rebuild``, each against a market built afresh."""
+        for posting in JobPosting.objects.filter(employer=self.employer).order_by("pk"):
+            if rebuild:
+                services.forget_market()
+            services.refresh_posting(posting.pk)
+        for member in self.members:
+            if rebuild:
+                services.forget_market()
+            services.refresh_member(member.pk)
+
+
+@pytest.fixture
+def world(employer: Employer, household_a: Household, household_b: Household) -> World:
+    return World(employer, household_a, household_b)
+
+
+def edit_posting(world: World) -> tuple[str, int]:
+    posting = world.postings[0]
+    posting.salary_max, posting.description = 9500, "叉车司机，仓库装卸"
+    posting.save()
+    return "posting", posting.pk
+
+
+def close_posting(world: World) -> tuple[str, int]:
+    posting = world.postings[1]
+    posting.state = JobPosting.State.WITHDRAWN
+    posting.save()
+    return "posting", posting.pk
+
+
+def reopen_posting(world: World) -> tuple[str, int]:
+    close_posting(world)
+    posting = world.postings[1]
+    services.refresh_posting(posting.pk)
+    posting.state = JobPosting.State.PUBLISHED
+    posting.salary_max = 7000
+    posting.save()
+    return "posting", posting.pk
+
+
+def new_posting(world: World) -> tuple[str, int]:
+    posting = ask_skills(make_posting(world.employer, title="仓库叉车工"), FORKLIFT, WELDING)
+    return "posting", posting.pk
+
+
+def edit_skills(world: World) -> tuple[str, int]:
+    give_skills(world.wang, WELDING)
+    world.wang.skills.filter(skill__code=FORKLIFT).delete()
+    return "member", world.wang.pk
+
+
+def member_leaves(world: World) -> tuple[str, int]:
+    member = world.town[1]
+    member.is_current = False
+    member.save()
+    return "member", member.pk
+
+
+def pairs() -> set[tuple[int, int]]:
+    return set(Match.objects.values_list("member_id", "posting_id"))
+
+
+def scores() -> dict[tuple[int, int], float]:
+    return {(m, p): s for m, p, s in Match.objects.values_list("member_id", "posting_id", "score")}
+
+
+@pytest.mark.parametrize(
+    "change", [edit_posting, close_posting, reopen_posting, new_posting, edit_skills, member_leaves]
+)
+def test_a_row_taken_in_stores_the_matches_a_rebuild_stores(
+    world: World, change: Callable[[World], tuple[str, int]]
+) -> None:
+    world.refresh_all(rebuild=False)
+    built = services.market(current="both")
+    before = scores()
+
+    kind, pk = change(world)
+    (services.refresh_posting if kind == "posting" else services.refresh_member)(pk)
+    world.refresh_all(rebuild=False)
+
+    assert services.market(current="both") is built, "the change was taken in, not rebuilt"
+    taken_in, taken_in_scores = pairs(), scores()
+    assert taken_in_scores != before, "the change moved the stored matches"
+    world.refresh_all(rebuild=True)
+    assert taken_in == pairs()
+    # The rarity and TF-IDF weights stay the build's until the next rebuild: close, not equal.
+    for pair, score in scores().items():
+        assert taken_in_scores[pair] == pytest.approx(score, abs=0.05)
+
+
+def test_a_row_the_fitted_space_lacks_makes_the_market_rebuilt(world: World) -> None:
+    world.refresh_all(rebuild=False)
+    built = services.market(current="both")
+    posting = ask_skills(make_posting(world.employer, region_id="150602"), FORKLIFT)  # a county no one else has
+
+    services.refresh_posting(posting.pk)
+
+    assert services.market(current="both") is not built
+
+
+def stamp_another_posting(world: World) -> None:
+    world.postings[2].save()
+
+
+def add_a_skill_elsewhere(world: World) -> None:
+    give_skills(world.welder, CLEANING)
+
+
+def edit_a_household(world: World) -> None:
+    world.welder.household.save()
+
+
+def edit_the_same_posting_again(world: World) -> None:
+    posting = JobPosting.objects.get(pk=world.postings[0].pk)
+    posting.salary_min = 5000
+    posting.save()
+
+
+def close_one_without_stamping(world: World) -> None:
+    JobPosting.objects.filter(pk=world.postings[2].pk).update(state=JobPosting.State.WITHDRAWN)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        stamp_another_posting,
+        add_a_skill_elsewhere,
+        edit_a_household,
+        edit_the_same_posting_again,
+        close_one_without_stamping,
+    ],
+)
+def test_a_change_not_taken_in_is_still_noticed(world: World, other: Callable[[World], None]) -> None:
+    world.refresh_all(rebuild=False)
+    built = services.market(current="both")
+    edit_posting(world)
+    services.refresh_posting(world.postings[0].pk)
+    assert services.market(current="both") is built
+
+    other(world)  # another process: nobody refreshes here
+
+    assert services.market(current="both") is not built
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the N-th and N+1-th through one index are PostgreSQL's")
+def test_postgresqls_thresholds_are_the_subquerys(settings: Any, world: World) -> None:
+    settings.MATCHES_PER_SIDE = 2
+    now = timezone.now()
+    target = world.postings[0].pk
+    others = [p.pk for p in world.postings[1:]] + [make_posting(world.employer).pk for _ in range(2)]
+    # Per member: fewer than N rows, the posting among the best, below them, tied with the N-th, absent.
+    layouts = {
+        world.wang.pk: {target: 0.9, others[0]: 0.5},
+        world.welder.pk: {target: 0.9, others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+        world.town[0].pk: {target: 0.1, others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+        world.town[1].pk: {target: 0.7, others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+        world.town[2].pk: {others[0]: 0.8, others[1]: 0.7, others[2]: 0.6},
+    }
+    Match.objects.bulk_create(
+        Match(member_id=m, posting_id=p, score=score, explanation={}, engine_version="t", computed_at=now)
+        for m, rows in layouts.items()
+        for p, score in rows.items()
+    )
+    ids = [*layouts, 999_999]
+
+    found = services._member_thresholds(ids, exclude_posting=target)
+
+    assert found == services._member_thresholds_any(ids, exclude_posting=target, n=2)
+    assert found == {world.welder.pk: 0.7, world.town[0].pk: 0.7, world.town[1].pk: 0.7, world.town[2].pk: 0.7}
+
+
+def test_one_rows_share_of_the_totals_is_read_as_the_build_reads_it(world: World) -> None:
+    hired = world.postings[1]
+    JobPosting.objects.filter(pk=world.postings[2].pk).update(state=JobPosting.State.WITHDRAWN)
+    prefer(world.wang, expected_salary=5000)
+    every_member, every_posting = engine.seeker_parts(), engine.posting_parts()
+
+    for member in [*world.members, *Member.objects.exclude(pk__in=[m.pk for m in world.members])]:
+        assert engine.member_now(member.pk)[0] == every_member[member.pk]
+    for posting in JobPosting.objects.all():
+        assert engine.posting_now(posting.pk)[0] == every_posting[posting.pk]
+    assert tuple(map(sum, zip(*every_member.values(), strict=True))) == engine.seeker_totals()
+    assert tuple(map(sum, zip(*every_posting.values(), strict=True))) == engine.posting_totals()
+    assert engine.posting_now(hired.pk)[0][0] == 1 and engine.posting_now(world.postings[2].pk)[0][0] == 0
+    assert engine.member_now(10**9) == ((0, 0, 0, 0, 0), None, None)

@@ -1,0 +1,103 @@
+"""``Market.put_*`` / ``drop_*``: one row changed in place scores as the fitted space scores it, the
+three ways of asking still agree, and a row the space has no column for is refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from ml.matching import Market, Posting, Seeker
+
+HOME, OTHER = "150602", "150603"
+SKILLS = ("weld", "forklift", "cook", "clean")
+
+
+def market() -> tuple[Market, list[Seeker], list[Posting]]:
+    rng = random.Random(4)
+    seekers = [
+        Seeker(
+            i,
+            skills=tuple(rng.sample(SKILLS, 2)),
+            region=rng.choice((HOME, OTHER)),
+            regions=(OTHER,) if i % 5 == 0 else (),
+            willing_to_relocate=i % 4 == 0,
+            capacity="partial" if i % 6 == 0 else "full",
+            expected_salary=3000 + 250 * (i % 9),
+            text="会电焊 开叉车",
+        )
+        for i in range(40)
+    ]
+    postings = [
+        Posting(
+            f"p{j}",
+            required=(rng.choice(SKILLS),),
+            preferred=(rng.choice(SKILLS),),
+            region=rng.choice((HOME, OTHER)),
+            cross_region=j % 3 == 0,
+            capacity_required="partial" if j % 4 == 0 else "full",
+            salary_min=3500,
+            salary_max=3500 + 500 * j,
+            text="招聘电焊工 叉车司机",
+        )
+        for j in range(12)
+    ]
+    m = Market(seekers, postings)
+    m.seekers_for(postings[0]), m.postings_for(seekers[1])  # the column-major copies made
+    return m, seekers, postings
+
+
+def agrees(m: Market) -> None:
+    """Each way of asking gives the pair scores ``score`` gives, over the rows the market holds; the
+    column-major copies, changed row by row, are the row-major matrices'."""
+    for row_major, column_major in ((m._a, m._a_csc), (m._b, m._b_csc)):
+        assert column_major is not None
+        assert column_major.shape == row_major.shape
+        assert (column_major.toarray() == row_major.toarray()).all()
+    for seeker, best in zip(m.seekers, m.top_postings(top_k=50), strict=True):
+        if seeker.capacity == "none":
+            continue
+        assert best == m.postings_for(seeker, top_k=50)
+        for pid, value in best:
+            posting = next(p for p in m.postings if p.id == pid)
+            assert value == pytest.approx(m.score(seeker, posting), abs=1e-5)
+            assert (seeker.id, value) in [(s, pytest.approx(v, abs=1e-5)) for s, v in m.seekers_for(posting, 50)]
+
+
+def test_a_posting_changed_added_or_dropped() -> None:
+    m, _seekers, postings = market()
+    changed = dataclasses.replace(postings[3], required=("cook",), region=OTHER, salary_max=9000)
+    assert m.put_posting(changed) is not None
+    assert m.put_posting(Posting("new", required=("weld",), region=HOME, text="电焊")) is not None
+    m.drop_posting(postings[5].id)
+    agrees(m)
+    everywhere = {pid for best in m.top_postings(top_k=50) for pid, _v in best}
+    assert "new" in everywhere and postings[5].id not in everywhere
+    assert m.postings[3] is changed
+    assert m.put_posting(dataclasses.replace(postings[5], salary_max=8000)) == 5  # back in its own row
+    assert m.postings_for(Seeker(1, skills=("weld",), region=HOME), top_k=50)  # the column-major copy follows
+
+
+def test_a_seeker_changed_added_or_dropped() -> None:
+    m, seekers, _postings = market()
+    moved = dataclasses.replace(seekers[2], region=OTHER, regions=(HOME,), skills=("clean",), capacity="full")
+    assert m.put_seeker(moved) is not None
+    assert m.put_seeker(Seeker(99, skills=("weld", "cook"), region=HOME, willing_to_relocate=True)) is not None
+    m.drop_seeker(seekers[7].id)
+    agrees(m)
+    found = {sid for p in m.postings for sid, _v in m.seekers_for(p, top_k=50)}
+    assert 99 in found and seekers[7].id not in found and moved.id in found
+    assert m.top_postings(top_k=5)[7] == []
+
+
+def test_a_row_the_space_has_no_column_for_is_refused() -> None:
+    m, seekers, postings = market()
+    before = m.top_postings(top_k=50)
+
+    assert m.put_posting(dataclasses.replace(postings[0], region="150621")) is None
+    assert m.put_posting(dataclasses.replace(postings[0], required=("unheard-of",))) is None
+    assert m.put_seeker(dataclasses.replace(seekers[0], regions=("150621",))) is None
+    assert not m.fits(dataclasses.replace(seekers[0], occupation="6-02-01-00"))
+
+    assert m.top_postings(top_k=50) == before
