@@ -12,7 +12,7 @@ is looking for work: unemployed or in flexible work, or anyone who has stated jo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -302,15 +302,23 @@ def seeker_parts(member_ids: Iterable[int] | None = None) -> dict[int, tuple[int
     scope = members.values("pk")
     for pk in JobPreference.objects.filter(member_id__in=scope).values_list("member_id", flat=True):
         parts[pk][2] += 1
-    for pk, n, s in (
-        MemberSkill.objects.filter(member_id__in=scope)
-        .values("member_id")
-        .annotate(n=Count("id"), s=Sum("id"))
-        .values_list("member_id", "n", "s")
-        .order_by()
-    ):
-        parts[pk][3:] = [int(n), int(s)]
+    for pk, n, s in _counts_and_sums(MemberSkill, "member_id", scope):
+        parts[pk][3:] = [n, s]
     return {pk: tuple(p) for pk, p in parts.items()}
+
+
+def _counts_and_sums(model: Any, key: str, scope: QuerySet[Any]) -> Iterator[tuple[int, int, int]]:
+    """Per owner in ``scope`` (``key`` naming it on ``model``): (owner id, count, sum of ids) of its
+    rows, in one grouped query; owners without rows do not appear."""
+    rows = (
+        model.objects.filter(**{f"{key}__in": scope})
+        .values(key)
+        .annotate(n=Count("id"), s=Sum("id"))
+        .values_list(key, "n", "s")
+        .order_by()
+    )
+    for pk, n, s in rows:
+        yield pk, int(n), int(s)
 
 
 def seeker_changes(watermarks: tuple[Any, ...]) -> dict[tuple[str, int], Any]:
@@ -341,14 +349,8 @@ def posting_parts(posting_ids: Iterable[int] | None = None) -> dict[int, tuple[i
         parts[pk][0] = 1
     scope = postings.values("pk")
     for model, at in ((PostingSkill, 1), (Placement, 3)):
-        for pk, n, s in (
-            model.objects.filter(posting_id__in=scope)
-            .values("posting_id")
-            .annotate(n=Count("id"), s=Sum("id"))
-            .values_list("posting_id", "n", "s")
-            .order_by()
-        ):
-            parts[pk][at : at + 2] = [int(n), int(s)]
+        for pk, n, s in _counts_and_sums(model, "posting_id", scope):
+            parts[pk][at : at + 2] = [n, s]
     return {pk: tuple(p) for pk, p in parts.items()}
 
 
