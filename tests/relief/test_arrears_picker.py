@@ -15,7 +15,7 @@ from relief.insurance.models import Arrears
 from relief.models import Case
 from tests.conftest import People
 from tests.factories import HouseholdFactory, MemberFactory
-from tests.households.live_search import live_search, picker_url
+from tests.households.live_search import assert_search_lists_only_active_households
 from tests.relief.test_insurance import company  # noqa: F401  (the fixture)
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -85,12 +85,4 @@ def test_the_live_search_asks_the_page_and_lists_only_active_households(
     household_a: Household,
     tree: Any,
 ) -> None:
-    active = MemberFactory(household=HouseholdFactory(org_unit=tree.station_a), name="乌日娜其其格")
-    draft = MemberFactory(
-        household=HouseholdFactory(org_unit=tree.station_a, state=Household.State.DRAFT), name="乌日娜图雅"
-    )
-    client = _client(people.hana)
-    url = picker_url(client.get(URL, **EN).content.decode())
-    assert url == URL
-    fragment = live_search(client, url, "乌日娜")
-    assert f'value="{active.pk}"' in fragment and f'value="{draft.pk}"' not in fragment
+    assert_search_lists_only_active_households(_client(people.hana), URL, tree.station_a)

@@ -15,7 +15,7 @@ from relief.care import services as care_services
 from relief.care.models import Attendance, RightsEvent
 from tests.conftest import People, Tree
 from tests.factories import HouseholdFactory, MemberFactory
-from tests.households.live_search import live_search, picker_url
+from tests.households.live_search import assert_search_lists
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -85,9 +85,5 @@ def test_the_live_search_asks_the_event_page_and_lists_only_the_event_units_peop
     )
     inside = MemberFactory(household=HouseholdFactory(org_unit=tree.station_a), name="乌日娜其其格")
     outside = MemberFactory(household=HouseholdFactory(org_unit=tree.town_a), name="乌日娜图雅")
-    client = _client(people.olga)
     page_url = reverse("relief:care:event", args=[event.pk])
-    url = picker_url(client.get(page_url, **EN).content.decode())
-    assert url == page_url
-    fragment = live_search(client, url, "乌日娜")
-    assert f'value="{inside.pk}"' in fragment and f'value="{outside.pk}"' not in fragment
+    assert_search_lists(_client(people.olga), page_url, "乌日娜", shown=inside, hidden=outside)

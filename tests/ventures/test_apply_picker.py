@@ -11,7 +11,7 @@ from django.test import Client
 from tests.conftest import People
 from tests.factories import HouseholdFactory, MemberFactory
 from tests.funds.conftest import FundWorld
-from tests.households.live_search import live_search, picker_url
+from tests.households.live_search import assert_search_lists_only_active_households
 from ventures.models import Venture
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -82,14 +82,4 @@ def test_the_search_button_without_js_applies_nothing(
 def test_the_live_search_asks_the_page_and_lists_only_active_households(
     world: FundWorld, people: People, products: Any, tree: Any
 ) -> None:
-    from households.models import Household
-
-    active = MemberFactory(household=HouseholdFactory(org_unit=tree.station_a), name="乌日娜其其格")
-    draft = MemberFactory(
-        household=HouseholdFactory(org_unit=tree.station_a, state=Household.State.DRAFT), name="乌日娜图雅"
-    )
-    client = _client(people.hana)
-    url = picker_url(client.get("/ventures/apply/", **EN).content.decode())
-    assert url == "/ventures/apply/"
-    fragment = live_search(client, url, "乌日娜")
-    assert f'value="{active.pk}"' in fragment and f'value="{draft.pk}"' not in fragment
+    assert_search_lists_only_active_households(_client(people.hana), "/ventures/apply/", tree.station_a)
