@@ -888,19 +888,34 @@ def match_imported(member_ids: Sequence[int]) -> int:
 
 def posting_thresholds(cached: CachedMarket) -> list[list[float]]:
     """For every open posting: [id, N-th best score overall, N-th best among people who agreed to be
-    found] (0 when it has fewer). A seeker belongs to a posting's best lists when they reach it."""
+    found] (0 when it has fewer). A seeker belongs to a posting's best lists when they reach it.
+
+    Deep enough for the N-th among those who agreed to be found (a third of people, or more, in
+    practice); where fewer are found the threshold is 0 and every one of them reaches the list.
+    Every posting's ranking at once, over the feasible blocks (``Market.top_seekers_rows``): one
+    posting at a time would read every seeker of the region for each posting."""
     n = per_side()
+    market_ = cached.market
+    postings, seekers, micros = market_.top_seekers_rows(top_k=min(scan_depth(), 4 * n))
+    consent = np.array([cached.facts[int(s.id)].consent for s in market_.seekers], dtype=bool)
+    overall = _nth_of_each(postings, micros, n)
+    agreed = consent[seekers]
+    among = _nth_of_each(postings[agreed], micros[agreed], n)
     out: list[list[float]] = []
-    with _vectors_reused(cached):
-        for pid, posting in cached.postings.items():
-            # Deep enough for the N-th among those who agreed to be found (a third of people, or more, in
-            # practice); where fewer are found the threshold is 0 and every one of them reaches the list.
-            ranked = cached.market.seekers_for(posting, top_k=min(scan_depth(), 4 * n))
-            overall = float(ranked[n - 1][1]) if len(ranked) >= n else 0.0
-            consenting = [score for sid, score in ranked if cached.facts[int(sid)].consent]
-            among = float(consenting[n - 1]) if len(consenting) >= n else 0.0
-            out.append([pid, overall, among])
+    for pid in cached.postings:
+        row = cached.posting_rows[pid]
+        out.append([pid, overall.get(row, 0) / 1e6, among.get(row, 0) / 1e6])
     return out
+
+
+def _nth_of_each(rows: np.ndarray, micros: np.ndarray, n: int) -> dict[int, int]:
+    """row -> its n-th score, of (row, score) pairs sorted by row, best first (rows with fewer left out)."""
+    if not len(rows):
+        return {}
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    at = rank == n - 1
+    return dict(zip(rows[at].tolist(), micros[at].tolist(), strict=True))
 
 
 def rematch_plan(*, chunk_size: int | None = None) -> tuple[list[list[int]], list[list[float]]]:
@@ -1047,6 +1062,9 @@ def rematch_chunk(
     now = timezone.now()
     rows: list[Row] = []
     wanted = [int(pk) for pk in member_ids]
+    # Every member's ranking at once, over the feasible blocks (``Market.postings_for_many``): one
+    # member at a time would read every posting of the region for each member.
+    ranked = cached.market.postings_for_many([m for m in wanted if m in cached.seekers], top_k=scan_depth())
     with _vectors_reused(cached):
         for member_id in wanted:
             seeker = cached.seekers.get(member_id)
@@ -1054,7 +1072,7 @@ def rematch_chunk(
                 continue  # no longer a seeker: its rows go below
             facts = cached.facts[member_id]
             chosen = []
-            for rank, (pid, score) in enumerate(cached.market.postings_for(seeker, top_k=scan_depth())):
+            for rank, (pid, score) in enumerate(ranked.get(member_id, [])):
                 posting_id = int(pid)
                 reaches = score >= overall.get(posting_id, 0.0) - TOLERANCE or (
                     facts.consent and score >= among_consenting.get(posting_id, 0.0) - TOLERANCE

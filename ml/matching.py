@@ -931,6 +931,45 @@ def _gather(matrix: sp.csc_matrix, columns: np.ndarray, values: np.ndarray) -> n
     return scores
 
 
+def _top_of_product(
+    scores: np.ndarray, rows: np.ndarray, columns: np.ndarray, top_k: int, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``top_k`` best of a dense block of scores (``rows`` x ``columns``, both given as
+    row numbers), ties by column: (row, column, score in millionths) triples, not sorted, zeros
+    included (``_best_of_each`` drops them). A partition per row, not a sort of every pair."""
+    micros = np.rint(scores * 1e6).astype(np.int64)
+    if len(columns) > top_k:
+        key = micros * width + (width - 1 - columns)[np.newaxis, :]
+        chosen = np.argpartition(key, len(columns) - top_k, axis=1)[:, -top_k:]
+        micros = np.take_along_axis(micros, chosen, axis=1)
+        picked = columns[chosen]
+    else:
+        picked = np.broadcast_to(columns, micros.shape)
+    return np.repeat(rows, micros.shape[1]), picked.ravel(), micros.ravel()
+
+
+def _best_of_each(
+    rows: np.ndarray, columns: np.ndarray, micros: np.ndarray, top_k: int, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of (row, column, score in millionths) triples, each row's ``top_k`` best positive ones with
+    no pair twice: sorted by row, best first, ties by column (``width`` columns in all)."""
+    positive = micros > 0
+    rows, columns, micros = rows[positive], columns[positive], micros[positive]
+    top = int(micros.max()) + 1 if len(micros) else 1
+    if (int(rows.max(initial=0)) + 1) * top * width < 2**62:
+        order = np.argsort((rows * top + (top - 1 - micros)) * width + columns, kind="stable")
+    else:  # pragma: no cover - astronomically large markets
+        order = np.lexsort((columns, -micros, rows))
+    rows, columns, micros = rows[order], columns[order], micros[order]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]) | (columns[1:] != columns[:-1])
+    rows, columns, micros = rows[keep], columns[keep], micros[keep]
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1] if len(rows) else np.empty(0, dtype=np.int64)
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    keep = rank < top_k
+    return rows[keep], columns[keep], micros[keep]
+
+
 class Market:
     """Both sides vectorised once (skills weighted by rarity, TF-IDF text, occupation, salary).
     Build once, query many times; cheap queries for one row against the whole other side.
@@ -1228,6 +1267,70 @@ class Market:
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         return self._top_arrays(top_k)
+
+    # -- many of the market's own rows at once, block by block -------------------------------------
+
+    #: Pairs scored by one sparse product while ranking many rows (about 40 MB of them at once).
+    PAIRS_AT_ONCE = 2_000_000
+
+    def postings_for_many(self, seeker_ids: Iterable[Any], top_k: int = 20) -> dict[Any, list[tuple[Any, float]]]:
+        """``postings_for`` of many of the market's own seekers at once (id -> best postings; an id the
+        market does not hold is left out): the same answers, ties included, computed block by block
+        over the feasible pairs only. One-row queries read every posting of the market that shares a
+        feature with the seeker, so a re-match of every seeker costs seekers x postings; here a
+        seeker is multiplied only with the postings of the counties they may work in and the
+        relocation pool, and the cost grows with the pairs people may actually form."""
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        rows = np.array(sorted({self._seeker_row[i] for i in seeker_ids if i in self._seeker_row}), dtype=np.int64)
+        wanted = np.zeros(len(self.seekers), dtype=bool)
+        wanted[rows] = True
+        blocks = ((seekers[wanted[seekers]], postings) for seekers, postings in self._blocks())
+        left, right, micros = self._ranked(self._a, self._b, blocks, top_k)
+        out: dict[Any, list[tuple[Any, float]]] = {self._seeker_ids[int(r)]: [] for r in rows}
+        ids = self._posting_ids
+        for r, c, v in zip(left.tolist(), right.tolist(), micros.tolist(), strict=True):
+            out[self._seeker_ids[r]].append((ids[c], v / 1e6))
+        return out
+
+    def top_seekers_rows(self, top_k: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every posting's ``seekers_for``, as arrays (posting row, seeker row, score in millionths),
+        sorted by posting, then best first, ties by seeker row: computed block by block over the
+        feasible pairs only (see ``postings_for_many``)."""
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        blocks = ((postings, seekers) for seekers, postings in self._blocks())
+        return self._ranked(self._b, self._a, blocks, top_k)
+
+    def _ranked(
+        self,
+        left: sp.csr_matrix,
+        right: sp.csr_matrix,
+        blocks: Iterable[tuple[np.ndarray, np.ndarray]],
+        top_k: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each row of ``left`` named in the blocks, its ``top_k`` best rows of ``right`` among
+        those its blocks pair it with: (left row, right row, score in millionths), sorted by left row,
+        best first, ties by right row; only positive scores (as ``_best``). Each product is cut to
+        ``PAIRS_AT_ONCE`` pairs and cut down to every row's best before the next, so memory stays
+        flat; only what is left of them is sorted."""
+        width = max(1, right.shape[0])
+        kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for rows, columns in blocks:
+            if not len(rows) or not len(columns):
+                continue
+            transposed = right[columns].T.tocsr()
+            step = max(1, self.PAIRS_AT_ONCE // len(columns))
+            for start in range(0, len(rows), step):
+                part = rows[start : start + step]
+                kept.append(_top_of_product((left[part] @ transposed).toarray(), part, columns, top_k, width))
+        if not kept:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        # A pair may come from two blocks (a cross-region posting in a county the seeker named): both
+        # computed the same features, so the copies are equal and one is dropped.
+        mine, theirs, scores = (np.concatenate(part) for part in zip(*kept, strict=True))
+        return _best_of_each(mine, theirs, scores, top_k, width)
 
     # -- one row against the other side -------------------------------------------------------------
 

@@ -4,6 +4,7 @@ three ways of asking (whole market, one seeker, one posting) agreeing with one a
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -311,6 +312,43 @@ def test_postings_for_and_seekers_for_agree_with_top_postings() -> None:
     for posting in postings:
         expected = sorted(((-v, s) for (s, p), v in full.items() if p == posting.id))
         assert market.seekers_for(posting, top_k=1000) == [(s, -v) for v, s in expected]
+
+
+@pytest.mark.parametrize("pairs_at_once", [2_000_000, 5])
+@pytest.mark.parametrize("seed", [3, 12])
+def test_many_rows_at_once_give_the_one_row_answers(
+    monkeypatch: pytest.MonkeyPatch, seed: int, pairs_at_once: int
+) -> None:
+    """``postings_for_many`` and ``top_seekers_rows`` (the re-match's way, block by block) give what
+    ``postings_for`` / ``seekers_for`` give one row at a time: same rows, scores, order and ties, also
+    when the products are cut into pieces of a few pairs and after rows are put in and dropped."""
+    monkeypatch.setattr(Market, "PAIRS_AT_ONCE", pairs_at_once)
+    seekers, postings = random_market(seed)
+    # Copies under other ids score alike: equal scores in most lists, so the order of ties is checked.
+    seekers += [replace(s, id=1000 + s.id) for s in seekers[:30]]
+    postings += [replace(p, id=f"{p.id}-copy") for p in postings[:30]]
+    market = Market(seekers, postings)
+    market.drop_posting(postings[1].id)
+    market.drop_seeker(seekers[2].id)
+    market.put_seeker(replace(seekers[5], regions=(OTHER, THIRD), willing_to_relocate=True))
+    market.put_posting(replace(postings[7], cross_region=True, open_seats=3))
+    for top_k in (1, 3, 1000):
+        wanted = [s.id for s in market.seekers[::2]] + ["not in the market"]
+        many = market.postings_for_many(wanted, top_k=top_k)
+        assert set(many) == set(wanted[:-1])
+        ties = 0
+        for sid in wanted[:-1]:
+            alone = market.postings_for(market.seekers[market._seeker_row[sid]], top_k=top_k)
+            assert many[sid] == alone
+            scores = [score for _, score in alone]
+            ties += len(scores) - len(set(scores))
+        rows, others, micros = market.top_seekers_rows(top_k=top_k)
+        ids = [s.id for s in market.seekers]
+        for row, posting in enumerate(market.postings):
+            at = rows == row
+            found = [(ids[o], m / 1e6) for o, m in zip(others[at].tolist(), micros[at].tolist(), strict=True)]
+            assert found == market.seekers_for(posting, top_k=top_k)
+    assert ties  # the markets are small enough for equal scores: the tie order was checked
 
 
 def test_a_new_row_is_scored_against_the_market() -> None:
