@@ -1052,24 +1052,49 @@ def rematch_chunk(
 ) -> int:
     """Recompute the stored matches of these members: their best postings, and the postings whose
     best lists they reach (``thresholds``, from ``rematch_plan``; computed here when not given).
-    ``then`` runs inside the transaction that writes the rows (a run's chunk is marked done there)."""
+    ``then`` runs inside the transaction that writes the rows (a run's chunk is marked done there).
+
+    The chunk is one transaction, written in parts of ``MATCHING_WRITE_PART`` members: only one
+    part's rows (with their explanations, a few KB each) are held at once, so a worker's memory is
+    the market's and one part's, whatever the chunk's size."""
     cached = market(current="both")
     if thresholds is None:
         thresholds = posting_thresholds(cached)
-    overall = {int(t[0]): float(t[1]) for t in thresholds}
-    among_consenting = {int(t[0]): float(t[2]) for t in thresholds}
-    n = per_side()
-    now = timezone.now()
-    rows: list[Row] = []
+    limits = (
+        {int(t[0]): float(t[1]) for t in thresholds},
+        {int(t[0]): float(t[2]) for t in thresholds},
+    )
     wanted = [int(pk) for pk in member_ids]
+    size = max(1, int(settings.MATCHING_WRITE_PART))
+    now = timezone.now()
+    stored = 0
+    with transaction.atomic():
+        for start in range(0, len(wanted), size):
+            part = wanted[start : start + size]
+            stored += _replace(Q(member_id__in=part), _rows_of_members(cached, part, limits, now))
+        if then is not None:
+            then()
+    statistics_keep_up(stored)
+    PendingMatch.objects.filter(member_id__in=wanted).delete()
+    return stored
+
+
+def _rows_of_members(
+    cached: CachedMarket, member_ids: Sequence[int], limits: tuple[dict[int, float], dict[int, float]], now: datetime
+) -> list[Row]:
+    """The stored rows of these members: each one's best N postings, and every posting whose best
+    lists (overall, or among people who agreed to be found: ``limits``) they reach."""
+    overall, among_consenting = limits
+    n = per_side()
+    rows: list[Row] = []
     # Every member's ranking at once, over the feasible blocks (``Market.postings_for_many``): one
     # member at a time would read every posting of the region for each member.
-    ranked = cached.market.postings_for_many([m for m in wanted if m in cached.seekers], top_k=scan_depth())
+    ranked = cached.market.postings_for_many([m for m in member_ids if m in cached.seekers], top_k=scan_depth())
     with _vectors_reused(cached):
-        for member_id in wanted:
+        for member_id in member_ids:
             seeker = cached.seekers.get(member_id)
             if seeker is None:
-                continue  # no longer a seeker: its rows go below
+                continue  # no longer a seeker: the caller's write removes their rows
             facts = cached.facts[member_id]
             chosen = []
             for rank, (pid, score) in enumerate(ranked.get(member_id, [])):
@@ -1084,9 +1109,7 @@ def rematch_chunk(
                 row = _match(cached, seeker, facts, posting, score, now, facts_of)
                 if row is not None:
                     rows.append(row)
-    stored = _replace(Q(member_id__in=wanted), rows, then=then)
-    PendingMatch.objects.filter(member_id__in=wanted).delete()
-    return stored
+    return rows
 
 
 # --- telling workers of new jobs that suit them ----------------------------------------------------------

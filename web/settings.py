@@ -326,6 +326,9 @@ MATCHING_SCAN = env.int("MATCHING_SCAN", default=1000)
 MATCHING_MARKET_MAX_AGE = env.int("MATCHING_MARKET_MAX_AGE", default=300)
 # Seekers per Celery task of the nightly re-match.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
+# Seekers whose stored rows a chunk computes and writes at a time, in the chunk's one transaction
+# (a worker holds one part's rows, with their explanations, in memory).
+MATCHING_WRITE_PART = env.int("MATCHING_WRITE_PART", default=1000)
 # Imports larger than this run on a Celery worker with a progress bar; smaller ones run at once.
 IMPORT_ROWS_PER_PROGRESS_STEP = 200
 

@@ -278,6 +278,56 @@ def test_the_full_rematch_stores_each_sides_best_and_is_idempotent(
     assert snapshot() == first
 
 
+def test_a_chunk_written_in_parts_stores_what_one_write_stores(
+    settings: Any, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    settings.MATCHES_PER_SIDE = 2
+    people = [wang.pk, *(m.pk for m in _town(household_a, 4))]
+    for k in range(3):
+        forklift_job(employer, salary_max=5000 + 500 * k)
+    settings.MATCHING_WRITE_PART = 1000
+    services.rematch_chunk(people)
+    whole = snapshot()
+    Match.objects.all().delete()
+    settings.MATCHING_WRITE_PART = 2
+
+    written = services.rematch_chunk(people)
+
+    assert snapshot() == whole
+    assert written == len(whole)
+
+
+def test_a_chunk_that_fails_in_a_later_part_leaves_every_part_as_it_was(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    """The parts are one transaction: the rows of the parts written before the failure are taken back
+    too, and whatever ``then`` marks (a run's chunk done) is not marked."""
+    people = [wang.pk, *(m.pk for m in _town(household_a, 3))]
+    forklift_job(employer)
+    services.rematch_chunk(people)
+    before = snapshot()
+    forklift_job(employer, title="叉车司机（夜班）")
+    services.forget_market()
+    settings.MATCHING_WRITE_PART = 2
+    original = services._rows_of_members
+    calls: list[int] = []
+
+    def second_part_fails(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the worker failed in the second part")
+        return original(*args)
+
+    monkeypatch.setattr(services, "_rows_of_members", second_part_fails)
+    marked: list[bool] = []
+    with pytest.raises(RuntimeError):
+        services.rematch_chunk(people, then=lambda: marked.append(True))
+
+    assert len(calls) == 2
+    assert snapshot() == before
+    assert not marked
+
+
 def test_the_market_is_built_once_and_reused_until_the_other_side_changes(
     employer: Employer, wang: Member, household_b: Household
 ) -> None:
