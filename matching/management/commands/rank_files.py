@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
+from ml import matching
 from ml.matching import (
     Market,
     Posting,
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         "best first. Skill phrases are resolved with the built-in taxonomy, or with --taxonomy."
     )
     requires_system_checks: list[str] = []  # no database needed, so none of its checks either
+    verbosity = 1  # 2 and up: each stage's time and the phrase workers' timings on stderr
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -90,9 +92,13 @@ class Command(BaseCommand):
         # collecting: the cyclic collector would walk them over and over (about 1.5 s on a big market).
         collecting = gc.isenabled()
         gc.disable()
+        self.verbosity = options.get("verbosity", 1)
+        if self.verbosity >= 2:
+            matching.trace_from = time.perf_counter()
         try:
             self._rank(taxonomy_path, seekers, postings, top, target)
         finally:
+            matching.trace_from = None
             if collecting:
                 gc.enable()
 
@@ -106,6 +112,13 @@ class Command(BaseCommand):
         out = Path(target)
         if not out.parent.is_dir():
             raise CommandError(f"Cannot write {out}: no folder {out.parent}.")
+        marks: list[tuple[str, float, float]] = [("start", started, time.process_time())]
+
+        def mark(what: str) -> float:
+            now = time.perf_counter()
+            marks.append((what, now, time.process_time()))
+            return now
+
         resolver, names = self._resolver(taxonomy_path)
         with phrase_memo(resolver, processes=PROCESSES) as memo:
             if sum(Path(path).stat().st_size for path in (seekers, postings)) > PARALLEL_FROM_BYTES:
@@ -114,16 +127,19 @@ class Command(BaseCommand):
             # while the parent reads on.
             parsed_seekers = self._read(Path(seekers), _parse_seekers, memo)
             parsed_postings = self._read(Path(postings), _parse_postings, memo)
+            mark("files read")
             memo.resolve_many(chain(_seeker_phrases(parsed_seekers), _posting_phrases(parsed_postings)))
+            mark("phrases answered")
             seeker_rows: list[Seeker] = _seekers_from(parsed_seekers, memo)
             posting_rows: list[Posting] = _postings_from(parsed_postings, memo)
-        read = time.perf_counter()
+            mark("seekers and postings made")
+        read = mark("workers gone")
         market = Market(seeker_rows, posting_rows, skill_names=names)
-        built = time.perf_counter()
+        built = mark("market built")
         rows, cols, scores = market.top_rows(top)
-        ranked = time.perf_counter()
+        ranked = mark("top found")
         self._write_atomically(out, seeker_rows, posting_rows, rows, cols, scores)
-        written = time.perf_counter()
+        written = mark("written")
         flagged = [p.id for p in posting_rows if not p.required and not p.preferred]
         empty = len(seeker_rows) - (int(np.count_nonzero(np.diff(rows))) + 1 if len(rows) else 0)  # rows sorted
         self.stderr.write(
@@ -136,6 +152,11 @@ class Command(BaseCommand):
             f"market {built - read:.2f}, top {ranked - built:.2f}, write {written - ranked:.2f}, "
             f"command {written - started:.2f}"
         )
+        if self.verbosity >= 2:
+            self.stderr.write(
+                "stages, seconds since the command started (this process's CPU time): "
+                + ", ".join(f"{what} {wall - started:.2f} ({cpu:.2f})" for what, wall, cpu in marks)
+            )
         if flagged:
             shown = ", ".join(json.dumps(i, ensure_ascii=False) for i in flagged[:FLAGGED_SHOWN])
             more = f" and {len(flagged) - FLAGGED_SHOWN} more" if len(flagged) > FLAGGED_SHOWN else ""
