@@ -1581,18 +1581,47 @@ def _first_worker(tasks: list[Any], results: Any) -> None:
     (copy-on-write: one load for all of them, none in the parent, which reads its files meanwhile).
     Each serves its own queue of tasks (``tasks[0]`` is the first's). They run in a process group
     of their own, which ``_Workers.terminate`` stops."""
+    global _worker_resolver
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
     trace = _Trace("first phrase worker")
+    context = mp.get_context("fork")
+    others: list[Any] = []
+    build = _worker_resolver.build_in_two() if hasattr(type(_worker_resolver), "build_in_two") else None
+    if build is not None and len(tasks) >= 2:
+        # A linked resolver: the second worker, forked once the dictionary is loaded, makes part of
+        # the reads that linking needs, then the same resolver from the entries this one links.
+        build.load_segmenter()
+        trace.mark("dictionary loaded")
+        mine, theirs = context.Pipe()
+        others.append(context.Process(target=_second_worker, args=(build, theirs, tasks[1], results), daemon=True))
+        others[0].start()
+        reads = build.reads(0)
+        reads.update(mine.recv())
+        entries = build.entries(reads)
+        mine.send(entries)
+        _worker_resolver = type(build).resolver(entries)
     _warm_up()
     trace.mark("resolver ready")
-    context = mp.get_context("fork")
-    others = [context.Process(target=_serve, args=(queue_, results), daemon=True) for queue_ in tasks[1:]]
-    for process in others:
+    rest = [context.Process(target=_serve, args=(queue_, results), daemon=True) for queue_ in tasks[1 + len(others) :]]
+    for process in rest:
         process.start()
+    others += rest
     _serve(tasks[0], results, trace)
     for process in others:
         process.join()
+
+
+def _second_worker(build: Any, link: Any, tasks: Any, results: Any) -> None:
+    """The second worker when the resolver is linked (``_first_worker``): its part of the reads,
+    then the resolver made from the entries the first worker sends back."""
+    global _worker_resolver
+    trace = _Trace("second phrase worker")
+    link.send(build.reads(1))
+    _worker_resolver = type(build).resolver(link.recv())
+    _warm_up()
+    trace.mark("resolver ready")
+    _serve(tasks, results, trace)
 
 
 class _Answer:

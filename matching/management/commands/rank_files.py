@@ -37,7 +37,7 @@ from ml.matching import (
     _seekers_from,
     phrase_memo,
 )
-from ml.skill_resolver import SkillResolver
+from ml.skill_resolver import LinkedBuild, SkillResolver
 from skills.management.taxonomy_files import taxonomies
 
 #: Processes resolving phrases (pure Python, the largest single cost on a big market).
@@ -172,7 +172,9 @@ class Command(BaseCommand):
         builtin, external = taxonomies(taxonomy_path, warn=self.stderr.write)
         if external is None:
             return _LazyResolver(lambda: SkillResolver(builtin)), {e.id: e.name_zh for e in builtin}
-        return _LazyResolver(lambda: SkillResolver.linked(external, builtin)), {e.id: e.name_zh for e in external}
+        lazy = _LazyResolver(lambda: SkillResolver.linked(external, builtin))
+        lazy.linked = LinkedBuild(external, builtin)
+        return lazy, {e.id: e.name_zh for e in external}
 
     # -- input and output --------------------------------------------------------------------------
 
@@ -305,6 +307,12 @@ class _LazyResolver:
     def __init__(self, make: Callable[[], SkillResolver]) -> None:
         self._make = make
         self._resolver: SkillResolver | None = None
+        self.linked: LinkedBuild | None = None  # the steps of a linked resolver, for two processes
+
+    def build_in_two(self) -> LinkedBuild | None:
+        """How two phrase workers share the making of a linked resolver (``ml.matching._first_worker``);
+        None: the first makes it alone."""
+        return self.linked
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
