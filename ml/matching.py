@@ -1775,6 +1775,24 @@ class _Phrases:
             self.memo.update(zip(chunk, answer.get(), strict=True))
         self._sent = set()
 
+    @property
+    def running(self) -> bool:
+        """Whether worker processes resolve the phrases sent (``start``)."""
+        return self._pool is not None
+
+    def answered(self, phrases: Iterable[str]) -> None:
+        """Collect the workers' answers, in the order they were sent, until each of these phrases has
+        one (or nothing more was sent): the caller can use the answers to the first lines of a file
+        while the workers still resolve the rest."""
+        started = time.perf_counter()
+        memo = self.memo
+        missing = [p for p in phrases if p not in memo]
+        while missing and self._pending:
+            chunk, answer = self._pending.pop(0)
+            memo.update(zip(chunk, answer.get(), strict=True))
+            missing = [p for p in missing if p not in memo]
+        self.seconds += time.perf_counter() - started
+
     def resolve_many(self, phrases: Iterable[str]) -> None:
         started = time.perf_counter()
         try:

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ml import matching
 from ml.matching import (
+    SUBMIT_EVERY,
     Market,
     Posting,
     Seeker,
@@ -128,9 +129,19 @@ class Command(BaseCommand):
             parsed_seekers = self._read(Path(seekers), _parse_seekers, memo)
             parsed_postings = self._read(Path(postings), _parse_postings, memo)
             mark("files read")
+            # The seekers of the first lines are made as soon as their phrases are answered, while
+            # the workers resolve the rest (the answers come in the order the lines were read).
+            seeker_rows: list[Seeker] = []
+            if memo.running:
+                for first in range(0, len(parsed_seekers), SUBMIT_EVERY):
+                    part = parsed_seekers[first : first + SUBMIT_EVERY]
+                    memo.answered(_seeker_phrases(part))
+                    seeker_rows += _seekers_from(part, memo)
+                mark("seekers made")
             memo.resolve_many(chain(_seeker_phrases(parsed_seekers), _posting_phrases(parsed_postings)))
             mark("phrases answered")
-            seeker_rows: list[Seeker] = _seekers_from(parsed_seekers, memo)
+            if len(seeker_rows) < len(parsed_seekers):
+                seeker_rows = _seekers_from(parsed_seekers, memo)
             posting_rows: list[Posting] = _postings_from(parsed_postings, memo)
             mark("seekers and postings made")
         read = mark("workers gone")
