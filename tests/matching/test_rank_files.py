@@ -299,13 +299,13 @@ def test_the_parallel_paths_give_the_same_file(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(matching, "SUBMIT_EVERY", 9)
     monkeypatch.setattr(matching, "SUBMIT_CHUNK", 4)
     collected: list[int] = []
-    collect = matching._Phrases._collect
+    answered = matching._Phrases.answered
 
-    def counting(self: Any) -> None:
+    def counting(self: Any, phrases: Any) -> None:
         collected.append(len(self._pending))
-        collect(self)
+        answered(self, phrases)
 
-    monkeypatch.setattr(matching._Phrases, "_collect", counting)
+    monkeypatch.setattr(matching._Phrases, "answered", counting)
     parallel, _ = run(tmp_path, seekers, postings)
     assert collected and collected[0] > 1  # answers came from the worker processes
     assert (tmp_path / "out.jsonl").read_bytes() == expected

@@ -138,7 +138,9 @@ class Command(BaseCommand):
                     memo.answered(_seeker_phrases(part))
                     seeker_rows += _seekers_from(part, memo)
                 mark("seekers made")
-            memo.resolve_many(chain(_seeker_phrases(parsed_seekers), _posting_phrases(parsed_postings)))
+                memo.answered(_posting_phrases(parsed_postings))  # (every phrase was sent: none is left)
+            else:
+                memo.resolve_many(chain(_seeker_phrases(parsed_seekers), _posting_phrases(parsed_postings)))
             mark("phrases answered")
             if len(seeker_rows) < len(parsed_seekers):
                 seeker_rows = _seekers_from(parsed_seekers, memo)
