@@ -1596,6 +1596,7 @@ def _first_worker(tasks: list[Any], results: Any) -> None:
         mine, theirs = context.Pipe()
         others.append(context.Process(target=_second_worker, args=(build, theirs, tasks[1], results), daemon=True))
         others[0].start()
+        theirs.close()  # (so that a failed second worker is an error here, not a wait for ever)
         reads = build.reads(0)
         reads.update(mine.recv())
         entries = build.entries(reads)

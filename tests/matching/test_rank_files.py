@@ -358,6 +358,27 @@ def test_the_parallel_paths_with_an_external_taxonomy(tmp_path: Path, monkeypatc
     assert "stages, seconds since the command started" in stderr
 
 
+def test_a_failed_second_worker_while_linking_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from matching.management.commands import rank_files
+    from ml.skill_resolver import LinkedBuild
+
+    taxonomy = tmp_path / "t.jsonl"
+    welding = {"id": "W1", "name_zh": "电焊", "name_en": "Welding", "synonyms": []}
+    taxonomy.write_text(lines([welding]), encoding="utf-8")
+    reads = LinkedBuild.reads
+
+    def failing(self: Any, part: int) -> Any:
+        if part == 1:
+            raise RuntimeError("the second worker fails")
+        return reads(self, part)
+
+    monkeypatch.setattr(LinkedBuild, "reads", failing)
+    monkeypatch.setattr(rank_files, "PARALLEL_FROM_BYTES", 0)
+    with pytest.raises(RuntimeError, match="worker process died"):
+        run(tmp_path, [seeker(1, ["电焊"])], [posting("w", ["电焊"])], "--taxonomy", str(taxonomy))
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_phrases_are_shared_out_by_what_they_say() -> None:
     """The wrappers of one phrase go to the same phrase worker (its memos answer all but the first)."""
     from ml import matching
