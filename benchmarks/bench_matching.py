@@ -228,6 +228,7 @@ def run_command(
     env["DJANGO_SETTINGS_MODULE"] = "web.settings"
     command = [sys.executable, str(ROOT / "manage.py"), "rank_files"]
     command += ["--seekers", str(seekers), "--postings", str(postings), "--top", str(top), "--out", str(out)]
+    command += ["--verbosity", "2"]  # each stage's time and the phrase workers' timings on stderr
     if taxonomy_path is not None:
         command += ["--taxonomy", str(taxonomy_path)]
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -25,8 +25,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history
 
 from accounts import visibility
@@ -105,6 +103,11 @@ def open_workbook(handle: IO[bytes] | bytes) -> Any:
         raise ImportFileError(
             _("The file is not an Excel .xlsx spreadsheet. Save it as .xlsx and try again."), field="file"
         )
+    # openpyxl is imported where a workbook is opened or written, not at the top: every process
+    # imports this module through the task registry, and rank_files never opens a workbook.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         # Formulas are kept as formulas (data_only=False) so that they can be refused: a computed
         # value is not stored in files written by many tools, and an ID number must be typed.
@@ -741,6 +744,8 @@ def write(result: CheckResult, *, user: User) -> WriteResult:
 
 
 def report_workbook(problems: list[Problem]) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("问题清单")
     ws.append(["工作表 sheet", "行 row", "列 column", "原因 reason", "内容 value"])
@@ -753,6 +758,8 @@ def report_workbook(problems: list[Problem]) -> bytes:
 
 def template_workbook() -> bytes:
     """An empty template with both sheets, their headers, and one example row each."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     households = workbook.active
     households.title = sheet.HOUSEHOLD_SHEET

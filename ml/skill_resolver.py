@@ -218,6 +218,21 @@ def _alternation(words: str, *extra: str) -> str:
 _PREFIX = re.compile(r"^(?:" + _alternation(_PREFIX_WORDS, _YEARS, _LEVEL) + ")")
 _SUFFIX = re.compile(r"(?:" + _alternation(_SUFFIX_WORDS, _YEARS) + ")$")
 _VERB = re.compile(r"^(?:开|驾驶|驾|操作|操控|做|干|搞|当|跑|学|说|讲|用|使用|会开|会用|会做)")
+# Filler anywhere in a phrase, and whatever is not a letter, digit or character: ``core_key``.
+_FILLER_WORDS = sorted((re.escape(w) for w in _words(_PREFIX_WORDS + _SUFFIX_WORDS)), key=len, reverse=True)
+_FILLER_ANYWHERE = re.compile("|".join([_YEARS, _LEVEL, _NUM, *_FILLER_WORDS]) + r"|[\W_]+")
+
+
+def core_key(phrase: str) -> str:
+    """A cheap key (no resolver needed) under which the wrappers of one skill phrase mostly coincide:
+    the phrase without filler words wherever they are, numbers, punctuation and spaces, then without
+    a leading verb (有5年电焊经验, 电焊（熟练） and 熟练电焊 all give 电焊; 会开叉车 gives 叉车). It takes
+    off more than the resolver does (会计 gives 计): it only says which phrases are likely to share
+    the work the resolver remembers by a phrase's core (``_tail``), so that they can be sent to the
+    same process."""
+    return _VERB.sub("", _FILLER_ANYWHERE.sub("", phrase))
+
+
 # A verb before its object names the skill the other way round: 修拖拉机 -> 拖拉机维修.
 _INVERSIONS = {
     "维修": ("维修", "修理"),
@@ -862,36 +877,11 @@ class SkillResolver:
         its forms are added to that skill unless the external taxonomy gives a form to another
         skill. Built-in skills that link to nothing are left out: their ids never appear.
         """
-        # One reader of the external taxonomy for linking and for the unreached skills' forms: the
-        # second pass reads the same built-in forms again, from its memo.
-        reader = SkillResolver(external)
-        links = _link(external, builtin, read=True, external_reader=reader)
-        owner: dict[str, str] = {}
-        for entry in external:
-            for form in entry.forms():
-                owner.setdefault(normalize(form), entry.id)
-        extra: dict[str, list[str]] = {e.id: [] for e in external}
-        builtin_by_id = {b.id: b for b in builtin}
-        for external_id, form in _unreached_forms(external, builtin, links, owner, reader):
-            owner[normalize(form)] = external_id
-            extra[external_id].append(form)
-        for builtin_id, external_id in links.items():
-            for form in builtin_by_id[builtin_id].forms():
-                key = normalize(form)
-                if key and owner.setdefault(key, external_id) == external_id:
-                    extra[external_id].append(form)
-        merged = [
-            TaxonomyEntry(
-                id=e.id,
-                name_zh=e.name_zh,
-                name_en=e.name_en,
-                synonyms=tuple(dict.fromkeys([*e.synonyms, *extra[e.id]])),
-                category=e.category,
-                description=e.description,
-                occupations=e.occupations,
-            )
-            for e in external
-        ]
+        return cls.from_linked(_linked_entries(external, builtin, {}))
+
+    @classmethod
+    def from_linked(cls, merged: Sequence[TaxonomyEntry]) -> SkillResolver:
+        """The resolver ``linked`` makes, from the entries it made (``LinkedBuild``)."""
         resolver = cls(merged)
         resolver.calibration = "phrase_external"
         resolver.accept = ACCEPT_EXTERNAL
@@ -1538,6 +1528,99 @@ def _compact_with_bounds(spaced: str) -> tuple[str, set[int]]:
     return "".join(chars), bounds
 
 
+def _linked_entries(
+    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry], reads: Mapping[str, SkillMatch]
+) -> list[TaxonomyEntry]:
+    """The external entries with the forms ``SkillResolver.linked`` adds to them. ``reads``: reads
+    already made (``LinkedBuild.reads``), keyed as they make them; the others are made here."""
+    # One reader of the external taxonomy for linking and for the unreached skills' forms: the
+    # second pass reads the same built-in forms again, from its memo.
+    reader = SkillResolver(external)
+    for key, match in reads.items():
+        if key.startswith(_READ_BY_EXTERNAL):
+            reader._best.put(key[len(_READ_BY_EXTERNAL) :], match)
+    builtin_reads = {k[len(_READ_BY_BUILTIN) :]: m for k, m in reads.items() if k.startswith(_READ_BY_BUILTIN)}
+    links = _link(external, builtin, read=True, external_reader=reader, builtin_reads=builtin_reads)
+    owner: dict[str, str] = {}
+    for entry in external:
+        for form in entry.forms():
+            owner.setdefault(normalize(form), entry.id)
+    extra: dict[str, list[str]] = {e.id: [] for e in external}
+    builtin_by_id = {b.id: b for b in builtin}
+    for external_id, form in _unreached_forms(external, builtin, links, owner, reader):
+        owner[normalize(form)] = external_id
+        extra[external_id].append(form)
+    for builtin_id, external_id in links.items():
+        for form in builtin_by_id[builtin_id].forms():
+            key = normalize(form)
+            if key and owner.setdefault(key, external_id) == external_id:
+                extra[external_id].append(form)
+    merged = [
+        TaxonomyEntry(
+            id=e.id,
+            name_zh=e.name_zh,
+            name_en=e.name_en,
+            synonyms=tuple(dict.fromkeys([*e.synonyms, *extra[e.id]])),
+            category=e.category,
+            description=e.description,
+            occupations=e.occupations,
+        )
+        for e in external
+    ]
+    return merged
+
+
+#: How ``LinkedBuild.reads`` keys a form read by each taxonomy's resolver (then the spaced form).
+_READ_BY_EXTERNAL = "e\x00"
+_READ_BY_BUILTIN = "b\x00"
+
+#: The share of the built-in forms that the first of two processes reads (``LinkedBuild.reads``);
+#: the second reads the rest and the external forms, for which it builds the built-in resolver.
+LINK_FIRST_SHARE = 0.7
+
+
+class LinkedBuild:
+    """``SkillResolver.linked`` in steps two processes can share (``rank_files``' phrase workers):
+    most of its cost is reading each taxonomy's forms with a resolver of the other (about 5,000
+    forms). Each process makes its part of the reads (``reads``); the first links the taxonomies
+    with both parts (``entries``) and gives the merged entries to the second; both make the same
+    resolver from them (``SkillResolver.from_linked``)."""
+
+    def __init__(self, external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry]) -> None:
+        self.external = external
+        self.builtin = builtin
+
+    @staticmethod
+    def load_segmenter() -> None:
+        """Load jieba's dictionary now (once per process; a process forked afterwards shares it)."""
+        _segmenter(())
+
+    def reads(self, part: int) -> dict[str, SkillMatch]:
+        """Part 0 or 1 of the reads linking makes, keyed as ``_linked_entries`` takes them."""
+        builtin_forms = [form for b in self.builtin for form in b.forms() if form.strip()]
+        cut = int(len(builtin_forms) * LINK_FIRST_SHARE)
+        found: dict[str, SkillMatch] = {}
+        external_reader = SkillResolver(self.external)
+        for form in builtin_forms[:cut] if part == 0 else builtin_forms[cut:]:
+            spaced = _spaced(form)
+            found[_READ_BY_EXTERNAL + spaced] = external_reader._resolve_memo(spaced)
+        if part == 1:
+            builtin_reader = SkillResolver(self.builtin)
+            for e in self.external:
+                for form in e.forms():
+                    if form.strip():
+                        spaced = _spaced(form)
+                        found[_READ_BY_BUILTIN + spaced] = builtin_reader._resolve_memo(spaced)
+        return found
+
+    def entries(self, reads: Mapping[str, SkillMatch]) -> list[TaxonomyEntry]:
+        return _linked_entries(self.external, self.builtin, reads)
+
+    @staticmethod
+    def resolver(entries: Sequence[TaxonomyEntry]) -> SkillResolver:
+        return SkillResolver.from_linked(entries)
+
+
 def link_taxonomies(
     external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry], *, read: bool = True
 ) -> dict[str, str]:
@@ -1560,8 +1643,10 @@ def _link(
     *,
     read: bool,
     external_reader: SkillResolver | None,
+    builtin_reads: Mapping[str, SkillMatch] | None = None,
 ) -> dict[str, str]:
-    """``link_taxonomies``, with the external taxonomy's resolver given (None: made here)."""
+    """``link_taxonomies``, with the external taxonomy's resolver given (None: made here) and the
+    built-in resolver's reads of external forms already made (by spaced form)."""
     ext_names: dict[str, set[str]] = {}
     ext_synonyms: dict[str, set[str]] = {}
     for e in external:
@@ -1573,6 +1658,10 @@ def _link(
     ext_en = {e.id: e.name_en.casefold().strip() for e in external}
     evidence: dict[str, dict[str, float]] = {b.id: {} for b in builtin}
     ext_words = {e.id: words for e in external if len(words := _english_words(e.name_en)) >= 2}
+    # Two words are the same English word only when their first four letters are (``_same_english_word``):
+    # a name whose heads are not all among the other's cannot be within it (a set test, before the
+    # word-by-word one; about 200,000 pairs of names).
+    ext_heads = {external_id: _heads(words) for external_id, words in ext_words.items()}
 
     def add(builtin_id: str, external_ids: Iterable[str], weight: float) -> None:
         found = evidence[builtin_id]
@@ -1590,15 +1679,19 @@ def _link(
             add(b.id, ext_synonyms.get(key, ()), LINK_EVIDENCE["synonym"])
         b_words = _english_words(b.name_en)
         if len(b_words) >= 2:
+            b_heads = _heads(b_words)
             for external_id, e_words in ext_words.items():
-                if _words_within(b_words, e_words) or _words_within(e_words, b_words):
+                e_heads = ext_heads[external_id]
+                if (b_heads <= e_heads and _words_within(b_words, e_words)) or (
+                    e_heads <= b_heads and _words_within(e_words, b_words)
+                ):
                     add(b.id, (external_id,), LINK_EVIDENCE["name_words"])
     # Pairs with evidence other than the external taxonomy's resolver reading a built-in form: that
     # resolver knows only a few hundred skills and reads anything as the nearest of them (体育教练 as
     # 驾驶教练), so alone it links nothing.
     direct: set[tuple[str, str]] = {(b, e) for b, found in evidence.items() for e in found}
     if read:
-        for builtin_id, external_id, weight, forward in _read_votes(external, builtin, external_reader):
+        for builtin_id, external_id, weight, forward in _read_votes(external, builtin, external_reader, builtin_reads):
             add(builtin_id, (external_id,), weight)
             if forward:
                 direct.add((builtin_id, external_id))
@@ -1659,36 +1752,56 @@ def _unreached_forms(
 
 
 def _read_votes(
-    external: Sequence[TaxonomyEntry], builtin: Sequence[TaxonomyEntry], external_reader: SkillResolver | None = None
+    external: Sequence[TaxonomyEntry],
+    builtin: Sequence[TaxonomyEntry],
+    external_reader: SkillResolver | None = None,
+    builtin_reads: Mapping[str, SkillMatch] | None = None,
 ) -> Iterator[tuple[str, str, float, bool]]:
     """(built-in id, external id, weight, forward): each form of each taxonomy read by a resolver of the
     other alone; a form read as a skill names that pair (an external skill's Chinese name weighs
-    more: it says what the skill is). ``forward``: an external form read by the built-in resolver."""
-    builtin_reader = SkillResolver(builtin)
-    external_reader = external_reader or SkillResolver(external)
+    more: it says what the skill is). ``forward``: an external form read by the built-in resolver
+    (``builtin_reads``: such reads already made, by spaced form; the built-in resolver is made only
+    for the others)."""
+    readers: dict[str, SkillResolver] = {}
+    if external_reader is not None:
+        readers["external"] = external_reader
+    known = builtin_reads or {}
 
-    def read(reader: SkillResolver, form: str, least: float = READ_LINK_FROM) -> str | None:
+    def reader_of(name: str) -> SkillResolver:
+        found = readers.get(name)
+        if found is None:
+            found = readers[name] = SkillResolver(builtin if name == "builtin" else external)
+        return found
+
+    def read(name: str, form: str, least: float = READ_LINK_FROM) -> str | None:
         if not form.strip():
             return None
-        match = reader._resolve_memo(_spaced(form))
+        spaced = _spaced(form)
+        match = known.get(spaced) if name == "builtin" else None
+        if match is None:
+            match = reader_of(name)._resolve_memo(spaced)
         if match.skill is None or match.score < least or match.method == "learned":
             return None
         return match.skill
 
     for e in external:
         for number, form in enumerate(e.forms()):
-            found = read(builtin_reader, form, ACCEPT)
+            found = read("builtin", form, ACCEPT)
             if found is not None:
                 yield found, e.id, LINK_EVIDENCE["read_name" if number == 0 else "read"], True
     for b in builtin:
         for form in b.forms():
-            found = read(external_reader, form)
+            found = read("external", form)
             if found is not None:
                 yield b.id, found, LINK_EVIDENCE["read"], False
 
 
 def _english_words(name: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[a-z]+", name.casefold()) if w not in _STOP_ENGLISH)
+
+
+def _heads(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[:4] for w in words)
 
 
 def _words_within(few: frozenset[str], many: frozenset[str]) -> bool:

@@ -299,18 +299,95 @@ def test_the_parallel_paths_give_the_same_file(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(matching, "SUBMIT_EVERY", 9)
     monkeypatch.setattr(matching, "SUBMIT_CHUNK", 4)
     collected: list[int] = []
-    collect = matching._Phrases._collect
+    answered = matching._Phrases.answered
 
-    def counting(self: Any) -> None:
+    def counting(self: Any, phrases: Any) -> None:
         collected.append(len(self._pending))
-        collect(self)
+        answered(self, phrases)
 
-    monkeypatch.setattr(matching._Phrases, "_collect", counting)
+    monkeypatch.setattr(matching._Phrases, "answered", counting)
     parallel, _ = run(tmp_path, seekers, postings)
     assert collected and collected[0] > 1  # answers came from the worker processes
     assert (tmp_path / "out.jsonl").read_bytes() == expected
     assert parallel == plain and any(not r["postings"] for r in plain)
     assert list(tmp_path.glob(".out.jsonl.*")) == []
+
+
+def test_the_parallel_paths_with_an_external_taxonomy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --taxonomy the two phrase workers share the linking (``LinkedBuild``) and each makes the
+    resolver from the merged entries: the same file as the plain path."""
+    from matching.management.commands import rank_files
+    from ml import matching
+
+    taxonomy = tmp_path / "t.jsonl"
+    taxonomy.write_text(
+        lines(
+            [
+                {"id": "W1", "name_zh": "电焊", "name_en": "Welding", "synonyms": ["焊工"]},
+                {"id": "F1", "name_zh": "叉车驾驶", "name_en": "Forklift driving", "synonyms": []},
+                {"id": "C1", "name_zh": "中式烹调", "name_en": "Chinese cooking", "synonyms": ["厨师"]},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    forms = ["电焊", "有3年电焊经验", "会开叉车", "叉车（熟练）", "厨师", "炒菜做饭", "会计", "吃苦耐劳"]
+    forms.append("电汗，能吃苦")
+    seekers = [seeker(i, [forms[i % len(forms)], forms[(i * 5) % len(forms)]]) for i in range(40)]
+    postings = [posting(f"p{j}", [forms[(j * 2) % len(forms)]], salary_max=3000 + 200 * j) for j in range(15)]
+    plain, _ = run(tmp_path, seekers, postings, "--taxonomy", str(taxonomy))
+    expected = (tmp_path / "out.jsonl").read_bytes()
+    monkeypatch.setattr(rank_files, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(matching, "SUBMIT_EVERY", 7)
+    monkeypatch.setattr(matching, "SUBMIT_CHUNK", 3)
+    from ml.skill_resolver import LinkedBuild
+
+    reads = LinkedBuild.reads
+    made = tmp_path / "reads.txt"
+
+    def noting(self: Any, part: int) -> Any:  # (runs in the worker processes: noted in a file)
+        with made.open("a", encoding="utf-8") as note:
+            note.write(f"{part}\n")
+        return reads(self, part)
+
+    monkeypatch.setattr(LinkedBuild, "reads", noting)
+    parallel, stderr = run(tmp_path, seekers, postings, "--taxonomy", str(taxonomy), "--verbosity", "2")
+    assert sorted(made.read_text(encoding="utf-8").split()) == ["0", "1"]  # each worker made its part
+    assert (tmp_path / "out.jsonl").read_bytes() == expected
+    assert parallel == plain
+    # (The workers' own lines go to the process's stderr, not the command's.)
+    assert "stages, seconds since the command started" in stderr
+
+
+def test_a_failed_second_worker_while_linking_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from matching.management.commands import rank_files
+    from ml.skill_resolver import LinkedBuild
+
+    taxonomy = tmp_path / "t.jsonl"
+    welding = {"id": "W1", "name_zh": "电焊", "name_en": "Welding", "synonyms": []}
+    taxonomy.write_text(lines([welding]), encoding="utf-8")
+    reads = LinkedBuild.reads
+
+    def failing(self: Any, part: int) -> Any:
+        if part == 1:
+            raise RuntimeError("the second worker fails")
+        return reads(self, part)
+
+    monkeypatch.setattr(LinkedBuild, "reads", failing)
+    monkeypatch.setattr(rank_files, "PARALLEL_FROM_BYTES", 0)
+    with pytest.raises(RuntimeError, match="worker process died"):
+        run(tmp_path, [seeker(1, ["电焊"])], [posting("w", ["电焊"])], "--taxonomy", str(taxonomy))
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_phrases_are_shared_out_by_what_they_say() -> None:
+    """The wrappers of one phrase go to the same phrase worker (its memos answer all but the first)."""
+    from ml import matching
+
+    phrases = ["电焊", "有5年电焊经验", "電焊", "电焊（熟练）", "电焊，能吃苦", matching._TEXT + "电焊相关"]
+    parts = matching._by_worker([*phrases, "叉车", "会开叉车", "厨师", "会计"], 2)
+    assert sorted(p for part in parts for p in part) == sorted([*phrases, "叉车", "会开叉车", "厨师", "会计"])
+    assert any(set(phrases) <= set(part) for part in parts)
+    assert any({"叉车", "会开叉车"} <= set(part) for part in parts)
 
 
 def test_resolving_workers_answer_in_order_raise_and_stop() -> None:

@@ -16,8 +16,11 @@ from ml.skill_resolver import (
     ACCEPT_EXTERNAL,
     GUESS_ONLY,
     MODEL_OVER_PART,
+    LinkedBuild,
     SkillMatch,
     SkillResolver,
+    _linked_entries,
+    core_key,
     link_taxonomies,
 )
 from ml.taxonomy import TaxonomyEntry
@@ -505,6 +508,19 @@ class TestLinked:
             assert linked.resolve(phrase).skill not in builtin_ids
             assert not {m.skill for m in linked.resolve_all(phrase)} & builtin_ids
 
+    def test_linking_shared_by_two_processes_makes_the_same_resolver(self, external, entries, linked):
+        # rank_files' two phrase workers each make part of the reads (LinkedBuild.reads), the first
+        # links with both parts: the same entries as linking alone, so the same answers.
+        build = LinkedBuild(external, entries)
+        first, second = build.reads(0), build.reads(1)
+        assert first and second
+        merged = build.entries({**first, **second})
+        assert merged == _linked_entries(external, entries, {})
+        shared = build.resolver(merged)
+        for phrase in ("开叉车", "熟练掌握电焊技术", "叉车", "会计", "本人会开叉车也会电焊，还会开挖机"):
+            assert shared.resolve(phrase) == linked.resolve(phrase)
+            assert shared.resolve_all(phrase) == linked.resolve_all(phrase)
+
     def test_skills_link_by_name_then_by_synonym(self, entries):
         links = link_taxonomies([entry("E1", "电焊", "Welding"), entry("E2", "做饭阿姨", "Cook", "家常菜")], entries)
         assert links["manufacturing.arc_welding"] == "E1"
@@ -615,3 +631,10 @@ class TestModelOverAPart:
 
     def test_a_form_that_is_most_of_the_phrase_stays(self):
         assert self._with_model(MODEL_OVER_PART + 0.05).resolve("喷漆工").skill == "P"
+
+
+def test_core_key_puts_the_wrappers_of_one_phrase_together():
+    # (Which phrases go to the same phrase worker in rank_files: ml.matching._by_worker.)
+    assert {core_key(p) for p in ("有5年电焊经验", "电焊（熟练）", "熟练电焊", "电焊", "电焊3年")} == {"电焊"}
+    assert core_key("会开叉车") == core_key("叉车")
+    assert core_key("电焊") != core_key("叉车")

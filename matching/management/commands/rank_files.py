@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
+from ml import matching
 from ml.matching import (
+    SUBMIT_EVERY,
     Market,
     Posting,
     Seeker,
@@ -36,7 +38,7 @@ from ml.matching import (
     _seekers_from,
     phrase_memo,
 )
-from ml.skill_resolver import SkillResolver
+from ml.skill_resolver import LinkedBuild, SkillResolver
 from skills.management.taxonomy_files import taxonomies
 
 #: Processes resolving phrases (pure Python, the largest single cost on a big market).
@@ -63,6 +65,7 @@ class Command(BaseCommand):
         "best first. Skill phrases are resolved with the built-in taxonomy, or with --taxonomy."
     )
     requires_system_checks: list[str] = []  # no database needed, so none of its checks either
+    verbosity = 1  # 2 and up: each stage's time and the phrase workers' timings on stderr
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -90,9 +93,13 @@ class Command(BaseCommand):
         # collecting: the cyclic collector would walk them over and over (about 1.5 s on a big market).
         collecting = gc.isenabled()
         gc.disable()
+        self.verbosity = options.get("verbosity", 1)
+        if self.verbosity >= 2:
+            matching.trace_from = time.perf_counter()
         try:
             self._rank(taxonomy_path, seekers, postings, top, target)
         finally:
+            matching.trace_from = None
             if collecting:
                 gc.enable()
 
@@ -106,6 +113,13 @@ class Command(BaseCommand):
         out = Path(target)
         if not out.parent.is_dir():
             raise CommandError(f"Cannot write {out}: no folder {out.parent}.")
+        marks: list[tuple[str, float, float]] = [("start", started, time.process_time())]
+
+        def mark(what: str) -> float:
+            now = time.perf_counter()
+            marks.append((what, now, time.process_time()))
+            return now
+
         resolver, names = self._resolver(taxonomy_path)
         with phrase_memo(resolver, processes=PROCESSES) as memo:
             if sum(Path(path).stat().st_size for path in (seekers, postings)) > PARALLEL_FROM_BYTES:
@@ -114,16 +128,31 @@ class Command(BaseCommand):
             # while the parent reads on.
             parsed_seekers = self._read(Path(seekers), _parse_seekers, memo)
             parsed_postings = self._read(Path(postings), _parse_postings, memo)
-            memo.resolve_many(chain(_seeker_phrases(parsed_seekers), _posting_phrases(parsed_postings)))
-            seeker_rows: list[Seeker] = _seekers_from(parsed_seekers, memo)
+            mark("files read")
+            # The seekers of the first lines are made as soon as their phrases are answered, while
+            # the workers resolve the rest (the answers come in the order the lines were read).
+            seeker_rows: list[Seeker] = []
+            if memo.running:
+                for first in range(0, len(parsed_seekers), SUBMIT_EVERY):
+                    part = parsed_seekers[first : first + SUBMIT_EVERY]
+                    memo.answered(_seeker_phrases(part))
+                    seeker_rows += _seekers_from(part, memo)
+                mark("seekers made")
+                memo.answered(_posting_phrases(parsed_postings))  # (every phrase was sent: none is left)
+            else:
+                memo.resolve_many(chain(_seeker_phrases(parsed_seekers), _posting_phrases(parsed_postings)))
+            mark("phrases answered")
+            if len(seeker_rows) < len(parsed_seekers):
+                seeker_rows = _seekers_from(parsed_seekers, memo)
             posting_rows: list[Posting] = _postings_from(parsed_postings, memo)
-        read = time.perf_counter()
+            mark("seekers and postings made")
+        read = mark("workers gone")
         market = Market(seeker_rows, posting_rows, skill_names=names)
-        built = time.perf_counter()
+        built = mark("market built")
         rows, cols, scores = market.top_rows(top)
-        ranked = time.perf_counter()
+        ranked = mark("top found")
         self._write_atomically(out, seeker_rows, posting_rows, rows, cols, scores)
-        written = time.perf_counter()
+        written = mark("written")
         flagged = [p.id for p in posting_rows if not p.required and not p.preferred]
         empty = len(seeker_rows) - (int(np.count_nonzero(np.diff(rows))) + 1 if len(rows) else 0)  # rows sorted
         self.stderr.write(
@@ -136,6 +165,11 @@ class Command(BaseCommand):
             f"market {built - read:.2f}, top {ranked - built:.2f}, write {written - ranked:.2f}, "
             f"command {written - started:.2f}"
         )
+        if self.verbosity >= 2:
+            self.stderr.write(
+                "stages, seconds since the command started (this process's CPU time): "
+                + ", ".join(f"{what} {wall - started:.2f} ({cpu:.2f})" for what, wall, cpu in marks)
+            )
         if flagged:
             shown = ", ".join(json.dumps(i, ensure_ascii=False) for i in flagged[:FLAGGED_SHOWN])
             more = f" and {len(flagged) - FLAGGED_SHOWN} more" if len(flagged) > FLAGGED_SHOWN else ""
@@ -151,7 +185,9 @@ class Command(BaseCommand):
         builtin, external = taxonomies(taxonomy_path, warn=self.stderr.write)
         if external is None:
             return _LazyResolver(lambda: SkillResolver(builtin)), {e.id: e.name_zh for e in builtin}
-        return _LazyResolver(lambda: SkillResolver.linked(external, builtin)), {e.id: e.name_zh for e in external}
+        lazy = _LazyResolver(lambda: SkillResolver.linked(external, builtin))
+        lazy.linked = LinkedBuild(external, builtin)
+        return lazy, {e.id: e.name_zh for e in external}
 
     # -- input and output --------------------------------------------------------------------------
 
@@ -284,6 +320,12 @@ class _LazyResolver:
     def __init__(self, make: Callable[[], SkillResolver]) -> None:
         self._make = make
         self._resolver: SkillResolver | None = None
+        self.linked: LinkedBuild | None = None  # the steps of a linked resolver, for two processes
+
+    def build_in_two(self) -> LinkedBuild | None:
+        """How two phrase workers share the making of a linked resolver (``ml.matching._first_worker``);
+        None: the first makes it alone."""
+        return self.linked
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
