@@ -461,6 +461,12 @@ _jieba_lock = threading.Lock()
 _jieba_base: Any = None
 
 
+def _general_tokenizer() -> Any:
+    """jieba's tokenizer with its general dictionary only (none of any taxonomy's forms added)."""
+    _segmenter(())
+    return _jieba_base
+
+
 def _segmenter(words: Iterable[str]) -> tuple[Any, dict[str, int]]:
     """A private ``jieba.Tokenizer`` (the global one is left alone) that also knows ``words``, and the
     general frequency of those words (before they were added). jieba's dictionary is read once per
@@ -873,6 +879,9 @@ class SkillResolver:
         extra: dict[str, list[str]] = {e.id: [] for e in external}
         builtin_by_id = {b.id: b for b in builtin}
         for external_id, form in _unreached_forms(external, builtin, links, owner, reader):
+            owner[normalize(form)] = external_id
+            extra[external_id].append(form)
+        for external_id, form in _distinctive_forms(external, builtin, links, owner):
             owner[normalize(form)] = external_id
             extra[external_id].append(form)
         for builtin_id, external_id in links.items():
@@ -1603,12 +1612,23 @@ def _link(
             if forward:
                 direct.add((builtin_id, external_id))
     links: dict[str, str] = {}
+    distinctive: dict[str, str] | None = None
     for b in builtin:
         ranked = sorted(((e, w) for e, w in evidence[b.id].items() if (b.id, e) in direct), key=lambda kv: -kv[1])
         if not ranked:
             chosen = _fuzzy_link(b, ext_zh, ext_en)
             if chosen is not None:
                 links[b.id] = chosen
+            continue
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1] >= LINK_FROM:
+            # A tie (保洁: 楼宇保洁 and 家庭保洁 alike) is broken by what the built-in skill says of
+            # itself: a word of one of the tied skills' own (``_distinctive_words``) in its forms or
+            # description (保洁: 负责楼宇、商场、办公室等场所的日常清洁).
+            distinctive = distinctive if distinctive is not None else _distinctive_words(external)
+            tied = {e for e, w in ranked if w == ranked[0][1]}
+            said = {distinctive[w] for t in [*b.forms(), b.description] for w in _general_words(t) if w in distinctive}
+            if len(said & tied) == 1:
+                links[b.id] = next(iter(said & tied))
             continue
         if ranked[0][1] >= LINK_FROM and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
             links[b.id] = ranked[0][0]
@@ -1656,6 +1676,54 @@ def _unreached_forms(
                 and match.method != "pinyin"  # a form is spelt right: no homophone of another (电器, 电气)
             ):
                 yield match.skill, form
+
+
+def _general_words(text: str) -> list[str]:
+    """The Chinese words of two characters or more in a text, as jieba's general dictionary cuts it."""
+    return [w for w in _general_tokenizer().lcut(normalize(text), HMM=False) if len(w) >= 2 and _all_cjk(w)]
+
+
+def _distinctive_words(external: Sequence[TaxonomyEntry]) -> dict[str, str]:
+    """Word -> external id: the words (``_general_words``, less common than ``COMMON_WORD`` in general
+    Chinese) that the Chinese forms of exactly one external skill contain. What a taxonomy names with a
+    word of its own (吊顶 only in 吊顶隔墙安装, 挤奶 only in 机械挤奶's forms) is that skill's."""
+    tokenizer = _general_tokenizer()
+    forms = {e.id: [k for f in e.forms() if (k := normalize(f)) and not k.isascii()] for e in external}
+    found: dict[str, str] = {}
+    for external_id, keys in forms.items():
+        for key in keys:
+            for word in _general_words(key):
+                if word in found or int(tokenizer.FREQ.get(word, 0)) >= COMMON_WORD:
+                    continue
+                holders = {other for other, others in forms.items() if any(word in k for k in others)}
+                if holders == {external_id}:
+                    found[word] = external_id
+    return found
+
+
+def _distinctive_forms(
+    external: Sequence[TaxonomyEntry],
+    builtin: Sequence[TaxonomyEntry],
+    links: Mapping[str, str],
+    owner: Mapping[str, str],
+) -> Iterator[tuple[str, str]]:
+    """(external id, built-in form) for the external skills no built-in skill links to: the built-in
+    forms holding a word only that skill's forms hold (``_distinctive_words``) and no such word of
+    another skill. A built-in skill the external taxonomy splits in two (环卫: street sweeping and
+    waste collection) or one whose forms name a narrower external skill (奶牛养殖's 挤奶 is 机械挤奶,
+    装修木工's 吊顶 is 吊顶隔墙安装) links to at most one of them; the word says where each form goes."""
+    reached = set(links.values())
+    if reached >= {e.id for e in external}:
+        return
+    distinctive = _distinctive_words(external)
+    for b in builtin:
+        for form in b.forms():
+            key = normalize(form)
+            if not key or key in owner or key.isascii():
+                continue
+            named = {distinctive[w] for w in _general_words(key) if w in distinctive}
+            if len(named) == 1 and (external_id := next(iter(named))) not in reached:
+                yield external_id, form
 
 
 def _read_votes(
