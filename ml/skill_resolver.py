@@ -1351,11 +1351,18 @@ class SkillResolver:
         rest = [w for i, w in enumerate(words) if i not in used]
         everything = [w for _s, _e, w in rest]
         tokens = list(everything)
+        # In a phrase that is partly Chinese the English words are only part of what it says (PS in
+        # PS修图, CNC in CNC操机): they score as a known form of their size would in a sentence, so that
+        # a Chinese form beside them weighs as much (``_hit_score``).
+        mixed = any(is_cjk(c) for c in spaced)
         for _round in range(4):
             results = self._index.english.match(tokens, everything)
             if not results:
                 break
             score, skill, form, positions = results[0]
+            if mixed:
+                span = "".join(everything[i] for i in positions)
+                score = min(score, 0.70 + 0.06 * min(_units(span), 4))
             hits.append(_Hit(rest[min(positions)][0], rest[max(positions)][1], skill, form, score, "english"))
             tokens = ["" if i in positions else t for i, t in enumerate(tokens)]
         return hits
