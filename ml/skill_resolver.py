@@ -462,8 +462,18 @@ _jieba_base: Any = None
 
 
 def _general_tokenizer() -> Any:
-    """jieba's tokenizer with its general dictionary only (none of any taxonomy's forms added)."""
-    _segmenter(())
+    """jieba's tokenizer with its general dictionary only (none of any taxonomy's forms added), read
+    once per process. Never changed: each taxonomy's own is a copy (``_segmenter``)."""
+    global _jieba_base
+    if _jieba_base is None:
+        with _jieba_lock:
+            if _jieba_base is None:
+                import jieba
+
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                base = jieba.Tokenizer()
+                base.initialize()
+                _jieba_base = base
     return _jieba_base
 
 
@@ -472,20 +482,13 @@ def _segmenter(words: Iterable[str]) -> tuple[Any, dict[str, int]]:
     general frequency of those words (before they were added). jieba's dictionary is read once per
     process; each taxonomy gets a cheap copy (about 20 ms), so that what one taxonomy teaches the
     segmenter never changes the answers of another."""
-    global _jieba_base
+    base = _general_tokenizer()
     with _jieba_lock:
-        if _jieba_base is None:
-            import jieba
-
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            base = jieba.Tokenizer()
-            base.initialize()
-            _jieba_base = base
         import jieba
 
         tokenizer = jieba.Tokenizer()
-        tokenizer.FREQ = dict(_jieba_base.FREQ)
-        tokenizer.total = _jieba_base.total
+        tokenizer.FREQ = dict(base.FREQ)
+        tokenizer.total = base.total
         tokenizer.initialized = True
     general: dict[str, int] = {}
     for word in words:
@@ -709,6 +712,7 @@ class _Index:
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
         self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
+        self._context: tuple[re.Pattern[str] | None, dict[str, str], dict[str, list[tuple[str, str]]]] | None = None
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
     def fuzzy_choices(self, latin: bool, length: int, distance: int) -> list[str]:
@@ -757,6 +761,38 @@ class _Index:
             pairs = frozenset(t[i : i + 2] for t in texts for i in range(len(t) - 1))
             self._pairs[skill] = pairs
         return any(phrase[i : i + 2] in pairs for i in range(len(phrase) - 1))
+
+    def context(self) -> tuple[re.Pattern[str] | None, dict[str, str], dict[str, list[tuple[str, str]]]]:
+        """The words that place a phrase in one category of the taxonomy (煤矿, 井下, 矿井 for mining;
+        服装 for garments): a word (``_general_words``) of the forms of at least two skills of the
+        category and inside no form of another category; a pattern finding them, each word's
+        category, and each category's Chinese forms (form, skill). Made on first need."""
+        if self._context is None:
+            category = {i: e.category for i, e in self.entries.items()}
+            by_category: dict[str, list[tuple[str, str]]] = {}
+            for key, skill in self.forms.items():
+                if category[skill] and not key.isascii():
+                    by_category.setdefault(category[skill], []).append((key, skill))
+            seen: dict[str, dict[str, set[str]]] = {}
+            for name, forms in by_category.items():
+                for key, skill in forms:
+                    for word in _general_words(key):
+                        seen.setdefault(word, {}).setdefault(name, set()).add(skill)
+            words: dict[str, str] = {}
+            for word, found in seen.items():
+                if len(found) != 1:
+                    continue
+                ((name, skills),) = found.items()
+                if len(skills) >= 2 and all(
+                    category[skill] == name for key, skill in self.forms.items() if word in key
+                ):
+                    words[word] = name
+            pattern = (
+                re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
+            )
+            with self._lock:
+                self._context = (pattern, words, by_category)
+        return self._context
 
     @staticmethod
     def prefix_table(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -1135,6 +1171,8 @@ class SkillResolver:
             hit.score = self._hit_score(compact, hit, token_bounds)
             hits.append(hit)
         self._repair_scope(compact, spaced, hits)
+        if hits:
+            self._in_category(compact, hits)
         covered = list(taken)
         if token_bounds is not None:
             hits.extend(self._pinyin_windows(compact, covered, token_bounds))
@@ -1238,6 +1276,32 @@ class SkillResolver:
             for hit in hits:
                 if verb_end <= hit.start < stop and hit.skill not in self._index.repairs:
                     hit.score -= 0.3
+
+    def _in_category(self, compact: str, hits: list[_Hit]) -> None:
+        """A generic form in a phrase placed in another category (``_Index.context``) is that
+        category's skill whose forms hold it: 电工 in 煤矿机电队电工 is the mine electrician (井下电工),
+        车工 in 车工（服装厂） the garment machinist (服装车工). Only when exactly one skill of that
+        category has such a form."""
+        pattern, words, by_category = self._index.context()
+        if pattern is None:
+            return
+        places = [(m.start(), m.end(), words[m.group()]) for m in pattern.finditer(compact)]
+        if not places:
+            return
+        entries = self._index.entries
+        for hit in hits:
+            if hit.method != "sentence" or hit.skill is None:
+                continue
+            key = compact[hit.start : hit.end]
+            own = entries[hit.skill].category
+            for start, end, name in places:
+                if name == own or (start < hit.end and hit.start < end):
+                    continue
+                holders = {(skill, form) for form, skill in by_category[name] if key in form and form != key}
+                if len({skill for skill, _form in holders}) == 1:
+                    skill, form = min(holders, key=lambda sf: len(sf[1]))
+                    hit.skill, hit.form = skill, self._index.written[form]
+                    break
 
     def _hit_score(self, compact: str, hit: _Hit, token_bounds: Container[int] | None) -> float:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts
