@@ -205,7 +205,7 @@ _PREFIX_WORDS = """
 """
 _SUFFIX_WORDS = """
 技术 技能 技艺 手艺 相关工作 工作 相关 人员 师傅 师父 熟手 老手 能手 高手 经验 经历 资格证书 资格证 资格 资质
-上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 优先 等等 等 行业 岗位 方面
+上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 持证上岗 持证 有证 带证 优先 等等 等 行业 岗位 方面
 专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 丰富 熟练 精通 较熟练 很熟练 非常熟练 一般
 """
 
@@ -1034,7 +1034,15 @@ class SkillResolver:
         scan = self._scan_memo(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
         core = min([compact, *variants], key=len)
-        if not any(c.score >= 0.9 for c in candidates) and not scan.masks:
+        masked = bool(scan.masks)
+        if masked and all(m.method == "not_a_skill" for m in scan.masks):
+            # A clause that is no skill (拣货员，能吃苦: a trait beside the skill) is taken out of what
+            # the nearest-form stages read: it would only dilute them. Not a negation (不会开车).
+            rest = "".join(c for p, c in enumerate(compact) if not any(m.start <= p < m.end for m in scan.masks))
+            rest_core = min([rest, *_strip_variants(rest)], key=len) if rest else ""
+            if len(rest_core) >= 2:
+                core, masked = rest_core, False
+        if not any(c.score >= 0.9 for c in candidates) and not masked:
             # Not where a phrase negates a skill or is partly "no skill" (不会开车, 吃苦耐劳): the
             # model reads characters, not what they say about the skill.
             target = core if len(core) >= 2 else compact
@@ -1683,23 +1691,12 @@ def _link(
             if forward:
                 direct.add((builtin_id, external_id))
     links: dict[str, str] = {}
-    distinctive: dict[str, str] | None = None
     for b in builtin:
         ranked = sorted(((e, w) for e, w in evidence[b.id].items() if (b.id, e) in direct), key=lambda kv: -kv[1])
         if not ranked:
             chosen = _fuzzy_link(b, ext_zh, ext_en)
             if chosen is not None:
                 links[b.id] = chosen
-            continue
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1] >= LINK_FROM:
-            # A tie (保洁: 楼宇保洁 and 家庭保洁 alike) is broken by what the built-in skill says of
-            # itself: a word of one of the tied skills' own (``_distinctive_words``) in its forms or
-            # description (保洁: 负责楼宇、商场、办公室等场所的日常清洁).
-            distinctive = distinctive if distinctive is not None else _distinctive_words(external)
-            tied = {e for e, w in ranked if w == ranked[0][1]}
-            said = {distinctive[w] for t in [*b.forms(), b.description] for w in _general_words(t) if w in distinctive}
-            if len(said & tied) == 1:
-                links[b.id] = next(iter(said & tied))
             continue
         if ranked[0][1] >= LINK_FROM and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
             links[b.id] = ranked[0][0]
