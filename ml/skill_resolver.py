@@ -205,7 +205,8 @@ _PREFIX_WORDS = """
 """
 _SUFFIX_WORDS = """
 技术 技能 技艺 手艺 相关工作 工作 相关 人员 师傅 师父 熟手 老手 能手 高手 经验 经历 资格证书 资格证 资格 资质
-上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 持证上岗 持证 有证 带证 优先 等等 等 行业 岗位 方面
+上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 持证上岗 持证 有证 带证 熟练工
+优先 等等 等 行业 岗位 方面
 专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 丰富 熟练 精通 较熟练 很熟练 非常熟练 一般
 """
 
@@ -1035,13 +1036,15 @@ class SkillResolver:
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
         core = min([compact, *variants], key=len)
         masked = bool(scan.masks)
-        if masked and all(m.method == "not_a_skill" for m in scan.masks):
-            # A clause that is no skill (拣货员，能吃苦: a trait beside the skill) is taken out of what
-            # the nearest-form stages read: it would only dilute them. Not a negation (不会开车).
-            rest = "".join(c for p, c in enumerate(compact) if not any(m.start <= p < m.end for m in scan.masks))
-            rest_core = min([rest, *_strip_variants(rest)], key=len) if rest else ""
-            if len(rest_core) >= 2:
-                core, masked = rest_core, False
+        if all(m.method == "not_a_skill" for m in scan.masks):
+            # What is no skill (拣货员，能吃苦; 剪头发，有经验; 写字楼保洁 急找工作: a trait, a
+            # circumstance or boilerplate beside the skill) is taken out of what the nearest-form
+            # stages read: it would only dilute them. Not a negation (不会开车).
+            rest = _without_soft(scan)
+            if rest != compact:
+                rest_core = min([rest, *_strip_variants(rest)], key=len) if rest else ""
+                if len(rest_core) >= 2:
+                    core, masked = rest_core, False
         if not any(c.score >= 0.9 for c in candidates) and not masked:
             # Not where a phrase negates a skill or is partly "no skill" (不会开车, 吃苦耐劳): the
             # model reads characters, not what they say about the skill.
@@ -1069,7 +1072,7 @@ class SkillResolver:
         if condensed != spaced:
             # "放了二十年羊" -> "放羊": aspect particles and durations between a verb and its object.
             again = self._resolve(condensed) if condensed else NO_MATCH
-            if again.skill is not None and again.score >= ACCEPT:
+            if again.skill is not None and again.score - 0.02 >= self.accept:
                 return SkillMatch(again.skill, round(again.score - 0.02, 3), again.method, again.matched)
 
         soft = self._soft_score(scan)
@@ -1573,6 +1576,47 @@ class SkillResolver:
         if share < 0.7:
             return None
         return round(0.7 + 0.25 * share, 3)
+
+
+def _soft_share(text: str) -> tuple[int, float]:
+    """How many soft-quality stems a text holds, and the share of its characters they, the glue
+    characters and digits cover."""
+    covered = [False] * len(text)
+    stems = 0
+    for match in _SOFT_PATTERN.finditer(text):
+        stems += 1
+        for p in range(match.start(), match.end()):
+            covered[p] = True
+    for p, char in enumerate(text):
+        if char in _GLUE_CHARS or char.isdigit():
+            covered[p] = True
+    return stems, (sum(covered) / len(text) if text else 0.0)
+
+
+def _without_soft(scan: _Scan) -> str:
+    """The compact text without its "not a skill" spans and without its clauses that are soft
+    qualities or generic statements (有经验, 男 40岁, 急找工作) and hold no skill found."""
+    compact = scan.compact
+    keep = [True] * len(compact)
+    for mask in scan.masks:
+        for p in range(max(0, mask.start), min(mask.end, len(compact))):
+            keep[p] = False
+    found = {p for h in scan.hits for p in range(h.start, h.end)}
+    start = 0
+    for end in sorted({*_clause_ends(scan.spaced), len(compact)}):
+        if end <= start or end > len(compact):
+            continue
+        if not any(p in found for p in range(start, end)):
+            # the clause's "not a skill" spans count as soft stems that cover their characters
+            masked = sum(1 for m in scan.masks if start <= m.start < end)
+            left = "".join(c for p, c in enumerate(compact[start:end], start) if keep[p])
+            stems, share = _soft_share(left)
+            share = (share * len(left) + (end - start - len(left))) / (end - start)
+            if stems + masked and share >= 0.7:
+                for p in range(start, end):
+                    keep[p] = False
+        start = end
+    return "".join(c for p, c in enumerate(compact) if keep[p])
 
 
 _INSERTED = re.compile(
