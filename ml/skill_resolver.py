@@ -216,7 +216,9 @@ def _alternation(words: str, *extra: str) -> str:
     return "|".join([*extra, *sorted((re.escape(w) for w in _words(words)), key=len, reverse=True)])
 
 
-_PREFIX = re.compile(r"^(?:" + _alternation(_PREFIX_WORDS, _YEARS, _LEVEL) + ")")
+# Where the person worked, before what they did there: 在厂里(看皮带), 在矿上(开车), 在饭店里(切菜).
+_LOCATIVE = r"(?:在[\u4e00-\u9fff]{1,3}?[里上])"
+_PREFIX = re.compile(r"^(?:" + _alternation(_PREFIX_WORDS, _YEARS, _LEVEL, _LOCATIVE) + ")")
 _SUFFIX = re.compile(r"(?:" + _alternation(_SUFFIX_WORDS, _YEARS) + ")$")
 _VERB = re.compile(r"^(?:开|驾驶|驾|操作|操控|做|干|搞|当|跑|学|说|讲|用|使用|会开|会用|会做)")
 # A verb before its object names the skill the other way round: 修拖拉机 -> 拖拉机维修.
