@@ -45,6 +45,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ml.calibration import calibrated
 from ml.centroids import CentroidModel, centroid_score
+from ml.occupations import _FILLER as _RECRUITMENT_FILLER
 from ml.taxonomy import TaxonomyEntry
 from ml.text import is_cjk, normalize, normalize_spaced
 
@@ -200,6 +201,7 @@ _LEVEL = r"(?:[一二三四五]级|初级|中级|高级|特级|高级技师|技�
 _PREFIX_WORDS = """
 本人 我是 我会 我能 我 自己 个人 能够 能 会 可以 熟练掌握 熟练使用 熟练操作 熟练运用 熟练 掌握 精通 熟悉 了解
 擅长 懂得 略懂 懂 从事过 从事 做过 干过 当过 学过 开过 有过 持有 持证 持 具有 具备 拥有 有丰富的 有丰富 丰富的
+以前是 之前是 曾经是
 有 取得 获得 考取 考过 拿到了 拿到 已取得 独立完成 独立 一直 主要 负责 曾经 曾 以前 之前 现在 目前 专业 资深
 金牌 优秀 的 一点 一些 点
 """
@@ -207,7 +209,8 @@ _SUFFIX_WORDS = """
 技术 技能 技艺 手艺 相关工作 工作 相关 人员 师傅 师父 熟手 老手 能手 高手 经验 经历 资格证书 资格证 资格 资质
 上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 持证上岗 持证 有证 带证 熟练工
 优先 等等 等 行业 岗位 方面
-专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 丰富 熟练 精通 较熟练 很熟练 非常熟练 一般
+专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 会一点 懂一点 会点 一点 丰富 熟练 精通 较熟练 很熟练 非常熟练
+一般
 """
 
 
@@ -1581,14 +1584,17 @@ class SkillResolver:
 
 
 def _soft_share(text: str) -> tuple[int, float]:
-    """How many soft-quality stems a text holds, and the share of its characters they, the glue
+    """How many soft-quality stems and words of recruitment noise (pay, perks, places: the title
+    coder's, ``ml.occupations``) a text holds, and the share of its characters they, the glue
     characters and digits cover."""
     covered = [False] * len(text)
     stems = 0
-    for match in _SOFT_PATTERN.finditer(text):
-        stems += 1
-        for p in range(match.start(), match.end()):
-            covered[p] = True
+    for pattern in (_SOFT_PATTERN, _RECRUITMENT_FILLER):
+        for match in pattern.finditer(text):
+            if match.end() > match.start():
+                stems += 1
+                for p in range(match.start(), match.end()):
+                    covered[p] = True
     for p, char in enumerate(text):
         if char in _GLUE_CHARS or char.isdigit():
             covered[p] = True
