@@ -1803,17 +1803,18 @@ def _general_words(text: str) -> list[str]:
     return [w for w in _general_tokenizer().lcut(normalize(text), HMM=False) if len(w) >= 2 and _all_cjk(w)]
 
 
-def _distinctive_words(external: Sequence[TaxonomyEntry]) -> dict[str, str]:
-    """Word -> external id: the words (``_general_words``, less common than ``COMMON_WORD`` in general
-    Chinese) that the Chinese forms of exactly one external skill contain. What a taxonomy names with a
-    word of its own (吊顶 only in 吊顶隔墙安装, 挤奶 only in 机械挤奶's forms) is that skill's."""
+def _distinctive_words(external: Sequence[TaxonomyEntry], *, rare: bool = True) -> dict[str, str]:
+    """Word -> external id: the words (``_general_words``; with ``rare``, only those less common than
+    ``COMMON_WORD`` in general Chinese) that the Chinese forms of exactly one external skill contain.
+    What a taxonomy names with a word of its own (吊顶 only in 吊顶隔墙安装, 挤奶 only in 机械挤奶's
+    forms) is that skill's."""
     tokenizer = _general_tokenizer()
     forms = {e.id: [k for f in e.forms() if (k := normalize(f)) and not k.isascii()] for e in external}
     found: dict[str, str] = {}
     for external_id, keys in forms.items():
         for key in keys:
             for word in _general_words(key):
-                if word in found or int(tokenizer.FREQ.get(word, 0)) >= COMMON_WORD:
+                if word in found or (rare and int(tokenizer.FREQ.get(word, 0)) >= COMMON_WORD):
                     continue
                 holders = {other for other, others in forms.items() if any(word in k for k in others)}
                 if holders == {external_id}:
@@ -1836,13 +1837,17 @@ def _distinctive_forms(
     if reached >= {e.id for e in external}:
         return
     distinctive = _distinctive_words(external)
+    # A common word of one skill's own still says where a form belongs (垃圾 in 垃圾分拣: waste, not
+    # the 分拣 of order picking): a form that names two skills so goes to neither.
+    exclusive = _distinctive_words(external, rare=False)
     for b in builtin:
         for form in b.forms():
             key = normalize(form)
             if not key or key in owner or key.isascii():
                 continue
-            named = {distinctive[w] for w in _general_words(key) if w in distinctive}
-            if len(named) == 1 and (external_id := next(iter(named))) not in reached:
+            words = _general_words(key)
+            named = {exclusive[w] for w in words if w in exclusive}
+            if len(named) == 1 and any(w in distinctive for w in words) and (external_id := named.pop()) not in reached:
                 yield external_id, form
 
 
