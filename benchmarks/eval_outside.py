@@ -1,7 +1,7 @@
 """Reading text we did not write: titles and skill phrases from outside sources, both halves every time.
 
     python benchmarks/eval_outside.py [--set all|blind|csco] [--curves] [--errors tune]
-        [--fit-calibration]
+        [--fit-calibration] [--tune-only]
 
 Two families of sets (docs/evaluation.md), each split once into a ``tune`` and a ``held`` half:
 
@@ -24,8 +24,9 @@ bins) of the scores as given, and before calibration: over titles coded (right =
 over phrases resolved to a skill (right = the labelled id).
 
 ``--errors tune`` lists the wrong answers of the TUNING halves; nothing ever prints a held half's
-lines. ``--fit-calibration`` fits the isotonic maps on the tuning halves (``ml/data/calibration.json``;
-then run again to see them on the held halves).
+lines; ``--tune-only`` does not even evaluate the held halves (for working on the rules without
+spending a look at the held figures). ``--fit-calibration`` fits the isotonic maps on the tuning
+halves (``ml/data/calibration.json``; then run again to see them on the held halves).
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ def load_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def run_blind(errors: str | None) -> dict[str, Half]:
+def run_blind(errors: str | None, halves_wanted: tuple[str, ...] = HALVES) -> dict[str, Half]:
     """The blind sets: the coder and the resolver exactly as ``code_occupations`` and
     ``resolve_skills --taxonomy`` build them; the held half is read, never printed."""
     entries, builtin, places = load_builtin()
@@ -201,7 +202,7 @@ def run_blind(errors: str | None) -> dict[str, Half]:
     built = time.perf_counter() - started
     names = {e.id: e.name_zh for e in external}
     halves: dict[str, Half] = {}
-    for name in HALVES:
+    for name in halves_wanted:
         half = halves[name] = Half()
         titles = load_jsonl(BLIND / f"job_titles.{name}.jsonl")
         phrases = load_jsonl(BLIND / f"skill_phrases.{name}.jsonl")
@@ -228,14 +229,14 @@ def run_blind(errors: str | None) -> dict[str, Half]:
     return halves
 
 
-def run_csco(errors: str | None) -> dict[str, Half]:
+def run_csco(errors: str | None, halves_wanted: tuple[str, ...] = HALVES) -> dict[str, Half]:
     """The CSCO-alias sets, zero-shot: each half's aliases taken out of the table first."""
     entries, builtin, places = load_builtin()
     by_code = {e.code: e for e in entries}
     titles = load("csco_titles.jsonl")
     phrases = load("csco_phrases.jsonl")
     halves: dict[str, Half] = {}
-    for name in HALVES:
+    for name in halves_wanted:
         half = halves[name] = Half()
         held_aliases = {normalize(r["alias"]) for r in titles if r["half"] == name}
         table = without(entries, held_aliases)
@@ -319,13 +320,18 @@ SET_TITLES = {
 
 def report(name: str, halves: dict[str, Half], curves: bool) -> None:
     print(f"\n{SET_TITLES[name]}")
-    print(f"{'figure':<40}{'tune':>10}{'held':>10}{'held-tune':>11}")
-    for label, key, fmt in ROWS[name]:
-        a, b = halves["tune"].figures[key], halves["held"].figures[key]
-        print(f"{label:<40}{fmt.format(a):>10}{fmt.format(b):>10}{b - a:>+11.3f}")
+    if "held" not in halves:
+        print(f"{'figure':<40}{'tune':>10}   (held half not evaluated)")
+        for label, key, fmt in ROWS[name]:
+            print(f"{label:<40}{fmt.format(halves['tune'].figures[key]):>10}")
+    else:
+        print(f"{'figure':<40}{'tune':>10}{'held':>10}{'held-tune':>11}")
+        for label, key, fmt in ROWS[name]:
+            a, b = halves["tune"].figures[key], halves["held"].figures[key]
+            print(f"{label:<40}{fmt.format(a):>10}{fmt.format(b):>10}{b - a:>+11.3f}")
     if curves:
         for what in ("title", "phrase"):
-            for half in HALVES:
+            for half in halves:
                 show_reliability(f"{name} {what}s, {half}", *halves[half].given[what])
 
 
@@ -335,13 +341,19 @@ def main() -> None:
     parser.add_argument("--errors", choices=["tune"], help="list the wrong answers of the tuning halves")
     parser.add_argument("--fit-calibration", action="store_true", help="fit the isotonic maps on the tuning halves")
     parser.add_argument("--curves", action="store_true", help="print the reliability tables")
+    parser.add_argument(
+        "--tune-only",
+        action="store_true",
+        help="evaluate the tuning halves only (the held halves are not even read): for working on the rules",
+    )
     args = parser.parse_args()
 
+    wanted = ("tune",) if args.tune_only else HALVES
     results: dict[str, dict[str, Half]] = {}
     if args.set in ("all", "blind"):
-        results["blind"] = run_blind(args.errors)
+        results["blind"] = run_blind(args.errors, wanted)
     if args.set in ("all", "csco"):
-        results["csco"] = run_csco(args.errors)
+        results["csco"] = run_csco(args.errors, wanted)
     for name, halves in results.items():
         report(name, halves, args.curves)
 

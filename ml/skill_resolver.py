@@ -45,6 +45,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ml.calibration import calibrated
 from ml.centroids import CentroidModel, centroid_score
+from ml.occupations import _FILLER as _RECRUITMENT_FILLER
 from ml.taxonomy import TaxonomyEntry
 from ml.text import is_cjk, normalize, normalize_spaced
 
@@ -200,13 +201,16 @@ _LEVEL = r"(?:[一二三四五]级|初级|中级|高级|特级|高级技师|技�
 _PREFIX_WORDS = """
 本人 我是 我会 我能 我 自己 个人 能够 能 会 可以 熟练掌握 熟练使用 熟练操作 熟练运用 熟练 掌握 精通 熟悉 了解
 擅长 懂得 略懂 懂 从事过 从事 做过 干过 当过 学过 开过 有过 持有 持证 持 具有 具备 拥有 有丰富的 有丰富 丰富的
+以前是 之前是 曾经是
 有 取得 获得 考取 考过 拿到了 拿到 已取得 独立完成 独立 一直 主要 负责 曾经 曾 以前 之前 现在 目前 专业 资深
 金牌 优秀 的 一点 一些 点
 """
 _SUFFIX_WORDS = """
 技术 技能 技艺 手艺 相关工作 工作 相关 人员 师傅 师父 熟手 老手 能手 高手 经验 经历 资格证书 资格证 资格 资质
-上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 优先 等等 等 行业 岗位 方面
-专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 丰富 熟练 精通 较熟练 很熟练 非常熟练 一般
+上岗证 操作证 作业证 执业证书 执业证 从业证 证书 证件 证 本子 本 驾驶证 驾照 驾龄 持证上岗 持证 有证 带证 熟练工
+优先 等等 等 行业 岗位 方面
+专业 制作 的 活儿 活 这块 这一块 都行 均可 都会 也会 会一点 懂一点 会点 一点 丰富 熟练 精通 较熟练 很熟练 非常熟练
+一般
 """
 
 
@@ -215,7 +219,9 @@ def _alternation(words: str, *extra: str) -> str:
     return "|".join([*extra, *sorted((re.escape(w) for w in _words(words)), key=len, reverse=True)])
 
 
-_PREFIX = re.compile(r"^(?:" + _alternation(_PREFIX_WORDS, _YEARS, _LEVEL) + ")")
+# Where the person worked, before what they did there: 在厂里(看皮带), 在矿上(开车), 在饭店里(切菜).
+_LOCATIVE = r"(?:在[\u4e00-\u9fff]{1,3}?[里上])"
+_PREFIX = re.compile(r"^(?:" + _alternation(_PREFIX_WORDS, _YEARS, _LEVEL, _LOCATIVE) + ")")
 _SUFFIX = re.compile(r"(?:" + _alternation(_SUFFIX_WORDS, _YEARS) + ")$")
 _VERB = re.compile(r"^(?:开|驾驶|驾|操作|操控|做|干|搞|当|跑|学|说|讲|用|使用|会开|会用|会做)")
 # Filler anywhere in a phrase, and whatever is not a letter, digit or character: ``core_key``.
@@ -476,25 +482,34 @@ _jieba_lock = threading.Lock()
 _jieba_base: Any = None
 
 
+def _general_tokenizer() -> Any:
+    """jieba's tokenizer with its general dictionary only (none of any taxonomy's forms added), read
+    once per process. Never changed: each taxonomy's own is a copy (``_segmenter``)."""
+    global _jieba_base
+    if _jieba_base is None:
+        with _jieba_lock:
+            if _jieba_base is None:
+                import jieba
+
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                base = jieba.Tokenizer()
+                base.initialize()
+                _jieba_base = base
+    return _jieba_base
+
+
 def _segmenter(words: Iterable[str]) -> tuple[Any, dict[str, int]]:
     """A private ``jieba.Tokenizer`` (the global one is left alone) that also knows ``words``, and the
     general frequency of those words (before they were added). jieba's dictionary is read once per
     process; each taxonomy gets a cheap copy (about 20 ms), so that what one taxonomy teaches the
     segmenter never changes the answers of another."""
-    global _jieba_base
+    base = _general_tokenizer()
     with _jieba_lock:
-        if _jieba_base is None:
-            import jieba
-
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            base = jieba.Tokenizer()
-            base.initialize()
-            _jieba_base = base
         import jieba
 
         tokenizer = jieba.Tokenizer()
-        tokenizer.FREQ = dict(_jieba_base.FREQ)
-        tokenizer.total = _jieba_base.total
+        tokenizer.FREQ = dict(base.FREQ)
+        tokenizer.total = base.total
         tokenizer.initialized = True
     general: dict[str, int] = {}
     for word in words:
@@ -718,6 +733,7 @@ class _Index:
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
         self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
+        self._context: tuple[re.Pattern[str] | None, dict[str, str], dict[str, list[tuple[str, str]]]] | None = None
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
     def fuzzy_choices(self, latin: bool, length: int, distance: int) -> list[str]:
@@ -766,6 +782,38 @@ class _Index:
             pairs = frozenset(t[i : i + 2] for t in texts for i in range(len(t) - 1))
             self._pairs[skill] = pairs
         return any(phrase[i : i + 2] in pairs for i in range(len(phrase) - 1))
+
+    def context(self) -> tuple[re.Pattern[str] | None, dict[str, str], dict[str, list[tuple[str, str]]]]:
+        """The words that place a phrase in one category of the taxonomy (煤矿, 井下, 矿井 for mining;
+        服装 for garments): a word (``_general_words``) of the forms of at least two skills of the
+        category and inside no form of another category; a pattern finding them, each word's
+        category, and each category's Chinese forms (form, skill). Made on first need."""
+        if self._context is None:
+            category = {i: e.category for i, e in self.entries.items()}
+            by_category: dict[str, list[tuple[str, str]]] = {}
+            for key, skill in self.forms.items():
+                if category[skill] and not key.isascii():
+                    by_category.setdefault(category[skill], []).append((key, skill))
+            seen: dict[str, dict[str, set[str]]] = {}
+            for name, forms in by_category.items():
+                for key, skill in forms:
+                    for word in _general_words(key):
+                        seen.setdefault(word, {}).setdefault(name, set()).add(skill)
+            words: dict[str, str] = {}
+            for word, found in seen.items():
+                if len(found) != 1:
+                    continue
+                ((name, skills),) = found.items()
+                if len(skills) >= 2 and all(
+                    category[skill] == name for key, skill in self.forms.items() if word in key
+                ):
+                    words[word] = name
+            pattern = (
+                re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
+            )
+            with self._lock:
+                self._context = (pattern, words, by_category)
+        return self._context
 
     @staticmethod
     def prefix_table(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
@@ -979,7 +1027,17 @@ class SkillResolver:
         scan = self._scan_memo(spaced)
         candidates.extend(self._as_match(h) for h in self._rank(scan.hits))
         core = min([compact, *variants], key=len)
-        if not any(c.score >= 0.9 for c in candidates) and not scan.masks:
+        masked = bool(scan.masks)
+        if all(m.method == "not_a_skill" for m in scan.masks):
+            # What is no skill (拣货员，能吃苦; 剪头发，有经验; 写字楼保洁 急找工作: a trait, a
+            # circumstance or boilerplate beside the skill) is taken out of what the nearest-form
+            # stages read: it would only dilute them. Not a negation (不会开车).
+            rest = _without_soft(scan)
+            if rest != compact:
+                rest_core = min([rest, *_strip_variants(rest)], key=len) if rest else ""
+                if len(rest_core) >= 2:
+                    core, masked = rest_core, False
+        if not any(c.score >= 0.9 for c in candidates) and not masked:
             # Not where a phrase negates a skill or is partly "no skill" (不会开车, 吃苦耐劳): the
             # model reads characters, not what they say about the skill.
             target = core if len(core) >= 2 else compact
@@ -1006,7 +1064,7 @@ class SkillResolver:
         if condensed != spaced:
             # "放了二十年羊" -> "放羊": aspect particles and durations between a verb and its object.
             again = self._resolve(condensed) if condensed else NO_MATCH
-            if again.skill is not None and again.score >= ACCEPT:
+            if again.skill is not None and again.score - 0.02 >= self.accept:
                 return SkillMatch(again.skill, round(again.score - 0.02, 3), again.method, again.matched)
 
         soft = self._soft_score(scan)
@@ -1116,6 +1174,8 @@ class SkillResolver:
             hit.score = self._hit_score(compact, hit, token_bounds)
             hits.append(hit)
         self._repair_scope(compact, spaced, hits)
+        if hits:
+            self._in_category(compact, hits)
         covered = list(taken)
         if token_bounds is not None:
             hits.extend(self._pinyin_windows(compact, covered, token_bounds))
@@ -1219,6 +1279,32 @@ class SkillResolver:
             for hit in hits:
                 if verb_end <= hit.start < stop and hit.skill not in self._index.repairs:
                     hit.score -= 0.3
+
+    def _in_category(self, compact: str, hits: list[_Hit]) -> None:
+        """A generic form in a phrase placed in another category (``_Index.context``) is that
+        category's skill whose forms hold it: 电工 in 煤矿机电队电工 is the mine electrician (井下电工),
+        车工 in 车工（服装厂） the garment machinist (服装车工). Only when exactly one skill of that
+        category has such a form."""
+        pattern, words, by_category = self._index.context()
+        if pattern is None:
+            return
+        places = [(m.start(), m.end(), words[m.group()]) for m in pattern.finditer(compact)]
+        if not places:
+            return
+        entries = self._index.entries
+        for hit in hits:
+            if hit.method != "sentence" or hit.skill is None:
+                continue
+            key = compact[hit.start : hit.end]
+            own = entries[hit.skill].category
+            for start, end, name in places:
+                if name == own or (start < hit.end and hit.start < end):
+                    continue
+                holders = {(skill, form) for form, skill in by_category[name] if key in form and form != key}
+                if len({skill for skill, _form in holders}) == 1:
+                    skill, form = min(holders, key=lambda sf: len(sf[1]))
+                    hit.skill, hit.form = skill, self._index.written[form]
+                    break
 
     def _hit_score(self, compact: str, hit: _Hit, token_bounds: Container[int] | None) -> float:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts
@@ -1332,11 +1418,18 @@ class SkillResolver:
         rest = [w for i, w in enumerate(words) if i not in used]
         everything = [w for _s, _e, w in rest]
         tokens = list(everything)
+        # In a phrase that is partly Chinese the English words are only part of what it says (PS in
+        # PS修图, CNC in CNC操机): they score as a known form of their size would in a sentence, so that
+        # a Chinese form beside them weighs as much (``_hit_score``).
+        mixed = any(is_cjk(c) for c in spaced)
         for _round in range(4):
             results = self._index.english.match(tokens, everything)
             if not results:
                 break
             score, skill, form, positions = results[0]
+            if mixed:
+                span = "".join(everything[i] for i in positions)
+                score = min(score, 0.70 + 0.06 * min(_units(span), 4))
             hits.append(_Hit(rest[min(positions)][0], rest[max(positions)][1], skill, form, score, "english"))
             tokens = ["" if i in positions else t for i, t in enumerate(tokens)]
         return hits
@@ -1477,6 +1570,50 @@ class SkillResolver:
         return round(0.7 + 0.25 * share, 3)
 
 
+def _soft_share(text: str) -> tuple[int, float]:
+    """How many soft-quality stems and words of recruitment noise (pay, perks, places: the title
+    coder's, ``ml.occupations``) a text holds, and the share of its characters they, the glue
+    characters and digits cover."""
+    covered = [False] * len(text)
+    stems = 0
+    for pattern in (_SOFT_PATTERN, _RECRUITMENT_FILLER):
+        for match in pattern.finditer(text):
+            if match.end() > match.start():
+                stems += 1
+                for p in range(match.start(), match.end()):
+                    covered[p] = True
+    for p, char in enumerate(text):
+        if char in _GLUE_CHARS or char.isdigit():
+            covered[p] = True
+    return stems, (sum(covered) / len(text) if text else 0.0)
+
+
+def _without_soft(scan: _Scan) -> str:
+    """The compact text without its "not a skill" spans and without its clauses that are soft
+    qualities or generic statements (有经验, 男 40岁, 急找工作) and hold no skill found."""
+    compact = scan.compact
+    keep = [True] * len(compact)
+    for mask in scan.masks:
+        for p in range(max(0, mask.start), min(mask.end, len(compact))):
+            keep[p] = False
+    found = {p for h in scan.hits for p in range(h.start, h.end)}
+    start = 0
+    for end in sorted({*_clause_ends(scan.spaced), len(compact)}):
+        if end <= start or end > len(compact):
+            continue
+        if not any(p in found for p in range(start, end)):
+            # the clause's "not a skill" spans count as soft stems that cover their characters
+            masked = sum(1 for m in scan.masks if start <= m.start < end)
+            left = "".join(c for p, c in enumerate(compact[start:end], start) if keep[p])
+            stems, share = _soft_share(left)
+            share = (share * len(left) + (end - start - len(left))) / (end - start)
+            if stems + masked and share >= 0.7:
+                for p in range(start, end):
+                    keep[p] = False
+        start = end
+    return "".join(c for p, c in enumerate(compact) if keep[p])
+
+
 _INSERTED = re.compile(
     r"(?:[了过着])?(?:\d+|[一二两三四五六七八九十百千几多半]+)(?:多|余|来)?(?:个)?"
     r"(?:年|个月|月|天|只|头|匹|峰|亩|台|辆|吨|次|家|份)(?:多|半)?(?:的)?|(?<=[\u4e00-\u9fff])[了过着](?=[\u4e00-\u9fff])"
@@ -1548,6 +1685,9 @@ def _linked_entries(
     extra: dict[str, list[str]] = {e.id: [] for e in external}
     builtin_by_id = {b.id: b for b in builtin}
     for external_id, form in _unreached_forms(external, builtin, links, owner, reader):
+        owner[normalize(form)] = external_id
+        extra[external_id].append(form)
+    for external_id, form in _distinctive_forms(external, builtin, links, owner):
         owner[normalize(form)] = external_id
         extra[external_id].append(form)
     for builtin_id, external_id in links.items():
@@ -1749,6 +1889,59 @@ def _unreached_forms(
                 and match.method != "pinyin"  # a form is spelt right: no homophone of another (电器, 电气)
             ):
                 yield match.skill, form
+
+
+def _general_words(text: str) -> list[str]:
+    """The Chinese words of two characters or more in a text, as jieba's general dictionary cuts it."""
+    return [w for w in _general_tokenizer().lcut(normalize(text), HMM=False) if len(w) >= 2 and _all_cjk(w)]
+
+
+def _distinctive_words(external: Sequence[TaxonomyEntry], *, rare: bool = True) -> dict[str, str]:
+    """Word -> external id: the words (``_general_words``; with ``rare``, only those less common than
+    ``COMMON_WORD`` in general Chinese) that the Chinese forms of exactly one external skill contain.
+    What a taxonomy names with a word of its own (吊顶 only in 吊顶隔墙安装, 挤奶 only in 机械挤奶's
+    forms) is that skill's."""
+    tokenizer = _general_tokenizer()
+    forms = {e.id: [k for f in e.forms() if (k := normalize(f)) and not k.isascii()] for e in external}
+    found: dict[str, str] = {}
+    for external_id, keys in forms.items():
+        for key in keys:
+            for word in _general_words(key):
+                if word in found or (rare and int(tokenizer.FREQ.get(word, 0)) >= COMMON_WORD):
+                    continue
+                holders = {other for other, others in forms.items() if any(word in k for k in others)}
+                if holders == {external_id}:
+                    found[word] = external_id
+    return found
+
+
+def _distinctive_forms(
+    external: Sequence[TaxonomyEntry],
+    builtin: Sequence[TaxonomyEntry],
+    links: Mapping[str, str],
+    owner: Mapping[str, str],
+) -> Iterator[tuple[str, str]]:
+    """(external id, built-in form) for the external skills no built-in skill links to: the built-in
+    forms holding a word only that skill's forms hold (``_distinctive_words``) and no such word of
+    another skill. A built-in skill the external taxonomy splits in two (环卫: street sweeping and
+    waste collection) or one whose forms name a narrower external skill (奶牛养殖's 挤奶 is 机械挤奶,
+    装修木工's 吊顶 is 吊顶隔墙安装) links to at most one of them; the word says where each form goes."""
+    reached = set(links.values())
+    if reached >= {e.id for e in external}:
+        return
+    distinctive = _distinctive_words(external)
+    # A common word of one skill's own still says where a form belongs (垃圾 in 垃圾分拣: waste, not
+    # the 分拣 of order picking): a form that names two skills so goes to neither.
+    exclusive = _distinctive_words(external, rare=False)
+    for b in builtin:
+        for form in b.forms():
+            key = normalize(form)
+            if not key or key in owner or key.isascii():
+                continue
+            words = _general_words(key)
+            named = {exclusive[w] for w in words if w in exclusive}
+            if len(named) == 1 and any(w in distinctive for w in words) and (external_id := named.pop()) not in reached:
+                yield external_id, form
 
 
 def _read_votes(

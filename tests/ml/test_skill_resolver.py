@@ -19,6 +19,7 @@ from ml.skill_resolver import (
     LinkedBuild,
     SkillMatch,
     SkillResolver,
+    _distinctive_forms,
     _linked_entries,
     core_key,
     link_taxonomies,
@@ -565,6 +566,28 @@ class TestLinked:
         assert resolver.resolve("轻钢龙骨").skill == "E1"
         assert SkillResolver.linked([carpentry], entries).resolve("吊顶工").skill == "E1"
 
+    def test_a_built_in_form_with_a_word_only_one_unreached_external_skill_uses_goes_there(self):
+        # 挤奶 is a word of E2's forms only, 分拣 of E4's: the built-in forms holding them go there
+        # (nothing links to E2 or E4). 垃圾分拣 also holds 垃圾, a word of E3's own: it names two
+        # skills and goes to neither; 喂奶牛 holds no such word.
+        external = [
+            entry("E1", "奶牛饲养", "Dairy cattle"),
+            entry("E2", "机械挤奶", "Machine milking", "挤奶作业"),
+            entry("E3", "生活垃圾收运", "Waste collection", "垃圾清运"),
+            entry("E4", "拣货打包", "Order picking", "分拣打包"),
+        ]
+        builtin = [
+            entry("b1", "奶牛养殖", "Dairy farming", "挤奶", "挤奶工", "喂奶牛"),
+            entry("b2", "垃圾分类", "Waste sorting", "垃圾分拣"),
+            entry("b3", "快件分拣", "Parcel sorting", "分拣员"),
+        ]
+        owner = {normalize(f): e.id for e in external for f in e.forms()}
+        found = set(_distinctive_forms(external, builtin, {"b1": "E1"}, owner))
+        assert {("E2", "挤奶"), ("E2", "挤奶工"), ("E4", "分拣员")} <= found
+        assert not {form for _id, form in found} & {"喂奶牛", "垃圾分拣"}
+        # every external skill reached: nothing moves
+        assert not set(_distinctive_forms(external, builtin, {"b1": "E1", "b2": "E3", "b3": "E4", "b4": "E2"}, owner))
+
     def test_with_an_external_taxonomy_nearest_forms_count_from_a_lower_score(self, linked, resolver):
         assert resolver.accept == ACCEPT
         assert linked.accept == ACCEPT_EXTERNAL < ACCEPT
@@ -638,3 +661,52 @@ def test_core_key_puts_the_wrappers_of_one_phrase_together():
     assert {core_key(p) for p in ("有5年电焊经验", "电焊（熟练）", "熟练电焊", "电焊", "电焊3年")} == {"电焊"}
     assert core_key("会开叉车") == core_key("叉车")
     assert core_key("电焊") != core_key("叉车")
+
+
+class TestWhatSurroundsASkill:
+    """A trait, pay, a place or an age beside a skill says nothing about it: the reading of the skill
+    must not change (benchmarks/wrap_phrases.py counts this on the blind tuning phrases)."""
+
+    @pytest.mark.parametrize(
+        "phrase",
+        ["陪老人看病，能吃苦", "局扇管理，身体健康", "辅导小学生作业，工资面议", "局扇管理 急找工作", "在矿上局扇管理"],
+    )
+    def test_a_clause_that_is_no_skill_leaves_the_nearest_reading_alone(self, resolver, phrase):
+        bare = {"陪老人看病": "care.medical_escort", "局扇管理": "mining.mine_ventilation"}
+        expected = next((v for k, v in bare.items() if k in phrase), "education.tutoring")
+        assert resolver.resolve(phrase).skill == expected
+
+    def test_a_negation_still_keeps_the_model_out(self, resolver):
+        assert resolver.resolve("不会开车").skill is None
+
+
+def categorised(id: str, name_zh: str, name_en: str, category: str, *synonyms: str) -> TaxonomyEntry:
+    return TaxonomyEntry(id=id, name_zh=name_zh, name_en=name_en, synonyms=synonyms, category=category)
+
+
+@pytest.fixture(scope="module")
+def trades() -> SkillResolver:
+    return SkillResolver(
+        [
+            categorised("E1", "电工作业(低压)", "Low-voltage electrical work", "电气", "电工"),
+            categorised("E2", "煤矿井下电气作业", "Mine electrical work", "矿山", "井下电工"),
+            categorised("E3", "煤矿井下采煤", "Underground coal mining", "矿山", "采煤"),
+            categorised("E4", "平面设计", "Graphic design", "设计", "PS"),
+            categorised("E5", "图像处理", "Photo editing", "设计", "修图"),
+        ]
+    )
+
+
+class TestContext:
+    def test_a_generic_form_in_a_phrase_placed_in_another_category_is_that_categorys_skill(self, trades):
+        # 煤矿 and 井下 are words of two mining skills and of nothing else: the phrase is placed in
+        # mining, whose only form holding 电工 is 井下电工.
+        assert trades.resolve("煤矿机电队电工").skill == "E2"
+        assert trades.resolve("电工，井下").skill == "E2"
+        assert trades.resolve("电工").skill == "E1"
+        assert trades.resolve("会电工").skill == "E1"
+
+    def test_english_in_a_partly_chinese_phrase_weighs_as_a_form_of_its_size(self, trades):
+        assert trades.resolve("PS修图").skill == "E5"
+        assert trades.resolve("会用PS").skill == "E4"
+        assert trades.resolve("PS").skill == "E4"
