@@ -44,9 +44,9 @@ from core.fields import JSONTextField
 from households.models import Member
 from jobs.models import JobPosting
 from jobs.selectors import open_postings
-from matching import engine, notices
+from matching import changes, engine, notices
 from matching.learning import current_weights
-from matching.models import Match, PendingMatch, RematchChunk, RematchRun
+from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
@@ -87,23 +87,6 @@ def scan_depth() -> int:
 
 
 @dataclass
-class SideState:
-    """What a cached market holds of one side, in the terms of ``engine``'s fingerprints: the totals
-    it expects (those of its build, moved by each row it took in since), the watermarks of its build,
-    each row's share of the totals as held, and the rows stamped since the watermarks whose change
-    it took in (with their stamps)."""
-
-    side: engine.Side
-    parts: dict[int, tuple[int, ...]]
-    overlaid: dict[tuple[str, int], Any] = field(default_factory=dict)
-
-    def holds(self, totals: tuple[int, ...], changes: dict[tuple[str, int], Any]) -> bool:
-        """Whether the side read now is the one the market holds: the same totals, and every row
-        stamped since the build taken in at that stamp."""
-        return totals == self.side.totals and all(self.overlaid.get(k) == at for k, at in changes.items())
-
-
-@dataclass
 class CachedMarket:
     market: Market
     seekers: dict[int, Seeker]
@@ -111,9 +94,10 @@ class CachedMarket:
     postings: dict[int, Posting]
     posting_rows: dict[int, int]  # posting id -> its row in the market
     seeker_rows: dict[int, int]  # seeker id -> its row in the market
-    seeker_state: SideState
-    posting_state: SideState
+    seeker_state: changes.Seen
+    posting_state: changes.Seen
     built_at: float  # time.monotonic()
+    built_on: dt.date  # the day it was built: a posting past its ``valid_until`` closes by the date alone
     build_seconds: float
     # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
     posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
@@ -160,23 +144,19 @@ def market(*, current: str = "both") -> CachedMarket:
         cached = _cached
         if cached is not None and cached.market.weights != weights:
             cached = None  # learned weights went live (matching.learning): score with them from now on
-        # A side's fingerprint is asked for only when the answer depends on it: each is a handful of
-        # aggregates over tables that grow with the region (the other side's not at all while young).
-        if cached is not None:
+        # A side's changes are read only when the answer depends on them (each a small index range).
+        if cached is not None and cached.built_on == timezone.localdate():
             young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
-            seekers_ok = (current not in ("seekers", "both") and young) or cached.seeker_state.holds(
-                engine.seeker_totals(), engine.seeker_changes(cached.seeker_state.side.watermarks)
+            seekers_ok = (current not in ("seekers", "both") and young) or cached.seeker_state.current(
+                MarketChange.SEEKERS
             )
             postings_ok = seekers_ok and (
-                (current not in ("postings", "both") and young)
-                or cached.posting_state.holds(
-                    engine.posting_totals(), engine.posting_changes(cached.posting_state.side.watermarks)
-                )
+                (current not in ("postings", "both") and young) or cached.posting_state.current(MarketChange.POSTINGS)
             )
             if seekers_ok and postings_ok:
                 return cached
-        seeker_side = engine.seeker_side()
-        posting_side = engine.posting_side()
+        seen = changes.now()  # before reading: a change it does not see is read as one at the next check
+        built_on = timezone.localdate()
         started = time.monotonic()
         built = engine.build_seekers()
         postings = engine.build_postings()
@@ -193,9 +173,10 @@ def market(*, current: str = "both") -> CachedMarket:
             postings={int(p.id): p for p in postings},
             posting_rows={int(p.id): i for i, p in enumerate(postings)},
             seeker_rows={int(s.id): i for i, s in enumerate(built.seekers)},
-            seeker_state=SideState(seeker_side, engine.seeker_parts()),
-            posting_state=SideState(posting_side, engine.posting_parts()),
+            seeker_state=changes.Seen(seen),
+            posting_state=changes.Seen(seen),
             built_at=time.monotonic(),
+            built_on=built_on,
             build_seconds=time.monotonic() - started,
         )
         log.info(
@@ -221,39 +202,29 @@ def relatedness(seekers: Sequence[Seeker], postings: Sequence[Posting]) -> Relat
 
 
 class Read(NamedTuple):
-    """One row's state, read before the row itself (so that a change made in between is seen as
-    another change): its share of the side's totals and its stamps since the watermark."""
+    """When one row was read: the change log's snapshot taken just before (so that a change made in
+    between is read as another change), and the clock."""
 
-    parts: tuple[int, ...]
-    stamps: dict[tuple[str, int], Any]
+    snapshot: changes.Snapshot
     at: float  # time.monotonic() of the read
 
 
-def read_posting(posting_id: int) -> Read:
-    parts, at = engine.posting_now(posting_id)
-    return Read(parts, {} if at is None else {("posting", posting_id): at}, time.monotonic())
-
-
-def read_member(member_id: int) -> Read:
-    parts, at, preference_at = engine.member_now(member_id)
-    stamps = {} if at is None else {("member", member_id): at}
-    if preference_at is not None:
-        stamps[("preference", member_id)] = preference_at
-    return Read(parts, stamps, time.monotonic())
+def read_row() -> Read:
+    return Read(changes.now(), time.monotonic())
 
 
 def _overlay(
     cached: CachedMarket,
-    state: SideState,
+    seen: changes.Seen,
     key: int,
     read: Read,
     take_in: Callable[[], bool],
 ) -> None:
     """Take one changed row into the cached market instead of rebuilding it (``take_in`` changes the
-    market and the maps, and says False when it could not), and move the side's expected totals by
-    the row's change. A market built after the row was read holds it already; one replaced
-    meanwhile is left alone; a row the market cannot take in drops the market (rebuilt when next
-    asked for).
+    market and the maps, and says False when it could not), and note that the row's changes up to
+    its read are in the market. A market built after the row was read holds it already; one
+    replaced meanwhile is left alone; a row the market cannot take in drops the market (rebuilt
+    when next asked for).
 
     The market is changed in place: in production only Celery worker processes refresh, one task
     at a time each, so nothing reads it meanwhile; a web process that ran refreshes eagerly (tests,
@@ -265,11 +236,7 @@ def _overlay(
         if not take_in():
             _cached = None
             return
-        before = state.parts.get(key, (0,) * len(read.parts))
-        totals = tuple(t - b + a for t, b, a in zip(state.side.totals, before, read.parts, strict=True))
-        state.side = engine.Side(totals, state.side.watermarks)
-        state.parts[key] = read.parts
-        state.overlaid.update(read.stamps)
+        seen.taken_in[key] = read.snapshot
 
 
 def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | None) -> Callable[[], bool]:
@@ -777,7 +744,7 @@ def _insert_values(rows: Sequence[Match | Row]) -> None:
 def refresh_posting(posting_id: int) -> int:
     """Score one posting against every seeker and replace its stored matches; a posting that is no
     longer open loses them. Returns the number of rows stored."""
-    read = read_posting(posting_id)
+    read = read_row()
     built = engine.build_postings(open_postings().filter(pk=posting_id))
     if not built or built[0].open_seats <= 0:
         cached = _cached  # no market is built for a posting that is gone; one cached is kept current
@@ -815,7 +782,7 @@ def refresh_posting(posting_id: int) -> int:
 def refresh_member(member_id: int) -> int:
     """Score one member against every open posting and replace their stored matches; a member who
     no longer seeks work (left, closed archive, no capacity) loses them."""
-    read = read_member(member_id)
+    read = read_row()
     built = engine.build_seekers(engine.seekers_queryset().filter(pk=member_id))
     if not built.seekers:
         cached = _cached  # as for a posting that is gone
