@@ -509,26 +509,17 @@ def _member_thresholds_any(member_ids: Sequence[int], *, exclude_posting: int, n
 
 
 def _member_thresholds_pg(member_ids: Sequence[int], *, exclude_posting: int, n: int) -> dict[int, float]:
-    """``_member_thresholds`` on PostgreSQL: per member the N-th and N+1-th best scores of all their
-    rows (their range of the unique index, a few dozen rows, sorted; excluding the posting in the
-    same scan would need each row's ``posting_id`` compared), and the posting's own row, if any, by
-    the unique index. Without that row the threshold is the N-th best; when that row is among the
-    best N (at least the N-th score) it is the N+1-th."""
+    """``_member_thresholds`` on PostgreSQL: per member the N-th best score of their rows other than
+    the posting's, from their range of the unique index (a few dozen rows, sorted; the posting's row
+    is left out by the same scan), one subquery per member in one statement."""
     table = connection.ops.quote_name(Match._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.id, ARRAY(SELECT score FROM {table} WHERE member_id = m.id ORDER BY score DESC "
-            f"OFFSET %s LIMIT 2), (SELECT score FROM {table} WHERE member_id = m.id AND posting_id = %s) "
-            "FROM unnest(%s::bigint[]) AS m(id)",
-            [n - 1, exclude_posting, [int(pk) for pk in member_ids]],
+            f"SELECT m.id, (SELECT score FROM {table} WHERE member_id = m.id AND posting_id <> %s "
+            "ORDER BY score DESC OFFSET %s LIMIT 1) FROM unnest(%s::bigint[]) AS m(id)",
+            [exclude_posting, n - 1, [int(pk) for pk in member_ids]],
         )
-        found: dict[int, float] = {}
-        for pk, scores, own in cursor.fetchall():
-            if own is not None and scores and own >= scores[0]:
-                scores = scores[1:]
-            if scores:
-                found[pk] = scores[0]
-        return found
+        return {pk: score for pk, score in cursor.fetchall() if score is not None}
 
 
 def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, consenting: bool) -> dict[int, float]:
@@ -548,6 +539,9 @@ def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, cons
 def _replace(delete: Q, rows: Sequence[Match | Row], *, then: Callable[[], None] | None = None) -> int:
     """Make the stored rows matching ``delete`` exactly ``rows``, in one transaction: readers see the
     old rows or the new, never a mix. Returns the number of rows now stored there."""
+    if connection.vendor == "postgresql" and then is None and 0 < len(rows) <= SMALL_WRITE:
+        statistics_keep_up(len(rows), _write_small(delete, rows))
+        return len(rows)
     with transaction.atomic():
         if connection.vendor == "postgresql" and rows:
             if not _copy_into_empty(delete, rows):
@@ -561,7 +555,7 @@ def _replace(delete: Q, rows: Sequence[Match | Row], *, then: Callable[[], None]
     return len(rows)
 
 
-def statistics_keep_up(written: int) -> None:
+def statistics_keep_up(written: int, estimate: float | None = None) -> None:
     """PostgreSQL: analyse the stored matches when their statistics say the table holds fewer rows
     than were just written to it (it was emptied and is being filled again), outside a transaction.
 
@@ -570,13 +564,15 @@ def statistics_keep_up(written: int) -> None:
     refresh at 225,000 rows, and a first fill that slows with every chunk). Autovacuum would
     analyse it within minutes where it runs; where it does not (it is off on some installations,
     and busy on others) nothing else would. One catalogue read per write; the analysis itself
-    samples a fixed number of rows."""
+    samples a fixed number of rows (``estimate``: that read, made already by the write)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block or written <= 0:
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Match._meta.db_table])
-        row = cursor.fetchone()
-    if row is not None and row[0] < written:
+    if estimate is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Match._meta.db_table])
+            row = cursor.fetchone()
+        estimate = None if row is None else row[0]
+    if estimate is not None and estimate < written:
         analyze_matches()
 
 
@@ -610,6 +606,55 @@ def _copy_into_empty(delete: Q, rows: Sequence[Match | Row]) -> bool:
 
 
 _STAGE = "matching_match_new"
+
+#: A write of at most this many rows (one refresh's) is one statement (``_write_small``).
+SMALL_WRITE = 5000
+
+
+def _write_small(delete: Q, rows: Sequence[Match | Row]) -> float | None:
+    """PostgreSQL, a few rows (one refresh's): ``_merge`` in two statements, without its temporary
+    table. The rows go as arrays: first inserted, those found again changed in place only where
+    their score, engine or explanation differ (unchanged ones are left alone, their
+    ``computed_at`` too); then the stored rows of the scope that are not among them are deleted.
+    In that order a concurrent writer of the same pairs is waited for by the insert, and its rows
+    are then seen by the delete (a statement of its own, with its own snapshot), as the merge's
+    retry after a refused COPY sees them. Returns the planner's estimate of the table's rows
+    (``statistics_keep_up``), read by the delete.
+
+    The merge's five statements, its transaction's two more round trips and the temporary
+    table's creation and drop (written to the system catalogues every time) were about a seventh
+    of a posting's refresh."""
+    if len({(m.member_id, m.posting_id) for m in rows}) != len(rows):  # as the unique index refuses it elsewhere
+        raise IntegrityError("a stored match written twice: one row per member and posting")
+    table = connection.ops.quote_name(Match._meta.db_table)
+    scope = Match.objects.filter(delete)
+    where, params = scope.query.get_compiler(connection=connection).compile(scope.query.where)
+    where = where or "TRUE"
+    encode = JSONTextField.encode
+    values = [
+        (m.member_id, m.posting_id, m.score, m.engine_version, m.computed_at, encode(m.explanation)) for m in rows
+    ]
+    columns = [list(column) for column in zip(*values, strict=True)]
+    names = "member_id, posting_id, score, engine_version, computed_at, explanation"
+    arrays = ", ".join(f"%s::{db_type}[]" for db_type in _copy_types())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS m ({names}) SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT (member_id, posting_id) DO UPDATE SET score = EXCLUDED.score, "
+            "engine_version = EXCLUDED.engine_version, computed_at = EXCLUDED.computed_at, "
+            "explanation = EXCLUDED.explanation WHERE (m.score, m.engine_version, m.explanation) "
+            "IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.engine_version, EXCLUDED.explanation)",
+            columns,
+        )
+        cursor.execute(
+            f"WITH gone AS (DELETE FROM {table} WHERE {where} AND NOT EXISTS (SELECT 1 FROM "
+            f"unnest(%s::bigint[], %s::bigint[]) AS n(member_id, posting_id) WHERE n.member_id = "
+            f"{table}.member_id AND n.posting_id = {table}.posting_id)) "
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [*params, columns[0], columns[1], Match._meta.db_table],
+        )
+        found = cursor.fetchone()
+    return None if found is None else float(found[0])
 
 
 def _merge(delete: Q, rows: Sequence[Match | Row]) -> None:
