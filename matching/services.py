@@ -613,9 +613,10 @@ SMALL_WRITE = 5000
 
 def _write_small(delete: Q, rows: Sequence[Match | Row]) -> float | None:
     """PostgreSQL, a few rows (one refresh's): ``_merge`` in two statements, without its temporary
-    table. The rows go as arrays: first inserted, those found again changed in place only where
-    their score, engine or explanation differ (unchanged ones are left alone, their
-    ``computed_at`` too); then the stored rows of the scope that are not among them are deleted.
+    table. The rows go as arrays: first those not stored as they are (same score, engine and
+    explanation) are inserted, or change the stored row of their pair in place (rows found again
+    unchanged are not touched, not even locked: their ``computed_at`` stays); then the stored rows
+    of the scope that are not among them are deleted.
     In that order a concurrent writer of the same pairs is waited for by the insert, and its rows
     are then seen by the delete (a statement of its own, with its own snapshot), as the merge's
     retry after a refused COPY sees them. Returns the planner's estimate of the table's rows
@@ -644,7 +645,10 @@ def _write_small(delete: Q, rows: Sequence[Match | Row]) -> float | None:
     # (binding in the client) quoted each explanation with a regular expression (4 ms a refresh).
     with transaction.atomic(), connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
-            f"INSERT INTO {table} AS m ({names}) SELECT * FROM unnest({arrays}) "
+            f"INSERT INTO {table} AS m ({names}) SELECT * FROM unnest({arrays}) AS n({names}) "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.member_id = n.member_id AND "
+            "o.posting_id = n.posting_id AND o.score = n.score AND o.engine_version = n.engine_version "
+            "AND o.explanation = n.explanation) "
             "ON CONFLICT (member_id, posting_id) DO UPDATE SET score = EXCLUDED.score, "
             "engine_version = EXCLUDED.engine_version, computed_at = EXCLUDED.computed_at, "
             "explanation = EXCLUDED.explanation WHERE (m.score, m.engine_version, m.explanation) "
