@@ -16,9 +16,13 @@ transaction is. SQLite has one writer at a time: a snapshot is the last id."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from matching.models import MarketChange
 
@@ -101,13 +105,29 @@ class Seen:
 
     snapshot: Snapshot
     taken_in: dict[int, Snapshot] = field(default_factory=dict)
+    checked_at: float = field(default_factory=time.monotonic)
 
     def current(self, side: str) -> bool:
-        """Whether every change since ``snapshot`` was taken in; if so, ``snapshot`` moves on."""
+        """Whether every change since ``snapshot`` was taken in; if so, ``snapshot`` moves on. A side
+        not checked for half of ``MATCHING_CHANGES_KEEP`` is not: its changes may be pruned."""
+        if time.monotonic() - self.checked_at > keep() / 2:
+            return False
         then, unseen = since(self.snapshot, side)
         for change_id, target, xid in unseen:
             read = self.taken_in.get(target)
             if read is None or not read.sees(change_id, xid):
                 return False
-        self.snapshot = then
+        self.snapshot, self.checked_at = then, time.monotonic()
         return True
+
+
+def keep() -> float:
+    return float(getattr(settings, "MATCHING_CHANGES_KEEP", 86400))
+
+
+def prune() -> int:
+    """Delete the log's rows older than ``MATCHING_CHANGES_KEEP`` (the nightly re-match): every cached
+    market has read them, or is rebuilt before it reads again. (A transaction kept open for longer
+    than half that between its write and its commit could have its change pruned unread.)"""
+    deleted, _by_model = MarketChange.objects.filter(at__lt=timezone.now() - dt.timedelta(seconds=keep())).delete()
+    return deleted

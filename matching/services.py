@@ -928,6 +928,7 @@ def rematch_plan(*, chunk_size: int | None = None) -> tuple[list[list[int]], lis
     """Clear what can no longer be right, and cut the seekers into chunks. Returns the chunks and the
     postings' thresholds (see ``posting_thresholds``) every chunk needs."""
     cached = market(current="both")
+    changes.prune()
     Match.objects.exclude(member_id__in=engine.seekers_queryset().values("pk")).delete()
     Match.objects.exclude(posting_id__in=open_postings().values("pk")).delete()
     size = chunk_size or int(getattr(settings, "MATCHING_CHUNK_SIZE", 5000))

@@ -154,3 +154,19 @@ def test_a_posting_added_by_another_process_is_noticed(world: World) -> None:
     make_posting(world.employer, salary_max=7000)  # nobody refreshes it here
 
     assert services.market(current="postings") is not built
+
+
+def test_old_changes_are_pruned_and_a_market_not_checked_for_long_is_rebuilt(world: World, settings: Any) -> None:
+    built = services.market(current="both")
+    logged = MarketChange.objects.count()
+    assert logged
+    MarketChange.objects.filter(pk__in=MarketChange.objects.order_by("pk").values("pk")[:2]).update(
+        at=timezone.now() - dt.timedelta(seconds=settings.MATCHING_CHANGES_KEEP + 60)
+    )
+
+    assert changes.prune() == 2
+    assert MarketChange.objects.count() == logged - 2
+    assert services.market(current="both") is built
+
+    settings.MATCHING_CHANGES_KEEP = 0  # its changes could have been pruned unread
+    assert services.market(current="both") is not built
