@@ -1,8 +1,9 @@
 """The log a cached matching market reads to learn what changed since it was built
 (``matching.models.MarketChange``, ``matching.changes``), written by triggers on the tables behind
 the market, on SQLite and on PostgreSQL: every insert, update and delete of a row, whether through
-a model's ``save``, a queryset's ``update`` or raw SQL, leaves one row naming the member or posting
-it changed (an update that moves a row to another owner, two).
+a model's ``save``, a queryset's ``update`` or raw SQL, leaves a row naming the member or posting
+it changed (an update that moves a row to another owner, two; on PostgreSQL, one per member or
+posting per statement, from the statement's transition tables).
 
 Note for later migrations: on SQLite, an ``AlterField`` on one of these tables rebuilds the table
 and drops its triggers; such a migration must run ``install`` from here again (the tests of
@@ -30,26 +31,26 @@ LOG = "INSERT INTO matching_marketchange (side, target, xid, at)"
 
 
 def _postgresql(table, side, target):
-    old, new = target.format(r="OLD"), target.format(r="NEW")
-    values = "pg_current_xact_id()::text::bigint, now()"
-    return [
-        f"""
-        CREATE OR REPLACE FUNCTION matching_change_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({old}) IS DISTINCT FROM ({new})) THEN
-                {LOG} VALUES ('{side}', {old}, {values});
-            END IF;
-            IF TG_OP <> 'DELETE' THEN
-                {LOG} VALUES ('{side}', {new}, {values});
-            END IF;
-            RETURN NULL;
-        END $$;
-        """,
-        f"""
-        CREATE TRIGGER matching_change AFTER INSERT OR UPDATE OR DELETE ON {table}
-        FOR EACH ROW EXECUTE FUNCTION matching_change_{table}();
-        """,
-    ]
+    """Statement triggers with transition tables: one INSERT ... SELECT per statement, each target
+    once (a bulk insert of 25,000 skills paid 2.4 times its time with a row trigger each)."""
+    statements = []
+    for op, tables in (("insert", ("new",)), ("update", ("old", "new")), ("delete", ("old",))):
+        rows = " UNION ".join(f"SELECT {target.format(r='r')} AS target FROM {t}_rows r" for t in tables)
+        referencing = " ".join(f"{t.upper()} TABLE AS {t}_rows" for t in tables)
+        statements += [
+            f"""
+            CREATE OR REPLACE FUNCTION matching_change_{table}_{op}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                {LOG} SELECT '{side}', target, pg_current_xact_id()::text::bigint, now() FROM ({rows}) changed;
+                RETURN NULL;
+            END $$;
+            """,
+            f"""
+            CREATE TRIGGER matching_change_{op} AFTER {op.upper()} ON {table}
+            REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION matching_change_{table}_{op}();
+            """,
+        ]
+    return statements
 
 
 def _sqlite(table, side, target):
@@ -71,8 +72,12 @@ def _sqlite(table, side, target):
 def _drop(vendor, table):
     if vendor == "postgresql":
         return [
-            f"DROP TRIGGER IF EXISTS matching_change ON {table};",
-            f"DROP FUNCTION IF EXISTS matching_change_{table}();",
+            statement
+            for op in ("insert", "update", "delete")
+            for statement in (
+                f"DROP TRIGGER IF EXISTS matching_change_{op} ON {table};",
+                f"DROP FUNCTION IF EXISTS matching_change_{table}_{op}();",
+            )
         ]
     return [f"DROP TRIGGER IF EXISTS matching_change_{table}_{op};" for op in ("insert", "update", "delete")]
 
