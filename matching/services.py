@@ -509,17 +509,26 @@ def _member_thresholds_any(member_ids: Sequence[int], *, exclude_posting: int, n
 
 
 def _member_thresholds_pg(member_ids: Sequence[int], *, exclude_posting: int, n: int) -> dict[int, float]:
-    """``_member_thresholds`` on PostgreSQL: per member the N-th best score of their rows other than
-    the posting's, from their range of the unique index (a few dozen rows, sorted; the posting's row
-    is left out by the same scan), one subquery per member in one statement."""
+    """``_member_thresholds`` on PostgreSQL: per member the N-th and N+1-th best scores of all their
+    rows (their range of the unique index, a few dozen rows, sorted; excluding the posting in the
+    same scan would need each row's ``posting_id`` compared), and the posting's own row, if any, by
+    the unique index. Without that row the threshold is the N-th best; when that row is among the
+    best N (at least the N-th score) it is the N+1-th."""
     table = connection.ops.quote_name(Match._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.id, (SELECT score FROM {table} WHERE member_id = m.id AND posting_id <> %s "
-            "ORDER BY score DESC OFFSET %s LIMIT 1) FROM unnest(%s::bigint[]) AS m(id)",
-            [exclude_posting, n - 1, [int(pk) for pk in member_ids]],
+            f"SELECT m.id, ARRAY(SELECT score FROM {table} WHERE member_id = m.id ORDER BY score DESC "
+            f"OFFSET %s LIMIT 2), (SELECT score FROM {table} WHERE member_id = m.id AND posting_id = %s) "
+            "FROM unnest(%s::bigint[]) AS m(id)",
+            [n - 1, exclude_posting, [int(pk) for pk in member_ids]],
         )
-        return {pk: score for pk, score in cursor.fetchall() if score is not None}
+        found: dict[int, float] = {}
+        for pk, scores, own in cursor.fetchall():
+            if own is not None and scores and own >= scores[0]:
+                scores = scores[1:]
+            if scores:
+                found[pk] = scores[0]
+        return found
 
 
 def _posting_thresholds(posting_ids: Sequence[int], *, exclude_member: int, consenting: bool) -> dict[int, float]:
