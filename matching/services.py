@@ -9,12 +9,13 @@ What is stored (``matching.models.Match``) is the union of both sides' best:
 
 A change refreshes one row against the whole other side (``refresh_posting``, ``refresh_member``):
 the changed row is read fresh from the database and scored with the cached ``Market``, whose *other*
-side must be current (checked by a cheap fingerprint); the row's own side may be up to
-``MATCHING_MARKET_MAX_AGE`` seconds old, as it only shapes the rarity and TF-IDF weights. Whether
-the refreshed row also enters the other side's best lists is decided against the stored rows (the
-``MATCHES_PER_SIDE``-th best score of each). The refreshed row is then taken into the cached
-market (``_overlay``) instead of the market being rebuilt, and the side's fingerprint moved by that
-row's change alone, so that any other change still shows (``engine``'s totals and stamps). The
+side must be current (the changes logged since it last looked, ``matching.changes``); the row's own
+side may be up to ``MATCHING_MARKET_MAX_AGE`` seconds old, as it only shapes the rarity and TF-IDF
+weights. Whether the refreshed row also enters the other side's best lists is decided against the
+stored rows (the ``MATCHES_PER_SIDE``-th best score of each). The refreshed row is then taken into
+the cached market (``_overlay``) instead of the market being rebuilt, with the log's snapshot read
+before the row, so that the row's own changes up to then count as taken in and any other change
+still shows. The
 nightly ``rematch_all`` recomputes everything, split into chunks of seekers that Celery workers run
 in parallel.
 """
