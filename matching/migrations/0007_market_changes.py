@@ -15,7 +15,7 @@ from django.db import migrations, models
 
 PREFERENCE_OWNER = "COALESCE((SELECT member_id FROM households_jobpreference WHERE id = {r}.jobpreference_id), 0)"
 
-# table -> (side, the target as an expression of the row {r}: NEW or OLD)
+# table -> (side, the target as an expression of the row {r}: NEW or OLD on SQLite, a transition row on PostgreSQL)
 TABLES = {
     "households_member": ("s", "{r}.id"),
     "households_household": ("s", "-{r}.id"),
