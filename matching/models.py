@@ -155,3 +155,32 @@ class RematchChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.index} ({self.state})"
+
+
+class MarketChange(models.Model):
+    """One change to a table behind the matching market, written by database triggers (migration
+    0007), never by the application: a member, their household, skills or job preference; a
+    posting, its skills or hires. A cached market (``matching.changes``) reads the changes it has
+    not seen yet, an index range whatever the region's size, and rebuilds unless each of them was
+    taken in by a refresh of this process.
+
+    ``target``: the member's id for the seekers' side (a household's change: minus the household's
+    id; a preference's region or occupation whose preference is gone: 0), the posting's id for the
+    postings' side. ``xid``: PostgreSQL's id of the writing transaction, so that a change committed
+    after a later one is still read (SQLite has one writer at a time: its order is the id's)."""
+
+    SEEKERS, POSTINGS = "s", "p"
+
+    id = models.BigAutoField(primary_key=True)
+    side = models.CharField(max_length=1)
+    target = models.BigIntegerField()
+    xid = models.BigIntegerField(null=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("market change")
+        verbose_name_plural = _("market changes")
+        indexes = [models.Index(fields=["xid"], name="market_change_xid")]
+
+    def __str__(self) -> str:
+        return f"{self.side}{self.target} #{self.id}"

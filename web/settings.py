@@ -324,6 +324,9 @@ MATCHING_SCAN = env.int("MATCHING_SCAN", default=1000)
 # A worker's cached market is reused while the side a refresh reads is unchanged; its own side
 # (which only shapes the rarity and TF-IDF weights) may be this many seconds old.
 MATCHING_MARKET_MAX_AGE = env.int("MATCHING_MARKET_MAX_AGE", default=300)
+# The log of changes behind the market (matching.changes) keeps this many seconds of rows (the
+# nightly re-match prunes it); a cached market not checked for half as long is rebuilt.
+MATCHING_CHANGES_KEEP = env.int("MATCHING_CHANGES_KEEP", default=86400)
 # Seekers per Celery task of the nightly re-match.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
 # Seekers whose stored rows a chunk computes and writes at a time, in the chunk's one transaction

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from households.models import Household, Member
 from jobs.models import Employer, JobPosting
-from matching import engine, services
+from matching import services
 from matching.models import Match
 from tests.factories import HouseholdFactory, MemberFactory
 from tests.jobs.conftest import make_employer, make_posting
@@ -218,19 +218,3 @@ def test_postgresqls_thresholds_are_the_subquerys(settings: Any, world: World) -
 
     assert found == services._member_thresholds_any(ids, exclude_posting=target, n=2)
     assert found == {world.welder.pk: 0.7, world.town[0].pk: 0.7, world.town[1].pk: 0.7, world.town[2].pk: 0.7}
-
-
-def test_one_rows_share_of_the_totals_is_read_as_the_build_reads_it(world: World) -> None:
-    hired = world.postings[1]
-    JobPosting.objects.filter(pk=world.postings[2].pk).update(state=JobPosting.State.WITHDRAWN)
-    prefer(world.wang, expected_salary=5000)
-    every_member, every_posting = engine.seeker_parts(), engine.posting_parts()
-
-    for member in [*world.members, *Member.objects.exclude(pk__in=[m.pk for m in world.members])]:
-        assert engine.member_now(member.pk)[0] == every_member[member.pk]
-    for posting in JobPosting.objects.all():
-        assert engine.posting_now(posting.pk)[0] == every_posting[posting.pk]
-    assert tuple(map(sum, zip(*every_member.values(), strict=True))) == engine.seeker_totals()
-    assert tuple(map(sum, zip(*every_posting.values(), strict=True))) == engine.posting_totals()
-    assert engine.posting_now(hired.pk)[0][0] == 1 and engine.posting_now(world.postings[2].pk)[0][0] == 0
-    assert engine.member_now(10**9) == ((0, 0, 0, 0, 0), None, None)

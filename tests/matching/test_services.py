@@ -501,9 +501,14 @@ def test_postgresql_writes_with_copy(employer: Employer, wang: Member) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the merge through a staging table is PostgreSQL's")
-def test_rows_found_again_unchanged_are_left_alone_and_changed_ones_replaced(employer: Employer, wang: Member) -> None:
+@pytest.mark.parametrize("small_write", [0, 5000], ids=["merge", "one statement"])
+def test_rows_found_again_unchanged_are_left_alone_and_changed_ones_replaced(
+    employer: Employer, wang: Member, monkeypatch: pytest.MonkeyPatch, small_write: int
+) -> None:
     """Written again, a row with the same score and explanation keeps its physical row (and stamp);
-    a changed one is replaced, a vanished one deleted, a new one added."""
+    a changed one is replaced, a vanished one deleted, a new one added: through the staging table's
+    merge, and through the one statement of a refresh's few rows (``_write_small``)."""
+    monkeypatch.setattr(services, "SMALL_WRITE", small_write)
     same, changed, gone, new = (forklift_job(employer, title=f"叉车司机{i}") for i in range(4))
     Match.objects.filter(member=wang).delete()
     services._replace(Q(member_id=wang.pk), _rows(wang, [same, changed, gone], {"v": 1}))
@@ -554,9 +559,13 @@ def test_a_table_emptied_and_analysed_is_analysed_again_once_rows_are_written(em
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the direct COPY is PostgreSQL's")
-def test_a_scope_without_rows_is_copied_straight_into_the_table(employer: Employer, wang: Member) -> None:
+def test_a_scope_without_rows_is_copied_straight_into_the_table(
+    employer: Employer, wang: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A first fill (nothing stored for the scope) skips the staging table and its merge; a write over
-    stored rows still merges them. Both leave exactly the rows written, with their values."""
+    stored rows still merges them. Both leave exactly the rows written, with their values. (Writes
+    of more rows than a refresh's: a refresh's few are one statement, ``_write_small``.)"""
+    monkeypatch.setattr(services, "SMALL_WRITE", 0)
     postings = [forklift_job(employer, title=f"叉车司机{i}") for i in range(3)]
     Match.objects.filter(member=wang).delete()
     first = _rows(wang, postings[:2], {"v": 1, "why": "tab\there 叉车"})
