@@ -1230,27 +1230,13 @@ class Market:
         if not rows_list:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=np.float64)
-        rows = np.concatenate(rows_list)
-        cols = np.concatenate(cols_list)
         micros = np.rint(np.concatenate(vals_list).astype(np.float64) * 1e6).astype(np.int64)
-        # One sort: by seeker, best first, ties by posting input order.
-        n_postings = max(1, len(self.postings))
-        if (len(self.seekers) + 1) * 1_000_002 * n_postings < 2**62:
-            order = np.argsort((rows * 1_000_001 + (1_000_000 - micros)) * n_postings + cols)
-        else:  # pragma: no cover - astronomically large markets
-            order = np.lexsort((cols, -micros, rows))
-        rows, cols, micros = rows[order], cols[order], micros[order]
         # The same pair may come from two blocks (a cross-region posting in a county the seeker
-        # named); both computed the same features, so the copies have equal scores and sit together.
-        keep = np.ones(len(rows), dtype=bool)
-        keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        rows, cols, micros = rows[keep], cols[keep], micros[keep]
-        # Rank within each seeker; keep the first top_k.
-        starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
-        counts = np.diff(np.r_[starts, len(rows)])
-        rank = np.arange(len(rows)) - np.repeat(starts, counts)
-        keep = rank < top_k
-        return rows[keep], cols[keep], micros[keep] / 1e6
+        # named); both computed the same features, so the copies are equal and one is kept.
+        rows, cols, micros = _best_of_each(
+            np.concatenate(rows_list), np.concatenate(cols_list), micros, top_k, max(1, len(self.postings))
+        )
+        return rows, cols, micros / 1e6
 
     def top_postings(self, top_k: int = 20) -> list[list[tuple[Any, float]]]:
         """Per seeker, in input order, the best ``top_k`` feasible postings (id, score), best first."""
