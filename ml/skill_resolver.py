@@ -1549,22 +1549,11 @@ class SkillResolver:
         compact = scan.compact
         if not compact or compact.isascii():
             return None
-        covered = [False] * len(compact)
-        stems = 0
-        for mask in scan.masks:
-            for p in range(max(0, mask.start), mask.end):
-                covered[p] = True
-            stems += 1
-        for match in _SOFT_PATTERN.finditer(compact):
-            stems += 1
-            for p in range(match.start(), match.end()):
-                covered[p] = True
-        for p, char in enumerate(compact):
-            if char in _GLUE_CHARS or char.isdigit():
-                covered[p] = True
-        if not stems:
+        spans = [(mask.start, mask.end) for mask in scan.masks]
+        spans += [match.span() for match in _SOFT_PATTERN.finditer(compact)]
+        if not spans:
             return None
-        share = sum(covered) / len(compact)
+        share = _covered_share(compact, spans)
         if share < 0.7:
             return None
         return round(0.7 + 0.25 * share, 3)
@@ -1574,18 +1563,22 @@ def _soft_share(text: str) -> tuple[int, float]:
     """How many soft-quality stems and words of recruitment noise (pay, perks, places: the title
     coder's, ``ml.occupations``) a text holds, and the share of its characters they, the glue
     characters and digits cover."""
-    covered = [False] * len(text)
-    stems = 0
-    for pattern in (_SOFT_PATTERN, _RECRUITMENT_FILLER):
-        for match in pattern.finditer(text):
-            if match.end() > match.start():
-                stems += 1
-                for p in range(match.start(), match.end()):
-                    covered[p] = True
-    for p, char in enumerate(text):
-        if char in _GLUE_CHARS or char.isdigit():
+    spans = [
+        m.span()
+        for pattern in (_SOFT_PATTERN, _RECRUITMENT_FILLER)
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    ]
+    return len(spans), _covered_share(text, spans)
+
+
+def _covered_share(text: str, spans: Iterable[tuple[int, int]]) -> float:
+    """The share of ``text``'s characters inside ``spans`` or that are glue characters or digits."""
+    covered = [char in _GLUE_CHARS or char.isdigit() for char in text]
+    for start, end in spans:
+        for p in range(max(0, start), end):
             covered[p] = True
-    return stems, (sum(covered) / len(text) if text else 0.0)
+    return sum(covered) / len(text) if text else 0.0
 
 
 def _without_soft(scan: _Scan) -> str:
