@@ -12,25 +12,15 @@ from django.db import connection
 from django.utils import timezone
 
 from households.models import Household, Member, MemberSkill
-from jobs.models import Employer, JobPosting, PostingSkill
+from jobs.models import JobPosting, PostingSkill
 from matching import changes, services
 from matching.models import MarketChange
-from tests.jobs.conftest import make_employer, make_posting
-from tests.matching.test_overlay import World, edit_posting
+from tests.jobs.conftest import make_posting
+from tests.matching.test_overlay import World, edit_posting, employer, world
 from tests.matching.world import CLEANING, FORKLIFT, ask_skills, fresh_market, give_skills, prefer, skill
 
 pytestmark = pytest.mark.django_db
-__all__ = ["fresh_market"]
-
-
-@pytest.fixture
-def employer(tree: Any, people: Any) -> Employer:
-    return make_employer(people.eve, tree.county, name="鄂托克旗利民物流有限公司")
-
-
-@pytest.fixture
-def world(employer: Employer, household_a: Household, household_b: Household) -> World:
-    return World(employer, household_a, household_b)
+__all__ = ["employer", "fresh_market", "world"]  # the fixtures of test_overlay, shared
 
 
 def test_a_snapshot_sees_what_had_committed_when_it_was_taken() -> None:
