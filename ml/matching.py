@@ -1301,20 +1301,64 @@ class Market:
         those its blocks pair it with: (left row, right row, score in millionths), sorted by left row,
         best first, ties by right row; only positive scores (as ``_best``). Each product is cut to
         ``PAIRS_AT_ONCE`` pairs and cut down to every row's best before the next, so memory stays
-        flat; only what is left of them is sorted."""
+        flat; only what is left of them is sorted. The left rows are taken in ranges holding at most
+        ``KEPT_AT_ONCE`` of those bests (a row too many for one range has one of its own), each range
+        finished before the next: what is held grows with the range, not with the region."""
         width = max(1, right.shape[0])
+        blocks = [(rows, columns) for rows, columns in blocks if len(rows) and len(columns)]
+        if not blocks:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        done = [self._ranked_range(left, right, blocks, top_k, width, lo, hi) for lo, hi in self._ranges(blocks, top_k)]
+        if len(done) == 1:
+            return done[0]
+        mine, theirs, scores = (np.concatenate(part) for part in zip(*done, strict=True))
+        return mine, theirs, scores
+
+    #: Best pairs held at once while ranking many rows, before each row's best of them is kept (three
+    #: int64 numbers a pair: about 48 MB, and the sort of them a few times that).
+    KEPT_AT_ONCE = 2_000_000
+
+    def _ranges(self, blocks: list[tuple[np.ndarray, np.ndarray]], top_k: int) -> list[tuple[int, int]]:
+        """Consecutive ranges of left rows [lo, hi) whose blocks keep at most ``KEPT_AT_ONCE`` pairs
+        in all before their best are chosen (every block keeps ``top_k`` of each of its rows, or all
+        its columns if fewer)."""
+        rows = np.concatenate([rows for rows, _ in blocks])
+        kept = np.concatenate([np.full(len(r), min(top_k, len(c)), dtype=np.int64) for r, c in blocks])
+        per_row = np.bincount(rows, weights=kept).astype(np.int64)
+        named = np.flatnonzero(per_row)
+        ends = np.cumsum(per_row[named])
+        ranges: list[tuple[int, int]] = []
+        at, held = 0, 0
+        while at < len(named):
+            # The furthest row whose running total stays within the budget, at least one row.
+            stop = max(at + 1, int(np.searchsorted(ends, held + self.KEPT_AT_ONCE, side="right")))
+            ranges.append((int(named[at]), int(named[stop - 1]) + 1))
+            held = int(ends[stop - 1])
+            at = stop
+        return ranges
+
+    def _ranked_range(
+        self,
+        left: sp.csr_matrix,
+        right: sp.csr_matrix,
+        blocks: list[tuple[np.ndarray, np.ndarray]],
+        top_k: int,
+        width: int,
+        lo: int,
+        hi: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_ranked`` of the left rows in [lo, hi)."""
         kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for rows, columns in blocks:
-            if not len(rows) or not len(columns):
+        for all_rows, columns in blocks:
+            rows = all_rows[(all_rows >= lo) & (all_rows < hi)]
+            if not len(rows):
                 continue
             transposed = right[columns].T.tocsr()
             step = max(1, self.PAIRS_AT_ONCE // len(columns))
             for start in range(0, len(rows), step):
                 part = rows[start : start + step]
                 kept.append(_top_of_product((left[part] @ transposed).toarray(), part, columns, top_k, width))
-        if not kept:
-            empty = np.empty(0, dtype=np.int64)
-            return empty, empty, empty
         # A pair may come from two blocks (a cross-region posting in a county the seeker named): both
         # computed the same features, so the copies are equal and one is dropped.
         mine, theirs, scores = (np.concatenate(part) for part in zip(*kept, strict=True))

@@ -3,11 +3,13 @@ three ways of asking (whole market, one seeker, one posting) agreeing with one a
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 
 from ml.matching import (
@@ -314,15 +316,18 @@ def test_postings_for_and_seekers_for_agree_with_top_postings() -> None:
         assert market.seekers_for(posting, top_k=1000) == [(s, -v) for v, s in expected]
 
 
-@pytest.mark.parametrize("pairs_at_once", [2_000_000, 5])
+@pytest.mark.parametrize(("pairs_at_once", "kept_at_once"), [(2_000_000, 2_000_000), (5, 2_000_000), (5, 7)])
 @pytest.mark.parametrize("seed", [3, 12])
 def test_many_rows_at_once_give_the_one_row_answers(
-    monkeypatch: pytest.MonkeyPatch, seed: int, pairs_at_once: int
+    monkeypatch: pytest.MonkeyPatch, seed: int, pairs_at_once: int, kept_at_once: int
 ) -> None:
     """``postings_for_many`` and ``top_seekers_rows`` (the re-match's way, block by block) give what
     ``postings_for`` / ``seekers_for`` give one row at a time: same rows, scores, order and ties, also
-    when the products are cut into pieces of a few pairs and after rows are put in and dropped."""
+    when the products are cut into pieces of a few pairs, when the rows are ranked a few at a time
+    (ranges of seven pairs kept: one row a range when ``top_k`` is large) and after rows are put in
+    and dropped."""
     monkeypatch.setattr(Market, "PAIRS_AT_ONCE", pairs_at_once)
+    monkeypatch.setattr(Market, "KEPT_AT_ONCE", kept_at_once)
     seekers, postings = random_market(seed)
     # Copies under other ids score alike: equal scores in most lists, so the order of ties is checked.
     seekers += [replace(s, id=1000 + s.id) for s in seekers[:30]]
@@ -349,6 +354,30 @@ def test_many_rows_at_once_give_the_one_row_answers(
             found = [(ids[o], m / 1e6) for o, m in zip(others[at].tolist(), micros[at].tolist(), strict=True)]
             assert found == market.seekers_for(posting, top_k=top_k)
     assert ties  # the markets are small enough for equal scores: the tie order was checked
+
+
+@pytest.mark.parametrize("budget", [1, 7, 40, 10**9])
+def test_rows_are_ranked_in_consecutive_ranges_within_the_budget(monkeypatch: pytest.MonkeyPatch, budget: int) -> None:
+    """``Market._ranges``: every row some block names is in exactly one range, the ranges follow each
+    other in row order, and each keeps at most ``KEPT_AT_ONCE`` pairs unless it is one row alone."""
+    monkeypatch.setattr(Market, "KEPT_AT_ONCE", budget)
+    market = Market(*random_market(4))
+    top_k = 5
+    blocks = [(s, p) for s, p in market._blocks() if len(s) and len(p)]
+    ranges = market._ranges(blocks, top_k)
+    kept = np.zeros(len(market.seekers), dtype=np.int64)
+    for rows, columns in blocks:
+        np.add.at(kept, rows, min(top_k, len(columns)))
+    assert all(lo < hi for lo, hi in ranges) and all(a[1] <= b[0] for a, b in itertools.pairwise(ranges))
+    covered = np.concatenate([np.arange(lo, hi) for lo, hi in ranges])
+    assert set(np.flatnonzero(kept)) <= set(covered.tolist()) and len(covered) == len(set(covered.tolist()))
+    for lo, hi in ranges:
+        named = np.flatnonzero(kept[lo:hi])
+        assert kept[lo:hi].sum() <= budget or len(named) == 1
+    if budget == 10**9:
+        assert len(ranges) == 1
+    if budget == 1:
+        assert len(ranges) == np.count_nonzero(kept)
 
 
 def test_a_new_row_is_scored_against_the_market() -> None:
