@@ -370,6 +370,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.refresh_only:
         return refresh_only(args, figures, member_ids, posting_ids, chunk)
+    if args.rankings_only:
+        return rankings_only(args, figures, chunk)
     env = dict(os.environ)
     env.update(
         {
@@ -478,6 +480,58 @@ def refresh_only(
     return figures
 
 
+def rankings_only(args: argparse.Namespace, figures: dict[str, Any], chunk: int) -> dict[str, Any]:
+    """``--rankings-only``: the night's scoring alone, in this process, on the region the full run
+    builds: the market built from the database, the plan's thresholds (every posting's ranking) and
+    every seeker's ranking chunk by chunk, as the re-match computes them, without the explanations
+    and the writes (linear in the rows stored, measured by the full run). For the sizes a full run
+    cannot reach on one machine: the part of the night that grows fastest, measured, not assumed."""
+    import resource
+
+    from matching import services
+
+    def rss_mb() -> float:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    loadavg = Path("/proc/loadavg")
+    before = rss_mb()
+    began, cpu = time.perf_counter(), time.process_time()
+    cached = services.market()
+    figures["market_build_s"] = round(time.perf_counter() - began, 1)
+    figures["market_mb"] = round(rss_mb() - before)
+    market = cached.market
+    figures["feasible_pairs"] = market.feasible_pairs()
+    print(
+        f"market built in {figures['market_build_s']} s ({len(market.seekers):,} seekers, {len(market.postings):,} "
+        f"postings; peak RSS grew {figures['market_mb']:,} MB); feasible pairs {figures['feasible_pairs']:,}"
+    )
+    began, cpu = time.perf_counter(), time.process_time()
+    services.posting_thresholds(cached)
+    figures["thresholds_s"] = round(time.perf_counter() - began, 1)
+    figures["thresholds_cpu_s"] = round(time.process_time() - cpu, 1)
+    print(
+        f"the plan's thresholds (every posting's ranking): {figures['thresholds_s']} s, "
+        f"CPU {figures['thresholds_cpu_s']} s"
+    )
+    ids = list(cached.seekers)
+    ranked = 0
+    began, cpu = time.perf_counter(), time.process_time()
+    for at in range(0, len(ids), chunk):
+        found = market.postings_for_many(ids[at : at + chunk], top_k=services.scan_depth())
+        ranked += sum(len(row) for row in found.values())
+    figures["rankings_s"] = round(time.perf_counter() - began, 1)
+    figures["rankings_cpu_s"] = round(time.process_time() - cpu, 1)
+    figures["ranked_pairs"] = ranked
+    figures["rankings_peak_mb"] = rss_mb()
+    figures["load"] = " ".join(loadavg.read_text().split()[:3]) if loadavg.exists() else ""
+    print(
+        f"every seeker's ranking, chunks of {chunk:,}: {figures['rankings_s']} s, CPU {figures['rankings_cpu_s']} s "
+        f"({ranked:,} ranked pairs kept); the process's peak RSS {figures['rankings_peak_mb']:,} MB "
+        f"(load {figures['load']})"
+    )
+    return figures
+
+
 # --- growth ----------------------------------------------------------------------------------------------
 
 
@@ -495,16 +549,27 @@ def fit(path: Path) -> None:
         "market build (s)": lambda r: r["market_build_s"],
         "refresh after an edit (ms)": lambda r: r["refresh_posting_after_edit_ms"],
         "matches table with indexes (MB)": lambda r: r["matches_mb"],
+        "feasible pairs": lambda r: r["feasible_pairs"],
+        "the plan's thresholds, CPU (s)": lambda r: r["thresholds_cpu_s"],
+        "every seeker's ranking, CPU (s)": lambda r: r["rankings_cpu_s"],
+        "market in memory (MB)": lambda r: r["market_mb"],
     }
     print("sizes measured: " + ", ".join(f"{r['seekers']:,}" for r in runs))
     for name, get in quantities.items():
-        xs = [math.log(r["seekers"]) for r in runs]
-        ys = [math.log(max(get(r), 1e-9)) for r in runs]
+        # A --rankings-only run holds only the scoring's figures: each quantity over the runs that have it.
+        have = []
+        for r in runs:
+            with contextlib.suppress(KeyError, TypeError):
+                have.append((r["seekers"], get(r)))
+        if len({n for n, _v in have}) < 2:
+            continue
+        xs = [math.log(n) for n, _v in have]
+        ys = [math.log(max(v, 1e-9)) for _n, v in have]
         mx, my = statistics.fmean(xs), statistics.fmean(ys)
         b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
         a = math.exp(my - b * mx)
-        values = ", ".join(f"{get(r):,}" for r in runs)
-        print(f"{name}: {values} -> grows as n^{b:.2f}; at 1,000,000 seekers about {a * 1e6**b:,.0f}")
+        values = ", ".join(f"{n:,}: {v:,}" for n, v in have)
+        print(f"{name} ({values}) -> grows as n^{b:.2f}; at 1,000,000 seekers about {a * 1e6**b:,.0f}")
 
 
 def main() -> None:
@@ -516,6 +581,11 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="2,000 seekers x 400 postings in 20 counties (CI)")
     parser.add_argument(
         "--refresh-only", action="store_true", help="only the refreshes (the rows re-matched in this process)"
+    )
+    parser.add_argument(
+        "--rankings-only",
+        action="store_true",
+        help="only the night's scoring in this process (market, thresholds, every seeker's ranking): for large sizes",
     )
     parser.add_argument("--plans", action="store_true", help="print the query plans of the ranked lists")
     parser.add_argument("--results", type=Path, help="append this size's figures as a JSON line")

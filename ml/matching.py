@@ -1205,6 +1205,11 @@ class Market:
         if len(relocating) and len(pool):
             yield from self._by_capacity(relocating, pool)
 
+    def feasible_pairs(self) -> int:
+        """How many (seeker, posting) pairs the whole market's rankings score: the pairs of its
+        feasible blocks (a pair in two blocks counted twice). What a night's scoring grows with."""
+        return sum(len(seekers) * len(postings) for seekers, postings in self._blocks())
+
     def _by_capacity(self, seekers: np.ndarray, postings: np.ndarray) -> Iterable[tuple[np.ndarray, np.ndarray]]:
         full = seekers[self._s_capacity[seekers] == 0]
         partial = seekers[self._s_capacity[seekers] == 1]

@@ -380,6 +380,18 @@ def test_rows_are_ranked_in_consecutive_ranges_within_the_budget(monkeypatch: py
         assert len(ranges) == np.count_nonzero(kept)
 
 
+def test_feasible_pairs_counts_the_pairs_the_rankings_score() -> None:
+    """Every pair ``infeasible_reason`` allows is in some block (so it is counted), and no more pairs
+    are counted than allowed pairs plus those a seeker meets twice (home county and relocation pool)."""
+    seekers, postings = random_market(6)
+    market = Market(seekers, postings)
+    allowed = sum(1 for s in seekers for p in postings if p.open_seats > 0 and infeasible_reason(s, p) is None)
+    blocks = list(market._blocks())
+    pairs = {(int(r), int(c)) for rows, columns in blocks for r in rows for c in columns}
+    assert len(pairs) == allowed
+    assert market.feasible_pairs() == sum(len(r) * len(c) for r, c in blocks) >= allowed > 0
+
+
 def test_a_new_row_is_scored_against_the_market() -> None:
     seekers, postings = random_market(5)
     market = Market(seekers, postings)
