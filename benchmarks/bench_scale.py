@@ -371,7 +371,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     if args.refresh_only:
         return refresh_only(args, figures, member_ids, posting_ids, chunk)
     if args.rankings_only:
-        return rankings_only(args, figures, chunk)
+        return rankings_only(figures)
     env = dict(os.environ)
     env.update(
         {
@@ -480,13 +480,15 @@ def refresh_only(
     return figures
 
 
-def rankings_only(args: argparse.Namespace, figures: dict[str, Any], chunk: int) -> dict[str, Any]:
+def rankings_only(figures: dict[str, Any]) -> dict[str, Any]:
     """``--rankings-only``: the night's scoring alone, in this process, on the region the full run
     builds: the market built from the database, the plan's thresholds (every posting's ranking) and
     every seeker's ranking chunk by chunk, as the re-match computes them, without the explanations
     and the writes (linear in the rows stored, measured by the full run). For the sizes a full run
     cannot reach on one machine: the part of the night that grows fastest, measured, not assumed."""
     import resource
+
+    from django.conf import settings
 
     from matching import services
 
@@ -514,10 +516,11 @@ def rankings_only(args: argparse.Namespace, figures: dict[str, Any], chunk: int)
         f"CPU {figures['thresholds_cpu_s']} s"
     )
     ids = list(cached.seekers)
+    part = max(1, int(settings.MATCHING_WRITE_PART))  # a chunk ranks its members part by part
     ranked = 0
     began, cpu = time.perf_counter(), time.process_time()
-    for at in range(0, len(ids), chunk):
-        found = market.postings_for_many(ids[at : at + chunk], top_k=services.scan_depth())
+    for at in range(0, len(ids), part):
+        found = market.postings_for_many(ids[at : at + part], top_k=services.scan_depth())
         ranked += sum(len(row) for row in found.values())
     figures["rankings_s"] = round(time.perf_counter() - began, 1)
     figures["rankings_cpu_s"] = round(time.process_time() - cpu, 1)
@@ -525,7 +528,7 @@ def rankings_only(args: argparse.Namespace, figures: dict[str, Any], chunk: int)
     figures["rankings_peak_mb"] = rss_mb()
     figures["load"] = " ".join(loadavg.read_text().split()[:3]) if loadavg.exists() else ""
     print(
-        f"every seeker's ranking, chunks of {chunk:,}: {figures['rankings_s']} s, CPU {figures['rankings_cpu_s']} s "
+        f"every seeker's ranking, parts of {part:,}: {figures['rankings_s']} s, CPU {figures['rankings_cpu_s']} s "
         f"({ranked:,} ranked pairs kept); the process's peak RSS {figures['rankings_peak_mb']:,} MB "
         f"(load {figures['load']})"
     )
