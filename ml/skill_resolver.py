@@ -733,6 +733,7 @@ class _Index:
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
         self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
+        self._containing: dict[str, list[tuple[str, str]]] = {}  # containing
         self._context: tuple[re.Pattern[str] | None, dict[str, str], dict[str, list[tuple[str, str]]]] | None = None
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
@@ -771,6 +772,15 @@ class _Index:
                             weights.append(0.5)
                     self._model = CentroidModel(docs, classes, weights, words=lambda t: segmenter.lcut(t, HMM=False))
         return self._model
+
+    def containing(self, key: str) -> list[tuple[str, str]]:
+        """(form, skill): the Chinese forms longer than ``key`` that hold it, remembered per key."""
+        found = self._containing.get(key)
+        if found is None:
+            found = [(k, s) for k, s in self.forms.items() if key in k and k != key and not k.isascii()]
+            with self._lock:
+                self._containing[key] = found
+        return found
 
     def shares_pair(self, phrase: str, skill: str) -> bool:
         """Whether the phrase and some wording of the skill (a form, the start of its description)
@@ -1176,6 +1186,7 @@ class SkillResolver:
         self._repair_scope(compact, spaced, hits)
         if hits:
             self._in_category(compact, hits)
+            self._specialised(compact, spaced, hits)
         covered = list(taken)
         if token_bounds is not None:
             hits.extend(self._pinyin_windows(compact, covered, token_bounds))
@@ -1305,6 +1316,36 @@ class SkillResolver:
                     skill, form = min(holders, key=lambda sf: len(sf[1]))
                     hit.skill, hit.form = skill, self._index.written[form]
                     break
+
+    def _specialised(self, compact: str, spaced: str, hits: list[_Hit]) -> None:
+        """A known form with words before it that nothing explains names, with them, the skill of the
+        longer form holding both (``_Index.containing``): 管道焊工 is pipe welding (压力管道焊工), not
+        any welding; 卡车司机 truck driving (货车司机), not any driving. The words before the form, in its
+        clause, are weighed character by character (rarer characters weigh more); the skill of the
+        longer form sharing most with them wins, when no other skill's form shares as much."""
+        idf = self._index.similar.idf
+        starts = sorted({0, *_clause_ends(spaced), *(h.end for h in hits)})
+        for hit in hits:
+            if hit.method != "sentence" or hit.skill is None:
+                continue
+            start = max([p for p in starts if p <= hit.start], default=0)
+            before = compact[start : hit.start]
+            pairs = {before[i : i + 2] for i in range(len(before) - 1) if _all_cjk(before[i : i + 2])}
+            if not pairs:
+                continue
+            key = compact[hit.start : hit.end]
+            best: dict[str, tuple[float, str]] = {}
+            for form, skill in self._index.containing(key):
+                rest = form.replace(key, "", 1)
+                weight = sum(idf.get(g, 0.0) for g in pairs if g in rest)
+                if weight > best.get(skill, (0.0, ""))[0]:
+                    best[skill] = (weight, form)
+            if not best:
+                continue
+            ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+            skill, (weight, form) = ranked[0]
+            if skill != hit.skill and (len(ranked) == 1 or ranked[1][1][0] < weight):
+                hit.skill, hit.form = skill, self._index.written[form]
 
     def _hit_score(self, compact: str, hit: _Hit, token_bounds: Container[int] | None) -> float:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts

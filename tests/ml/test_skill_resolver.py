@@ -710,3 +710,37 @@ class TestContext:
         assert trades.resolve("PS修图").skill == "E5"
         assert trades.resolve("会用PS").skill == "E4"
         assert trades.resolve("PS").skill == "E4"
+
+
+@pytest.fixture(scope="module")
+def drivers() -> SkillResolver:
+    return SkillResolver(
+        [
+            entry("D1", "小型汽车驾驶", "Car driving", "司机"),
+            entry("D2", "出租汽车驾驶", "Taxi driving", "出租车司机"),
+            entry("D3", "井下机车运输", "Mine locomotive haulage", "电机车司机"),
+            entry("D4", "货车驾驶", "Truck driving", "货车司机", "重型货车司机"),
+            entry("W1", "焊条电弧焊", "Arc welding", "焊工"),
+            entry("W2", "压力管道焊接", "Pressure pipe welding", "压力管道焊工"),
+        ]
+    )
+
+
+class TestSpecialised:
+    """A known form with unexplained words before it: the longer form holding both names the skill."""
+
+    def test_the_words_before_a_form_pick_the_longer_form_that_holds_them(self, drivers):
+        assert drivers.resolve("出租司机").skill == "D2"
+        assert drivers.resolve("管道焊工").skill == "W2"
+        assert drivers.resolve("蓄电池机车司机").skill == "D3"
+
+    def test_a_form_alone_or_with_words_no_longer_form_holds_stays(self, drivers):
+        assert drivers.resolve("司机").skill == "D1"
+        assert drivers.resolve("焊工").skill == "W1"
+        assert drivers.resolve("老焊工").skill == "W1"  # one character: no pair to go by
+        assert drivers.resolve("公司司机").skill == "D1"
+
+    def test_a_tie_between_two_skills_changes_nothing(self, drivers):
+        # 车司 is in 电机车司机 and in 货车司机 alike; 机车 only in the first.
+        assert drivers.resolve("机车司机").skill == "D3"
+        assert drivers.resolve("车司机").skill == "D1"
