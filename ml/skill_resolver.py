@@ -80,13 +80,15 @@ PINYIN_GROUP_MAX = 10
 COMMON_WORD = 1000
 #: The score a reading that can only be a guess is held to (below any bar of acceptance).
 GUESS_ONLY = 0.5
+#: The least score of the wording model's reading that an n-gram neighbour's may agree with (``_agreed``).
+AGREE_MODEL = 0.3
 
 
 @dataclass(frozen=True)
 class SkillMatch:
     skill: str | None  # taxonomy id, or None ("not a skill" / not understood)
     score: float  # confidence in [0, 1]; 0.0 when skill is None and nothing came close
-    method: str  # exact learned filler pinyin sentence english fuzzy similar not_a_skill none guess:<how>
+    method: str  # exact learned filler pinyin sentence english fuzzy similar agreed not_a_skill none guess:<how>
     matched: str = ""  # the taxonomy form (or learned phrase) that matched; for not_a_skill the text
     guess: str | None = None  # below ACCEPT: the id of the best guess, for organizers to review
     raw_score: float | None = field(default=None, compare=False)  # before calibration (None: not calibrated)
@@ -1086,6 +1088,9 @@ class SkillResolver:
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is not None and best.score >= self.accept:
             return best
+        agreed = _agreed(candidates, self.accept)
+        if agreed is not None:
+            return agreed
         if best is not None:
             return SkillMatch(None, max(0.0, best.score), f"guess:{best.method}", best.matched, guess=best.skill)
         return NO_MATCH
@@ -1598,6 +1603,18 @@ class SkillResolver:
         if share < 0.7:
             return None
         return round(0.7 + 0.25 * share, 3)
+
+
+def _agreed(candidates: Sequence[SkillMatch], accept: float) -> SkillMatch | None:
+    """Two nearest-form readings that know nothing of each other, each short of an answer alone,
+    naming the same skill: the wording model's (by words, from ``AGREE_MODEL``) and an n-gram
+    neighbour's (by characters, above ``GUESS_ONLY``: sharing a specific pair). The answer scores
+    the resolver's bar (``accept``); its own calibration group (``agreed``) says how often it is right."""
+    modelled = {c.skill: c for c in candidates if c.method.startswith("model") and c.score >= AGREE_MODEL}
+    for c in sorted(candidates, key=lambda m: -m.score):
+        if c.method == "similar" and c.score > GUESS_ONLY and c.skill in modelled:
+            return SkillMatch(c.skill, accept, "agreed", c.matched)
+    return None
 
 
 def _soft_share(text: str) -> tuple[int, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,11 +15,13 @@ from ml import taxonomy
 from ml.skill_resolver import (
     ACCEPT,
     ACCEPT_EXTERNAL,
+    AGREE_MODEL,
     GUESS_ONLY,
     MODEL_OVER_PART,
     LinkedBuild,
     SkillMatch,
     SkillResolver,
+    _agreed,
     _distinctive_forms,
     _linked_entries,
     core_key,
@@ -27,6 +30,8 @@ from ml.skill_resolver import (
 from ml.taxonomy import TaxonomyEntry
 from ml.text import normalize, normalize_spaced
 from skills.reference import BUILTIN_TAXONOMY
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TYPO_SYNONYMS = {"驾使", "气修", "电汗", "电悍", "保母"}
 
@@ -744,3 +749,33 @@ class TestSpecialised:
         # 车司 is in 电机车司机 and in 货车司机 alike; 机车 only in the first.
         assert drivers.resolve("机车司机").skill == "D3"
         assert drivers.resolve("车司机").skill == "D1"
+
+
+class TestAgreed:
+    """The wording model and an n-gram neighbour, each short of an answer, naming the same skill."""
+
+    def test_two_unsure_readings_of_one_skill_answer_at_the_bar(self):
+        found = _agreed([SkillMatch("A", 0.52, "similar", "拣货打包"), SkillMatch("A", 0.4, "model", "拣货")], 0.55)
+        assert found is not None and (found.skill, found.score, found.method) == ("A", 0.55, "agreed")
+
+    @pytest.mark.parametrize(
+        "candidates",
+        [
+            [SkillMatch("A", 0.52, "similar", "x"), SkillMatch("B", 0.4, "model", "y")],  # two skills
+            [SkillMatch("A", 0.52, "similar", "x"), SkillMatch("A", AGREE_MODEL - 0.01, "model", "y")],
+            [SkillMatch("A", GUESS_ONLY, "similar", "x"), SkillMatch("A", 0.9, "model", "y")],  # a common word
+            [SkillMatch("A", 0.52, "similar", "x"), SkillMatch("A", 0.58, "similar", "y")],  # one reading twice
+        ],
+    )
+    def test_anything_less_is_no_answer(self, candidates):
+        assert _agreed(candidates, 0.55) is None
+
+    def test_a_blind_tuning_phrase_gets_its_answer_and_a_trait_still_none(self, entries):
+        # Blind tuning-half phrases (benchmarks/data/blind): 拿PDA拣货 was a guess (order picking)
+        # below the bar by both readings; a trait stays no skill.
+        with (ROOT / "benchmarks" / "data" / "blind" / "external_taxonomy.jsonl").open(encoding="utf-8-sig") as h:
+            external, _warnings = taxonomy.parse_lenient(h)
+        blind = SkillResolver.linked(external, entries)
+        found = blind.resolve("拿PDA拣货")
+        assert (found.skill, found.method) == ("SK-0101", "agreed")
+        assert blind.resolve("会说普通话").skill is None
