@@ -735,7 +735,7 @@ class _Index:
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
         self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
-        self._containing: dict[str, list[tuple[str, str]]] = {}  # containing
+        self._containing: dict[str, list[tuple[str, str]]] | None = None  # containing
         self._context: tuple[re.Pattern[str] | None, dict[str, str], dict[str, list[tuple[str, str]]]] | None = None
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
@@ -777,12 +777,19 @@ class _Index:
 
     def containing(self, key: str) -> list[tuple[str, str]]:
         """(form, skill): the Chinese forms longer than ``key`` that hold it, remembered per key."""
-        found = self._containing.get(key)
-        if found is None:
-            found = [(k, s) for k, s in self.forms.items() if key in k and k != key and not k.isascii()]
+        if self._containing is None:
+            # Every Chinese form under each of its substrings that is a form too: one pass, on first need.
+            table: dict[str, list[tuple[str, str]]] = {}
+            for form, skill in self.forms.items():
+                if form.isascii():
+                    continue
+                inside = {form[i:j] for i in range(len(form) - 1) for j in range(i + 2, len(form) + 1)} - {form}
+                for part in inside:
+                    if part in self.forms:
+                        table.setdefault(part, []).append((form, skill))
             with self._lock:
-                self._containing[key] = found
-        return found
+                self._containing = table
+        return self._containing.get(key, [])
 
     def shares_pair(self, phrase: str, skill: str) -> bool:
         """Whether the phrase and some wording of the skill (a form, the start of its description)
