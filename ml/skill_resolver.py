@@ -80,13 +80,15 @@ PINYIN_GROUP_MAX = 10
 COMMON_WORD = 1000
 #: The score a reading that can only be a guess is held to (below any bar of acceptance).
 GUESS_ONLY = 0.5
+#: The least score of the wording model's reading that an n-gram neighbour's may agree with (``_agreed``).
+AGREE_MODEL = 0.3
 
 
 @dataclass(frozen=True)
 class SkillMatch:
     skill: str | None  # taxonomy id, or None ("not a skill" / not understood)
     score: float  # confidence in [0, 1]; 0.0 when skill is None and nothing came close
-    method: str  # exact learned filler pinyin sentence english fuzzy similar not_a_skill none guess:<how>
+    method: str  # exact learned filler pinyin sentence english fuzzy similar agreed not_a_skill none guess:<how>
     matched: str = ""  # the taxonomy form (or learned phrase) that matched; for not_a_skill the text
     guess: str | None = None  # below ACCEPT: the id of the best guess, for organizers to review
     raw_score: float | None = field(default=None, compare=False)  # before calibration (None: not calibrated)
@@ -733,6 +735,7 @@ class _Index:
         self._lock = threading.Lock()
         self._model: CentroidModel | None = None
         self._pairs: dict[str, frozenset[str]] = {}  # shares_pair
+        self._containing: dict[str, list[tuple[str, str]]] | None = None  # containing
         self._context: tuple[re.Pattern[str] | None, dict[str, str], dict[str, list[tuple[str, str]]]] | None = None
         self.tail = _LRU(CACHE_SIZE)  # SkillResolver._tail
 
@@ -771,6 +774,22 @@ class _Index:
                             weights.append(0.5)
                     self._model = CentroidModel(docs, classes, weights, words=lambda t: segmenter.lcut(t, HMM=False))
         return self._model
+
+    def containing(self, key: str) -> list[tuple[str, str]]:
+        """(form, skill): the Chinese forms longer than ``key`` that hold it, remembered per key."""
+        if self._containing is None:
+            # Every Chinese form under each of its substrings that is a form too: one pass, on first need.
+            table: dict[str, list[tuple[str, str]]] = {}
+            for form, skill in self.forms.items():
+                if form.isascii():
+                    continue
+                inside = {form[i:j] for i in range(len(form) - 1) for j in range(i + 2, len(form) + 1)} - {form}
+                for part in inside:
+                    if part in self.forms:
+                        table.setdefault(part, []).append((form, skill))
+            with self._lock:
+                self._containing = table
+        return self._containing.get(key, [])
 
     def shares_pair(self, phrase: str, skill: str) -> bool:
         """Whether the phrase and some wording of the skill (a form, the start of its description)
@@ -1076,6 +1095,9 @@ class SkillResolver:
         best = max(candidates, key=lambda m: m.score, default=None)
         if best is not None and best.score >= self.accept:
             return best
+        agreed = _agreed(candidates, self.accept)
+        if agreed is not None:
+            return agreed
         if best is not None:
             return SkillMatch(None, max(0.0, best.score), f"guess:{best.method}", best.matched, guess=best.skill)
         return NO_MATCH
@@ -1176,6 +1198,7 @@ class SkillResolver:
         self._repair_scope(compact, spaced, hits)
         if hits:
             self._in_category(compact, hits)
+            self._specialised(compact, spaced, hits)
         covered = list(taken)
         if token_bounds is not None:
             hits.extend(self._pinyin_windows(compact, covered, token_bounds))
@@ -1305,6 +1328,36 @@ class SkillResolver:
                     skill, form = min(holders, key=lambda sf: len(sf[1]))
                     hit.skill, hit.form = skill, self._index.written[form]
                     break
+
+    def _specialised(self, compact: str, spaced: str, hits: list[_Hit]) -> None:
+        """A known form with words before it that nothing explains names, with them, the skill of the
+        longer form holding both (``_Index.containing``): 管道焊工 is pipe welding (压力管道焊工), not
+        any welding; 卡车司机 truck driving (货车司机), not any driving. The words before the form, in its
+        clause, are weighed character by character (rarer characters weigh more); the skill of the
+        longer form sharing most with them wins, when no other skill's form shares as much."""
+        idf = self._index.similar.idf
+        starts = sorted({0, *_clause_ends(spaced), *(h.end for h in hits)})
+        for hit in hits:
+            if hit.method != "sentence" or hit.skill is None:
+                continue
+            start = max([p for p in starts if p <= hit.start], default=0)
+            before = compact[start : hit.start]
+            pairs = {before[i : i + 2] for i in range(len(before) - 1) if _all_cjk(before[i : i + 2])}
+            if not pairs:
+                continue
+            key = compact[hit.start : hit.end]
+            best: dict[str, tuple[float, str]] = {}
+            for form, skill in self._index.containing(key):
+                rest = form.replace(key, "", 1)
+                weight = sum(idf.get(g, 0.0) for g in pairs if g in rest)
+                if weight > best.get(skill, (0.0, ""))[0]:
+                    best[skill] = (weight, form)
+            if not best:
+                continue
+            ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+            skill, (weight, form) = ranked[0]
+            if skill != hit.skill and (len(ranked) == 1 or ranked[1][1][0] < weight):
+                hit.skill, hit.form = skill, self._index.written[form]
 
     def _hit_score(self, compact: str, hit: _Hit, token_bounds: Container[int] | None) -> float:
         """0.82 for two characters, 0.88 for three, 0.94 for four or more; less when the form cuts
@@ -1557,6 +1610,18 @@ class SkillResolver:
         if share < 0.7:
             return None
         return round(0.7 + 0.25 * share, 3)
+
+
+def _agreed(candidates: Sequence[SkillMatch], accept: float) -> SkillMatch | None:
+    """Two nearest-form readings that know nothing of each other, each short of an answer alone,
+    naming the same skill: the wording model's (by words, from ``AGREE_MODEL``) and an n-gram
+    neighbour's (by characters, above ``GUESS_ONLY``: sharing a specific pair). The answer scores
+    the resolver's bar (``accept``); its own calibration group (``agreed``) says how often it is right."""
+    modelled = {c.skill: c for c in candidates if c.method.startswith("model") and c.score >= AGREE_MODEL}
+    for c in sorted(candidates, key=lambda m: -m.score):
+        if c.method == "similar" and c.score > GUESS_ONLY and c.skill in modelled:
+            return SkillMatch(c.skill, accept, "agreed", c.matched)
+    return None
 
 
 def _soft_share(text: str) -> tuple[int, float]:

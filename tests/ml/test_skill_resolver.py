@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,11 +15,13 @@ from ml import taxonomy
 from ml.skill_resolver import (
     ACCEPT,
     ACCEPT_EXTERNAL,
+    AGREE_MODEL,
     GUESS_ONLY,
     MODEL_OVER_PART,
     LinkedBuild,
     SkillMatch,
     SkillResolver,
+    _agreed,
     _distinctive_forms,
     _linked_entries,
     core_key,
@@ -27,6 +30,8 @@ from ml.skill_resolver import (
 from ml.taxonomy import TaxonomyEntry
 from ml.text import normalize, normalize_spaced
 from skills.reference import BUILTIN_TAXONOMY
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TYPO_SYNONYMS = {"驾使", "气修", "电汗", "电悍", "保母"}
 
@@ -710,3 +715,67 @@ class TestContext:
         assert trades.resolve("PS修图").skill == "E5"
         assert trades.resolve("会用PS").skill == "E4"
         assert trades.resolve("PS").skill == "E4"
+
+
+@pytest.fixture(scope="module")
+def drivers() -> SkillResolver:
+    return SkillResolver(
+        [
+            entry("D1", "小型汽车驾驶", "Car driving", "司机"),
+            entry("D2", "出租汽车驾驶", "Taxi driving", "出租车司机"),
+            entry("D3", "井下机车运输", "Mine locomotive haulage", "电机车司机"),
+            entry("D4", "货车驾驶", "Truck driving", "货车司机", "重型货车司机"),
+            entry("W1", "焊条电弧焊", "Arc welding", "焊工"),
+            entry("W2", "压力管道焊接", "Pressure pipe welding", "压力管道焊工"),
+        ]
+    )
+
+
+class TestSpecialised:
+    """A known form with unexplained words before it: the longer form holding both names the skill."""
+
+    def test_the_words_before_a_form_pick_the_longer_form_that_holds_them(self, drivers):
+        assert drivers.resolve("出租司机").skill == "D2"
+        assert drivers.resolve("管道焊工").skill == "W2"
+        assert drivers.resolve("蓄电池机车司机").skill == "D3"
+
+    def test_a_form_alone_or_with_words_no_longer_form_holds_stays(self, drivers):
+        assert drivers.resolve("司机").skill == "D1"
+        assert drivers.resolve("焊工").skill == "W1"
+        assert drivers.resolve("老焊工").skill == "W1"  # one character: no pair to go by
+        assert drivers.resolve("公司司机").skill == "D1"
+
+    def test_a_tie_between_two_skills_changes_nothing(self, drivers):
+        # 车司 is in 电机车司机 and in 货车司机 alike; 机车 only in the first.
+        assert drivers.resolve("机车司机").skill == "D3"
+        assert drivers.resolve("车司机").skill == "D1"
+
+
+class TestAgreed:
+    """The wording model and an n-gram neighbour, each short of an answer, naming the same skill."""
+
+    def test_two_unsure_readings_of_one_skill_answer_at_the_bar(self):
+        found = _agreed([SkillMatch("A", 0.52, "similar", "拣货打包"), SkillMatch("A", 0.4, "model", "拣货")], 0.55)
+        assert found is not None and (found.skill, found.score, found.method) == ("A", 0.55, "agreed")
+
+    @pytest.mark.parametrize(
+        "candidates",
+        [
+            [SkillMatch("A", 0.52, "similar", "x"), SkillMatch("B", 0.4, "model", "y")],  # two skills
+            [SkillMatch("A", 0.52, "similar", "x"), SkillMatch("A", AGREE_MODEL - 0.01, "model", "y")],
+            [SkillMatch("A", GUESS_ONLY, "similar", "x"), SkillMatch("A", 0.9, "model", "y")],  # a common word
+            [SkillMatch("A", 0.52, "similar", "x"), SkillMatch("A", 0.58, "similar", "y")],  # one reading twice
+        ],
+    )
+    def test_anything_less_is_no_answer(self, candidates):
+        assert _agreed(candidates, 0.55) is None
+
+    def test_a_blind_tuning_phrase_gets_its_answer_and_a_trait_still_none(self, entries):
+        # Blind tuning-half phrases (benchmarks/data/blind): 拿PDA拣货 was a guess (order picking)
+        # below the bar by both readings; a trait stays no skill.
+        with (ROOT / "benchmarks" / "data" / "blind" / "external_taxonomy.jsonl").open(encoding="utf-8-sig") as h:
+            external, _warnings = taxonomy.parse_lenient(h)
+        blind = SkillResolver.linked(external, entries)
+        found = blind.resolve("拿PDA拣货")
+        assert (found.skill, found.method) == ("SK-0101", "agreed")
+        assert blind.resolve("会说普通话").skill is None
