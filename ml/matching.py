@@ -443,7 +443,12 @@ class _TextModel:
         )
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags((1.0 / norms).astype(FLOAT)) @ matrix)
+        # Each row times the inverse of its norm, as the product with a diagonal matrix gives it
+        # (that product stores each row's entries last column first: kept, since the top-k product
+        # adds a row's entries in their stored order).
+        matrix.sort_indices()
+        matrix.data *= np.repeat((1.0 / norms).astype(FLOAT), np.diff(matrix.indptr))
+        return _rows_of(matrix, np.arange(matrix.shape[0]), backwards=True)
 
     def piece_columns(self, piece: str) -> list[int]:
         """The kept columns of a piece's grams, one entry per occurrence (memoised)."""
@@ -685,18 +690,18 @@ class _Space:
             ],
             dtype=np.int64,
         )
-        salary = self._salary_rows(bins)
+        salary = self._salary_rows(bins, w.salary)
         location = self._location_block(seekers)
-        blocks = [has, certified, has, occupation * w.occupation, text, salary * w.salary, location * w.location]
+        blocks = [has, certified, has, occupation * w.occupation, text, salary, location * w.location]
         return sp.hstack(blocks, format="csr", dtype=FLOAT)
 
-    def _salary_rows(self, bins: np.ndarray) -> sp.csr_matrix:
-        """Row i: the salary table's row ``bins[i]`` (the fit of every posting bin), copied: the
-        product of one-hot rows with the table, without the product. Each row's entries are stored
+    def _salary_rows(self, bins: np.ndarray, weight: float) -> sp.csr_matrix:
+        """Row i: the salary table's row ``bins[i]`` (the fit of every posting bin) times ``weight``,
+        copied: the product of one-hot rows with the table, without the product. Each row's entries are stored
         last column first, the order scipy's product leaves them in, because the order of a row's
         entries is the order the top-k product adds them up in (so the scores stay the same to the
         last bit)."""
-        table = self._salary_table()
+        table = self._salary_table() * weight
         table.sort_indices()
         return _rows_of(table, bins, backwards=True)
 

@@ -79,7 +79,7 @@ def test_seeker_blocks_as_the_plain_construction() -> None:
         ]
     )
     plain_salary = (_onehot(bins, SALARY_BINS + 1) @ space._salary_table()).tocsr()
-    same(space._salary_rows(bins), plain_salary)
+    same(space._salary_rows(bins, w.salary), plain_salary * w.salary)
     # Location: a loop per seeker.
     rows, cols, vals = [], [], []
     for i, s in enumerate(seekers):
@@ -102,6 +102,19 @@ def test_seeker_blocks_as_the_plain_construction() -> None:
     for i, s in enumerate(seekers):
         same(occupation[i], space._occupation_block([s.occupation], seeker_side=True))
     assert occupation.nnz > len(seekers)  # some seekers have a code: more than the one column
+    # Text: TF-IDF rows scaled by a diagonal product (rows stored last column first).
+    documents = [space.seeker_document(s) for s in seekers]
+    counts = space.text._counts(documents, grow=False).tocoo()
+    columns = space.text.column[counts.col]
+    keep = columns >= 0
+    weighted = sp.csr_matrix(
+        ((1.0 + np.log(counts.data[keep])) * space.text.idf[columns[keep]], (counts.row[keep], columns[keep])),
+        shape=(len(seekers), space.text.width),
+    )
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    same(space.text.transform(documents), sp.csr_matrix(sp.diags(1.0 / norms) @ weighted))
+    same(space.seeker_text(seekers), space.text.transform(documents))
     # The whole seeker matrix is made of these blocks.
     same(m._a, space.seeker_matrix(seekers))
 
