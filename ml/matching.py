@@ -443,7 +443,12 @@ class _TextModel:
         )
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags((1.0 / norms).astype(FLOAT)) @ matrix)
+        # Each row times the inverse of its norm, as the product with a diagonal matrix gives it
+        # (that product stores each row's entries last column first: kept, since the top-k product
+        # adds a row's entries in their stored order).
+        matrix.sort_indices()
+        matrix.data *= np.repeat((1.0 / norms).astype(FLOAT), np.diff(matrix.indptr))
+        return _rows_of(matrix, np.arange(matrix.shape[0]), backwards=True)
 
     def piece_columns(self, piece: str) -> list[int]:
         """The kept columns of a piece's grams, one entry per occurrence (memoised)."""
@@ -514,15 +519,14 @@ class _Space:
             for k in set(p.required) | set(p.preferred):
                 df[k] = df.get(k, 0) + 1
             skills.update(p.required, p.preferred)
-        for seeker in seekers:
-            skills.update(seeker.skills)
+        skills.update(chain.from_iterable([s.skills for s in seekers]))
         self.skills = {k: i for i, k in enumerate(sorted(skills))}
         n = len(postings)
         # Smoothed IDF; a skill no posting asks for gets the highest value.
         self.idf = {s: math.log((1 + n) / (1 + df.get(s, 0))) + 1.0 for s in self.skills}
         self._top_idf = math.log(1 + n) + 1.0  # what a skill no posting asks for gets
         codes: set[str] = set()
-        for code in [s.occupation for s in seekers] + [p.occupation for p in postings]:
+        for code in {s.occupation for s in seekers} | {p.occupation for p in postings}:
             parts = _code_parts(code)
             codes.update("-".join(parts[:i]) for i in range(1, len(parts) + 1))
         self.codes = {c: i for i, c in enumerate(sorted(codes))}
@@ -594,8 +598,10 @@ class _Space:
     def _binary_block(self, lists: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """1 where a row has the skill (ids the market does not know are dropped; repeats count once)."""
         index = self.skills
-        lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
-        columns = np.fromiter((index.get(k, -1) for x in lists for k in x), dtype=np.int64, count=int(lengths.sum()))
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        columns = np.fromiter(
+            map(index.get, chain.from_iterable(lists), repeat(-1)), dtype=np.int64, count=int(lengths.sum())
+        )
         rows = np.repeat(np.arange(len(lists)), lengths)
         known = columns >= 0
         matrix = sp.csr_matrix(
@@ -612,47 +618,46 @@ class _Space:
         it, the seeker the neutral credit) and "the posting has no code" (the other way round)."""
         w = self.weights
         width = len(self.codes) + 2
-        memo: dict[str, tuple[list[int], list[float]]] = {}
+        number: dict[str, int] = {}  # each distinct code's row in the table of entries
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
-        for code in codes:
-            entry = memo.get(code)
-            if entry is None:
-                parts = _code_parts(code)
-                cols: dict[int, float] = {}
-                if seeker_side:
-                    if parts:
-                        depth = len(parts)
+        for code in dict.fromkeys(codes):
+            parts = _code_parts(code)
+            cols: dict[int, float] = {}
+            if seeker_side:
+                if parts:
+                    depth = len(parts)
 
-                        def credit(level: int, depth: int = depth) -> float:
-                            if level >= depth:
-                                return 1.0
-                            return w.occupation_group if level >= 3 else w.occupation_related if level >= 1 else 0.0
+                    def credit(level: int, depth: int = depth) -> float:
+                        if level >= depth:
+                            return 1.0
+                        return w.occupation_group if level >= 3 else w.occupation_related if level >= 1 else 0.0
 
-                        for level in range(1, depth + 1):
-                            step = credit(level) - credit(level - 1)
-                            j = self.codes.get("-".join(parts[:level]))
-                            if step and j is not None:
-                                cols[j] = step
-                        cols[width - 1] = w.occupation_unknown
-                    else:
-                        cols[width - 2] = w.occupation_unknown
-                else:
-                    for level in range(1, len(parts) + 1):
+                    for level in range(1, depth + 1):
+                        step = credit(level) - credit(level - 1)
                         j = self.codes.get("-".join(parts[:level]))
-                        if j is not None:
-                            cols[j] = 1.0
-                    if not parts:
-                        cols[width - 1] = 1.0
-                    cols[width - 2] = 1.0
-                keys = sorted(cols)
-                entry = (keys, [cols[k] for k in keys])
-                memo[code] = entry
-            indices.extend(entry[0])
-            data.extend(entry[1])
+                        if step and j is not None:
+                            cols[j] = step
+                    cols[width - 1] = w.occupation_unknown
+                else:
+                    cols[width - 2] = w.occupation_unknown
+            else:
+                for level in range(1, len(parts) + 1):
+                    j = self.codes.get("-".join(parts[:level]))
+                    if j is not None:
+                        cols[j] = 1.0
+                if not parts:
+                    cols[width - 1] = 1.0
+                cols[width - 2] = 1.0
+            keys = sorted(cols)
+            number[code] = len(number)
+            indices.extend(keys)
+            data.extend(cols[k] for k in keys)
             indptr.append(len(indices))
-        return _csr(data, indices, indptr, (len(codes), width))
+        table = _csr(data, indices, indptr, (len(number), width))
+        picks = np.fromiter(map(number.__getitem__, codes), dtype=np.int64, count=len(codes))
+        return _rows_of(table, picks)
 
     def _salary_table(self) -> sp.csr_matrix:
         """Row b (a seeker's bin; the last row: no expected salary) -> the fit of every posting bin
@@ -668,7 +673,6 @@ class _Space:
         """Seekers as rows of the feature space; the weights sit on the posting side, except for the
         shapes of the occupation, salary and location credits (functions of the seeker)."""
         w = self.weights
-        n = len(seekers)
         if self.relatedness is not None and len(self.relatedness):
             # A related skill earns part of the credit (瓦斯抽采 for 瓦斯检查): its closeness.
             has = self._skill_block([list(self.relatedness.credit(s.skills).items()) for s in seekers])
@@ -686,30 +690,49 @@ class _Space:
             ],
             dtype=np.int64,
         )
-        salary = _onehot(bins, SALARY_BINS + 1) @ self._salary_table()
-        base = w.relocation
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        any_column = len(self.counties)
-        for i, s in enumerate(seekers):
-            rows.append(i)
-            cols.append(any_column)
-            vals.append(base)
-            for county in dict.fromkeys(s.regions):
-                j = self.counties.get(county)
-                if j is not None and county != s.region:
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(w.preferred_region - base)
-            j = self.counties.get(s.region) if s.region else None
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-                vals.append(1.0 - base)
-        location = sp.csr_matrix((np.asarray(vals, dtype=FLOAT), (rows, cols)), shape=(n, len(self.counties) + 1))
-        blocks = [has, certified, has, occupation * w.occupation, text, salary * w.salary, location * w.location]
+        salary = self._salary_rows(bins, w.salary)
+        location = self._location_block(seekers)
+        blocks = [has, certified, has, occupation * w.occupation, text, salary, location * w.location]
         return sp.hstack(blocks, format="csr", dtype=FLOAT)
+
+    def _salary_rows(self, bins: np.ndarray, weight: float) -> sp.csr_matrix:
+        """Row i: the salary table's row ``bins[i]`` (the fit of every posting bin) times ``weight``,
+        copied: the product of one-hot rows with the table, without the product. Each row's entries are stored
+        last column first, the order scipy's product leaves them in, because the order of a row's
+        entries is the order the top-k product adds them up in (so the scores stay the same to the
+        last bit)."""
+        table = self._salary_table() * weight
+        table.sort_indices()
+        return _rows_of(table, bins, backwards=True)
+
+    def _location_block(self, seekers: Sequence[Seeker]) -> sp.csr_matrix:
+        """Location credit shapes: every seeker the relocation base on the "any feasible pair"
+        column, plus the step up to a county they named and to their home county."""
+        w = self.weights
+        base = w.relocation
+        n = len(seekers)
+        counties = self.counties
+        any_column = len(counties)
+        # ("" is never a county: no region reads as none)
+        home = np.fromiter(map(counties.get, [s.region for s in seekers], repeat(-1)), dtype=np.int64, count=n)
+        rows = [np.arange(n), np.flatnonzero(home >= 0)]
+        cols = [np.full(n, any_column, dtype=np.int64), home[home >= 0]]
+        vals = [np.full(n, base, dtype=FLOAT), np.full(len(rows[1]), 1.0 - base, dtype=FLOAT)]
+        named_rows: list[int] = []  # (few seekers name further counties)
+        named_cols: list[int] = []
+        for i, s in enumerate(seekers):
+            if s.regions:
+                for county in dict.fromkeys(s.regions):
+                    j = counties.get(county)
+                    if j is not None and county != s.region:
+                        named_rows.append(i)
+                        named_cols.append(j)
+        rows.append(np.asarray(named_rows, dtype=np.int64))
+        cols.append(np.asarray(named_cols, dtype=np.int64))
+        vals.append(np.full(len(named_rows), w.preferred_region - base, dtype=FLOAT))
+        return sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, any_column + 1)
+        )
 
     def posting_weights(self, p: Posting) -> tuple[dict[str, float], float, bool]:
         """Per-posting weights of the skill blocks and the text block, moving the weight of skill
@@ -865,6 +888,29 @@ def _csc_with_row(
     )
 
 
+def _rows_of(table: sp.csr_matrix, picks: np.ndarray, *, backwards: bool = False) -> sp.csr_matrix:
+    """A matrix whose row i is a copy of ``table``'s row ``picks[i]`` (its entries in the table's
+    order, or in reverse order with ``backwards``), without a Python loop per row."""
+    lengths = np.diff(table.indptr)[picks]
+    indptr = np.zeros(len(picks) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    steps = np.arange(int(indptr[-1]), dtype=np.int64)
+    if backwards:  # from each row's last entry back
+        at = np.repeat(table.indptr[picks + 1] - 1 + indptr[:-1], lengths) - steps
+    else:
+        at = np.repeat(table.indptr[picks] - indptr[:-1], lengths) + steps
+    return sp.csr_matrix((table.data[at], table.indices[at], indptr), shape=(len(picks), table.shape[1]))
+
+
+def _grouped(groups: np.ndarray, rows: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """For each group number below ``n_groups``, its ``rows`` in increasing order (``groups[i]`` is
+    the group of ``rows[i]``; no (group, row) pair given twice)."""
+    order = np.lexsort((rows, groups))
+    bounds = np.searchsorted(groups[order], np.arange(n_groups + 1))
+    ordered = rows[order]
+    return [ordered[bounds[j] : bounds[j + 1]] for j in range(n_groups)]
+
+
 def _onehot(positions: np.ndarray, width: int) -> sp.csr_matrix:
     n = len(positions)
     return sp.csr_matrix(
@@ -1009,7 +1055,10 @@ class Market:
         self._p_cross = np.array([p.cross_region for p in self.postings], dtype=bool)
         self._p_light = np.array([p.capacity_required == "partial" for p in self.postings], dtype=bool)
         # Seekers: capacity, relocation, home county, counties they may work in.
-        self._s_capacity = np.array([SEEKER_CAPACITIES.index(s.capacity) for s in self.seekers], dtype=np.int8)
+        capacity_number = {c: i for i, c in enumerate(SEEKER_CAPACITIES)}
+        self._s_capacity = np.fromiter(
+            map(capacity_number.__getitem__, [s.capacity for s in self.seekers]), dtype=np.int8, count=len(self.seekers)
+        )
         self._s_relocate = np.array([s.willing_to_relocate for s in self.seekers], dtype=bool)
         self._s_home = np.array([counties.get(s.region, -1) if s.region else -1 for s in self.seekers], dtype=np.int64)
         self._s_salary = np.array(
@@ -1020,20 +1069,23 @@ class Market:
             dtype=np.int64,
         )
         self._s_has_code = np.array([bool(_code_parts(s.occupation)) for s in self.seekers], dtype=bool)
-        allowed: list[list[int]] = [[] for _ in counties]
+        # Per county, the seekers who may work there (home or named), and those who only named it;
+        # each in seeker order.
+        named_rows: list[int] = []
+        named_counties: list[int] = []
         for i, s in enumerate(self.seekers):
-            for county in {s.region, *s.regions}:
-                j = counties.get(county) if county else None
-                if j is not None:
-                    allowed[j].append(i)
-        self._county_seekers = [np.array(rows, dtype=np.int64) for rows in allowed]
-        preferred_only: list[list[int]] = [[] for _ in counties]
-        for i, s in enumerate(self.seekers):
-            for county in set(s.regions) - {s.region}:
-                j = counties.get(county) if county else None
-                if j is not None:
-                    preferred_only[j].append(i)
-        self._county_preferred = [np.array(rows, dtype=np.int64) for rows in preferred_only]
+            if s.regions:
+                for county in set(s.regions) - {s.region}:
+                    j = counties.get(county) if county else None
+                    if j is not None:
+                        named_rows.append(i)
+                        named_counties.append(j)
+        named = (np.asarray(named_counties, dtype=np.int64), np.asarray(named_rows, dtype=np.int64))
+        at_home = np.flatnonzero(self._s_home >= 0)
+        self._county_preferred = _grouped(*named, len(counties))
+        self._county_seekers = _grouped(
+            np.concatenate([self._s_home[at_home], named[0]]), np.concatenate([at_home, named[1]]), len(counties)
+        )
         self._seeker_ids = [s.id for s in self.seekers]
         self._posting_ids = [p.id for p in self.postings]
         self._seeker_row = {s.id: i for i, s in enumerate(self.seekers)}

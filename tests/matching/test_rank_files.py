@@ -427,3 +427,31 @@ def test_resolving_workers_answer_in_order_raise_and_stop() -> None:
         time.sleep(0.05)
     else:
         raise AssertionError("a worker process is still running")
+
+
+def test_each_line_is_written_as_json_dumps_writes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines are put together from pieces (ids and scores formatted once), by one writer or two:
+    each id and score must read as ``json.dumps(..., ensure_ascii=False)`` writes it, whatever the
+    ids hold (the pairs are written without spaces, as always)."""
+    from matching.management.commands import rank_files
+
+    odd = ['s"1', "s\\2", "工人3", "s\x014", "😀6", 7, -8, "s\t9"]
+    seekers = [seeker(i, ["电焊"], expected_salary=3000 + 700 * n) for n, i in enumerate(odd)]
+    postings = [
+        posting(p, ["电焊"], salary_max=2500 + 900 * n) for n, p in enumerate(['p"a', "p\\b", "岗位c", 4, "p\x7fe"])
+    ]
+    for write_from in (10_000, 2):
+        monkeypatch.setattr(rank_files, "PARALLEL_WRITE_FROM", write_from)
+        monkeypatch.setattr(rank_files, "WRITE_CHUNK", 4)
+        result, _ = run(tmp_path, seekers, postings)
+        text = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+        assert [r["seeker"] for r in result] == odd
+        assert all(len(r["postings"]) == 5 for r in result)
+        assert text == "".join(
+            '{"seeker": '
+            + json.dumps(r["seeker"], ensure_ascii=False)
+            + ', "postings": '
+            + json.dumps(r["postings"], ensure_ascii=False, separators=(",", ":"))
+            + "}\n"
+            for r in result
+        )

@@ -18,6 +18,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from itertools import chain
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -204,28 +205,31 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from exc
 
     @staticmethod
-    def _pieces(postings: list[Posting], scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _pieces(postings: list[Posting], scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """What the lines are made of, formatted once (before the second writer forks): the text of
-        each posting id (``[id,``), the scores in millionths and the text of each millionth that
-        occurs (``repr`` of the score, as ``json.dumps`` writes it)."""
-        posting_ids = np.array(
-            ["[" + json.dumps(p.id, ensure_ascii=False) + "," for p in postings] or [""], dtype=object
-        )
+        each posting id (``[id,``) and the scores in millionths."""
+        posting_ids = np.array(["[" + _json_text(p.id) + "," for p in postings] or [""], dtype=object)
         micros = np.rint(scores * 1e6).astype(np.int64)  # scores are whole millionths
+        return posting_ids, micros
+
+    @staticmethod
+    def _score_texts(micros: np.ndarray) -> np.ndarray:
+        """The text of each millionth that occurs in ``micros`` (``repr`` of the score, as
+        ``json.dumps`` writes it), at its place: each writer makes those of its own seekers."""
         size = max(1_000_001, int(micros.max(initial=0)) + 1)
         seen = np.zeros(size, dtype=bool)
         seen[micros] = True
         present = np.flatnonzero(seen)  # (np.unique sorts: slower than this by far)
         texts = np.empty(size, dtype=object)
         texts[present] = [repr(m / 1e6) for m in present.tolist()]
-        return posting_ids, micros, texts
+        return texts
 
     @staticmethod
     def _lines(
         seekers: list[Seeker],
         rows: np.ndarray,
         cols: np.ndarray,
-        pieces_: tuple[np.ndarray, np.ndarray, np.ndarray],
+        pieces_: tuple[np.ndarray, np.ndarray],
         first: int,
         last: int,
     ) -> Iterator[str]:
@@ -236,8 +240,9 @@ class Command(BaseCommand):
         No string is made per pair: numpy puts references to the formatted pieces (and to the
         separators) in place, and a chunk is one ``join``. Same text as ``json.dumps(...,
         ensure_ascii=False)`` of each line."""
-        posting_ids, micros, texts = pieces_
+        posting_ids, micros = pieces_
         bounds = np.searchsorted(rows, np.arange(first, last + 1))
+        texts = Command._score_texts(micros[bounds[0] : bounds[-1]])
         for chunk_first in range(first, last, WRITE_CHUNK):
             chunk_last = min(chunk_first + WRITE_CHUNK, last)
             here = bounds[chunk_first - first : chunk_last - first + 1]
@@ -249,8 +254,7 @@ class Command(BaseCommand):
             heads = np.cumsum(sizes) - sizes
             pieces = np.empty(int(sizes.sum()), dtype=object)
             pieces[heads] = [
-                '{"seeker": ' + json.dumps(seekers[i].id, ensure_ascii=False) + ', "postings": ['
-                for i in range(chunk_first, chunk_last)
+                '{"seeker": ' + _json_text(seekers[i].id) + ', "postings": [' for i in range(chunk_first, chunk_last)
             ]
             pieces[heads[counts == 0] + 1] = "]}\n"
             if end > start:
@@ -333,6 +337,11 @@ class _LazyResolver:
         if self._resolver is None:
             self._resolver = self._make()
         return getattr(self._resolver, name)
+
+
+def _json_text(value: str | int) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` of an id, without its dispatch for a string."""
+    return encode_basestring(value) if type(value) is str else json.dumps(value, ensure_ascii=False)
 
 
 def _fork_writer(fd: int, chunks: Iterator[str]) -> int:
