@@ -949,6 +949,25 @@ def _topk_rows(
     return product.row.astype(np.int64), product.col.astype(np.int64), product.data.astype(FLOAT)
 
 
+def _tied_at_cut(rows: np.ndarray, micros: np.ndarray, top_k: int, kept: int) -> np.ndarray:
+    """Of a top-``kept`` product's (row, score in millionths) pairs, the rows whose list was full
+    (``kept`` pairs: more may have been cut) and whose lowest kept score equals their ``top_k``-th
+    best: the postings tied with their ``top_k``-th may not all be there."""
+    if not len(rows):
+        return np.empty(0, dtype=np.int64)
+    if np.any(rows[1:] < rows[:-1]):  # the product's pairs come row by row; sorted if not
+        order = np.argsort(rows, kind="stable")
+        rows, micros = rows[order], micros[order]
+    counts = np.bincount(rows)
+    full = np.flatnonzero(counts >= kept)
+    if not len(full):
+        return full
+    starts = np.r_[0, np.cumsum(counts)[:-1]][full]
+    lists = micros[starts[:, np.newaxis] + np.arange(kept)]  # a full row's pairs are exactly ``kept``
+    nth = -np.partition(-lists, top_k - 1, axis=1)[:, top_k - 1]
+    return full[lists.min(axis=1) == nth]
+
+
 def _keep_top(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     rows, cols, vals = [], [], []
     for r in range(matrix.shape[0]):
@@ -1271,27 +1290,49 @@ class Market:
         if len(partial) and len(light):
             yield partial, light
 
+    #: How many more than ``top_k`` the sparse top-n product keeps, so that a tie at the cut is seen.
+    TIE_SLACK = 8
+
     def _top_arrays(self, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(seeker row, posting row, score) of every seeker's best ``top_k``, sorted by seeker, then
-        best first, ties by posting input order."""
-        rows_list, cols_list, vals_list = [], [], []
+        best first, ties by posting input order, at the cut too.
+
+        The sparse top-n product keeps, among postings tied at its last place, whichever it reached
+        last, not the first given. So it is asked for ``TIE_SLACK`` more than wanted; a seeker whose
+        list it cut while the last kept score still equals their ``top_k``-th (a tie that may go on
+        past the cut) is ranked again exactly, over the block's postings (``_top_of_product``)."""
+        rows_list, cols_list, micros_list = [], [], []
         chunk = 8192
+        width = max(1, len(self.postings))
+        wanted = top_k + self.TIE_SLACK
         for seekers, postings in self._blocks():
             b = self._b[postings].T.tocsr()  # transposed once, not by every chunk's product
             for start in range(0, len(seekers), chunk):
                 part = seekers[start : start + chunk]
-                r, c, v = _topk_rows(self._a[part], b, top_k, transposed=True)
+                r, c, v = _topk_rows(self._a[part], b, wanted, transposed=True)
+                micros = np.rint(v.astype(np.float64) * 1e6).astype(np.int64)
+                unsure = _tied_at_cut(r, micros, top_k, wanted)
+                if len(unsure):
+                    settled = ~np.isin(r, unsure)
+                    r, c, micros = r[settled], c[settled], micros[settled]
+                    step = max(1, self.PAIRS_AT_ONCE // len(postings))
+                    for at in range(0, len(unsure), step):
+                        again = part[unsure[at : at + step]]
+                        dense = (self._a[again] @ b).toarray()
+                        er, ec, em = _top_of_product(dense, again, postings, top_k, width)
+                        rows_list.append(er)
+                        cols_list.append(ec)
+                        micros_list.append(em)
                 rows_list.append(part[r])
                 cols_list.append(postings[c])
-                vals_list.append(v)
+                micros_list.append(micros)
         if not rows_list:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=np.float64)
-        micros = np.rint(np.concatenate(vals_list).astype(np.float64) * 1e6).astype(np.int64)
         # The same pair may come from two blocks (a cross-region posting in a county the seeker
         # named); both computed the same features, so the copies are equal and one is kept.
         rows, cols, micros = _best_of_each(
-            np.concatenate(rows_list), np.concatenate(cols_list), micros, top_k, max(1, len(self.postings))
+            np.concatenate(rows_list), np.concatenate(cols_list), np.concatenate(micros_list), top_k, width
         )
         return rows, cols, micros / 1e6
 

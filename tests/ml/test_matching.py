@@ -392,6 +392,26 @@ def test_feasible_pairs_counts_the_pairs_the_rankings_score() -> None:
     assert market.feasible_pairs() == sum(len(r) * len(c) for r, c in blocks) >= allowed > 0
 
 
+@pytest.mark.parametrize("copies", [3, 12, 40])
+def test_the_whole_market_s_ranking_keeps_the_first_given_of_postings_tied_at_the_cut(copies: int) -> None:
+    """``top_postings`` (``rank_files``'s ranking) breaks ties by the order postings were given, at
+    the ``top_k``-th place too: many copies of a posting score alike for everyone, fewer and more of
+    them than the product's slack, and each list is the one-row query's."""
+    seekers, postings = random_market(8)
+    postings += [replace(postings[j], id=f"{postings[j].id}-copy{n}") for j in (0, 3, 5) for n in range(copies)]
+    rng = random.Random(copies)
+    rng.shuffle(postings)
+    market = Market(seekers, postings)
+    for top_k in (1, 4, 10):
+        top = market.top_postings(top_k=top_k)
+        cut_in_a_tie = 0
+        for seeker, row in zip(seekers, top, strict=True):
+            assert row == market.postings_for(seeker, top_k=top_k)
+            longer = market.postings_for(seeker, top_k=top_k + 1)
+            cut_in_a_tie += len(longer) > top_k and longer[top_k][1] == row[-1][1]
+        assert cut_in_a_tie  # some lists were cut inside a tie: the rule at the cut was checked
+
+
 def test_a_new_row_is_scored_against_the_market() -> None:
     seekers, postings = random_market(5)
     market = Market(seekers, postings)
