@@ -48,6 +48,7 @@ from jobs.selectors import open_postings
 from matching import changes, engine, notices
 from matching.learning import current_weights
 from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun
+from ml.best import BestLists
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
@@ -102,6 +103,113 @@ class CachedMarket:
     build_seconds: float
     # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
     posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
+    # Each row's best of the other side in this market (``MarketBest``), made on first use.
+    best: MarketBest | None = None
+
+
+@dataclass
+class MarketBest:
+    """The refreshes' thresholds from the market itself: each seeker's best postings, each posting's
+    best seekers overall and among people who agreed to be found (``ml.best``), filled lazily and
+    kept current as the overlay takes rows in. They hold what a market built now would rank, so
+    they answer for a side only while that side is current (every change logged was taken in)."""
+
+    seekers: BestLists  # per seeker row: posting rows
+    postings: BestLists  # per posting row: seeker rows
+    consenting: BestLists  # per posting row: rows of seekers who agreed to be found
+    consent: np.ndarray  # per seeker row
+
+
+def _market_best(cached: CachedMarket) -> MarketBest:
+    if cached.best is None:
+        market_ = cached.market
+        depth = per_side() + BEST_SLACK
+        consent = np.array([cached.facts[int(s.id)].consent for s in market_.seekers], dtype=bool)
+        best = MarketBest(
+            seekers=BestLists(depth, lambda rows: market_.best_postings_of_rows(rows, depth)),
+            postings=BestLists(depth, lambda rows: market_.best_seekers_of_rows(rows, depth)),
+            consenting=BestLists(depth, lambda rows: market_.best_seekers_of_rows(rows, depth, among=_consent(cached))),
+            consent=consent,
+        )
+        cached.best = best
+    return cached.best
+
+
+def _consent(cached: CachedMarket) -> np.ndarray:
+    assert cached.best is not None
+    return cached.best.consent
+
+
+def _nth_from_market(
+    cached: CachedMarket, side: str, ids: Sequence[int], exclude: int, *, consenting: bool = False
+) -> dict[int, float] | None:
+    """The N-th best score of each of these seekers (``side`` "seekers": among the postings but
+    ``exclude``) or postings (``side`` "postings": among the seekers but ``exclude``, or among those
+    who agreed to be found), from the market's best lists; None when the side they rank (the other
+    one) has changes the market has not taken in, or the market is no longer the process's."""
+    n = per_side()
+    with _lock:
+        if _cached is not cached:
+            return None
+        ranked_side, seen = (
+            (MarketChange.POSTINGS, cached.posting_state)
+            if side == "seekers"
+            else (MarketChange.SEEKERS, cached.seeker_state)
+        )
+        if not seen.current(ranked_side):
+            return None
+        best = _market_best(cached)
+        if side == "seekers":
+            lists, rows_of, other = best.seekers, cached.seeker_rows, cached.posting_rows.get(exclude, -1)
+        else:
+            lists = best.consenting if consenting else best.postings
+            rows_of, other = cached.posting_rows, cached.seeker_rows.get(exclude, -1)
+        rows = np.array([rows_of[pk] for pk in ids], dtype=np.int64)
+        nth = lists.nth_without(rows, other, n)
+    return {pk: micros / 1e6 for pk, micros in zip(ids, nth.tolist(), strict=True) if micros > 0}
+
+
+#: Rows each best list holds beyond the N a threshold needs: a cut list is filled again when rows
+#: that left it bring it below N + 1 (memory: (N + slack) x 8 bytes per row of each side's lists).
+BEST_SLACK = 10
+
+
+def _micros(scores: np.ndarray) -> np.ndarray:
+    return cast(np.ndarray, np.rint(scores * 1e6).astype(np.int64))
+
+
+def _best_posting_changed(cached: CachedMarket, row: int, posting: Posting | None) -> None:
+    """Posting ``row`` was put into the market (or taken out: ``posting`` None): the best lists follow."""
+    best = cached.best
+    if best is None:
+        return
+    if posting is None:
+        seekers, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    else:
+        seekers, scores = cached.market.seeker_scores(posting)
+        micros = _micros(scores)
+    best.seekers.other_changed(row, seekers, micros)
+    best.postings.set_row(row, seekers, micros)
+    agreed = best.consent[seekers] if len(seekers) else np.zeros(0, dtype=bool)
+    best.consenting.set_row(row, seekers[agreed], micros[agreed])
+
+
+def _best_seeker_changed(cached: CachedMarket, row: int, seeker: Seeker | None, consent: bool) -> None:
+    """Seeker ``row`` was put into the market (or taken out: ``seeker`` None): the best lists follow."""
+    best = cached.best
+    if best is None:
+        return
+    if row >= len(best.consent):
+        best.consent = np.concatenate([best.consent, np.zeros(row + 1 - len(best.consent), dtype=bool)])
+    best.consent[row] = consent and seeker is not None
+    if seeker is None:
+        postings, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    else:
+        postings, scores = cached.market.posting_scores(seeker)
+        micros = _micros(scores)
+    best.postings.other_changed(row, postings, micros)
+    best.consenting.other_changed(row, postings, micros if best.consent[row] else micros[:0])
+    best.seekers.set_row(row, postings, micros)
 
 
 class PostingFacts(NamedTuple):
@@ -246,7 +354,9 @@ def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | N
             cached.posting_facts.pop(posting_id, None)
             cached.market.drop_posting(posting_id)
             cached.postings.pop(posting_id, None)
-            cached.posting_rows.pop(posting_id, None)
+            gone = cached.posting_rows.pop(posting_id, None)
+            if gone is not None:
+                _best_posting_changed(cached, gone, None)
             return True
         if cached.postings.get(posting_id) == posting:
             return True  # refreshed unchanged: the market holds it as it is
@@ -256,6 +366,7 @@ def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | N
         cached.postings[posting_id] = posting
         cached.posting_rows[posting_id] = row
         cached.posting_facts.pop(posting_id, None)
+        _best_posting_changed(cached, row, posting)
         return True
 
     return take_in
@@ -269,10 +380,15 @@ def _take_in_seeker(
             cached.market.drop_seeker(member_id)
             cached.seekers.pop(member_id, None)
             cached.facts.pop(member_id, None)
-            cached.seeker_rows.pop(member_id, None)
+            gone = cached.seeker_rows.pop(member_id, None)
+            if gone is not None:
+                _best_seeker_changed(cached, gone, None, False)
             return True
         if cached.seekers.get(member_id) == seeker:
+            before = cached.facts.get(member_id)
             cached.facts[member_id] = facts  # consent and the quoted values need no vector
+            if before is None or before.consent != facts.consent:  # but the lists among those who agreed do
+                _best_seeker_changed(cached, cached.seeker_rows[member_id], seeker, facts.consent)
             return True
         row = cached.market.put_seeker(seeker)
         if row is None:
@@ -280,6 +396,7 @@ def _take_in_seeker(
         cached.seekers[member_id] = seeker
         cached.facts[member_id] = facts
         cached.seeker_rows[member_id] = row
+        _best_seeker_changed(cached, row, seeker, facts.consent)
         return True
 
     return take_in
@@ -830,7 +947,10 @@ def refresh_posting(posting_id: int) -> int:
     consenting = [sid for sid, _score in ranked if cached.facts[sid].consent]
     keep = {sid for sid, _score in ranked[:n]} | set(consenting[:n])
     rest = [(sid, score) for sid, score in ranked if sid not in keep]
-    thresholds = _member_thresholds([sid for sid, _s in rest], exclude_posting=posting_id)
+    rest_ids = [sid for sid, _s in rest]
+    thresholds = _nth_from_market(cached, "seekers", rest_ids, posting_id)
+    if thresholds is None:
+        thresholds = _member_thresholds(rest_ids, exclude_posting=posting_id)
     keep |= {sid for sid, score in rest if sid not in thresholds or score >= thresholds[sid] - TOLERANCE}
     now = timezone.now()
     chosen = [(cached.seekers[sid], score) for sid, score in ranked if sid in keep]
@@ -863,10 +983,14 @@ def refresh_member(member_id: int) -> int:
     keep = {pid for pid, _score in ranked[:n]}
     rest = [(pid, score) for pid, score in ranked if pid not in keep]
     ids = [pid for pid, _s in rest]
-    overall = _posting_thresholds(ids, exclude_member=member_id, consenting=False)
+    overall = _nth_from_market(cached, "postings", ids, member_id)
+    if overall is None:
+        overall = _posting_thresholds(ids, exclude_member=member_id, consenting=False)
     keep |= {pid for pid, score in rest if pid not in overall or score >= overall[pid] - TOLERANCE}
     if facts.consent:
-        among_consenting = _posting_thresholds(ids, exclude_member=member_id, consenting=True)
+        among_consenting = _nth_from_market(cached, "postings", ids, member_id, consenting=True)
+        if among_consenting is None:
+            among_consenting = _posting_thresholds(ids, exclude_member=member_id, consenting=True)
         keep |= {
             pid for pid, score in rest if pid not in among_consenting or score >= among_consenting[pid] - TOLERANCE
         }

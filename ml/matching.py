@@ -1281,6 +1281,32 @@ class Market:
             out[self._seeker_ids[r]].append((ids[c], v / 1e6))
         return out
 
+    def best_postings_of_rows(self, rows: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``postings_for_many`` of these seeker rows, as arrays (seeker row, posting row, score in
+        millionths), sorted by seeker, then best first."""
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        wanted = np.zeros(len(self.seekers), dtype=bool)
+        wanted[rows] = True
+        blocks = ((seekers[wanted[seekers]], postings) for seekers, postings in self._blocks())
+        return self._ranked(self._a, self._b, blocks, top_k)
+
+    def best_seekers_of_rows(
+        self, rows: np.ndarray, top_k: int, among: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``seekers_for`` of these posting rows, as arrays (posting row, seeker row, score in
+        millionths), sorted by posting, then best first; only seekers whose row is True in ``among``
+        when it is given."""
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        wanted = np.zeros(len(self.postings), dtype=bool)
+        wanted[rows] = True
+        blocks = (
+            (postings[wanted[postings]], seekers if among is None else seekers[among[seekers]])
+            for seekers, postings in self._blocks()
+        )
+        return self._ranked(self._b, self._a, blocks, top_k)
+
     def top_seekers_rows(self, top_k: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every posting's ``seekers_for``, as arrays (posting row, seeker row, score in millionths),
         sorted by posting, then best first, ties by seeker row: computed block by block over the
@@ -1324,11 +1350,19 @@ class Market:
 
     def postings_for(self, seeker: Seeker, top_k: int = 20) -> list[tuple[Any, float]]:
         """One (new or changed) seeker against every posting of the market, best first."""
-        check_seeker(seeker)
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        if seeker.capacity == "none" or not self.postings:
+        candidates, scores = self.posting_scores(seeker)
+        if not len(candidates):
             return []
+        return self._best(candidates, scores, top_k, self._posting_ids)
+
+    def posting_scores(self, seeker: Seeker) -> tuple[np.ndarray, np.ndarray]:
+        """One seeker's score with every feasible posting: (posting rows, sorted; scores), unranked."""
+        check_seeker(seeker)
+        none = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        if seeker.capacity == "none" or not self.postings:
+            return none
         counties = self._space.counties
         where = np.zeros(len(self.postings), dtype=bool)
         for county in {seeker.region, *seeker.regions}:
@@ -1342,12 +1376,11 @@ class Market:
             where &= self._p_light
         candidates = np.flatnonzero(where)
         if not len(candidates):
-            return []
+            return none
         a = self._space.seeker_matrix([seeker])
         if self._b_csc is None:
             self._b_csc = self._b.tocsc()
-        scores = _gather(self._b_csc, a.indices.astype(np.int64), a.data)[candidates]
-        return self._best(candidates, scores, top_k, self._posting_ids)
+        return candidates, _gather(self._b_csc, a.indices.astype(np.int64), a.data)[candidates]
 
     def seekers_for(self, posting: Posting, top_k: int = 20) -> list[tuple[Any, float]]:
         """One (new or changed) posting against every seeker of the market, best first.
@@ -1356,11 +1389,19 @@ class Market:
         seekers' column-major matrix for the posting's few features only; location, salary and the
         "no occupation code" cases from per-seeker arrays (they concern nearly every seeker).
         """
-        check_posting(posting)
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        if posting.open_seats <= 0 or not self.seekers:
+        candidates, scores = self.seeker_scores(posting)
+        if not len(candidates):
             return []
+        return self._best(candidates, scores, top_k, self._seeker_ids)
+
+    def seeker_scores(self, posting: Posting) -> tuple[np.ndarray, np.ndarray]:
+        """One posting's score with every feasible seeker: (seeker rows, sorted; scores), unranked."""
+        check_posting(posting)
+        none = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        if posting.open_seats <= 0 or not self.seekers:
+            return none
         w = self.weights
         county = self._space.counties.get(posting.region, -1) if posting.region else -1
         where = np.zeros(len(self.seekers), dtype=bool)
@@ -1371,7 +1412,7 @@ class Market:
         where &= self._s_capacity == 0 if posting.capacity_required == "full" else self._s_capacity != 2
         candidates = np.flatnonzero(where)
         if not len(candidates):
-            return []
+            return none
         if self._a_csc is None:
             self._a_csc = self._a.tocsc()
         a = self._a_csc
@@ -1404,7 +1445,7 @@ class Market:
                 location[at[candidates[at] == named]] = w.preferred_region
             location[self._s_home[candidates] == county] = 1.0
         scores += w.location * location
-        return self._best(candidates, scores, top_k, self._seeker_ids)
+        return candidates, scores
 
     @staticmethod
     def _best(candidates: np.ndarray, scores: np.ndarray, top_k: int, ids: Sequence[Any]) -> list[tuple[Any, float]]:
