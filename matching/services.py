@@ -124,7 +124,7 @@ def _market_best(cached: CachedMarket) -> MarketBest:
     if cached.best is None:
         market_ = cached.market
         depth = per_side() + BEST_SLACK
-        consent = np.array([cached.facts[int(s.id)].consent for s in market_.seekers], dtype=bool)
+        consent = _consent_of_rows(cached)
         best = MarketBest(
             seekers=BestLists(depth, lambda rows: market_.best_postings_of_rows(rows, depth)),
             postings=BestLists(depth, lambda rows: market_.best_seekers_of_rows(rows, depth)),
@@ -133,6 +133,12 @@ def _market_best(cached: CachedMarket) -> MarketBest:
         )
         cached.best = best
     return cached.best
+
+
+def _consent_of_rows(cached: CachedMarket) -> np.ndarray:
+    """Per seeker row of the market, whether they agreed to be found (a row taken out: no)."""
+    facts = cached.facts
+    return np.array([(f := facts.get(int(s.id))) is not None and f.consent for s in cached.market.seekers], dtype=bool)
 
 
 def _consent(cached: CachedMarket) -> np.ndarray:
@@ -1052,7 +1058,7 @@ def posting_thresholds(cached: CachedMarket) -> list[list[float]]:
     n = per_side()
     market_ = cached.market
     postings, seekers, micros = market_.top_seekers_rows(top_k=min(scan_depth(), 4 * n))
-    consent = np.array([cached.facts[int(s.id)].consent for s in market_.seekers], dtype=bool)
+    consent = _consent_of_rows(cached)
     overall = _nth_of_each(postings, micros, n)
     agreed = consent[seekers]
     among = _nth_of_each(postings[agreed], micros[agreed], n)
