@@ -184,35 +184,38 @@ def _micros(scores: np.ndarray) -> np.ndarray:
     return cast(np.ndarray, np.rint(scores * 1e6).astype(np.int64))
 
 
-def _best_posting_changed(cached: CachedMarket, row: int, posting: Posting | None) -> None:
-    """Posting ``row`` was put into the market (or taken out: ``posting`` None): the best lists follow."""
+Scores = tuple[np.ndarray, np.ndarray]  # one row's (other side's rows, scores): ``Market.seeker_scores`` ...
+
+
+def _best_posting_changed(cached: CachedMarket, row: int, scores: Scores | None) -> None:
+    """Posting ``row`` was put into the market with these ``scores`` with the seekers (or taken out:
+    None): the best lists follow."""
     best = cached.best
     if best is None:
         return
-    if posting is None:
+    if scores is None:
         seekers, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     else:
-        seekers, scores = cached.market.seeker_scores(posting)
-        micros = _micros(scores)
+        seekers, micros = scores[0], _micros(scores[1])
     best.seekers.other_changed(row, seekers, micros)
     best.postings.set_row(row, seekers, micros)
     agreed = best.consent[seekers] if len(seekers) else np.zeros(0, dtype=bool)
     best.consenting.set_row(row, seekers[agreed], micros[agreed])
 
 
-def _best_seeker_changed(cached: CachedMarket, row: int, seeker: Seeker | None, consent: bool) -> None:
-    """Seeker ``row`` was put into the market (or taken out: ``seeker`` None): the best lists follow."""
+def _best_seeker_changed(cached: CachedMarket, row: int, scores: Scores | None, consent: bool) -> None:
+    """Seeker ``row`` was put into the market with these ``scores`` with the postings (or taken out:
+    None): the best lists follow."""
     best = cached.best
     if best is None:
         return
     if row >= len(best.consent):
         best.consent = np.concatenate([best.consent, np.zeros(row + 1 - len(best.consent), dtype=bool)])
-    best.consent[row] = consent and seeker is not None
-    if seeker is None:
+    best.consent[row] = consent and scores is not None
+    if scores is None:
         postings, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     else:
-        postings, scores = cached.market.posting_scores(seeker)
-        micros = _micros(scores)
+        postings, micros = scores[0], _micros(scores[1])
     best.postings.other_changed(row, postings, micros)
     best.consenting.other_changed(row, postings, micros if best.consent[row] else micros[:0])
     best.seekers.set_row(row, postings, micros)
@@ -354,7 +357,11 @@ def _overlay(
         seen.taken_in[key] = read.snapshot
 
 
-def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | None) -> Callable[[], bool]:
+def _take_in_posting(
+    cached: CachedMarket, posting_id: int, posting: Posting | None, scores: Scores | None = None
+) -> Callable[[], bool]:
+    """``scores``: the posting's with the market's seekers (``Market.seeker_scores``), if known."""
+
     def take_in() -> bool:
         if posting is None:
             cached.posting_facts.pop(posting_id, None)
@@ -372,15 +379,25 @@ def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | N
         cached.postings[posting_id] = posting
         cached.posting_rows[posting_id] = row
         cached.posting_facts.pop(posting_id, None)
-        _best_posting_changed(cached, row, posting)
+        _best_posting_changed(cached, row, scores if scores is not None else cached.market.seeker_scores(posting))
         return True
 
     return take_in
 
 
 def _take_in_seeker(
-    cached: CachedMarket, member_id: int, seeker: Seeker | None, facts: engine.SeekerFacts | None
+    cached: CachedMarket,
+    member_id: int,
+    seeker: Seeker | None,
+    facts: engine.SeekerFacts | None,
+    scores: Scores | None = None,
 ) -> Callable[[], bool]:
+    """``scores``: the seeker's with the market's postings (``Market.posting_scores``), if known."""
+
+    def scored() -> Scores:
+        assert seeker is not None
+        return scores if scores is not None else cached.market.posting_scores(seeker)
+
     def take_in() -> bool:
         if seeker is None or facts is None:
             cached.market.drop_seeker(member_id)
@@ -394,7 +411,7 @@ def _take_in_seeker(
             before = cached.facts.get(member_id)
             cached.facts[member_id] = facts  # consent and the quoted values need no vector
             if before is None or before.consent != facts.consent:  # but the lists among those who agreed do
-                _best_seeker_changed(cached, cached.seeker_rows[member_id], seeker, facts.consent)
+                _best_seeker_changed(cached, cached.seeker_rows[member_id], scored(), facts.consent)
             return True
         row = cached.market.put_seeker(seeker)
         if row is None:
@@ -402,7 +419,7 @@ def _take_in_seeker(
         cached.seekers[member_id] = seeker
         cached.facts[member_id] = facts
         cached.seeker_rows[member_id] = row
-        _best_seeker_changed(cached, row, seeker, facts.consent)
+        _best_seeker_changed(cached, row, scored(), facts.consent)
         return True
 
     return take_in
@@ -431,7 +448,7 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
         yield
         return
 
-    def reused(original: Any, matrix: Any, rows_of: dict[int, int], objects: dict[int, Any]) -> Any:
+    def reused(original: Any, matrix: str, rows_of: dict[int, int], objects: dict[int, Any]) -> Any:
         memo: dict[int, tuple[Any, Any]] = {}
 
         def one_row(rows: Sequence[Any]) -> Any:
@@ -439,8 +456,8 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
                 return original(rows)
             obj = rows[0]
             key = int(obj.id)
-            if objects.get(key) is obj:
-                return matrix[rows_of[key] : rows_of[key] + 1]
+            if objects.get(key) is obj:  # the market's matrix now: a row taken in meanwhile replaced it
+                return getattr(market_, matrix)[rows_of[key] : rows_of[key] + 1]
             hit = memo.get(id(obj))
             if hit is None or hit[0] is not obj:  # keep the object: its id cannot be reused meanwhile
                 hit = memo[id(obj)] = (obj, original(rows))
@@ -449,8 +466,8 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
         return one_row
 
     with _vectors_lock:
-        space.seeker_matrix = reused(space.seeker_matrix, own_seekers, cached.seeker_rows, cached.seekers)
-        space.posting_matrix = reused(space.posting_matrix, own_postings, cached.posting_rows, cached.postings)
+        space.seeker_matrix = reused(space.seeker_matrix, "_a", cached.seeker_rows, cached.seekers)
+        space.posting_matrix = reused(space.posting_matrix, "_b", cached.posting_rows, cached.postings)
         try:
             yield
         finally:
@@ -946,10 +963,13 @@ def refresh_posting(posting_id: int) -> int:
         Match.objects.filter(posting_id=posting_id).delete()
         return 0
     cached = market(current="seekers")
-    _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, built[0]))
     posting = built[0]
+    scores = cached.market.seeker_scores(posting)  # once: ranked here, and the best lists follow them
+    _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, posting, scores))
+    if cached.postings.get(posting_id) == posting:
+        posting = cached.postings[posting_id]  # the market's own: its vector is the market's row
     n = per_side()
-    ranked = [(int(sid), score) for sid, score in cached.market.seekers_for(posting, top_k=scan_depth())]
+    ranked = [(int(sid), score) for sid, score in cached.market.seekers_for(posting, scan_depth(), scores)]
     consenting = [sid for sid, _score in ranked if cached.facts[sid].consent]
     keep = {sid for sid, _score in ranked[:n]} | set(consenting[:n])
     rest = [(sid, score) for sid, score in ranked if sid not in keep]
@@ -960,7 +980,8 @@ def refresh_posting(posting_id: int) -> int:
     keep |= {sid for sid, score in rest if sid not in thresholds or score >= thresholds[sid] - TOLERANCE}
     now = timezone.now()
     chosen = [(cached.seekers[sid], score) for sid, score in ranked if sid in keep]
-    explained = _explanations_of_posting(cached, posting, [seeker for seeker, _s in chosen])
+    with _vectors_reused(cached):
+        explained = _explanations_of_posting(cached, posting, [seeker for seeker, _s in chosen])
     rows = [
         row
         for (seeker, score), facts_of in zip(chosen, explained, strict=True)
@@ -983,9 +1004,15 @@ def refresh_member(member_id: int) -> int:
         return 0
     seeker, facts = built.seekers[0], built.facts[member_id]
     cached = market(current="postings")
-    _overlay(cached, cached.seeker_state, member_id, read, _take_in_seeker(cached, member_id, seeker, facts))
+    with _vectors_reused(cached):  # the seeker vectorised once, for the scores, the market and the facts
+        scores = cached.market.posting_scores(seeker)
+        _overlay(
+            cached, cached.seeker_state, member_id, read, _take_in_seeker(cached, member_id, seeker, facts, scores)
+        )
+    if cached.seekers.get(member_id) == seeker:
+        seeker = cached.seekers[member_id]  # the market's own: its vector is the market's row
     n = per_side()
-    ranked = [(int(pid), score) for pid, score in cached.market.postings_for(seeker, top_k=scan_depth())]
+    ranked = [(int(pid), score) for pid, score in cached.market.postings_for(seeker, scan_depth(), scores)]
     keep = {pid for pid, _score in ranked[:n]}
     rest = [(pid, score) for pid, score in ranked if pid not in keep]
     ids = [pid for pid, _s in rest]
@@ -1002,7 +1029,8 @@ def refresh_member(member_id: int) -> int:
         }
     now = timezone.now()
     chosen = [(cached.postings[pid], score) for pid, score in ranked if pid in keep]
-    explained = _explanations(cached, seeker, [p for p, _s in chosen])
+    with _vectors_reused(cached):
+        explained = _explanations(cached, seeker, [p for p, _s in chosen])
     rows = [
         row
         for (posting, score), facts_of in zip(chosen, explained, strict=True)

@@ -1348,14 +1348,17 @@ class Market:
 
     # -- one row against the other side -------------------------------------------------------------
 
-    def postings_for(self, seeker: Seeker, top_k: int = 20) -> list[tuple[Any, float]]:
-        """One (new or changed) seeker against every posting of the market, best first."""
+    def postings_for(
+        self, seeker: Seeker, top_k: int = 20, scores: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> list[tuple[Any, float]]:
+        """One (new or changed) seeker against every posting of the market, best first (from its
+        ``posting_scores`` when they are given)."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        candidates, scores = self.posting_scores(seeker)
+        candidates, scores_ = scores if scores is not None else self.posting_scores(seeker)
         if not len(candidates):
             return []
-        return self._best(candidates, scores, top_k, self._posting_ids)
+        return self._best(candidates, scores_, top_k, self._posting_ids)
 
     def posting_scores(self, seeker: Seeker) -> tuple[np.ndarray, np.ndarray]:
         """One seeker's score with every feasible posting: (posting rows, sorted; scores), unranked."""
@@ -1382,8 +1385,11 @@ class Market:
             self._b_csc = self._b.tocsc()
         return candidates, _gather(self._b_csc, a.indices.astype(np.int64), a.data)[candidates]
 
-    def seekers_for(self, posting: Posting, top_k: int = 20) -> list[tuple[Any, float]]:
-        """One (new or changed) posting against every seeker of the market, best first.
+    def seekers_for(
+        self, posting: Posting, top_k: int = 20, scores: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> list[tuple[Any, float]]:
+        """One (new or changed) posting against every seeker of the market, best first (from its
+        ``seeker_scores`` when they are given).
 
         Fast path (about a millisecond for 100,000 seekers): the sparse blocks through the
         seekers' column-major matrix for the posting's few features only; location, salary and the
@@ -1391,10 +1397,10 @@ class Market:
         """
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        candidates, scores = self.seeker_scores(posting)
+        candidates, scores_ = scores if scores is not None else self.seeker_scores(posting)
         if not len(candidates):
             return []
-        return self._best(candidates, scores, top_k, self._seeker_ids)
+        return self._best(candidates, scores_, top_k, self._seeker_ids)
 
     def seeker_scores(self, posting: Posting) -> tuple[np.ndarray, np.ndarray]:
         """One posting's score with every feasible seeker: (seeker rows, sorted; scores), unranked."""
