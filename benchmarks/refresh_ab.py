@@ -8,8 +8,8 @@ alternately on the same database (never at the same time as another script on it
 Prints one JSON line: the market's build, the first refresh of the benchmark's posting and member
 after it (the best lists filled lazily), ``bench_scale.refreshes`` (medians, as ``--refresh-only``
 prints them), then ``--sample`` postings and as many members spread over the ids, each refreshed
-once with the market cached: wall and CPU medians (CPU: this process's plus its PostgreSQL
-backend's, from ``/proc``), with the load average.
+once with the market cached, then as many others of each (``_later``): wall and CPU medians (CPU:
+this process's plus its PostgreSQL backend's, from ``/proc``), with the load average.
 """
 
 from __future__ import annotations
@@ -78,6 +78,9 @@ def main() -> None:
     for name, call, ids in (
         ("postings", services.refresh_posting, posting_ids[::step_p][: args.sample]),
         ("members", services.refresh_member, member_ids[::step_m][: args.sample]),
+        # Others again, after those: what a worker that has refreshed for a while spends.
+        ("postings_later", services.refresh_posting, posting_ids[step_p // 2 :: step_p][: args.sample]),
+        ("members_later", services.refresh_member, member_ids[step_m // 2 :: step_m][: args.sample]),
     ):
         walls, cpus = zip(*(timed(call, key) for key in ids), strict=True)
         out[f"{name}_wall_median_ms"] = round(statistics.median(walls), 1)

@@ -48,7 +48,7 @@ from jobs.selectors import open_postings
 from matching import changes, engine, notices
 from matching.learning import current_weights
 from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun
-from ml.best import BestLists
+from ml.best import BestLists, best_of
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
@@ -127,8 +127,8 @@ def _market_best(cached: CachedMarket) -> MarketBest:
         consent = _consent_of_rows(cached)
         best = MarketBest(
             seekers=BestLists(depth, lambda rows: market_.best_postings_of_rows(rows, depth)),
-            postings=BestLists(depth, lambda rows: market_.best_seekers_of_rows(rows, depth)),
-            consenting=BestLists(depth, lambda rows: market_.best_seekers_of_rows(rows, depth, among=_consent(cached))),
+            postings=BestLists(depth, lambda rows: _best_seekers(cached, rows, depth, consenting=False)),
+            consenting=BestLists(depth, lambda rows: _best_seekers(cached, rows, depth, consenting=True)),
             consent=consent,
         )
         cached.best = best
@@ -141,9 +141,34 @@ def _consent_of_rows(cached: CachedMarket) -> np.ndarray:
     return np.array([(f := facts.get(int(s.id))) is not None and f.consent for s in cached.market.seekers], dtype=bool)
 
 
-def _consent(cached: CachedMarket) -> np.ndarray:
+#: Up to this many postings' best seekers are found one posting at a time (``Market.seeker_scores``,
+#: a fraction of a millisecond each at 25,000 seekers), more block by block (a few ms per county
+#: block, whatever the number of its postings asked for).
+FILL_ONE_BY_ONE = 64
+
+
+def _best_seekers(
+    cached: CachedMarket, rows: np.ndarray, depth: int, *, consenting: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``depth`` seekers of these posting rows (among those who agreed to be found, when
+    ``consenting``), as ``BestLists`` fills them."""
     assert cached.best is not None
-    return cached.best.consent
+    market_, consent = cached.market, cached.best.consent
+    if len(rows) > FILL_ONE_BY_ONE:
+        return market_.best_seekers_of_rows(rows, depth, among=consent if consenting else None)
+    of, others, micros = [], [], []
+    for row in rows.tolist():
+        seekers, scores = market_.seeker_scores(market_.postings[row])
+        if consenting:
+            agreed = consent[seekers]
+            seekers, scores = seekers[agreed], scores[agreed]
+        best_seekers, best_micros, _cut = best_of(seekers, _micros(scores), depth)
+        of.append(np.full(len(best_seekers), row, dtype=np.int64))
+        others.append(best_seekers)
+        micros.append(best_micros)
+    if not of:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(of), np.concatenate(others), np.concatenate(micros)
 
 
 def _nth_from_market(

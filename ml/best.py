@@ -67,14 +67,8 @@ class BestLists:
     def set_row(self, row: int, others: np.ndarray, micros: np.ndarray) -> None:
         """One row's list from all its scores (any order; zeros and below are left out)."""
         self._grow(row + 1)
-        positive = micros > 0
-        others, micros = others[positive].astype(np.int64), micros[positive].astype(np.int64)
-        cut = len(micros) > self.depth
-        if cut:
-            keep = np.argpartition(-micros, self.depth - 1)[: self.depth]
-            others, micros = others[keep], micros[keep]
-        order = np.lexsort((others, -micros))
-        self._set(np.array([row]), np.full(len(order), row), others[order], micros[order])
+        others, micros, cut = best_of(others, micros, self.depth)
+        self._set(np.array([row]), np.full(len(others), row), others, micros)
         if cut:
             self.state[row] = CUT
 
@@ -148,3 +142,16 @@ class BestLists:
         # An excluded row is at most once in a list: the n-th is at n - 1, or at n past it.
         ahead = without[:, :n].any(axis=1)
         return np.where(ahead, scores[:, n] if n < self.depth else 0, scores[:, n - 1]).astype(np.int64)
+
+
+def best_of(others: np.ndarray, micros: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The ``depth`` best positive of one row's scores (any order), best first, ties by other row,
+    and whether any were left out."""
+    positive = micros > 0
+    others, micros = others[positive].astype(np.int64), micros[positive].astype(np.int64)
+    cut = len(micros) > depth
+    if cut:
+        keep = np.argpartition(-micros, depth - 1)[:depth]
+        others, micros = others[keep], micros[keep]
+    order = np.lexsort((others, -micros))
+    return others[order], micros[order], cut

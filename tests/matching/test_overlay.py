@@ -265,7 +265,9 @@ def every_nth(cached: services.CachedMarket) -> dict[str, list[list[int]]]:
     }
 
 
-def test_the_best_lists_kept_by_the_overlay_are_those_of_the_market_as_it_is(settings: Any, world: World) -> None:
+def test_the_best_lists_kept_by_the_overlay_are_those_of_the_market_as_it_is(
+    settings: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.MATCHES_PER_SIDE = 1
     Member.objects.filter(pk__in=[world.wang.pk, world.town[0].pk]).update(consent_to_be_found=True)
     world.refresh_all(rebuild=False)
@@ -288,7 +290,10 @@ def test_the_best_lists_kept_by_the_overlay_are_those_of_the_market_as_it_is(set
         "the lists were kept, not filled again"
     )
 
-    cached.best = None  # the same market's lists filled afresh
+    cached.best = None  # the same market's lists filled afresh: one posting at a time, then by blocks
+    assert every_nth(cached) == kept
+    monkeypatch.setattr(services, "FILL_ONE_BY_ONE", 0)
+    cached.best = None
     assert every_nth(cached) == kept
 
 
