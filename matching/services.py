@@ -255,13 +255,15 @@ class PostingFacts(NamedTuple):
 
 
 def _posting_facts(cached: CachedMarket, space: Any, posting: Posting) -> PostingFacts:
-    known = cached.posting_facts.get(int(posting.id))
+    # Kept only for the market's own posting, not a fresher copy (one the market could not take in).
+    own = cached.postings.get(int(posting.id)) is posting
+    known = cached.posting_facts.get(int(posting.id)) if own else None
     if known is None:
         required = list(dict.fromkeys(posting.required))
         preferred = [c for c in dict.fromkeys(posting.preferred) if c not in set(required)]
         _blocks, text_weight, no_skills = space.posting_weights(posting)
         known = PostingFacts(required, preferred, posting_salary(posting), text_weight, no_skills)
-        if cached.postings.get(int(posting.id)) is posting:  # the market's own posting, not a fresher copy
+        if own:
             cached.posting_facts[int(posting.id)] = known
     return known
 
