@@ -48,6 +48,7 @@ from jobs.selectors import open_postings
 from matching import changes, engine, notices
 from matching.learning import current_weights
 from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun
+from ml.best import BestLists, best_of
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
@@ -102,6 +103,147 @@ class CachedMarket:
     build_seconds: float
     # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
     posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
+    # Each row's best of the other side in this market (``MarketBest``), made on first use.
+    best: MarketBest | None = None
+
+
+@dataclass
+class MarketBest:
+    """The refreshes' thresholds from the market itself: each seeker's best postings, each posting's
+    best seekers overall and among people who agreed to be found (``ml.best``), filled lazily and
+    kept current as the overlay takes rows in. They hold what a market built now would rank, so
+    they answer for a side only while that side is current (every change logged was taken in)."""
+
+    seekers: BestLists  # per seeker row: posting rows
+    postings: BestLists  # per posting row: seeker rows
+    consenting: BestLists  # per posting row: rows of seekers who agreed to be found
+    consent: np.ndarray  # per seeker row
+
+
+def _market_best(cached: CachedMarket) -> MarketBest:
+    if cached.best is None:
+        market_ = cached.market
+        depth = per_side() + BEST_SLACK
+        consent = _consent_of_rows(cached)
+        best = MarketBest(
+            seekers=BestLists(depth, lambda rows: market_.best_postings_of_rows(rows, depth)),
+            postings=BestLists(depth, lambda rows: _best_seekers(cached, rows, depth, consenting=False)),
+            consenting=BestLists(depth, lambda rows: _best_seekers(cached, rows, depth, consenting=True)),
+            consent=consent,
+        )
+        cached.best = best
+    return cached.best
+
+
+def _consent_of_rows(cached: CachedMarket) -> np.ndarray:
+    """Per seeker row of the market, whether they agreed to be found (a row taken out: no)."""
+    facts = cached.facts
+    return np.array([(f := facts.get(int(s.id))) is not None and f.consent for s in cached.market.seekers], dtype=bool)
+
+
+#: Up to this many postings' best seekers are found one posting at a time (``Market.seeker_scores``,
+#: a fraction of a millisecond each at 25,000 seekers), more block by block (a few ms per county
+#: block, whatever the number of its postings asked for).
+FILL_ONE_BY_ONE = 64
+
+
+def _best_seekers(
+    cached: CachedMarket, rows: np.ndarray, depth: int, *, consenting: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``depth`` seekers of these posting rows (among those who agreed to be found, when
+    ``consenting``), as ``BestLists`` fills them."""
+    assert cached.best is not None
+    market_, consent = cached.market, cached.best.consent
+    if len(rows) > FILL_ONE_BY_ONE:
+        return market_.best_seekers_of_rows(rows, depth, among=consent if consenting else None)
+    of, others, micros = [], [], []
+    for row in rows.tolist():
+        seekers, scores = market_.seeker_scores(market_.postings[row])
+        if consenting:
+            agreed = consent[seekers]
+            seekers, scores = seekers[agreed], scores[agreed]
+        best_seekers, best_micros, _cut = best_of(seekers, _micros(scores), depth)
+        of.append(np.full(len(best_seekers), row, dtype=np.int64))
+        others.append(best_seekers)
+        micros.append(best_micros)
+    if not of:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(of), np.concatenate(others), np.concatenate(micros)
+
+
+def _nth_from_market(
+    cached: CachedMarket, side: str, ids: Sequence[int], exclude: int, *, consenting: bool = False
+) -> dict[int, float] | None:
+    """The N-th best score of each of these seekers (``side`` "seekers": among the postings but
+    ``exclude``) or postings (``side`` "postings": among the seekers but ``exclude``, or among those
+    who agreed to be found), from the market's best lists; None when the side they rank (the other
+    one) has changes the market has not taken in, or the market is no longer the process's."""
+    n = per_side()
+    with _lock:
+        if _cached is not cached:
+            return None
+        ranked_side, seen = (
+            (MarketChange.POSTINGS, cached.posting_state)
+            if side == "seekers"
+            else (MarketChange.SEEKERS, cached.seeker_state)
+        )
+        if not seen.current(ranked_side):
+            return None
+        best = _market_best(cached)
+        if side == "seekers":
+            lists, rows_of, other = best.seekers, cached.seeker_rows, cached.posting_rows.get(exclude, -1)
+        else:
+            lists = best.consenting if consenting else best.postings
+            rows_of, other = cached.posting_rows, cached.seeker_rows.get(exclude, -1)
+        rows = np.array([rows_of[pk] for pk in ids], dtype=np.int64)
+        nth = lists.nth_without(rows, other, n)
+    return {pk: micros / 1e6 for pk, micros in zip(ids, nth.tolist(), strict=True) if micros > 0}
+
+
+#: Rows each best list holds beyond the N a threshold needs: a cut list is filled again when rows
+#: that left it bring it below N + 1 (memory: (N + slack) x 8 bytes per row of each side's lists).
+BEST_SLACK = 10
+
+
+def _micros(scores: np.ndarray) -> np.ndarray:
+    return cast(np.ndarray, np.rint(scores * 1e6).astype(np.int64))
+
+
+Scores = tuple[np.ndarray, np.ndarray]  # one row's (other side's rows, scores): ``Market.seeker_scores`` ...
+
+
+def _best_posting_changed(cached: CachedMarket, row: int, scores: Scores | None) -> None:
+    """Posting ``row`` was put into the market with these ``scores`` with the seekers (or taken out:
+    None): the best lists follow."""
+    best = cached.best
+    if best is None:
+        return
+    if scores is None:
+        seekers, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    else:
+        seekers, micros = scores[0], _micros(scores[1])
+    best.seekers.other_changed(row, seekers, micros)
+    best.postings.set_row(row, seekers, micros)
+    agreed = best.consent[seekers] if len(seekers) else np.zeros(0, dtype=bool)
+    best.consenting.set_row(row, seekers[agreed], micros[agreed])
+
+
+def _best_seeker_changed(cached: CachedMarket, row: int, scores: Scores | None, consent: bool) -> None:
+    """Seeker ``row`` was put into the market with these ``scores`` with the postings (or taken out:
+    None): the best lists follow."""
+    best = cached.best
+    if best is None:
+        return
+    if row >= len(best.consent):
+        best.consent = np.concatenate([best.consent, np.zeros(row + 1 - len(best.consent), dtype=bool)])
+    best.consent[row] = consent and scores is not None
+    if scores is None:
+        postings, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    else:
+        postings, micros = scores[0], _micros(scores[1])
+    best.postings.other_changed(row, postings, micros)
+    best.consenting.other_changed(row, postings, micros if best.consent[row] else micros[:0])
+    best.seekers.set_row(row, postings, micros)
 
 
 class PostingFacts(NamedTuple):
@@ -113,13 +255,15 @@ class PostingFacts(NamedTuple):
 
 
 def _posting_facts(cached: CachedMarket, space: Any, posting: Posting) -> PostingFacts:
-    known = cached.posting_facts.get(int(posting.id))
+    # Kept only for the market's own posting, not a fresher copy (one the market could not take in).
+    own = cached.postings.get(int(posting.id)) is posting
+    known = cached.posting_facts.get(int(posting.id)) if own else None
     if known is None:
         required = list(dict.fromkeys(posting.required))
         preferred = [c for c in dict.fromkeys(posting.preferred) if c not in set(required)]
         _blocks, text_weight, no_skills = space.posting_weights(posting)
         known = PostingFacts(required, preferred, posting_salary(posting), text_weight, no_skills)
-        if cached.postings.get(int(posting.id)) is posting:  # the market's own posting, not a fresher copy
+        if own:
             cached.posting_facts[int(posting.id)] = known
     return known
 
@@ -240,13 +384,19 @@ def _overlay(
         seen.taken_in[key] = read.snapshot
 
 
-def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | None) -> Callable[[], bool]:
+def _take_in_posting(
+    cached: CachedMarket, posting_id: int, posting: Posting | None, scores: Scores | None = None
+) -> Callable[[], bool]:
+    """``scores``: the posting's with the market's seekers (``Market.seeker_scores``), if known."""
+
     def take_in() -> bool:
         if posting is None:
             cached.posting_facts.pop(posting_id, None)
             cached.market.drop_posting(posting_id)
             cached.postings.pop(posting_id, None)
-            cached.posting_rows.pop(posting_id, None)
+            gone = cached.posting_rows.pop(posting_id, None)
+            if gone is not None:
+                _best_posting_changed(cached, gone, None)
             return True
         if cached.postings.get(posting_id) == posting:
             return True  # refreshed unchanged: the market holds it as it is
@@ -256,23 +406,39 @@ def _take_in_posting(cached: CachedMarket, posting_id: int, posting: Posting | N
         cached.postings[posting_id] = posting
         cached.posting_rows[posting_id] = row
         cached.posting_facts.pop(posting_id, None)
+        _best_posting_changed(cached, row, scores if scores is not None else cached.market.seeker_scores(posting))
         return True
 
     return take_in
 
 
 def _take_in_seeker(
-    cached: CachedMarket, member_id: int, seeker: Seeker | None, facts: engine.SeekerFacts | None
+    cached: CachedMarket,
+    member_id: int,
+    seeker: Seeker | None,
+    facts: engine.SeekerFacts | None,
+    scores: Scores | None = None,
 ) -> Callable[[], bool]:
+    """``scores``: the seeker's with the market's postings (``Market.posting_scores``), if known."""
+
+    def scored() -> Scores:
+        assert seeker is not None
+        return scores if scores is not None else cached.market.posting_scores(seeker)
+
     def take_in() -> bool:
         if seeker is None or facts is None:
             cached.market.drop_seeker(member_id)
             cached.seekers.pop(member_id, None)
             cached.facts.pop(member_id, None)
-            cached.seeker_rows.pop(member_id, None)
+            gone = cached.seeker_rows.pop(member_id, None)
+            if gone is not None:
+                _best_seeker_changed(cached, gone, None, False)
             return True
         if cached.seekers.get(member_id) == seeker:
+            before = cached.facts.get(member_id)
             cached.facts[member_id] = facts  # consent and the quoted values need no vector
+            if before is None or before.consent != facts.consent:  # but the lists among those who agreed do
+                _best_seeker_changed(cached, cached.seeker_rows[member_id], scored(), facts.consent)
             return True
         row = cached.market.put_seeker(seeker)
         if row is None:
@@ -280,6 +446,7 @@ def _take_in_seeker(
         cached.seekers[member_id] = seeker
         cached.facts[member_id] = facts
         cached.seeker_rows[member_id] = row
+        _best_seeker_changed(cached, row, scored(), facts.consent)
         return True
 
     return take_in
@@ -308,7 +475,7 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
         yield
         return
 
-    def reused(original: Any, matrix: Any, rows_of: dict[int, int], objects: dict[int, Any]) -> Any:
+    def reused(original: Any, matrix: str, rows_of: dict[int, int], objects: dict[int, Any]) -> Any:
         memo: dict[int, tuple[Any, Any]] = {}
 
         def one_row(rows: Sequence[Any]) -> Any:
@@ -316,8 +483,8 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
                 return original(rows)
             obj = rows[0]
             key = int(obj.id)
-            if objects.get(key) is obj:
-                return matrix[rows_of[key] : rows_of[key] + 1]
+            if objects.get(key) is obj:  # the market's matrix now: a row taken in meanwhile replaced it
+                return getattr(market_, matrix)[rows_of[key] : rows_of[key] + 1]
             hit = memo.get(id(obj))
             if hit is None or hit[0] is not obj:  # keep the object: its id cannot be reused meanwhile
                 hit = memo[id(obj)] = (obj, original(rows))
@@ -326,8 +493,8 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
         return one_row
 
     with _vectors_lock:
-        space.seeker_matrix = reused(space.seeker_matrix, own_seekers, cached.seeker_rows, cached.seekers)
-        space.posting_matrix = reused(space.posting_matrix, own_postings, cached.posting_rows, cached.postings)
+        space.seeker_matrix = reused(space.seeker_matrix, "_a", cached.seeker_rows, cached.seekers)
+        space.posting_matrix = reused(space.posting_matrix, "_b", cached.posting_rows, cached.postings)
         try:
             yield
         finally:
@@ -823,18 +990,25 @@ def refresh_posting(posting_id: int) -> int:
         Match.objects.filter(posting_id=posting_id).delete()
         return 0
     cached = market(current="seekers")
-    _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, built[0]))
     posting = built[0]
+    scores = cached.market.seeker_scores(posting)  # once: ranked here, and the best lists follow them
+    _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, posting, scores))
+    if cached.postings.get(posting_id) == posting:
+        posting = cached.postings[posting_id]  # the market's own: its vector is the market's row
     n = per_side()
-    ranked = [(int(sid), score) for sid, score in cached.market.seekers_for(posting, top_k=scan_depth())]
+    ranked = [(int(sid), score) for sid, score in cached.market.seekers_for(posting, scan_depth(), scores)]
     consenting = [sid for sid, _score in ranked if cached.facts[sid].consent]
     keep = {sid for sid, _score in ranked[:n]} | set(consenting[:n])
     rest = [(sid, score) for sid, score in ranked if sid not in keep]
-    thresholds = _member_thresholds([sid for sid, _s in rest], exclude_posting=posting_id)
+    rest_ids = [sid for sid, _s in rest]
+    thresholds = _nth_from_market(cached, "seekers", rest_ids, posting_id)
+    if thresholds is None:
+        thresholds = _member_thresholds(rest_ids, exclude_posting=posting_id)
     keep |= {sid for sid, score in rest if sid not in thresholds or score >= thresholds[sid] - TOLERANCE}
     now = timezone.now()
     chosen = [(cached.seekers[sid], score) for sid, score in ranked if sid in keep]
-    explained = _explanations_of_posting(cached, posting, [seeker for seeker, _s in chosen])
+    with _vectors_reused(cached):
+        explained = _explanations_of_posting(cached, posting, [seeker for seeker, _s in chosen])
     rows = [
         row
         for (seeker, score), facts_of in zip(chosen, explained, strict=True)
@@ -857,22 +1031,33 @@ def refresh_member(member_id: int) -> int:
         return 0
     seeker, facts = built.seekers[0], built.facts[member_id]
     cached = market(current="postings")
-    _overlay(cached, cached.seeker_state, member_id, read, _take_in_seeker(cached, member_id, seeker, facts))
+    with _vectors_reused(cached):  # the seeker vectorised once, for the scores, the market and the facts
+        scores = cached.market.posting_scores(seeker)
+        _overlay(
+            cached, cached.seeker_state, member_id, read, _take_in_seeker(cached, member_id, seeker, facts, scores)
+        )
+    if cached.seekers.get(member_id) == seeker:
+        seeker = cached.seekers[member_id]  # the market's own: its vector is the market's row
     n = per_side()
-    ranked = [(int(pid), score) for pid, score in cached.market.postings_for(seeker, top_k=scan_depth())]
+    ranked = [(int(pid), score) for pid, score in cached.market.postings_for(seeker, scan_depth(), scores)]
     keep = {pid for pid, _score in ranked[:n]}
     rest = [(pid, score) for pid, score in ranked if pid not in keep]
     ids = [pid for pid, _s in rest]
-    overall = _posting_thresholds(ids, exclude_member=member_id, consenting=False)
+    overall = _nth_from_market(cached, "postings", ids, member_id)
+    if overall is None:
+        overall = _posting_thresholds(ids, exclude_member=member_id, consenting=False)
     keep |= {pid for pid, score in rest if pid not in overall or score >= overall[pid] - TOLERANCE}
     if facts.consent:
-        among_consenting = _posting_thresholds(ids, exclude_member=member_id, consenting=True)
+        among_consenting = _nth_from_market(cached, "postings", ids, member_id, consenting=True)
+        if among_consenting is None:
+            among_consenting = _posting_thresholds(ids, exclude_member=member_id, consenting=True)
         keep |= {
             pid for pid, score in rest if pid not in among_consenting or score >= among_consenting[pid] - TOLERANCE
         }
     now = timezone.now()
     chosen = [(cached.postings[pid], score) for pid, score in ranked if pid in keep]
-    explained = _explanations(cached, seeker, [p for p, _s in chosen])
+    with _vectors_reused(cached):
+        explained = _explanations(cached, seeker, [p for p, _s in chosen])
     rows = [
         row
         for (posting, score), facts_of in zip(chosen, explained, strict=True)
@@ -928,7 +1113,7 @@ def posting_thresholds(cached: CachedMarket) -> list[list[float]]:
     n = per_side()
     market_ = cached.market
     postings, seekers, micros = market_.top_seekers_rows(top_k=min(scan_depth(), 4 * n))
-    consent = np.array([cached.facts[int(s.id)].consent for s in market_.seekers], dtype=bool)
+    consent = _consent_of_rows(cached)
     overall = _nth_of_each(postings, micros, n)
     agreed = consent[seekers]
     among = _nth_of_each(postings[agreed], micros[agreed], n)

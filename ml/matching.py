@@ -843,51 +843,6 @@ def _with_row(matrix: sp.csr_matrix, row: int, vector: sp.csr_matrix) -> sp.csr_
     return sp.csr_matrix((data, indices, indptr), shape=matrix.shape)
 
 
-def _row_columns(matrix: sp.csr_matrix, row: int | None) -> np.ndarray:
-    """The columns of a row's entries (none for a row not there yet)."""
-    if row is None or row >= matrix.shape[0]:
-        return np.empty(0, dtype=np.int64)
-    return np.asarray(matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]], dtype=np.int64)
-
-
-def _csc_with_row(
-    csc: sp.csc_matrix | None, row: int, old_columns: np.ndarray, vector: sp.csr_matrix, rows: int
-) -> sp.csc_matrix | None:
-    """The column-major copy with one row set to ``vector`` (``rows``: the row count, one more for a
-    row added), touching only the columns the row had or has: converting the whole matrix again
-    cost 12 ms at 10,000 seekers, and grows with them. None (not made yet) stays None."""
-    if csc is None:
-        return None
-    vector = vector.tocsr()
-    size = vector.indptr[1]
-    new = dict(zip(vector.indices[:size].tolist(), vector.data[:size].tolist(), strict=True))
-    data, indices, indptr = csc.data, csc.indices, csc.indptr
-    pieces_data: list[np.ndarray] = []
-    pieces_indices: list[np.ndarray] = []
-    grown = np.zeros(csc.shape[1], dtype=np.int64)
-    done = 0
-    for column in np.union1d(old_columns, np.fromiter(new, dtype=np.int64, count=len(new))).tolist():
-        start, end = indptr[column], indptr[column + 1]
-        pieces_data.append(data[done:start])
-        pieces_indices.append(indices[done:start])
-        keep = indices[start:end] != row
-        segment_indices, segment_data = indices[start:end][keep], data[start:end][keep]
-        if column in new:
-            segment_indices = np.append(segment_indices, row).astype(indices.dtype)
-            segment_data = np.append(segment_data, new[column]).astype(data.dtype)
-        pieces_data.append(segment_data)
-        pieces_indices.append(segment_indices)
-        grown[column] = len(segment_indices) - (end - start)
-        done = end
-    pieces_data.append(data[done:])
-    pieces_indices.append(indices[done:])
-    shifted = indptr.astype(np.int64)
-    shifted[1:] += np.cumsum(grown)
-    return sp.csc_matrix(
-        (np.concatenate(pieces_data), np.concatenate(pieces_indices), shifted), shape=(rows, csc.shape[1])
-    )
-
-
 def _rows_of(table: sp.csr_matrix, picks: np.ndarray, *, backwards: bool = False) -> sp.csr_matrix:
     """A matrix whose row i is a copy of ``table``'s row ``picks[i]`` (its entries in the table's
     order, or in reverse order with ``backwards``), without a Python loop per row."""
@@ -1067,6 +1022,9 @@ class Market:
         self._b = self._space.posting_matrix(self.postings)
         self._a_csc: sp.csc_matrix | None = None  # column-major copies, made on first use
         self._b_csc: sp.csc_matrix | None = None
+        # Rows changed since the copy was made: read from the row-major matrix (``_gather_rows``).
+        self._a_stale: set[int] = set()
+        self._b_stale: set[int] = set()
         counties = self._space.counties
         # Postings: county number (-1 none), open, relocation pool, light work.
         self._p_county = np.array([counties.get(p.region, -1) for p in self.postings], dtype=np.int64)
@@ -1143,7 +1101,6 @@ class Market:
             return None
         row = self._posting_row.get(posting.id)
         vector = self._space.posting_matrix([posting])
-        old_columns = _row_columns(self._b, row)
         county = self._space.counties.get(posting.region, -1) if posting.region else -1
         values = (county, posting.open_seats > 0, posting.cross_region, posting.capacity_required == "partial")
         if row is None:
@@ -1151,7 +1108,7 @@ class Market:
             self.postings = [*self.postings, posting]
             self._posting_ids = [*self._posting_ids, posting.id]
             self._b = sp.vstack([self._b, vector], format="csr")
-            self._b_csc = _csc_with_row(self._b_csc, row, old_columns, vector, self._b.shape[0])
+            self._stale(self._b_stale, row, seekers=False)
             # The per-row arrays grow last: a reader in another thread never meets a candidate row
             # the matrices do not have yet.
             self._p_county, self._p_open, self._p_cross, self._p_light = (
@@ -1164,8 +1121,8 @@ class Market:
         else:
             self.postings = [*self.postings]
             self.postings[row] = posting
-            self._b_csc = _csc_with_row(self._b_csc, row, old_columns, vector, self._b.shape[0])
             self._b = _with_row(self._b, row, vector)
+            self._stale(self._b_stale, row, seekers=False)
             for array, value in zip((self._p_county, self._p_open, self._p_cross, self._p_light), values, strict=True):
                 array[row] = value
         return row
@@ -1179,9 +1136,8 @@ class Market:
         self.postings = [*self.postings]
         self.postings[row] = replace(self.postings[row], open_seats=0)
         self._p_open[row] = False
-        empty = sp.csr_matrix((1, self._b.shape[1]), dtype=FLOAT)
-        self._b_csc = _csc_with_row(self._b_csc, row, _row_columns(self._b, row), empty, self._b.shape[0])
-        self._b = _with_row(self._b, row, empty)
+        self._b = _with_row(self._b, row, sp.csr_matrix((1, self._b.shape[1]), dtype=FLOAT))
+        self._stale(self._b_stale, row, seekers=False)
 
     def put_seeker(self, seeker: Seeker) -> int | None:
         """Put one new or changed seeker into the market (see ``put_posting``)."""
@@ -1190,7 +1146,6 @@ class Market:
             return None
         row = self._seeker_row.get(seeker.id)
         vector = self._space.seeker_matrix([seeker])
-        old_columns = _row_columns(self._a, row)
         counties = self._space.counties
         values: tuple[int | bool, ...] = (
             SEEKER_CAPACITIES.index(seeker.capacity),
@@ -1211,7 +1166,7 @@ class Market:
             self.seekers = [*self.seekers, seeker]
             self._seeker_ids = [*self._seeker_ids, seeker.id]
             self._a = sp.vstack([self._a, vector], format="csr")
-            self._a_csc = _csc_with_row(self._a_csc, row, old_columns, vector, self._a.shape[0])
+            self._stale(self._a_stale, row, seekers=True)
             (self._s_capacity, self._s_relocate, self._s_home, self._s_salary, self._s_has_code) = (
                 np.append(array, value).astype(array.dtype) for array, value in zip(arrays, values, strict=True)
             )
@@ -1220,8 +1175,8 @@ class Market:
             self._unplace(row)
             self.seekers = [*self.seekers]
             self.seekers[row] = seeker
-            self._a_csc = _csc_with_row(self._a_csc, row, old_columns, vector, self._a.shape[0])
             self._a = _with_row(self._a, row, vector)
+            self._stale(self._a_stale, row, seekers=True)
             for array, value in zip(arrays, values, strict=True):
                 array[row] = value
         for county in {seeker.region, *seeker.regions}:
@@ -1243,9 +1198,47 @@ class Market:
         self.seekers[row] = replace(self.seekers[row], capacity="none")
         self._s_capacity[row] = SEEKER_CAPACITIES.index("none")
         self._s_relocate[row] = False
-        empty = sp.csr_matrix((1, self._a.shape[1]), dtype=FLOAT)
-        self._a_csc = _csc_with_row(self._a_csc, row, _row_columns(self._a, row), empty, self._a.shape[0])
-        self._a = _with_row(self._a, row, empty)
+        self._a = _with_row(self._a, row, sp.csr_matrix((1, self._a.shape[1]), dtype=FLOAT))
+        self._stale(self._a_stale, row, seekers=True)
+
+    #: Rows changed since a column-major copy was made are read from the row-major matrix instead;
+    #: past this many the copy is made again at its next use. Changing the copy in place moved every
+    #: entry after the row's (22 ms a seeker at 50,000 seekers, growing with them).
+    STALE_ROWS = 256
+
+    def _stale(self, stale: set[int], row: int, *, seekers: bool) -> None:
+        if (self._a_csc if seekers else self._b_csc) is None:
+            return
+        stale.add(row)
+        if len(stale) > self.STALE_ROWS:
+            stale.clear()
+            if seekers:
+                self._a_csc = None
+            else:
+                self._b_csc = None
+
+    def _gather_rows(self, seekers: bool, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """``matrix @ v`` for every row of one side's matrix (v sparse: ``columns``, ``values``) through
+        its column-major copy (made here when there is none), the rows changed since the copy was made
+        read from the row-major matrix."""
+        matrix, stale = (self._a, self._a_stale) if seekers else (self._b, self._b_stale)
+        csc = self._a_csc if seekers else self._b_csc
+        if csc is None:
+            csc = matrix.tocsc()
+            stale.clear()
+            if seekers:
+                self._a_csc = csc
+            else:
+                self._b_csc = csc
+        scores = _gather(csc, columns, values)
+        if len(scores) < matrix.shape[0]:  # rows added since
+            scores = np.concatenate([scores, np.zeros(matrix.shape[0] - len(scores))])
+        if stale:
+            rows = np.fromiter(sorted(stale), dtype=np.int64, count=len(stale))
+            vector = np.zeros(matrix.shape[1])
+            np.add.at(vector, columns, values)
+            scores[rows] = matrix[rows] @ vector
+        return scores
 
     def _unplace(self, row: int) -> None:
         """Take a seeker's row out of the per-county lists of the counties it names (before it is put
@@ -1379,6 +1372,32 @@ class Market:
             out[self._seeker_ids[r]].append((ids[c], v / 1e6))
         return out
 
+    def best_postings_of_rows(self, rows: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``postings_for_many`` of these seeker rows, as arrays (seeker row, posting row, score in
+        millionths), sorted by seeker, then best first."""
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        wanted = np.zeros(len(self.seekers), dtype=bool)
+        wanted[rows] = True
+        blocks = ((seekers[wanted[seekers]], postings) for seekers, postings in self._blocks())
+        return self._ranked(self._a, self._b, blocks, top_k)
+
+    def best_seekers_of_rows(
+        self, rows: np.ndarray, top_k: int, among: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``seekers_for`` of these posting rows, as arrays (posting row, seeker row, score in
+        millionths), sorted by posting, then best first; only seekers whose row is True in ``among``
+        when it is given."""
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        wanted = np.zeros(len(self.postings), dtype=bool)
+        wanted[rows] = True
+        blocks = (
+            (postings[wanted[postings]], seekers if among is None else seekers[among[seekers]])
+            for seekers, postings in self._blocks()
+        )
+        return self._ranked(self._b, self._a, blocks, top_k)
+
     def top_seekers_rows(self, top_k: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every posting's ``seekers_for``, as arrays (posting row, seeker row, score in millionths),
         sorted by posting, then best first, ties by seeker row: computed block by block over the
@@ -1464,13 +1483,24 @@ class Market:
 
     # -- one row against the other side -------------------------------------------------------------
 
-    def postings_for(self, seeker: Seeker, top_k: int = 20) -> list[tuple[Any, float]]:
-        """One (new or changed) seeker against every posting of the market, best first."""
-        check_seeker(seeker)
+    def postings_for(
+        self, seeker: Seeker, top_k: int = 20, scores: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> list[tuple[Any, float]]:
+        """One (new or changed) seeker against every posting of the market, best first (from its
+        ``posting_scores`` when they are given)."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        if seeker.capacity == "none" or not self.postings:
+        candidates, scores_ = scores if scores is not None else self.posting_scores(seeker)
+        if not len(candidates):
             return []
+        return self._best(candidates, scores_, top_k, self._posting_ids)
+
+    def posting_scores(self, seeker: Seeker) -> tuple[np.ndarray, np.ndarray]:
+        """One seeker's score with every feasible posting: (posting rows, sorted; scores), unranked."""
+        check_seeker(seeker)
+        none = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        if seeker.capacity == "none" or not self.postings:
+            return none
         counties = self._space.counties
         where = np.zeros(len(self.postings), dtype=bool)
         for county in {seeker.region, *seeker.regions}:
@@ -1484,25 +1514,33 @@ class Market:
             where &= self._p_light
         candidates = np.flatnonzero(where)
         if not len(candidates):
-            return []
+            return none
         a = self._space.seeker_matrix([seeker])
-        if self._b_csc is None:
-            self._b_csc = self._b.tocsc()
-        scores = _gather(self._b_csc, a.indices.astype(np.int64), a.data)[candidates]
-        return self._best(candidates, scores, top_k, self._posting_ids)
+        return candidates, self._gather_rows(False, a.indices.astype(np.int64), a.data)[candidates]
 
-    def seekers_for(self, posting: Posting, top_k: int = 20) -> list[tuple[Any, float]]:
-        """One (new or changed) posting against every seeker of the market, best first.
+    def seekers_for(
+        self, posting: Posting, top_k: int = 20, scores: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> list[tuple[Any, float]]:
+        """One (new or changed) posting against every seeker of the market, best first (from its
+        ``seeker_scores`` when they are given).
 
         Fast path (about a millisecond for 100,000 seekers): the sparse blocks through the
         seekers' column-major matrix for the posting's few features only; location, salary and the
         "no occupation code" cases from per-seeker arrays (they concern nearly every seeker).
         """
-        check_posting(posting)
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        if posting.open_seats <= 0 or not self.seekers:
+        candidates, scores_ = scores if scores is not None else self.seeker_scores(posting)
+        if not len(candidates):
             return []
+        return self._best(candidates, scores_, top_k, self._seeker_ids)
+
+    def seeker_scores(self, posting: Posting) -> tuple[np.ndarray, np.ndarray]:
+        """One posting's score with every feasible seeker: (seeker rows, sorted; scores), unranked."""
+        check_posting(posting)
+        none = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        if posting.open_seats <= 0 or not self.seekers:
+            return none
         w = self.weights
         county = self._space.counties.get(posting.region, -1) if posting.region else -1
         where = np.zeros(len(self.seekers), dtype=bool)
@@ -1513,13 +1551,10 @@ class Market:
         where &= self._s_capacity == 0 if posting.capacity_required == "full" else self._s_capacity != 2
         candidates = np.flatnonzero(where)
         if not len(candidates):
-            return []
-        if self._a_csc is None:
-            self._a_csc = self._a.tocsc()
-        a = self._a_csc
+            return none
         # Skills, text and occupation codes: only the seekers sharing one of the posting's features.
         columns, values = self._space.posting_sparse_row(posting)
-        scores = _gather(a, columns, values)[candidates]
+        scores = self._gather_rows(True, columns, values)[candidates]
         # Occupation "no code" cases.
         has_code = self._s_has_code[candidates]
         neutral = w.occupation * w.occupation_unknown
@@ -1546,7 +1581,7 @@ class Market:
                 location[at[candidates[at] == named]] = w.preferred_region
             location[self._s_home[candidates] == county] = 1.0
         scores += w.location * location
-        return self._best(candidates, scores, top_k, self._seeker_ids)
+        return candidates, scores
 
     @staticmethod
     def _best(candidates: np.ndarray, scores: np.ndarray, top_k: int, ids: Sequence[Any]) -> list[tuple[Any, float]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -115,9 +116,10 @@ def scores() -> dict[tuple[int, int], float]:
     return {(m, p): s for m, p, s in Match.objects.values_list("member_id", "posting_id", "score")}
 
 
-@pytest.mark.parametrize(
-    "change", [edit_posting, close_posting, reopen_posting, new_posting, edit_skills, member_leaves]
-)
+CHANGES = [edit_posting, close_posting, reopen_posting, new_posting, edit_skills, member_leaves]
+
+
+@pytest.mark.parametrize("change", CHANGES)
 def test_a_row_taken_in_stores_the_matches_a_rebuild_stores(
     world: World, change: Callable[[World], tuple[str, int]]
 ) -> None:
@@ -137,6 +139,36 @@ def test_a_row_taken_in_stores_the_matches_a_rebuild_stores(
     # The rarity and TF-IDF weights stay the build's until the next rebuild: close, not equal.
     for pair, score in scores().items():
         assert taken_in_scores[pair] == pytest.approx(score, abs=0.05)
+
+
+# With one match a side, whether a row enters the other side's best lists is decided by the
+# thresholds (from the market's best lists, ``services.MarketBest``); with fifty, by nobody here.
+# A rebuilt market weighs skills by their rarity now, which can swap a best-of-one: the reference
+# is the full re-match of the same market (``rematch_chunk`` of everyone, the nightly's rows).
+@pytest.mark.parametrize("per_side", [1, 2])
+@pytest.mark.parametrize("change", CHANGES)
+def test_refreshes_store_what_a_full_rematch_of_their_market_stores(
+    settings: Any, world: World, change: Callable[[World], tuple[str, int]], per_side: int
+) -> None:
+    settings.MATCHES_PER_SIDE = per_side
+    Member.objects.filter(pk__in=[world.wang.pk, world.town[2].pk]).update(consent_to_be_found=True)
+    world.refresh_all(rebuild=False)
+    built = services.market(current="both")
+    before = scores()
+
+    kind, pk = change(world)
+    (services.refresh_posting if kind == "posting" else services.refresh_member)(pk)
+    world.refresh_all(rebuild=False)
+
+    assert services.market(current="both") is built, "the change was taken in, not rebuilt"
+    taken_in, taken_in_scores = pairs(), scores()
+    assert taken_in_scores != before, "the change moved the stored matches"
+    assert built.best is not None, "the thresholds came from the market"
+    services.rematch_chunk([m.pk for m in world.members])
+    assert services.market(current="both") is built
+    assert taken_in == pairs()
+    for pair, score in scores().items():
+        assert taken_in_scores[pair] == pytest.approx(score, abs=services.TOLERANCE)
 
 
 def test_a_row_the_fitted_space_lacks_makes_the_market_rebuilt(world: World) -> None:
@@ -218,3 +250,80 @@ def test_postgresqls_thresholds_are_the_subquerys(settings: Any, world: World) -
 
     assert found == services._member_thresholds_any(ids, exclude_posting=target, n=2)
     assert found == {world.welder.pk: 0.7, world.town[0].pk: 0.7, world.town[1].pk: 0.7, world.town[2].pk: 0.7}
+
+
+def every_nth(cached: services.CachedMarket) -> dict[str, list[list[int]]]:
+    """Each row's N-th best but one, for every row left out in turn (and none), from each best list."""
+    best = services._market_best(cached)
+    n = services.per_side()
+    seekers = np.arange(len(cached.market.seekers))
+    postings = np.arange(len(cached.market.postings))
+    return {
+        "seekers": [best.seekers.nth_without(seekers, int(p), n).tolist() for p in [-1, *postings]],
+        "postings": [best.postings.nth_without(postings, int(s), n).tolist() for s in [-1, *seekers]],
+        "consenting": [best.consenting.nth_without(postings, int(s), n).tolist() for s in [-1, *seekers]],
+    }
+
+
+def test_the_best_lists_kept_by_the_overlay_are_those_of_the_market_as_it_is(
+    settings: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    Member.objects.filter(pk__in=[world.wang.pk, world.town[0].pk]).update(consent_to_be_found=True)
+    world.refresh_all(rebuild=False)
+    cached = services.market(current="both")
+    assert cached.best is not None, "the refreshes took their thresholds from the market"
+    every_nth(cached)  # every list filled
+    filled = [lists.filled for lists in (cached.best.seekers, cached.best.postings, cached.best.consenting)]
+    for change in CHANGES:
+        kind, pk = change(world)
+        (services.refresh_posting if kind == "posting" else services.refresh_member)(pk)
+    assert services.market(current="both") is cached, "each change was taken in, not rebuilt"
+    Member.objects.filter(pk=world.wang.pk).update(consent_to_be_found=False)
+    services.refresh_member(world.wang.pk)
+    welding = JobPosting.objects.get(pk=world.postings[2].pk)
+    welding.state = JobPosting.State.WITHDRAWN
+    welding.save()
+    services.refresh_posting(welding.pk)
+    kept = every_nth(cached)
+    assert [lists.filled for lists in (cached.best.seekers, cached.best.postings, cached.best.consenting)] == filled, (
+        "the lists were kept, not filled again"
+    )
+
+    cached.best = None  # the same market's lists filled afresh: one posting at a time, then by blocks
+    assert every_nth(cached) == kept
+    monkeypatch.setattr(services, "FILL_ONE_BY_ONE", 0)
+    cached.best = None
+    assert every_nth(cached) == kept
+
+
+def test_thresholds_come_from_the_stored_rows_while_the_market_misses_a_change(
+    settings: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    world.refresh_all(rebuild=False)
+    asked: list[str] = []
+
+    def noted(name: str, real: Callable[..., dict[int, float]]) -> Callable[..., dict[int, float]]:
+        def call(*args: Any, **kwargs: Any) -> dict[int, float]:
+            asked.append(name)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(services, "_member_thresholds", noted("members", services._member_thresholds))
+    monkeypatch.setattr(services, "_posting_thresholds", noted("postings", services._posting_thresholds))
+    edit_posting(world)
+    services.refresh_posting(world.postings[0].pk)
+    services.refresh_member(world.town[0].pk)
+    assert asked == [], "everything was taken in: the market's own lists answer"
+
+    add_a_skill_elsewhere(world)  # another process: the seekers' side misses it
+    services.refresh_member(world.town[0].pk)
+    assert asked == ["postings"], "the postings' lists rank seekers: not current"
+    services.refresh_posting(world.postings[0].pk)  # its market is rebuilt (seekers changed): current again
+    assert asked == ["postings"]
+
+    close_one_without_stamping(world)  # another process: now the postings' side misses a change
+    services.refresh_posting(world.postings[0].pk)
+    assert asked == ["postings", "members"], "the seekers' lists rank postings: not current"

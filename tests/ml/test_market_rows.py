@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import numpy as np
 import pytest
 
 from ml.matching import Market, Posting, Seeker
@@ -50,11 +51,12 @@ def market() -> tuple[Market, list[Seeker], list[Posting]]:
 
 def agrees(m: Market) -> None:
     """Each way of asking gives the pair scores ``score`` gives, over the rows the market holds; the
-    column-major copies, changed row by row, are the row-major matrices'."""
-    for row_major, column_major in ((m._a, m._a_csc), (m._b, m._b_csc)):
+    column-major copies, made before the rows changed, are the row-major matrices' but for the rows
+    noted as changed since (read from the row-major matrices)."""
+    for row_major, column_major, stale in ((m._a, m._a_csc, m._a_stale), (m._b, m._b_csc, m._b_stale)):
         assert column_major is not None
-        assert column_major.shape == row_major.shape
-        assert (column_major.toarray() == row_major.toarray()).all()
+        kept = np.setdiff1d(np.arange(column_major.shape[0]), sorted(stale))
+        assert (column_major.toarray()[kept] == row_major.toarray()[kept]).all()
     for seeker, best in zip(m.seekers, m.top_postings(top_k=50), strict=True):
         if seeker.capacity == "none":
             continue
@@ -101,3 +103,14 @@ def test_a_row_the_space_has_no_column_for_is_refused() -> None:
     assert not m.fits(dataclasses.replace(seekers[0], occupation="6-02-01-00"))
 
     assert m.top_postings(top_k=50) == before
+
+
+def test_past_so_many_changed_rows_the_column_major_copy_is_made_again() -> None:
+    m, seekers, postings = market()
+    m.STALE_ROWS = 1
+    m.put_seeker(dataclasses.replace(seekers[2], skills=("clean",)))
+    assert m._a_csc is not None and m._a_stale == {2}
+    m.put_seeker(dataclasses.replace(seekers[3], skills=("cook",)))
+    assert m._a_csc is None and not m._a_stale
+    m.seekers_for(postings[0])
+    agrees(m)

@@ -1,0 +1,157 @@
+"""Each row's best rows of the other side of a market, kept current as single rows change.
+
+A refresh asks, for up to ``MATCHING_SCAN`` rows of the other side, the N-th best score of each one
+other than the row refreshed: whether that row enters their best N. ``BestLists`` holds, per row,
+its best ``depth`` (> N) rows of the other side by score (in millionths, positive only), filled
+lazily for the rows asked about, and changed in place when a row of the other side changes: it
+leaves every list it was in, and enters those whose last score it reaches with its new one.
+
+A list is *complete* when it holds every positive score of its row, or *cut* when more exist
+below its last. A cut list that lost rows still holds its row's best ones (every score it lost
+was replaced by the row's new score or left a gap at the end, never in the middle); when fewer
+than N + 1 are left it is filled again before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+UNKNOWN, COMPLETE, CUT = 0, 1, 2
+
+#: rows -> (row, other row, score in millionths) of each row's best, sorted by row, then best first.
+Fill = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+class BestLists:
+    def __init__(self, depth: int, fill: Fill) -> None:
+        if depth < 2:
+            raise ValueError("depth must be at least 2")
+        self.depth = depth
+        self.fill = fill
+        self.others = np.full((0, depth), -1, dtype=np.int32)  # other side's rows, best first; -1 past the end
+        self.micros = np.zeros((0, depth), dtype=np.int32)  # their scores; 0 past the end
+        self.length = np.zeros(0, dtype=np.int32)
+        self.state = np.zeros(0, dtype=np.int8)
+        self.filled = 0  # rows filled by ``fill`` (a measure of the lazy work done)
+
+    def _grow(self, rows: int) -> None:
+        have = len(self.length)
+        if rows <= have:
+            return
+        more = max(rows, have + have // 4 + 64) - have
+        self.others = np.vstack([self.others, np.full((more, self.depth), -1, dtype=np.int32)])
+        self.micros = np.vstack([self.micros, np.zeros((more, self.depth), dtype=np.int32)])
+        self.length = np.concatenate([self.length, np.zeros(more, dtype=np.int32)])
+        self.state = np.concatenate([self.state, np.zeros(more, dtype=np.int8)])
+
+    def _set(self, rows: np.ndarray, of: np.ndarray, others: np.ndarray, micros: np.ndarray) -> None:
+        """Lists of ``rows`` from (row, other, score) triples sorted by row, best first (at most
+        ``depth`` a row; a row without any gets an empty complete list)."""
+        self.others[rows] = -1
+        self.micros[rows] = 0
+        self.length[rows] = 0
+        self.state[rows] = COMPLETE
+        if len(of):
+            starts = np.r_[0, np.flatnonzero(np.diff(of)) + 1]
+            rank = np.arange(len(of)) - np.repeat(starts, np.diff(np.r_[starts, len(of)]))
+            keep = rank < self.depth
+            of, others, micros, rank = of[keep], others[keep], micros[keep], rank[keep]
+            self.others[of, rank] = others
+            self.micros[of, rank] = micros
+            counts = np.bincount(of, minlength=len(self.length))
+            self.length[rows] = counts[rows]
+            self.state[rows[counts[rows] >= self.depth]] = CUT
+
+    def set_row(self, row: int, others: np.ndarray, micros: np.ndarray) -> None:
+        """One row's list from all its scores (any order; zeros and below are left out)."""
+        self._grow(row + 1)
+        others, micros, cut = best_of(others, micros, self.depth)
+        self._set(np.array([row]), np.full(len(others), row), others, micros)
+        if cut:
+            self.state[row] = CUT
+
+    def forget(self, rows: np.ndarray) -> None:
+        self._grow(int(rows.max(initial=-1)) + 1)
+        self.others[rows] = -1
+        self.micros[rows] = 0
+        self.length[rows] = 0
+        self.state[rows] = UNKNOWN
+
+    def other_changed(self, other: int, rows: np.ndarray, micros: np.ndarray) -> None:
+        """Row ``other`` of the other side now scores ``micros`` with ``rows`` (none elsewhere): it
+        leaves every list, and enters the known ones it reaches."""
+        if not len(self.length):
+            return
+        held = np.flatnonzero((self.others == other).any(axis=1))
+        if len(held):
+            mine = self.others[held]
+            scores = self.micros[held]
+            gone = mine == other
+            scores[gone], mine[gone] = 0, -1
+            order = np.argsort(-scores.astype(np.int64), axis=1, kind="stable")  # the gap moves to the end
+            self.others[held] = np.take_along_axis(mine, order, axis=1)
+            self.micros[held] = np.take_along_axis(scores, order, axis=1)
+            self.length[held] -= gone.sum(axis=1).astype(np.int32)
+        positive = micros > 0
+        rows, micros = rows[positive], micros[positive]
+        inside = rows < len(self.length)
+        rows, micros = rows[inside], micros[inside]
+        state = self.state[rows]
+        last = self.micros[rows, np.maximum(self.length[rows] - 1, 0)]
+        # A complete list takes any score; a cut one what reaches its last (an empty cut list: none,
+        # it is filled again before use).
+        enters = (state == COMPLETE) | ((state == CUT) & (self.length[rows] > 0) & (micros >= last))
+        rows, micros = rows[enters], micros[enters]
+        if not len(rows):
+            return
+        mine = np.concatenate([self.others[rows], np.full((len(rows), 1), other, dtype=np.int32)], axis=1)
+        scores = np.concatenate([self.micros[rows], micros.astype(np.int32)[:, None]], axis=1)
+        # Sorted by score, best first, ties by other row; the places past the end (score 0) last.
+        key = -scores.astype(np.int64) * (1 << 32) + np.where(mine < 0, (1 << 31) - 1, mine)
+        order = np.argsort(key, axis=1, kind="stable")
+        mine = np.take_along_axis(mine, order, axis=1)
+        scores = np.take_along_axis(scores, order, axis=1)
+        self.others[rows] = mine[:, : self.depth]
+        self.micros[rows] = scores[:, : self.depth]
+        full = self.length[rows] + 1 > self.depth
+        self.length[rows] = np.minimum(self.length[rows] + 1, self.depth)
+        self.state[rows[full]] = CUT
+
+    def nth_without(self, rows: np.ndarray, other: int, n: int) -> np.ndarray:
+        """Per row, its ``n``-th best score among the other side's rows but ``other`` (0: fewer
+        than ``n``), filling the lists needed first."""
+        if n < 1 or n >= self.depth:
+            raise ValueError(f"n must be between 1 and {self.depth - 1}")
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return np.zeros(0, dtype=np.int64)
+        self._grow(int(rows.max()) + 1)
+        without = self.others[rows] == other
+        left = self.length[rows] - without.sum(axis=1)
+        state = self.state[rows]
+        stale = (state == UNKNOWN) | ((state == CUT) & (left < n))
+        if stale.any():
+            todo = np.unique(rows[stale])
+            of, others, micros = self.fill(todo)
+            self._set(todo, of.astype(np.int64), others, micros)
+            self.filled += len(todo)
+            without = self.others[rows] == other
+        scores = np.where(without, 0, self.micros[rows])
+        # An excluded row is at most once in a list: the n-th is at n - 1, or at n past it.
+        ahead = without[:, :n].any(axis=1)
+        return np.where(ahead, scores[:, n] if n < self.depth else 0, scores[:, n - 1]).astype(np.int64)
+
+
+def best_of(others: np.ndarray, micros: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The ``depth`` best positive of one row's scores (any order), best first, ties by other row,
+    and whether any were left out."""
+    positive = micros > 0
+    others, micros = others[positive].astype(np.int64), micros[positive].astype(np.int64)
+    cut = len(micros) > depth
+    if cut:
+        keep = np.argpartition(-micros, depth - 1)[:depth]
+        others, micros = others[keep], micros[keep]
+    order = np.lexsort((others, -micros))
+    return others[order], micros[order], cut
