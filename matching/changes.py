@@ -110,15 +110,30 @@ class Seen:
     def current(self, side: str) -> bool:
         """Whether every change since ``snapshot`` was taken in; if so, ``snapshot`` moves on. A side
         not checked for half of ``MATCHING_CHANGES_KEEP`` is not: its changes may be pruned."""
-        if time.monotonic() - self.checked_at > keep() / 2:
+        found = self.unseen(side)
+        if found is None or found[1]:
             return False
+        self.moved_on(found[0])
+        return True
+
+    def unseen(self, side: str) -> tuple[Snapshot, list[int]] | None:
+        """The rows (targets) of ``side`` with a change since ``snapshot`` that no refresh here took
+        in, each once in the order first logged, and the snapshot they were read at: once those rows
+        are read again after it and taken in, ``moved_on`` it. None when the side was not checked for
+        half of ``MATCHING_CHANGES_KEEP`` (its changes may be pruned: rebuild)."""
+        if time.monotonic() - self.checked_at > keep() / 2:
+            return None
         then, unseen = since(self.snapshot, side)
+        rows: dict[int, None] = {}
         for change_id, target, xid in unseen:
             read = self.taken_in.get(target)
             if read is None or not read.sees(change_id, xid):
-                return False
+                rows[target] = None
+        return then, list(rows)
+
+    def moved_on(self, then: Snapshot) -> None:
+        """Every change ``then`` sees is in the market."""
         self.snapshot, self.checked_at = then, time.monotonic()
-        return True
 
 
 def keep() -> float:

@@ -177,17 +177,14 @@ def _nth_from_market(
     """The N-th best score of each of these seekers (``side`` "seekers": among the postings but
     ``exclude``) or postings (``side`` "postings": among the seekers but ``exclude``, or among those
     who agreed to be found), from the market's best lists; None when the side they rank (the other
-    one) has changes the market has not taken in, or the market is no longer the process's."""
+    one) has more changes the market has not taken in than it takes in on the way (``_caught_up``),
+    or the market is no longer the process's."""
     n = per_side()
     with _lock:
         if _cached is not cached:
             return None
-        ranked_side, seen = (
-            (MarketChange.POSTINGS, cached.posting_state)
-            if side == "seekers"
-            else (MarketChange.SEEKERS, cached.seeker_state)
-        )
-        if not seen.current(ranked_side):
+        ranked_side = MarketChange.POSTINGS if side == "seekers" else MarketChange.SEEKERS
+        if not _caught_up(cached, ranked_side):
             return None
         best = _market_best(cached)
         if side == "seekers":
@@ -292,11 +289,9 @@ def market(*, current: str = "both") -> CachedMarket:
         # A side's changes are read only when the answer depends on them (each a small index range).
         if cached is not None and cached.built_on == timezone.localdate():
             young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
-            seekers_ok = (current not in ("seekers", "both") and young) or cached.seeker_state.current(
-                MarketChange.SEEKERS
-            )
+            seekers_ok = (current not in ("seekers", "both") and young) or _caught_up(cached, MarketChange.SEEKERS)
             postings_ok = seekers_ok and (
-                (current not in ("postings", "both") and young) or cached.posting_state.current(MarketChange.POSTINGS)
+                (current not in ("postings", "both") and young) or _caught_up(cached, MarketChange.POSTINGS)
             )
             if seekers_ok and postings_ok:
                 return cached
@@ -450,6 +445,46 @@ def _take_in_seeker(
         return True
 
     return take_in
+
+
+def catch_up_limit() -> int:
+    return int(getattr(settings, "MATCHING_CATCH_UP", 64))
+
+
+def _caught_up(cached: CachedMarket, side: str) -> bool:
+    """Whether ``side`` of the process's market (``_lock`` held) is current, after taking in the rows
+    changed behind it that no refresh here took in (another process's refreshes, edits not refreshed
+    yet), when there are at most ``MATCHING_CATCH_UP``: each read again from the database after the
+    log's snapshot that listed it, and put into the market and the best lists as a refresh puts its
+    own row. With more, or a side not checked for long, nothing is read: False, as before (the
+    caller rebuilds or asks the stored rows). A row the market cannot take in drops it (False)."""
+    global _cached
+    seen = cached.seeker_state if side == MarketChange.SEEKERS else cached.posting_state
+    found = seen.unseen(side)
+    if found is None:
+        return False
+    then, rows = found
+    if rows:
+        if len(rows) > catch_up_limit() or _cached is not cached:
+            return False
+        if side == MarketChange.SEEKERS:
+            built = engine.build_seekers(engine.seekers_queryset().filter(pk__in=rows))
+            seekers = {int(s.id): s for s in built.seekers}
+            take = [_take_in_seeker(cached, pk, seekers.get(pk), built.facts.get(pk)) for pk in rows]
+        else:
+            postings = {int(p.id): p for p in engine.build_postings(open_postings().filter(pk__in=rows))}
+            take = [_take_in_posting(cached, pk, postings.get(pk)) for pk in rows]
+        for take_in in take:
+            if not take_in():
+                _cached = None
+                return False
+        log.info(
+            "matching market took in %d %s changed behind it",
+            len(rows),
+            "seekers" if side == MarketChange.SEEKERS else "postings",
+        )
+    seen.moved_on(then)
+    return True
 
 
 # --- rows ----------------------------------------------------------------------------------------------

@@ -327,6 +327,10 @@ MATCHING_MARKET_MAX_AGE = env.int("MATCHING_MARKET_MAX_AGE", default=300)
 # The log of changes behind the market (matching.changes) keeps this many seconds of rows (the
 # nightly re-match prunes it); a cached market not checked for half as long is rebuilt.
 MATCHING_CHANGES_KEEP = env.int("MATCHING_CHANGES_KEEP", default=86400)
+# Rows of one side changed behind a cached market (another process's refreshes, edits not refreshed
+# yet) that it reads and takes in when it next needs that side current; more, and it is rebuilt
+# (or a refresh takes its thresholds from the stored rows) as before.
+MATCHING_CATCH_UP = env.int("MATCHING_CATCH_UP", default=64)
 # Seekers per Celery task of the nightly re-match.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
 # Seekers whose stored rows a chunk computes and writes at a time, in the chunk's one transaction

@@ -92,20 +92,21 @@ def test_a_market_of_yesterday_is_rebuilt(world: World, monkeypatch: pytest.Monk
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="transactions committing out of order are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
-def test_a_change_committed_after_a_later_one_is_still_noticed(world: World) -> None:
+def test_a_change_committed_after_a_later_one_is_still_noticed(world: World, settings: Any) -> None:
     """Another process's transaction writes (its log id is the lower one) and commits only after this
     process took in a later change and found its market current: the change is still read then."""
     import psycopg
 
+    settings.MATCHING_CATCH_UP = 0  # what is noticed is rebuilt, not taken in
     world.refresh_all(rebuild=False)
     built = services.market(current="both")
-    settings = connection.settings_dict
+    db = connection.settings_dict
     other = psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        password=settings["PASSWORD"] or None,
+        dbname=db["NAME"],
+        user=db["USER"],
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        password=db["PASSWORD"] or None,
     )
     try:
         other.execute("UPDATE households_member SET major = '电焊' WHERE id = %s", [world.welder.pk])
@@ -123,9 +124,10 @@ def test_a_change_committed_after_a_later_one_is_still_noticed(world: World) -> 
     assert services.market(current="both") is not built
 
 
-def test_an_overlay_covers_its_row_up_to_its_read_only(world: World) -> None:
+def test_an_overlay_covers_its_row_up_to_its_read_only(world: World, settings: Any) -> None:
     """The same posting changed again after its refresh read it: not taken in, so the market is rebuilt
     (on SQLite and PostgreSQL alike, within one transaction as the tests run)."""
+    settings.MATCHING_CATCH_UP = 0  # what is noticed is rebuilt, not taken in
     world.refresh_all(rebuild=False)
     built = services.market(current="both")
     edit_posting(world)
@@ -137,7 +139,8 @@ def test_an_overlay_covers_its_row_up_to_its_read_only(world: World) -> None:
     assert services.market(current="both") is not built
 
 
-def test_a_posting_added_by_another_process_is_noticed(world: World) -> None:
+def test_a_posting_added_by_another_process_is_noticed(world: World, settings: Any) -> None:
+    settings.MATCHING_CATCH_UP = 0  # what is noticed is rebuilt, not taken in
     world.refresh_all(rebuild=False)
     built = services.market(current="both")
 

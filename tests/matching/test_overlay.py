@@ -1,6 +1,7 @@
 """The cached market takes in one refreshed posting or member instead of being rebuilt: the stored
-matches come out as a rebuild's, and a change it was not told of (another process's) still makes it
-rebuild."""
+matches come out as a rebuild's. A change it was not told of (another process's) is noticed: a few
+such rows are read and taken in when the market next needs their side (``services._caught_up``),
+more make it rebuild (or a refresh ask the stored rows) as before."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from households.models import Household, Member
 from jobs.models import Employer, JobPosting
-from matching import services
+from matching import engine, services
 from matching.models import Match
 from tests.factories import HouseholdFactory, MemberFactory
 from tests.jobs.conftest import make_employer, make_posting
@@ -213,7 +214,11 @@ def close_one_without_stamping(world: World) -> None:
         close_one_without_stamping,
     ],
 )
-def test_a_change_not_taken_in_is_still_noticed(world: World, other: Callable[[World], None]) -> None:
+@pytest.mark.parametrize("catch_up", [0, 64])
+def test_a_change_not_taken_in_is_still_noticed(
+    settings: Any, world: World, other: Callable[[World], None], catch_up: int
+) -> None:
+    settings.MATCHING_CATCH_UP = catch_up
     world.refresh_all(rebuild=False)
     built = services.market(current="both")
     edit_posting(world)
@@ -222,7 +227,23 @@ def test_a_change_not_taken_in_is_still_noticed(world: World, other: Callable[[W
 
     other(world)  # another process: nobody refreshes here
 
-    assert services.market(current="both") is not built
+    if not catch_up:
+        assert services.market(current="both") is not built
+        return
+    assert services.market(current="both") is built, "the few rows changed were taken in, not rebuilt"
+    assert_holds_the_database(built)
+
+
+def assert_holds_the_database(cached: services.CachedMarket) -> None:
+    """The market's rows are those a market built now would read (the objects, the rows they are in,
+    whether each person agreed to be found)."""
+    seekers = engine.build_seekers()
+    postings = engine.build_postings()
+    assert cached.postings == {int(p.id): p for p in postings}
+    assert cached.seekers == {int(s.id): s for s in seekers.seekers}
+    assert {pk: f.consent for pk, f in cached.facts.items()} == {pk: f.consent for pk, f in seekers.facts.items()}
+    assert all(cached.market.postings[row] is cached.postings[pk] for pk, row in cached.posting_rows.items())
+    assert all(cached.market.seekers[row] is cached.seekers[pk] for pk, row in cached.seeker_rows.items())
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the N-th and N+1-th through one index are PostgreSQL's")
@@ -301,6 +322,7 @@ def test_thresholds_come_from_the_stored_rows_while_the_market_misses_a_change(
     settings: Any, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.MATCHES_PER_SIDE = 1
+    settings.MATCHING_CATCH_UP = 0  # nothing changed behind the market is taken in
     world.refresh_all(rebuild=False)
     asked: list[str] = []
 
@@ -327,3 +349,114 @@ def test_thresholds_come_from_the_stored_rows_while_the_market_misses_a_change(
     close_one_without_stamping(world)  # another process: now the postings' side misses a change
     services.refresh_posting(world.postings[0].pk)
     assert asked == ["postings", "members"], "the seekers' lists rank postings: not current"
+
+
+def asking_the_stored_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stored rows' threshold queries ("members", "postings") as refreshes call them."""
+    asked: list[str] = []
+
+    def noted(name: str, real: Callable[..., dict[int, float]]) -> Callable[..., dict[int, float]]:
+        def call(*args: Any, **kwargs: Any) -> dict[int, float]:
+            asked.append(name)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(services, "_member_thresholds", noted("members", services._member_thresholds))
+    monkeypatch.setattr(services, "_posting_thresholds", noted("postings", services._posting_thresholds))
+    return asked
+
+
+def in_another_process(work: Callable[[], Any]) -> Any:
+    """``work`` done by another worker: its own market, built from the database, refreshes there; this
+    process's market is not told."""
+    mine = services._cached
+    services.forget_market()
+    try:
+        return work()
+    finally:
+        services._cached = mine
+
+
+def others_change_and_refresh(world: World) -> None:
+    """Several rows of both sides changed and refreshed by another worker (each as ``CHANGES`` does)."""
+    for change in (edit_posting, close_posting, new_posting, edit_skills, member_leaves):
+        kind, pk = change(world)
+        (services.refresh_posting if kind == "posting" else services.refresh_member)(pk)
+
+
+@pytest.mark.parametrize("per_side", [1, 2])
+def test_rows_another_process_refreshed_are_taken_in_and_refreshes_here_store_a_rematchs_rows(
+    settings: Any, world: World, monkeypatch: pytest.MonkeyPatch, per_side: int
+) -> None:
+    settings.MATCHES_PER_SIDE = per_side
+    Member.objects.filter(pk__in=[world.wang.pk, world.town[2].pk]).update(consent_to_be_found=True)
+    world.refresh_all(rebuild=False)
+    built = services.market(current="both")
+    before = scores()
+
+    in_another_process(lambda: others_change_and_refresh(world))
+    assert services._cached is built
+    asked = asking_the_stored_rows(monkeypatch)
+    world.refresh_all(rebuild=False)
+
+    assert services.market(current="both") is built, "the other process's rows were taken in, not rebuilt"
+    assert asked == [], "the market's own lists answered every refresh"
+    assert_holds_the_database(built)
+    taken_in, taken_in_scores = pairs(), scores()
+    assert taken_in_scores != before, "the changes moved the stored matches"
+    services.rematch_chunk([m.pk for m in world.members])
+    assert services.market(current="both") is built
+    assert taken_in == pairs()
+    for pair, score in scores().items():
+        assert taken_in_scores[pair] == pytest.approx(score, abs=services.TOLERANCE)
+
+
+def test_the_lists_after_taking_in_another_process_rows_are_the_markets_own(
+    settings: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    Member.objects.filter(pk__in=[world.wang.pk, world.town[0].pk]).update(consent_to_be_found=True)
+    world.refresh_all(rebuild=False)
+    cached = services.market(current="both")
+    every_nth(cached)  # every list filled
+
+    def edits() -> None:  # not refreshed anywhere yet: edits a web process made, tasks still queued
+        edit_posting(world)
+        edit_skills(world)
+        Member.objects.filter(pk=world.wang.pk).update(consent_to_be_found=False)
+        new_posting(world)
+
+    in_another_process(edits)
+    services.refresh_member(world.welder.pk)
+
+    assert services.market(current="both") is cached
+    assert_holds_the_database(cached)
+    assert cached.best is not None
+    kept = every_nth(cached)
+    cached.best = None  # the same market's lists filled afresh
+    assert every_nth(cached) == kept
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_more_rows_changed_behind_the_market_than_it_takes_in_fall_back(
+    settings: Any, world: World, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    settings.MATCHING_CATCH_UP = limit
+    world.refresh_all(rebuild=False)
+    built = services.market(current="both")
+    asked = asking_the_stored_rows(monkeypatch)
+
+    add_a_skill_elsewhere(world)  # two people changed by another process, not refreshed here
+    give_skills(world.town[2], CLEANING)
+    services.refresh_member(world.town[0].pk)
+
+    assert services.market(current="postings") is built, "the postings' side is current"
+    if limit == 1:
+        assert asked == ["postings"], "two seekers changed, one is taken in: the stored rows answer"
+        assert services.market(current="both") is not built, "and the market is rebuilt when both must be current"
+    else:
+        assert asked == []
+        assert services.market(current="both") is built
+        assert_holds_the_database(built)
