@@ -1,7 +1,8 @@
 """Refreshes after rows were changed behind this process's cached market (by "another process": edits
 written here through the ORM without a refresh, which the market sees only in the change log), on a
 database ``bench_scale.py`` filled already. For an A/B comparison run it against two checkouts
-alternately on the same database (``--code``: the checkout whose ``matching`` is imported).
+alternately on the same database (``--code``: the checkout whose ``matching`` is imported; run
+from that directory, as the installed package is found from the working directory first).
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_multi \\
         python benchmarks/refresh_behind.py [--code DIR] [--changed 1,8,32] [--refreshes 10]

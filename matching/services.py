@@ -15,7 +15,10 @@ weights. Whether the refreshed row also enters the other side's best lists is de
 stored rows (the ``MATCHES_PER_SIDE``-th best score of each). The refreshed row is then taken into
 the cached market (``_overlay``) instead of the market being rebuilt, with the log's snapshot read
 before the row, so that the row's own changes up to then count as taken in and any other change
-still shows. The
+still shows. Rows changed behind the market (another worker's refreshes, edits not refreshed yet)
+are read again and taken in the same way when the market next needs their side current, up to
+``MATCHING_CATCH_UP`` of them (``_caught_up``); with more it is rebuilt, or a refresh takes its
+thresholds from the stored rows. The
 nightly ``rematch_all`` recomputes everything, split into chunks of seekers that Celery workers run
 in parallel.
 """
