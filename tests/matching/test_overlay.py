@@ -419,7 +419,7 @@ def test_the_lists_after_taking_in_another_process_rows_are_the_markets_own(
     Member.objects.filter(pk__in=[world.wang.pk, world.town[0].pk]).update(consent_to_be_found=True)
     world.refresh_all(rebuild=False)
     cached = services.market(current="both")
-    every_nth(cached)  # every list filled
+    before = every_nth(cached)  # every list filled
 
     def edits() -> None:  # not refreshed anywhere yet: edits a web process made, tasks still queued
         edit_posting(world)
@@ -434,6 +434,7 @@ def test_the_lists_after_taking_in_another_process_rows_are_the_markets_own(
     assert_holds_the_database(cached)
     assert cached.best is not None
     kept = every_nth(cached)
+    assert kept != before, "the edits moved the lists"
     cached.best = None  # the same market's lists filled afresh
     assert every_nth(cached) == kept
 
