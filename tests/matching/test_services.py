@@ -328,8 +328,8 @@ def test_a_chunk_that_fails_in_a_later_part_leaves_every_part_as_it_was(
     assert not marked
 
 
-def test_the_market_is_built_once_and_reused_until_the_other_side_changes(
-    employer: Employer, wang: Member, household_b: Household
+def test_the_market_is_built_once_and_reused_until_the_other_side_changes_more_than_it_takes_in(
+    settings: Any, employer: Employer, wang: Member, household_b: Household
 ) -> None:
     posting = forklift_job(employer)
     services.refresh_posting(posting.pk)
@@ -338,7 +338,12 @@ def test_the_market_is_built_once_and_reused_until_the_other_side_changes(
     services.refresh_posting(posting.pk)
     assert services.market(current="seekers") is built
 
-    give_skills(household_b.members.get(), FORKLIFT)
+    other = give_skills(household_b.members.get(), FORKLIFT)
+    assert services.market(current="seekers") is built, "one row changed elsewhere: taken in"
+    assert FORKLIFT in built.seekers[other.pk].skills
+
+    settings.MATCHING_CATCH_UP = 0
+    give_skills(other, WELDING)
     assert services.market(current="seekers") is not built
 
 
