@@ -61,6 +61,18 @@ def _celery_joins_allowed() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_market() -> Any:
+    """The process's cached matching market holds rows of the database it was built from; each test's
+    rows are rolled back after it, change log included, so no market outlives its test (one taking in
+    the few rows a later test changed would keep the rolled-back ones)."""
+    from matching import services
+
+    services.forget_market()
+    yield
+    services.forget_market()
+
+
+@pytest.fixture(autouse=True)
 def _english_messages() -> Any:
     """Service messages are asserted in English; pages pick their language per request anyway."""
     with translation.override("en"):
