@@ -39,3 +39,10 @@ def percentile(values: list[float], p: float) -> float:
     k = (len(ordered) - 1) * p
     low, high = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from ``/proc``: a PostgreSQL backend's
+    (``SELECT pg_backend_pid()``), so that a benchmark counts the database's work beside its own."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
