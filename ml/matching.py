@@ -1362,10 +1362,7 @@ class Market:
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         rows = np.array(sorted({self._seeker_row[i] for i in seeker_ids if i in self._seeker_row}), dtype=np.int64)
-        wanted = np.zeros(len(self.seekers), dtype=bool)
-        wanted[rows] = True
-        blocks = ((seekers[wanted[seekers]], postings) for seekers, postings in self._blocks())
-        left, right, micros = self._ranked(self._a, self._b, blocks, top_k)
+        left, right, micros = self.best_postings_of_rows(rows, top_k)
         out: dict[Any, list[tuple[Any, float]]] = {self._seeker_ids[int(r)]: [] for r in rows}
         ids = self._posting_ids
         for r, c, v in zip(left.tolist(), right.tolist(), micros.tolist(), strict=True):
