@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.review_chain import ReviewDecision
 from funds.money import format_yuan
 
 
@@ -159,22 +160,11 @@ class Application(models.Model):
         return entry.name if entry is not None else self.track
 
 
-class Decision(models.Model):
-    """One logged decision of the review chain: who, when, which step, what, why."""
-
-    class Step(models.TextChoices):
-        HELPER = "helper", _("Helper")
-        ORGANIZER = "organizer", _("Organizer of the unit")
-        UPPER = "upper", _("Organizer of the unit above")
+class Decision(ReviewDecision):
+    """One logged decision of the review chain (``accounts.review_chain``): who, when, which step,
+    what, why."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
-    step = models.CharField(_("step"), max_length=12, choices=Step.choices)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
-    )
-    approved = models.BooleanField(_("approved"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     class Meta:
         ordering = ["application", "decided_at", "id"]
@@ -184,9 +174,6 @@ class Decision(models.Model):
             models.UniqueConstraint(fields=["application", "step"], name="relief_one_decision_per_step"),
             models.UniqueConstraint(fields=["application", "reviewer"], name="relief_one_decision_per_reviewer"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_step_display()}: {self.reviewer}"
 
 
 class Benefit(models.Model):

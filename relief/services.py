@@ -42,8 +42,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import review_chain, visibility
 from accounts.models import OrgUnit, Role, User
+from accounts.review_chain import Step
 from accounts.visibility import Action
 from core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from funds import selectors as funds_selectors
@@ -93,10 +94,6 @@ def _lock(application: Application) -> Application:
 def household_helper(household: Household) -> User | None:
     pairing = Pairing.objects.filter(household=household, ended_on__isnull=True).select_related("helper").first()
     return pairing.helper if pairing else None
-
-
-def _is_organizer(user: User) -> bool:
-    return visibility.is_admin(user) or user.role == Role.ORGANIZER
 
 
 def _own_household(user: User, household: Household) -> bool:
@@ -278,10 +275,11 @@ def application_create(
 # --- reviewing --------------------------------------------------------------------------------------
 
 STEP_OF_STATE = {
-    Application.State.HELPER_REVIEW: Decision.Step.HELPER,
-    Application.State.ORGANIZER_REVIEW: Decision.Step.ORGANIZER,
-    Application.State.UPPER_REVIEW: Decision.Step.UPPER,
+    Application.State.HELPER_REVIEW: Step.HELPER,
+    Application.State.ORGANIZER_REVIEW: Step.ORGANIZER,
+    Application.State.UPPER_REVIEW: Step.UPPER,
 }
+STATE_OF_STEP = {step: state for state, step in STEP_OF_STATE.items()}
 
 
 def needs_upper_review(application: Application) -> bool:
@@ -301,40 +299,15 @@ def may_review(user: User, application: Application) -> str:
         return _("You made this application; someone else reviews it.")
     if _own_household(user, application.household):
         return _("You cannot review an application for your own household.")
-    decisions = list(application.decisions.all())
-    if any(d.reviewer_id == user.pk for d in decisions):
-        return _("You have decided a step of this application already; someone else decides the next.")
-    if step == Decision.Step.HELPER:
-        helper = household_helper(application.household)
-        # The household's helper decides the first step, unless they made the application (then
-        # any other helper or organizer in reach does: never the maker).
-        if (
-            helper is not None
-            and helper.pk != user.pk
-            and helper.pk != application.created_by_id
-            and not visibility.is_admin(user)
-        ):
-            return _("The household's helper reviews this step.")
-    elif step == Decision.Step.ORGANIZER:
-        if not _is_organizer(user):
-            return _("An organizer of the household's unit reviews this step.")
-        if (
-            needs_upper_review(application)
-            and not visibility.is_admin(user)
-            and not getattr(user.org_unit, "parent_id", None)
-        ):
-            return _(
-                "This amount is also reviewed by the unit above; an organizer below the top unit decides this step."
-            )
-    else:
-        if not _is_organizer(user):
-            return _("An organizer of the unit above reviews this step.")
-        previous = next((d for d in decisions if d.step == Decision.Step.ORGANIZER), None)
-        below = previous.reviewer.org_unit if previous is not None else application.org_unit
-        own = user.org_unit
-        if not visibility.is_admin(user) and (own is None or below is None or not own.is_ancestor_of(below)):
-            return _("An organizer of the unit above reviews this step.")
-    return ""
+    return review_chain.step_refusal(
+        user,
+        step,
+        unit=application.org_unit,
+        decisions=application.decisions.all(),
+        helper=household_helper(application.household) if step == Step.HELPER else None,
+        needs_upper=needs_upper_review(application),
+        maker_id=application.created_by_id,
+    )
 
 
 @transaction.atomic
@@ -370,12 +343,9 @@ def application_review(
         application.state = Application.State.REFUSED
         application.refusal_reason = note
         fields.append("refusal_reason")
-    elif step == Decision.Step.HELPER:
-        application.state = Application.State.ORGANIZER_REVIEW
-    elif step == Decision.Step.ORGANIZER and needs_upper_review(application):
-        application.state = Application.State.UPPER_REVIEW
     else:
-        application.state = Application.State.APPROVED
+        after = review_chain.step_after(step, needs_upper=needs_upper_review(application))
+        application.state = Application.State.APPROVED if after is None else STATE_OF_STEP[after]
     if application.state in (Application.State.APPROVED, Application.State.REFUSED):
         application.decided_at = timezone.now()
         fields.append("decided_at")

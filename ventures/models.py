@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.review_chain import ReviewDecision
 from funds.money import format_yuan
 
 
@@ -140,22 +141,11 @@ class Venture(models.Model):
         return self.state in (self.State.HELPER_REVIEW, self.State.ORGANIZER_REVIEW, self.State.UPPER_REVIEW)
 
 
-class ReviewStep(models.Model):
-    """One decision of the review chain: who, when, what, why. One per step, one per reviewer."""
-
-    class Step(models.TextChoices):
-        HELPER = "helper", _("Helper")
-        ORGANIZER = "organizer", _("Organizer of the unit")
-        UPPER = "upper", _("Organizer of the unit above")
+class ReviewStep(ReviewDecision):
+    """One decision of the review chain (``accounts.review_chain``): who, when, what, why. One per
+    step, one per reviewer."""
 
     venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="reviews")
-    step = models.CharField(_("step"), max_length=12, choices=Step.choices)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
-    )
-    approved = models.BooleanField(_("approved"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     class Meta:
         ordering = ["venture", "decided_at", "id"]
@@ -165,9 +155,6 @@ class ReviewStep(models.Model):
             models.UniqueConstraint(fields=["venture", "step"], name="one_decision_per_review_step"),
             models.UniqueConstraint(fields=["venture", "reviewer"], name="one_review_per_reviewer"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_step_display()}: {self.reviewer}"
 
 
 class GuidanceSession(models.Model):

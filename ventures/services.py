@@ -26,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import visibility
+from accounts import review_chain, visibility
 from accounts.models import OrgUnit, Role, User
+from accounts.review_chain import Step
 from accounts.visibility import Action
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from funds import services as funds_services
@@ -108,10 +109,6 @@ def household_helper(household: Household) -> User | None:
         return prefetched[0].helper if prefetched else None
     pairing = Pairing.objects.filter(household=household, ended_on__isnull=True).select_related("helper").first()
     return pairing.helper if pairing else None
-
-
-def _is_organizer(user: User) -> bool:
-    return visibility.is_admin(user) or user.role == Role.ORGANIZER
 
 
 def _lock_venture(venture: Venture) -> Venture:
@@ -281,10 +278,11 @@ def venture_submit(*, venture: Venture, by: User) -> Venture:
 
 
 STEP_OF_STATE = {
-    Venture.State.HELPER_REVIEW: ReviewStep.Step.HELPER,
-    Venture.State.ORGANIZER_REVIEW: ReviewStep.Step.ORGANIZER,
-    Venture.State.UPPER_REVIEW: ReviewStep.Step.UPPER,
+    Venture.State.HELPER_REVIEW: Step.HELPER,
+    Venture.State.ORGANIZER_REVIEW: Step.ORGANIZER,
+    Venture.State.UPPER_REVIEW: Step.UPPER,
 }
+STATE_OF_STEP = {step: state for state, step in STEP_OF_STATE.items()}
 
 
 def may_review(user: User, venture: Venture) -> str:
@@ -297,34 +295,15 @@ def may_review(user: User, venture: Venture) -> str:
     if venture.member.user_id == user.pk:
         return _("You cannot review your own application.")
     # ``reviews.all()``: the review queue prefetches them; a locked venture reads them afresh.
-    reviews = list(venture.reviews.all())
-    if any(review.reviewer_id == user.pk for review in reviews):
-        return _("You have reviewed this application already; someone else decides the next step.")
-    if step == ReviewStep.Step.HELPER:
-        helper = household_helper(venture.member.household)
-        if helper is not None and helper.pk != user.pk and not visibility.is_admin(user):
-            return _("The household's helper reviews this step.")
-    elif step == ReviewStep.Step.ORGANIZER:
-        if not _is_organizer(user):
-            return _("An organizer of the household's unit reviews this step.")
-        if (
-            venture.needs_upper_review
-            and not visibility.is_admin(user)
-            and not getattr(user.org_unit, "parent_id", None)
-        ):
-            # The unit above must still be there to decide the third step.
-            return _(
-                "This amount is also reviewed by the unit above; an organizer below the top unit decides this step."
-            )
-    else:
-        if not _is_organizer(user):
-            return _("An organizer of the unit above reviews this step.")
-        previous = next((review for review in reviews if review.step == ReviewStep.Step.ORGANIZER), None)
-        below = previous.reviewer.org_unit if previous is not None else venture.org_unit
-        own = user.org_unit
-        if not visibility.is_admin(user) and (own is None or below is None or not own.is_ancestor_of(below)):
-            return _("An organizer of the unit above reviews this step.")
-    return ""
+    return review_chain.step_refusal(
+        user,
+        step,
+        unit=venture.org_unit,
+        decisions=venture.reviews.all(),
+        helper=household_helper(venture.member.household) if step == Step.HELPER else None,
+        needs_upper=venture.needs_upper_review,
+        already=_("You have reviewed this application already; someone else decides the next step."),
+    )
 
 
 @transaction.atomic
@@ -356,12 +335,9 @@ def venture_review(*, venture: Venture, by: User, approve: bool, note: str = "",
     ReviewStep.objects.create(venture=venture, step=step, reviewer=by, approved=approve, note=note[:300])
     if not approve:
         venture.state = Venture.State.REFUSED
-    elif step == ReviewStep.Step.HELPER:
-        venture.state = Venture.State.ORGANIZER_REVIEW
-    elif step == ReviewStep.Step.ORGANIZER and venture.needs_upper_review:
-        venture.state = Venture.State.UPPER_REVIEW
     else:
-        venture.state = Venture.State.APPROVED
+        after = review_chain.step_after(step, needs_upper=venture.needs_upper_review)
+        venture.state = Venture.State.APPROVED if after is None else STATE_OF_STEP[after]
     fields = ["state"]
     if venture.state in (Venture.State.APPROVED, Venture.State.REFUSED):
         venture.decided_at = timezone.now()
