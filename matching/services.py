@@ -450,6 +450,54 @@ def _take_in_seeker(
     return take_in
 
 
+def _take_in_postings(cached: CachedMarket, found: Sequence[tuple[int, Posting | None]]) -> bool:
+    """``_take_in_posting`` of each (posting id, the posting as read now, or None: closed), in turn,
+    but the changed ones put into the market together (``Market.put_postings``: one copy of its
+    matrix, not one a row). The best lists follow each row in the given order, as one by one."""
+    changed = [(pk, p) for pk, p in found if p is not None and cached.postings.get(pk) != p]
+    rows = cached.market.put_postings([p for _pk, p in changed])
+    if None in rows:
+        return False
+    put = dict(zip([pk for pk, _p in changed], rows, strict=True))
+    for pk, posting in found:
+        row = put.get(pk)
+        if row is None:
+            if not _take_in_posting(cached, pk, posting)():
+                return False
+            continue
+        assert posting is not None
+        cached.postings[pk] = posting
+        cached.posting_rows[pk] = row
+        cached.posting_facts.pop(pk, None)
+        _best_posting_changed(cached, row, cached.market.seeker_scores(posting))
+    return True
+
+
+def _take_in_seekers(
+    cached: CachedMarket, found: Sequence[tuple[int, Seeker | None, engine.SeekerFacts | None]]
+) -> bool:
+    """``_take_in_seeker`` of each (member id, the seeker and facts as read now, or None: no longer
+    seeking), in turn, but the changed ones put into the market together (``Market.put_seekers``)
+    and scored from their new rows of the market, not vectorised again."""
+    changed = [(pk, s, f) for pk, s, f in found if s is not None and f is not None and cached.seekers.get(pk) != s]
+    rows = cached.market.put_seekers([s for _pk, s, _f in changed])
+    if None in rows:
+        return False
+    put = dict(zip([pk for pk, _s, _f in changed], rows, strict=True))
+    for pk, seeker, facts in found:
+        row = put.get(pk)
+        if row is None:
+            if not _take_in_seeker(cached, pk, seeker, facts)():
+                return False
+            continue
+        assert seeker is not None and facts is not None
+        cached.seekers[pk] = seeker
+        cached.facts[pk] = facts
+        cached.seeker_rows[pk] = row
+        _best_seeker_changed(cached, row, cached.market.posting_scores_of_row(row), facts.consent)
+    return True
+
+
 def catch_up_limit() -> int:
     return int(getattr(settings, "MATCHING_CATCH_UP", 64))
 
@@ -473,14 +521,13 @@ def _caught_up(cached: CachedMarket, side: str) -> bool:
         if side == MarketChange.SEEKERS:
             built = engine.build_seekers(engine.seekers_queryset().filter(pk__in=rows))
             seekers = {int(s.id): s for s in built.seekers}
-            take = [_take_in_seeker(cached, pk, seekers.get(pk), built.facts.get(pk)) for pk in rows]
+            taken = _take_in_seekers(cached, [(pk, seekers.get(pk), built.facts.get(pk)) for pk in rows])
         else:
             postings = {int(p.id): p for p in engine.build_postings(open_postings().filter(pk__in=rows))}
-            take = [_take_in_posting(cached, pk, postings.get(pk)) for pk in rows]
-        for take_in in take:
-            if not take_in():
-                _cached = None
-                return False
+            taken = _take_in_postings(cached, [(pk, postings.get(pk)) for pk in rows])
+        if not taken:
+            _cached = None
+            return False
         log.info(
             "matching market took in %d %s changed behind it",
             len(rows),
