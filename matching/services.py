@@ -279,57 +279,82 @@ def forget_market() -> None:
         _cached = None
 
 
-def market(*, current: str = "both") -> CachedMarket:
+def market(*, current: str = "both", lists: bool = False) -> CachedMarket:
     """The process's market, rebuilt when the side named by ``current`` ("seekers", "postings" or
     "both") has changed, or when the other side has changed and the market is older than
-    ``MATCHING_MARKET_MAX_AGE`` seconds."""
-    global _cached
+    ``MATCHING_MARKET_MAX_AGE`` seconds. With ``lists`` (a refresh's), every row's best lists are
+    filled before it is returned, if they were not (``_fill_best``)."""
     with _lock:
-        weights = current_weights()
-        cached = _cached
-        if cached is not None and cached.market.weights != weights:
-            cached = None  # learned weights went live (matching.learning): score with them from now on
-        # A side's changes are read only when the answer depends on them (each a small index range).
-        if cached is not None and cached.built_on == timezone.localdate():
-            young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
-            seekers_ok = (current not in ("seekers", "both") and young) or _caught_up(cached, MarketChange.SEEKERS)
-            postings_ok = seekers_ok and (
-                (current not in ("postings", "both") and young) or _caught_up(cached, MarketChange.POSTINGS)
-            )
-            if seekers_ok and postings_ok:
-                return cached
-        seen = changes.now()  # before reading: a change it does not see is read as one at the next check
-        built_on = timezone.localdate()
-        started = time.monotonic()
-        built = engine.build_seekers()
-        postings = engine.build_postings()
-        new = CachedMarket(
-            market=Market(
-                built.seekers,
-                postings,
-                weights=weights,
-                skill_names=dict(Skill.objects.values_list("code", "name_zh")),
-                relatedness=relatedness(built.seekers, postings),
-            ),
-            seekers={int(s.id): s for s in built.seekers},
-            facts=built.facts,
-            postings={int(p.id): p for p in postings},
-            posting_rows={int(p.id): i for i, p in enumerate(postings)},
-            seeker_rows={int(s.id): i for i, s in enumerate(built.seekers)},
-            seeker_state=changes.Seen(seen),
-            posting_state=changes.Seen(seen),
-            built_at=time.monotonic(),
-            built_on=built_on,
-            build_seconds=time.monotonic() - started,
+        cached = _market(current)
+        if lists and cached.best is None:
+            _fill_best(cached)
+        return cached
+
+
+def _fill_best(cached: CachedMarket) -> None:
+    """Every row's best lists filled at once (``_lock`` held), block by block as the plan's
+    thresholds rank. A refresh reads up to ``MATCHING_SCAN`` rows' lists: filled on first use, a
+    few hundred at a time, they made the first refreshes after a build several times slower than
+    the next ones, while all of them at once cost about what the build costs (50,000 seekers: 3.2 s
+    of CPU against 3.5 s; growing with the feasible pairs, as the build's rankings do). Memory:
+    (N + ``BEST_SLACK``) x 8 bytes per row of each list."""
+    started = time.process_time()
+    best = _market_best(cached)
+    best.seekers.fill_rows(np.arange(len(cached.market.seekers)))
+    best.postings.fill_rows(np.arange(len(cached.market.postings)))
+    best.consenting.fill_rows(np.arange(len(cached.market.postings)))
+    cached.market.make_column_major()  # what the first refresh would make otherwise
+    log.info("matching market's best lists filled in %.2fs of CPU", time.process_time() - started)
+
+
+def _market(current: str) -> CachedMarket:
+    """``market`` without its lists, ``_lock`` held."""
+    global _cached
+    weights = current_weights()
+    cached = _cached
+    if cached is not None and cached.market.weights != weights:
+        cached = None  # learned weights went live (matching.learning): score with them from now on
+    # A side's changes are read only when the answer depends on them (each a small index range).
+    if cached is not None and cached.built_on == timezone.localdate():
+        young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
+        seekers_ok = (current not in ("seekers", "both") and young) or _caught_up(cached, MarketChange.SEEKERS)
+        postings_ok = seekers_ok and (
+            (current not in ("postings", "both") and young) or _caught_up(cached, MarketChange.POSTINGS)
         )
-        log.info(
-            "matching market built: %d seekers, %d postings in %.2fs",
-            len(built.seekers),
-            len(postings),
-            new.build_seconds,
-        )
-        _cached = new
-        return new
+        if seekers_ok and postings_ok:
+            return cached
+    seen = changes.now()  # before reading: a change it does not see is read as one at the next check
+    built_on = timezone.localdate()
+    started = time.monotonic()
+    built = engine.build_seekers()
+    postings = engine.build_postings()
+    new = CachedMarket(
+        market=Market(
+            built.seekers,
+            postings,
+            weights=weights,
+            skill_names=dict(Skill.objects.values_list("code", "name_zh")),
+            relatedness=relatedness(built.seekers, postings),
+        ),
+        seekers={int(s.id): s for s in built.seekers},
+        facts=built.facts,
+        postings={int(p.id): p for p in postings},
+        posting_rows={int(p.id): i for i, p in enumerate(postings)},
+        seeker_rows={int(s.id): i for i, s in enumerate(built.seekers)},
+        seeker_state=changes.Seen(seen),
+        posting_state=changes.Seen(seen),
+        built_at=time.monotonic(),
+        built_on=built_on,
+        build_seconds=time.monotonic() - started,
+    )
+    log.info(
+        "matching market built: %d seekers, %d postings in %.2fs",
+        len(built.seekers),
+        len(postings),
+        new.build_seconds,
+    )
+    _cached = new
+    return new
 
 
 def relatedness(seekers: Sequence[Seeker], postings: Sequence[Posting]) -> Relatedness:
@@ -1074,7 +1099,7 @@ def refresh_posting(posting_id: int) -> int:
             )
         Match.objects.filter(posting_id=posting_id).delete()
         return 0
-    cached = market(current="seekers")
+    cached = market(current="seekers", lists=True)
     posting = built[0]
     scores = cached.market.seeker_scores(posting)  # once: ranked here, and the best lists follow them
     _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, posting, scores))
@@ -1115,7 +1140,7 @@ def refresh_member(member_id: int) -> int:
         PendingMatch.objects.filter(member_id=member_id).delete()
         return 0
     seeker, facts = built.seekers[0], built.facts[member_id]
-    cached = market(current="postings")
+    cached = market(current="postings", lists=True)
     with _vectors_reused(cached):  # the seeker vectorised once, for the scores, the market and the facts
         scores = cached.market.posting_scores(seeker)
         _overlay(

@@ -119,6 +119,17 @@ class BestLists:
         self.length[rows] = np.minimum(self.length[rows] + 1, self.depth)
         self.state[rows[full]] = CUT
 
+    def fill_rows(self, rows: np.ndarray) -> None:
+        """Fill the lists of these rows now, ahead of their first use (what ``nth_without`` would
+        fill then), whatever they held."""
+        todo = np.unique(np.asarray(rows, dtype=np.int64))
+        if not len(todo):
+            return
+        self._grow(int(todo[-1]) + 1)
+        of, others, micros = self.fill(todo)
+        self._set(todo, of.astype(np.int64), others, micros)
+        self.filled += len(todo)
+
     def nth_without(self, rows: np.ndarray, other: int, n: int) -> np.ndarray:
         """Per row, its ``n``-th best score among the other side's rows but ``other`` (0: fewer
         than ``n``), filling the lists needed first."""

@@ -526,3 +526,34 @@ def test_rows_taken_in_together_are_taken_in_as_one_by_one(settings: Any, world:
     assert kept == every_nth(one_by_one)
     together.best = None  # and the market's own lists, filled afresh
     assert every_nth(together) == kept
+
+
+def test_a_refreshs_market_comes_with_every_list_filled_as_first_use_fills_it(settings: Any, world: World) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    Member.objects.filter(pk__in=[world.wang.pk, world.town[0].pk]).update(consent_to_be_found=True)
+    world.refresh_all(rebuild=False)
+    services.forget_market()
+    assert services.market(current="both").best is None, "a re-match's market does without them"
+    cached = services.market(current="both", lists=True)
+
+    assert cached.best is not None
+    sizes = [len(cached.market.seekers), len(cached.market.postings), len(cached.market.postings)]
+    lists = (cached.best.seekers, cached.best.postings, cached.best.consenting)
+    assert [one.filled for one in lists] == sizes
+    assert cached.market._a_csc is not None and cached.market._b_csc is not None
+    ahead = {
+        name: [getattr(one, part)[:size].copy() for part in ("others", "micros", "length", "state")]
+        for name, one, size in zip(("seekers", "postings", "consenting"), lists, sizes, strict=True)
+    }
+    world.refresh_all(rebuild=False)
+    assert services.market(current="both", lists=True) is cached
+    assert [one.filled for one in lists] == sizes, "no refresh filled a list"
+
+    cached.best = None  # the same market's lists, each filled on first use
+    every_nth(cached)
+    assert cached.best is not None
+    for name, size in zip(("seekers", "postings", "consenting"), sizes, strict=True):
+        one = getattr(cached.best, name)
+        assert [getattr(one, part)[:size].tolist() for part in ("others", "micros", "length", "state")] == [
+            part.tolist() for part in ahead[name]
+        ], name
