@@ -7,10 +7,10 @@ alternately on the same database (never at the same time as another script on it
 
 Prints one JSON line: the market's build (wall and CPU s), the best lists' fill where the checkout
 fills them ahead of the refreshes (``lists_s``), the first refresh of the benchmark's posting and
-member after that, ``bench_scale.refreshes`` (medians, as ``--refresh-only``
-prints them), then ``--sample`` postings and as many members spread over the ids, each refreshed
-once with the market cached, then as many others of each (``_later``): wall and CPU medians (CPU:
-this process's plus its PostgreSQL backend's, from ``/proc``), with the load average.
+member after that, ``bench_scale.refreshes`` (medians, as ``--refresh-only`` prints them), then
+``--sample`` postings and as many members spread over the ids, each refreshed once with the market
+cached, then as many others of each (``_later``): wall and CPU medians (CPU: this process's plus
+its PostgreSQL backend's, from ``/proc``), with the load average.
 """
 
 from __future__ import annotations

@@ -106,15 +106,16 @@ class CachedMarket:
     build_seconds: float
     # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
     posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
-    # Each row's best of the other side in this market (``MarketBest``), made on first use.
+    # Each row's best of the other side in this market (``MarketBest``), made for the first refresh.
     best: MarketBest | None = None
 
 
 @dataclass
 class MarketBest:
     """The refreshes' thresholds from the market itself: each seeker's best postings, each posting's
-    best seekers overall and among people who agreed to be found (``ml.best``), filled lazily and
-    kept current as the overlay takes rows in. They hold what a market built now would rank, so
+    best seekers overall and among people who agreed to be found (``ml.best``), filled when a
+    refresh first asks for the market (``_fill_best``), else on first use, and kept current as the
+    overlay takes rows in. They hold what a market built now would rank, so
     they answer for a side only while that side is current (every change logged was taken in)."""
 
     seekers: BestLists  # per seeker row: posting rows
@@ -295,9 +296,9 @@ def _fill_best(cached: CachedMarket) -> None:
     """Every row's best lists filled at once (``_lock`` held), block by block as the plan's
     thresholds rank. A refresh reads up to ``MATCHING_SCAN`` rows' lists: filled on first use, a
     few hundred at a time, they made the first refreshes after a build several times slower than
-    the next ones, while all of them at once cost about what the build costs (50,000 seekers: 3.2 s
-    of CPU against 3.5 s; growing with the feasible pairs, as the build's rankings do). Memory:
-    (N + ``BEST_SLACK``) x 8 bytes per row of each list."""
+    the next ones, while all of them at once cost about what the build costs (50,000 seekers:
+    3.1-3.8 s of CPU against the build's 2.5-3.6 s; growing with the feasible pairs, as the
+    re-match's rankings do). Memory: (N + ``BEST_SLACK``) x 8 bytes per row of each list."""
     started = time.process_time()
     best = _market_best(cached)
     best.seekers.fill_rows(np.arange(len(cached.market.seekers)))

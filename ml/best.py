@@ -3,8 +3,9 @@
 A refresh asks, for up to ``MATCHING_SCAN`` rows of the other side, the N-th best score of each one
 other than the row refreshed: whether that row enters their best N. ``BestLists`` holds, per row,
 its best ``depth`` (> N) rows of the other side by score (in millionths, positive only), filled
-lazily for the rows asked about, and changed in place when a row of the other side changes: it
-leaves every list it was in, and enters those whose last score it reaches with its new one.
+lazily for the rows asked about (or ahead, ``fill_rows``), and changed in place when a row of the
+other side changes: it leaves every list it was in, and enters those whose last score it reaches
+with its new one.
 
 A list is *complete* when it holds every positive score of its row, or *cut* when more exist
 below its last. A cut list that lost rows still holds its row's best ones (every score it lost
