@@ -5,16 +5,18 @@ alternately on the same database (never at the same time as another script on it
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/relief_bench \\
         python benchmarks/refresh_ab.py [--sample 40] [--label B]
 
-Prints one JSON line: the market's build, the first refresh of the benchmark's posting and member
-after it (the best lists filled lazily), ``bench_scale.refreshes`` (medians, as ``--refresh-only``
-prints them), then ``--sample`` postings and as many members spread over the ids, each refreshed
-once with the market cached, then as many others of each (``_later``): wall and CPU medians (CPU:
-this process's plus its PostgreSQL backend's, from ``/proc``), with the load average.
+Prints one JSON line: the market's build (wall and CPU s), the best lists' fill where the checkout
+fills them ahead of the refreshes (``lists_s``), the first refresh of the benchmark's posting and
+member after that, ``bench_scale.refreshes`` (medians, as ``--refresh-only`` prints them), then
+``--sample`` postings and as many members spread over the ids, each refreshed once with the market
+cached, then as many others of each (``_later``): wall and CPU medians (CPU: this process's plus
+its PostgreSQL backend's, from ``/proc``), with the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import statistics
@@ -63,9 +65,15 @@ def main() -> None:
         return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu + backend_cpu(pid) - db) * 1000
 
     services.forget_market()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     services.market()
     out["build_s"] = round(time.perf_counter() - began, 2)
+    out["build_cpu_s"] = round(time.process_time() - cpu, 2)
+    if "lists" in inspect.signature(services.market).parameters:  # a checkout that fills them ahead
+        began, cpu = time.perf_counter(), time.process_time()
+        services.market(lists=True)
+        out["lists_s"] = round(time.perf_counter() - began, 2)
+        out["lists_cpu_s"] = round(time.process_time() - cpu, 2)
     out["first_posting_ms"] = round(timed(services.refresh_posting, posting)[0])
     out["first_member_ms"] = round(timed(services.refresh_member, member)[0])
     out.update(bench_scale.refreshes(posting, member))

@@ -106,15 +106,16 @@ class CachedMarket:
     build_seconds: float
     # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
     posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
-    # Each row's best of the other side in this market (``MarketBest``), made on first use.
+    # Each row's best of the other side in this market (``MarketBest``), made for the first refresh.
     best: MarketBest | None = None
 
 
 @dataclass
 class MarketBest:
     """The refreshes' thresholds from the market itself: each seeker's best postings, each posting's
-    best seekers overall and among people who agreed to be found (``ml.best``), filled lazily and
-    kept current as the overlay takes rows in. They hold what a market built now would rank, so
+    best seekers overall and among people who agreed to be found (``ml.best``), filled when a
+    refresh first asks for the market (``_fill_best``), else on first use, and kept current as the
+    overlay takes rows in. They hold what a market built now would rank, so
     they answer for a side only while that side is current (every change logged was taken in)."""
 
     seekers: BestLists  # per seeker row: posting rows
@@ -279,57 +280,82 @@ def forget_market() -> None:
         _cached = None
 
 
-def market(*, current: str = "both") -> CachedMarket:
+def market(*, current: str = "both", lists: bool = False) -> CachedMarket:
     """The process's market, rebuilt when the side named by ``current`` ("seekers", "postings" or
     "both") has changed, or when the other side has changed and the market is older than
-    ``MATCHING_MARKET_MAX_AGE`` seconds."""
-    global _cached
+    ``MATCHING_MARKET_MAX_AGE`` seconds. With ``lists`` (a refresh's), every row's best lists are
+    filled before it is returned, if they were not (``_fill_best``)."""
     with _lock:
-        weights = current_weights()
-        cached = _cached
-        if cached is not None and cached.market.weights != weights:
-            cached = None  # learned weights went live (matching.learning): score with them from now on
-        # A side's changes are read only when the answer depends on them (each a small index range).
-        if cached is not None and cached.built_on == timezone.localdate():
-            young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
-            seekers_ok = (current not in ("seekers", "both") and young) or _caught_up(cached, MarketChange.SEEKERS)
-            postings_ok = seekers_ok and (
-                (current not in ("postings", "both") and young) or _caught_up(cached, MarketChange.POSTINGS)
-            )
-            if seekers_ok and postings_ok:
-                return cached
-        seen = changes.now()  # before reading: a change it does not see is read as one at the next check
-        built_on = timezone.localdate()
-        started = time.monotonic()
-        built = engine.build_seekers()
-        postings = engine.build_postings()
-        new = CachedMarket(
-            market=Market(
-                built.seekers,
-                postings,
-                weights=weights,
-                skill_names=dict(Skill.objects.values_list("code", "name_zh")),
-                relatedness=relatedness(built.seekers, postings),
-            ),
-            seekers={int(s.id): s for s in built.seekers},
-            facts=built.facts,
-            postings={int(p.id): p for p in postings},
-            posting_rows={int(p.id): i for i, p in enumerate(postings)},
-            seeker_rows={int(s.id): i for i, s in enumerate(built.seekers)},
-            seeker_state=changes.Seen(seen),
-            posting_state=changes.Seen(seen),
-            built_at=time.monotonic(),
-            built_on=built_on,
-            build_seconds=time.monotonic() - started,
+        cached = _market(current)
+        if lists and cached.best is None:
+            _fill_best(cached)
+        return cached
+
+
+def _fill_best(cached: CachedMarket) -> None:
+    """Every row's best lists filled at once (``_lock`` held), block by block as the plan's
+    thresholds rank. A refresh reads up to ``MATCHING_SCAN`` rows' lists: filled on first use, a
+    few hundred at a time, they made the first refreshes after a build several times slower than
+    the next ones, while all of them at once cost about what the build costs (50,000 seekers:
+    3.1-3.8 s of CPU against the build's 2.5-3.6 s; growing with the feasible pairs, as the
+    re-match's rankings do). Memory: (N + ``BEST_SLACK``) x 8 bytes per row of each list."""
+    started = time.process_time()
+    best = _market_best(cached)
+    best.seekers.fill_rows(np.arange(len(cached.market.seekers)))
+    best.postings.fill_rows(np.arange(len(cached.market.postings)))
+    best.consenting.fill_rows(np.arange(len(cached.market.postings)))
+    cached.market.make_column_major()  # what the first refresh would make otherwise
+    log.info("matching market's best lists filled in %.2fs of CPU", time.process_time() - started)
+
+
+def _market(current: str) -> CachedMarket:
+    """``market`` without its lists, ``_lock`` held."""
+    global _cached
+    weights = current_weights()
+    cached = _cached
+    if cached is not None and cached.market.weights != weights:
+        cached = None  # learned weights went live (matching.learning): score with them from now on
+    # A side's changes are read only when the answer depends on them (each a small index range).
+    if cached is not None and cached.built_on == timezone.localdate():
+        young = time.monotonic() - cached.built_at < float(getattr(settings, "MATCHING_MARKET_MAX_AGE", 300))
+        seekers_ok = (current not in ("seekers", "both") and young) or _caught_up(cached, MarketChange.SEEKERS)
+        postings_ok = seekers_ok and (
+            (current not in ("postings", "both") and young) or _caught_up(cached, MarketChange.POSTINGS)
         )
-        log.info(
-            "matching market built: %d seekers, %d postings in %.2fs",
-            len(built.seekers),
-            len(postings),
-            new.build_seconds,
-        )
-        _cached = new
-        return new
+        if seekers_ok and postings_ok:
+            return cached
+    seen = changes.now()  # before reading: a change it does not see is read as one at the next check
+    built_on = timezone.localdate()
+    started = time.monotonic()
+    built = engine.build_seekers()
+    postings = engine.build_postings()
+    new = CachedMarket(
+        market=Market(
+            built.seekers,
+            postings,
+            weights=weights,
+            skill_names=dict(Skill.objects.values_list("code", "name_zh")),
+            relatedness=relatedness(built.seekers, postings),
+        ),
+        seekers={int(s.id): s for s in built.seekers},
+        facts=built.facts,
+        postings={int(p.id): p for p in postings},
+        posting_rows={int(p.id): i for i, p in enumerate(postings)},
+        seeker_rows={int(s.id): i for i, s in enumerate(built.seekers)},
+        seeker_state=changes.Seen(seen),
+        posting_state=changes.Seen(seen),
+        built_at=time.monotonic(),
+        built_on=built_on,
+        build_seconds=time.monotonic() - started,
+    )
+    log.info(
+        "matching market built: %d seekers, %d postings in %.2fs",
+        len(built.seekers),
+        len(postings),
+        new.build_seconds,
+    )
+    _cached = new
+    return new
 
 
 def relatedness(seekers: Sequence[Seeker], postings: Sequence[Posting]) -> Relatedness:
@@ -450,6 +476,54 @@ def _take_in_seeker(
     return take_in
 
 
+def _take_in_postings(cached: CachedMarket, found: Sequence[tuple[int, Posting | None]]) -> bool:
+    """``_take_in_posting`` of each (posting id, the posting as read now, or None: closed), in turn,
+    but the changed ones put into the market together (``Market.put_postings``: one copy of its
+    matrix, not one a row). The best lists follow each row in the given order, as one by one."""
+    changed = [(pk, p) for pk, p in found if p is not None and cached.postings.get(pk) != p]
+    rows = cached.market.put_postings([p for _pk, p in changed])
+    if None in rows:
+        return False
+    put = dict(zip([pk for pk, _p in changed], rows, strict=True))
+    for pk, posting in found:
+        row = put.get(pk)
+        if row is None:
+            if not _take_in_posting(cached, pk, posting)():
+                return False
+            continue
+        assert posting is not None
+        cached.postings[pk] = posting
+        cached.posting_rows[pk] = row
+        cached.posting_facts.pop(pk, None)
+        _best_posting_changed(cached, row, cached.market.seeker_scores(posting))
+    return True
+
+
+def _take_in_seekers(
+    cached: CachedMarket, found: Sequence[tuple[int, Seeker | None, engine.SeekerFacts | None]]
+) -> bool:
+    """``_take_in_seeker`` of each (member id, the seeker and facts as read now, or None: no longer
+    seeking), in turn, but the changed ones put into the market together (``Market.put_seekers``)
+    and scored from their new rows of the market, not vectorised again."""
+    changed = [(pk, s, f) for pk, s, f in found if s is not None and f is not None and cached.seekers.get(pk) != s]
+    rows = cached.market.put_seekers([s for _pk, s, _f in changed])
+    if None in rows:
+        return False
+    put = dict(zip([pk for pk, _s, _f in changed], rows, strict=True))
+    for pk, seeker, facts in found:
+        row = put.get(pk)
+        if row is None:
+            if not _take_in_seeker(cached, pk, seeker, facts)():
+                return False
+            continue
+        assert seeker is not None and facts is not None
+        cached.seekers[pk] = seeker
+        cached.facts[pk] = facts
+        cached.seeker_rows[pk] = row
+        _best_seeker_changed(cached, row, cached.market.posting_scores_of_row(row), facts.consent)
+    return True
+
+
 def catch_up_limit() -> int:
     return int(getattr(settings, "MATCHING_CATCH_UP", 64))
 
@@ -473,14 +547,13 @@ def _caught_up(cached: CachedMarket, side: str) -> bool:
         if side == MarketChange.SEEKERS:
             built = engine.build_seekers(engine.seekers_queryset().filter(pk__in=rows))
             seekers = {int(s.id): s for s in built.seekers}
-            take = [_take_in_seeker(cached, pk, seekers.get(pk), built.facts.get(pk)) for pk in rows]
+            taken = _take_in_seekers(cached, [(pk, seekers.get(pk), built.facts.get(pk)) for pk in rows])
         else:
             postings = {int(p.id): p for p in engine.build_postings(open_postings().filter(pk__in=rows))}
-            take = [_take_in_posting(cached, pk, postings.get(pk)) for pk in rows]
-        for take_in in take:
-            if not take_in():
-                _cached = None
-                return False
+            taken = _take_in_postings(cached, [(pk, postings.get(pk)) for pk in rows])
+        if not taken:
+            _cached = None
+            return False
         log.info(
             "matching market took in %d %s changed behind it",
             len(rows),
@@ -1027,7 +1100,7 @@ def refresh_posting(posting_id: int) -> int:
             )
         Match.objects.filter(posting_id=posting_id).delete()
         return 0
-    cached = market(current="seekers")
+    cached = market(current="seekers", lists=True)
     posting = built[0]
     scores = cached.market.seeker_scores(posting)  # once: ranked here, and the best lists follow them
     _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, posting, scores))
@@ -1068,7 +1141,7 @@ def refresh_member(member_id: int) -> int:
         PendingMatch.objects.filter(member_id=member_id).delete()
         return 0
     seeker, facts = built.seekers[0], built.facts[member_id]
-    cached = market(current="postings")
+    cached = market(current="postings", lists=True)
     with _vectors_reused(cached):  # the seeker vectorised once, for the scores, the market and the facts
         scores = cached.market.posting_scores(seeker)
         _overlay(

@@ -3,8 +3,9 @@
 A refresh asks, for up to ``MATCHING_SCAN`` rows of the other side, the N-th best score of each one
 other than the row refreshed: whether that row enters their best N. ``BestLists`` holds, per row,
 its best ``depth`` (> N) rows of the other side by score (in millionths, positive only), filled
-lazily for the rows asked about, and changed in place when a row of the other side changes: it
-leaves every list it was in, and enters those whose last score it reaches with its new one.
+lazily for the rows asked about (or ahead, ``fill_rows``), and changed in place when a row of the
+other side changes: it leaves every list it was in, and enters those whose last score it reaches
+with its new one.
 
 A list is *complete* when it holds every positive score of its row, or *cut* when more exist
 below its last. A cut list that lost rows still holds its row's best ones (every score it lost
@@ -118,6 +119,17 @@ class BestLists:
         full = self.length[rows] + 1 > self.depth
         self.length[rows] = np.minimum(self.length[rows] + 1, self.depth)
         self.state[rows[full]] = CUT
+
+    def fill_rows(self, rows: np.ndarray) -> None:
+        """Fill the lists of these rows now, ahead of their first use (what ``nth_without`` would
+        fill then), whatever they held."""
+        todo = np.unique(np.asarray(rows, dtype=np.int64))
+        if not len(todo):
+            return
+        self._grow(int(todo[-1]) + 1)
+        of, others, micros = self.fill(todo)
+        self._set(todo, of.astype(np.int64), others, micros)
+        self.filled += len(todo)
 
     def nth_without(self, rows: np.ndarray, other: int, n: int) -> np.ndarray:
         """Per row, its ``n``-th best score among the other side's rows but ``other`` (0: fewer

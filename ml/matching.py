@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -843,6 +843,53 @@ def _with_row(matrix: sp.csr_matrix, row: int, vector: sp.csr_matrix) -> sp.csr_
     return sp.csr_matrix((data, indices, indptr), shape=matrix.shape)
 
 
+def _with_rows(matrix: sp.csr_matrix, rows: np.ndarray, vectors: sp.csr_matrix) -> sp.csr_matrix:
+    """``matrix`` with its rows ``rows`` (distinct) replaced by the rows of ``vectors`` in that order
+    (same width), exactly: ``_with_row`` of each, in one copy of the matrix."""
+    order = np.argsort(rows, kind="stable")
+    rows, vectors = rows[order], vectors.tocsr()[order]
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    keep_from = np.r_[0, ends]  # the matrix's entries kept: [keep_from[k], keep_to[k]) before row k's vector
+    keep_to = np.r_[starts, matrix.indptr[-1]]
+    pieces_data, pieces_indices = [], []
+    for k in range(len(rows) + 1):
+        pieces_data.append(matrix.data[keep_from[k] : keep_to[k]])
+        pieces_indices.append(matrix.indices[keep_from[k] : keep_to[k]])
+        if k < len(rows):
+            lo, hi = vectors.indptr[k], vectors.indptr[k + 1]
+            pieces_data.append(vectors.data[lo:hi].astype(matrix.dtype))
+            pieces_indices.append(vectors.indices[lo:hi].astype(matrix.indices.dtype))
+    lengths = np.diff(matrix.indptr)
+    lengths[rows] = np.diff(vectors.indptr)
+    indptr = np.zeros_like(matrix.indptr)
+    np.cumsum(lengths, out=indptr[1:])
+    return sp.csr_matrix((np.concatenate(pieces_data), np.concatenate(pieces_indices), indptr), shape=matrix.shape)
+
+
+def _set_or_append(
+    arrays: tuple[np.ndarray, ...], rows: list[int], values: list[tuple[Any, ...]]
+) -> tuple[np.ndarray, ...]:
+    """Per-row arrays with ``values[k]`` (one value per array) at row ``rows[k]``: set in place where
+    the row exists, appended in order where it is new (new arrays then)."""
+    out = list(arrays)
+    have = len(arrays[0])
+    new = [(row, value) for row, value in zip(rows, values, strict=True) if row >= have]
+    for row, value in zip(rows, values, strict=True):
+        if row < have:
+            for array, v in zip(arrays, value, strict=True):
+                array[row] = v
+    if new:
+        assert [row for row, _v in new] == list(range(have, have + len(new)))
+        for i, array in enumerate(arrays):
+            out[i] = np.append(array, [value[i] for _row, value in new]).astype(array.dtype)
+    return tuple(out)
+
+
+def _distinct(ids: Sequence[Any], what: str) -> None:
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"each {what} at most once in one call (ids {sorted(ids, key=str)})")
+
+
 def _rows_of(table: sp.csr_matrix, picks: np.ndarray, *, backwards: bool = False) -> sp.csr_matrix:
     """A matrix whose row i is a copy of ``table``'s row ``picks[i]`` (its entries in the table's
     order, or in reverse order with ``backwards``), without a Python loop per row."""
@@ -1096,36 +1143,77 @@ class Market:
 
         Not atomic for a reader in another thread (the per-row arrays and matrices change one after
         the other): the caller keeps readers away while it runs."""
-        check_posting(posting)
-        if not self.fits(posting):
-            return None
-        row = self._posting_row.get(posting.id)
-        vector = self._space.posting_matrix([posting])
-        county = self._space.counties.get(posting.region, -1) if posting.region else -1
-        values = (county, posting.open_seats > 0, posting.cross_region, posting.capacity_required == "partial")
-        if row is None:
-            row = len(self.postings)
-            self.postings = [*self.postings, posting]
-            self._posting_ids = [*self._posting_ids, posting.id]
-            self._b = sp.vstack([self._b, vector], format="csr")
-            self._stale(self._b_stale, row, seekers=False)
-            # The per-row arrays grow last: a reader in another thread never meets a candidate row
-            # the matrices do not have yet.
-            self._p_county, self._p_open, self._p_cross, self._p_light = (
-                np.append(array, value).astype(array.dtype)
-                for array, value in zip(
-                    (self._p_county, self._p_open, self._p_cross, self._p_light), values, strict=True
-                )
+        return self.put_postings([posting])[0]
+
+    def put_postings(self, postings: Sequence[Posting]) -> list[int | None]:
+        """``put_posting`` of each of these postings (distinct ids) in turn, the same rows and vectors,
+        but vectorised together and with one copy of the row-major matrix for all of them: that copy
+        grows with the market, and paid once a row it was most of the cost of taking in the rows
+        other workers changed. Returns each posting's row (None: it does not ``fit``, left out)."""
+        for posting in postings:
+            check_posting(posting)
+        _distinct([p.id for p in postings], "posting")
+        fits = [self.fits(p) for p in postings]
+        fitting = [p for p, ok in zip(postings, fits, strict=True) if ok]
+        rows = self._put_rows(fitting, seekers=False)
+        counties = self._space.counties
+        values = [
+            (
+                counties.get(p.region, -1) if p.region else -1,
+                p.open_seats > 0,
+                p.cross_region,
+                p.capacity_required == "partial",
             )
+            for p in fitting
+        ]
+        arrays = (self._p_county, self._p_open, self._p_cross, self._p_light)
+        grown = _set_or_append(arrays, rows, values)
+        self._p_county, self._p_open, self._p_cross, self._p_light = grown
+        for posting, row in zip(fitting, rows, strict=True):
             self._posting_row[posting.id] = row
+        at = iter(rows)
+        return [next(at) if ok else None for ok in fits]
+
+    def _put_rows(self, rows_in: Sequence[Seeker] | Sequence[Posting], *, seekers: bool) -> list[int]:
+        """Put these rows' vectors and objects into one side (their old row, or new rows at the end in
+        order), with one copy of its row-major matrix; returns their rows. The per-row arrays are
+        the caller's, set after this: a reader in another thread never meets a candidate row the
+        matrices do not have yet."""
+        if not rows_in:
+            return []
+        space = self._space
+        objects: list[Any]
+        if seekers:
+            vectors = space.seeker_matrix(cast(Sequence[Seeker], rows_in))
+            objects, ids, row_of, matrix = self.seekers, self._seeker_ids, self._seeker_row, self._a
         else:
-            self.postings = [*self.postings]
-            self.postings[row] = posting
-            self._b = _with_row(self._b, row, vector)
-            self._stale(self._b_stale, row, seekers=False)
-            for array, value in zip((self._p_county, self._p_open, self._p_cross, self._p_light), values, strict=True):
-                array[row] = value
-        return row
+            vectors = space.posting_matrix(cast(Sequence[Posting], rows_in))
+            objects, ids, row_of, matrix = self.postings, self._posting_ids, self._posting_row, self._b
+        known = [row_of.get(r.id) for r in rows_in]
+        old = [k for k, row in enumerate(known) if row is not None]
+        new = [k for k, row in enumerate(known) if row is None]
+        if old:
+            matrix = _with_rows(matrix, np.array([known[k] for k in old], dtype=np.int64), vectors[old])
+        if new:
+            matrix = sp.vstack([matrix, vectors[new]], format="csr")
+        if seekers:
+            for k in old:
+                self._unplace(cast(int, known[k]))
+        objects = list(objects)
+        rows = [cast(int, row) for row in known]
+        for k in old:
+            objects[rows[k]] = rows_in[k]
+        for k in new:
+            rows[k] = len(objects)
+            objects.append(rows_in[k])
+        ids = [*ids, *(rows_in[k].id for k in new)]
+        if seekers:
+            self.seekers, self._seeker_ids, self._a = cast(list[Seeker], objects), ids, matrix
+        else:
+            self.postings, self._posting_ids, self._b = cast(list[Posting], objects), ids, matrix
+        for row in rows:
+            self._stale(self._a_stale if seekers else self._b_stale, row, seekers=seekers)
+        return rows
 
     def drop_posting(self, posting_id: Any) -> None:
         """Take one posting out of the market (closed, filled, withdrawn): its row stays, with no open
@@ -1141,51 +1229,46 @@ class Market:
 
     def put_seeker(self, seeker: Seeker) -> int | None:
         """Put one new or changed seeker into the market (see ``put_posting``)."""
-        check_seeker(seeker)
-        if not self.fits(seeker):
-            return None
-        row = self._seeker_row.get(seeker.id)
-        vector = self._space.seeker_matrix([seeker])
+        return self.put_seekers([seeker])[0]
+
+    def put_seekers(self, seekers: Sequence[Seeker]) -> list[int | None]:
+        """``put_seeker`` of each of these seekers (distinct ids) in turn, with one copy of the row-major
+        matrix for all of them (see ``put_postings``)."""
+        for seeker in seekers:
+            check_seeker(seeker)
+        _distinct([s.id for s in seekers], "seeker")
+        fits = [self.fits(s) for s in seekers]
+        fitting = [s for s, ok in zip(seekers, fits, strict=True) if ok]
+        rows = self._put_rows(fitting, seekers=True)
         counties = self._space.counties
-        values: tuple[int | bool, ...] = (
-            SEEKER_CAPACITIES.index(seeker.capacity),
-            seeker.willing_to_relocate,
-            counties.get(seeker.region, -1) if seeker.region else -1,
-            _salary_bin(seeker.expected_salary) if seeker.expected_salary and seeker.expected_salary > 0 else -1,
-            bool(_code_parts(seeker.occupation)),
-        )
-        arrays: tuple[np.ndarray, ...] = (
-            self._s_capacity,
-            self._s_relocate,
-            self._s_home,
-            self._s_salary,
-            self._s_has_code,
-        )
-        if row is None:
-            row = len(self.seekers)
-            self.seekers = [*self.seekers, seeker]
-            self._seeker_ids = [*self._seeker_ids, seeker.id]
-            self._a = sp.vstack([self._a, vector], format="csr")
-            self._stale(self._a_stale, row, seekers=True)
-            (self._s_capacity, self._s_relocate, self._s_home, self._s_salary, self._s_has_code) = (
-                np.append(array, value).astype(array.dtype) for array, value in zip(arrays, values, strict=True)
+        values = [
+            (
+                SEEKER_CAPACITIES.index(s.capacity),
+                s.willing_to_relocate,
+                counties.get(s.region, -1) if s.region else -1,
+                _salary_bin(s.expected_salary) if s.expected_salary and s.expected_salary > 0 else -1,
+                bool(_code_parts(s.occupation)),
             )
+            for s in fitting
+        ]
+        arrays = (self._s_capacity, self._s_relocate, self._s_home, self._s_salary, self._s_has_code)
+        grown = _set_or_append(arrays, rows, values)
+        self._s_capacity, self._s_relocate, self._s_home, self._s_salary, self._s_has_code = grown
+        added: dict[int, list[int]] = {}
+        preferred: dict[int, list[int]] = {}
+        for seeker, row in zip(fitting, rows, strict=True):
             self._seeker_row[seeker.id] = row
-        else:
-            self._unplace(row)
-            self.seekers = [*self.seekers]
-            self.seekers[row] = seeker
-            self._a = _with_row(self._a, row, vector)
-            self._stale(self._a_stale, row, seekers=True)
-            for array, value in zip(arrays, values, strict=True):
-                array[row] = value
-        for county in {seeker.region, *seeker.regions}:
-            j = counties.get(county) if county else None
-            if j is not None:
-                self._county_seekers[j] = np.union1d(self._county_seekers[j], [row]).astype(np.int64)
-                if county != seeker.region:
-                    self._county_preferred[j] = np.union1d(self._county_preferred[j], [row]).astype(np.int64)
-        return row
+            for county in {seeker.region, *seeker.regions}:
+                j = counties.get(county) if county else None
+                if j is not None:
+                    added.setdefault(j, []).append(row)
+                    if county != seeker.region:
+                        preferred.setdefault(j, []).append(row)
+        for lists, more in ((self._county_seekers, added), (self._county_preferred, preferred)):
+            for j, new_rows in more.items():
+                lists[j] = np.union1d(lists[j], new_rows).astype(np.int64)
+        at = iter(rows)
+        return [next(at) if ok else None for ok in fits]
 
     def drop_seeker(self, seeker_id: Any) -> None:
         """Take one seeker out of the market (no longer looking for work): their row stays, with no
@@ -1217,20 +1300,29 @@ class Market:
             else:
                 self._b_csc = None
 
+    def make_column_major(self) -> None:
+        """Make the column-major copies the one-row queries read now, not on the first query (tens of
+        milliseconds at 50,000 seekers)."""
+        self._column_major(True)
+        self._column_major(False)
+
+    def _column_major(self, seekers: bool) -> sp.csc_matrix:
+        csc = self._a_csc if seekers else self._b_csc
+        if csc is None:
+            csc = (self._a if seekers else self._b).tocsc()
+            (self._a_stale if seekers else self._b_stale).clear()
+            if seekers:
+                self._a_csc = csc
+            else:
+                self._b_csc = csc
+        return csc
+
     def _gather_rows(self, seekers: bool, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """``matrix @ v`` for every row of one side's matrix (v sparse: ``columns``, ``values``) through
         its column-major copy (made here when there is none), the rows changed since the copy was made
         read from the row-major matrix."""
         matrix, stale = (self._a, self._a_stale) if seekers else (self._b, self._b_stale)
-        csc = self._a_csc if seekers else self._b_csc
-        if csc is None:
-            csc = matrix.tocsc()
-            stale.clear()
-            if seekers:
-                self._a_csc = csc
-            else:
-                self._b_csc = csc
-        scores = _gather(csc, columns, values)
+        scores = _gather(self._column_major(seekers), columns, values)
         if len(scores) < matrix.shape[0]:  # rows added since
             scores = np.concatenate([scores, np.zeros(matrix.shape[0] - len(scores))])
         if stale:
@@ -1492,8 +1584,9 @@ class Market:
             return []
         return self._best(candidates, scores_, top_k, self._posting_ids)
 
-    def posting_scores(self, seeker: Seeker) -> tuple[np.ndarray, np.ndarray]:
-        """One seeker's score with every feasible posting: (posting rows, sorted; scores), unranked."""
+    def posting_scores(self, seeker: Seeker, *, row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One seeker's score with every feasible posting: (posting rows, sorted; scores), unranked
+        (``row``: the seeker is the market's own in that row, see ``posting_scores_of_row``)."""
         check_seeker(seeker)
         none = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         if seeker.capacity == "none" or not self.postings:
@@ -1512,8 +1605,13 @@ class Market:
         candidates = np.flatnonzero(where)
         if not len(candidates):
             return none
-        a = self._space.seeker_matrix([seeker])
+        a = self._space.seeker_matrix([seeker]) if row is None else self._a[row]
         return candidates, self._gather_rows(False, a.indices.astype(np.int64), a.data)[candidates]
+
+    def posting_scores_of_row(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """``posting_scores`` of the market's own seeker in ``row``, from that row of the matrix
+        instead of vectorising the seeker again (the same vector, see ``put_seekers``)."""
+        return self.posting_scores(self.seekers[row], row=row)
 
     def seekers_for(
         self, posting: Posting, top_k: int = 20, scores: tuple[np.ndarray, np.ndarray] | None = None

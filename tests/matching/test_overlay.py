@@ -460,3 +460,100 @@ def test_more_rows_changed_behind_the_market_than_it_takes_in_fall_back(
         assert asked == []
         assert services.market(current="both") is built
         assert_holds_the_database(built)
+
+
+def the_same(one: services.CachedMarket, two: services.CachedMarket) -> None:
+    """Two cached markets hold the same rows and the same best lists, exactly."""
+    for name in ("_a", "_b"):
+        left, right = getattr(one.market, name), getattr(two.market, name)
+        assert (left.indptr == right.indptr).all() and (left.indices == right.indices).all()
+        assert (left.data == right.data).all()
+    assert one.market.seekers == two.market.seekers and one.market.postings == two.market.postings
+    assert (one.seekers, one.postings, one.seeker_rows, one.posting_rows) == (
+        two.seekers,
+        two.postings,
+        two.seeker_rows,
+        two.posting_rows,
+    )
+    assert one.best is not None and two.best is not None
+    assert (one.best.consent == two.best.consent).all()
+    for name in ("seekers", "postings", "consenting"):
+        left_lists, right_lists = getattr(one.best, name), getattr(two.best, name)
+        for part in ("others", "micros", "length", "state"):
+            assert (getattr(left_lists, part) == getattr(right_lists, part)).all(), (name, part)
+
+
+def test_rows_taken_in_together_are_taken_in_as_one_by_one(settings: Any, world: World) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    Member.objects.filter(pk__in=[world.wang.pk, world.town[0].pk]).update(consent_to_be_found=True)
+    world.refresh_all(rebuild=False)
+    markets = []
+    for _ in range(2):  # the same market twice, its lists filled
+        services.forget_market()
+        markets.append(services.market(current="both"))
+        every_nth(markets[-1])
+    together, one_by_one = markets
+
+    def edits() -> None:  # rows of both sides changed elsewhere, not refreshed
+        edit_posting(world)
+        close_posting(world)
+        new_posting(world)
+        edit_skills(world)
+        member_leaves(world)
+        add_a_skill_elsewhere(world)
+        give_skills(world.town[2], CLEANING)
+        Member.objects.filter(pk=world.town[0].pk).update(consent_to_be_found=False)
+
+    in_another_process(edits)
+    postings = {int(p.id): p for p in engine.build_postings()}
+    built = engine.build_seekers()
+    seekers = {int(s.id): s for s in built.seekers}
+    posting_ids = list(dict.fromkeys([*(p.pk for p in world.postings), *postings]))
+    found_postings = [(pk, postings.get(pk)) for pk in posting_ids]
+    found_seekers = [(pk, seekers.get(pk), built.facts.get(pk)) for pk in (m.pk for m in world.members)]
+    before = together.market._a.copy()
+
+    assert services._take_in_postings(together, found_postings)
+    assert services._take_in_seekers(together, found_seekers)
+    for pk, posting in found_postings:
+        assert services._take_in_posting(one_by_one, pk, posting)()
+    for pk, seeker, facts in found_seekers:
+        assert services._take_in_seeker(one_by_one, pk, seeker, facts)()
+
+    the_same(together, one_by_one)
+    assert (together.market._a != before).nnz, "the seekers' rows changed"
+    kept = every_nth(together)
+    assert kept == every_nth(one_by_one)
+    together.best = None  # and the market's own lists, filled afresh
+    assert every_nth(together) == kept
+
+
+def test_a_refreshs_market_comes_with_every_list_filled_as_first_use_fills_it(settings: Any, world: World) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    Member.objects.filter(pk__in=[world.wang.pk, world.town[0].pk]).update(consent_to_be_found=True)
+    world.refresh_all(rebuild=False)
+    services.forget_market()
+    assert services.market(current="both").best is None, "a re-match's market does without them"
+    cached = services.market(current="both", lists=True)
+
+    assert cached.best is not None
+    sizes = [len(cached.market.seekers), len(cached.market.postings), len(cached.market.postings)]
+    lists = (cached.best.seekers, cached.best.postings, cached.best.consenting)
+    assert [one.filled for one in lists] == sizes
+    assert cached.market._a_csc is not None and cached.market._b_csc is not None
+    ahead = {
+        name: [getattr(one, part)[:size].copy() for part in ("others", "micros", "length", "state")]
+        for name, one, size in zip(("seekers", "postings", "consenting"), lists, sizes, strict=True)
+    }
+    world.refresh_all(rebuild=False)
+    assert services.market(current="both", lists=True) is cached
+    assert [one.filled for one in lists] == sizes, "no refresh filled a list"
+
+    cached.best = None  # the same market's lists, each filled on first use
+    every_nth(cached)
+    assert cached.best is not None
+    for name, size in zip(("seekers", "postings", "consenting"), sizes, strict=True):
+        one = getattr(cached.best, name)
+        assert [getattr(one, part)[:size].tolist() for part in ("others", "micros", "length", "state")] == [
+            part.tolist() for part in ahead[name]
+        ], name

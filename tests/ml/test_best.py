@@ -100,3 +100,18 @@ def test_n_must_leave_room_for_the_row_left_out() -> None:
     lists = BestLists(5, lambda rows: (rows, rows, rows))
     with pytest.raises(ValueError):
         lists.nth_without(np.arange(2), 0, 5)
+
+
+def test_lists_filled_ahead_are_the_lists_filled_on_first_use() -> None:
+    rng = np.random.default_rng(11)
+    lazy = Table(rng, rows=30, others=25, depth=6)
+    ahead = BestLists(6, lazy.fill)
+    ahead.fill_rows(np.arange(30)[::-1])
+    assert ahead.filled == 30
+    lazy.lists.nth_without(np.arange(30), -1, 3)  # every list filled as a refresh fills it
+    for part in ("others", "micros", "length", "state"):
+        assert (getattr(ahead, part)[:30] == getattr(lazy.lists, part)[:30]).all(), part
+    lazy.lists = ahead  # and kept the same way afterwards, without being filled again
+    for _ in range(20):
+        lazy.change_other(int(rng.integers(25)))
+    assert ahead.nth_without(np.arange(30), 4, 3).tolist() == lazy.expected(np.arange(30), 4, 3).tolist()

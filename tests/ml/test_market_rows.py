@@ -114,3 +114,64 @@ def test_past_so_many_changed_rows_the_column_major_copy_is_made_again() -> None
     assert m._a_csc is None and not m._a_stale
     m.seekers_for(postings[0])
     agrees(m)
+
+
+def same_market(left: Market, right: Market) -> None:
+    """The two markets hold the same rows, exactly: the matrices entry by entry in their stored
+    order (the order a product adds them up in), the per-row arrays and the per-county lists."""
+    for name in ("_a", "_b"):
+        one, two = getattr(left, name), getattr(right, name)
+        assert (one.indptr == two.indptr).all()
+        assert (one.indices == two.indices).all()
+        assert (one.data == two.data).all()
+    for name in ("_p_county", "_p_open", "_p_cross", "_p_light", "_s_capacity", "_s_relocate", "_s_home"):
+        assert (getattr(left, name) == getattr(right, name)).all(), name
+    assert (left._s_salary == right._s_salary).all() and (left._s_has_code == right._s_has_code).all()
+    for name in ("_county_seekers", "_county_preferred"):
+        assert [list(r) for r in getattr(left, name)] == [list(r) for r in getattr(right, name)], name
+    assert left.seekers == right.seekers and left.postings == right.postings
+    assert left._seeker_row == right._seeker_row and left._posting_row == right._posting_row
+
+
+def test_rows_put_in_together_are_the_rows_put_in_one_by_one() -> None:
+    one_by_one, seekers, postings = market()
+    together, _s, _p = market()
+    changed_seekers = [
+        dataclasses.replace(seekers[9], region=OTHER, regions=(HOME,), skills=("clean",)),
+        Seeker(99, skills=("weld", "cook"), region=HOME, willing_to_relocate=True, expected_salary=5000),
+        dataclasses.replace(seekers[2], capacity="partial", skills=("cook", "weld"), text="厨师"),
+        Seeker(100, skills=("forklift",), region=OTHER, regions=(HOME,), capacity="partial"),
+        dataclasses.replace(seekers[30], willing_to_relocate=True),
+    ]
+    changed_postings = [
+        dataclasses.replace(postings[7], required=("cook",), region=OTHER, salary_max=9000),
+        Posting("new", required=("weld",), region=HOME, text="电焊", cross_region=True),
+        dataclasses.replace(postings[1], open_seats=0),
+        dataclasses.replace(postings[0], capacity_required="partial", preferred=()),
+    ]
+    expected = [one_by_one.put_seeker(s) for s in changed_seekers]
+    expected_postings = [one_by_one.put_posting(p) for p in changed_postings]
+
+    assert together.put_seekers(changed_seekers) == expected == [9, 40, 2, 41, 30]
+    assert together.put_postings(changed_postings) == expected_postings == [7, 12, 1, 0]
+    same_market(together, one_by_one)
+    agrees(together)
+
+
+def test_rows_put_in_together_leave_out_those_that_do_not_fit() -> None:
+    m, seekers, postings = market()
+    strange = dataclasses.replace(seekers[4], regions=("150621",))
+    assert m.put_seekers([dataclasses.replace(seekers[3], skills=("cook",)), strange]) == [3, None]
+    assert m.seekers[4] is seekers[4] and m.seekers[3].skills == ("cook",)
+    assert m.put_postings([dataclasses.replace(postings[0], required=("unheard-of",))]) == [None]
+    assert m.postings[0] is postings[0]
+    agrees(m)
+
+
+def test_a_row_twice_in_one_call_is_refused() -> None:
+    m, seekers, postings = market()
+    with pytest.raises(ValueError, match="at most once"):
+        m.put_seekers([seekers[1], dataclasses.replace(seekers[1], skills=("cook",))])
+    with pytest.raises(ValueError, match="at most once"):
+        m.put_postings([postings[2], postings[2]])
+    assert m.seekers[1] is seekers[1]
