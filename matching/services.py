@@ -284,10 +284,12 @@ def market(*, current: str = "both", lists: bool = False) -> CachedMarket:
     """The process's market, rebuilt when the side named by ``current`` ("seekers", "postings" or
     "both") has changed, or when the other side has changed and the market is older than
     ``MATCHING_MARKET_MAX_AGE`` seconds. With ``lists`` (a refresh's), every row's best lists are
-    filled before it is returned, if they were not (``_fill_best``)."""
+    filled before it is returned, if they were not (``_fill_best``) and the market is no larger than
+    ``MATCHING_FILL_AHEAD_PAIRS`` feasible pairs: the fill grows with the pairs, as the night's
+    rankings do (minutes at the region's size), so a larger market fills each row's on first use."""
     with _lock:
         cached = _market(current)
-        if lists and cached.best is None:
+        if lists and cached.best is None and cached.market.feasible_pairs() <= settings.MATCHING_FILL_AHEAD_PAIRS:
             _fill_best(cached)
         return cached
 

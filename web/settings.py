@@ -331,6 +331,10 @@ MATCHING_CHANGES_KEEP = env.int("MATCHING_CHANGES_KEEP", default=86400)
 # yet) that it reads and takes in when it next needs that side current; more, and it is rebuilt
 # (or a refresh takes its thresholds from the stored rows) as before.
 MATCHING_CATCH_UP = env.int("MATCHING_CATCH_UP", default=64)
+# A refresh worker fills every row's best lists when it builds its market (matching.services.
+# _fill_best: about as much CPU again as the build) while the market scores at most this many
+# feasible pairs (50,000 seekers in 100 counties: 43 million); a larger one fills them on first use.
+MATCHING_FILL_AHEAD_PAIRS = env.int("MATCHING_FILL_AHEAD_PAIRS", default=100_000_000)
 # Seekers per Celery task of the nightly re-match.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=5000)
 # Seekers whose stored rows a chunk computes and writes at a time, in the chunk's one transaction

@@ -557,3 +557,19 @@ def test_a_refreshs_market_comes_with_every_list_filled_as_first_use_fills_it(se
         assert [getattr(one, part)[:size].tolist() for part in ("others", "micros", "length", "state")] == [
             part.tolist() for part in ahead[name]
         ], name
+
+
+def test_a_market_past_the_fill_ahead_bound_fills_its_lists_on_first_use(settings: Any, world: World) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    world.refresh_all(rebuild=False)
+    services.forget_market()
+    settings.MATCHING_FILL_AHEAD_PAIRS = services.market(current="both").market.feasible_pairs() - 1
+    cached = services.market(current="both", lists=True)
+    assert cached.best is None, "too large to fill ahead"
+
+    nth = every_nth(cached)  # filled on first use
+    settings.MATCHING_FILL_AHEAD_PAIRS += 1
+    services.forget_market()
+    filled = services.market(current="both", lists=True)
+    assert filled.best is not None and filled.best.seekers.filled == len(filled.market.seekers)
+    assert every_nth(filled) == nth
