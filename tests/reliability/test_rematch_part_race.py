@@ -5,6 +5,7 @@ committed) and nobody sent them."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -33,9 +34,15 @@ def test_two_parts_finishing_at_once_send_the_chunks_once(
     together = threading.Barrier(2, timeout=20)
     assemble = services._assemble_thresholds
 
+    looked = threading.Barrier(2)
+
     def after_both(run_id: int) -> bool:
         together.wait()
-        return assemble(run_id)
+        assembled = assemble(run_id)
+        # Neither commits before both have looked, unless the run's lock keeps one of them waiting.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            looked.wait(timeout=2)
+        return assembled
 
     monkeypatch.setattr(services, "_assemble_thresholds", after_both)
     outcomes = race([lambda: services.rematch_run_part(one), lambda: services.rematch_run_part(other)])
