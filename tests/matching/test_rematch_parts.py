@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from households.models import Member
 from jobs.models import JobPosting
@@ -160,3 +161,19 @@ def test_a_run_without_postings_sends_its_chunks_at_once(region: list[Member], b
     run = RematchRun.objects.get()
     assert run.part_count == 0 and run.thresholds == [] and run.thresholds_at is not None
     assert broker.of(CHUNK) == list(run.chunks.order_by("index").values_list("pk", flat=True))
+
+
+def test_the_admin_shows_a_runs_parts_and_chunks(
+    region: list[Member], broker: Broker, client: Any, people: Any
+) -> None:
+    services.rematch_all(chunk_size=5)
+    run = RematchRun.objects.get()
+    services.rematch_run_part(parts(run)[0])
+    client.force_login(people.root)
+
+    listed = client.get(reverse("admin:matching_rematchrun_changelist"))
+    page = client.get(reverse("admin:matching_rematchrun_change", args=[run.pk]))
+
+    assert listed.status_code == page.status_code == 200
+    text = page.content.decode()
+    assert text.count("threshold_parts-") >= run.part_count and text.count("chunks-") >= run.chunk_count
