@@ -1306,7 +1306,11 @@ def rematch_run_part(part_id: int) -> int:
         # Sent once the thresholds are committed: a chunk delivered before would read none. Should
         # this process die first, the sweeper sends them (the run's thresholds are recorded).
         if assembled:
-            _send(part.run_id, "matching.rematch_run_chunk", RematchChunk.objects.filter(run_id=part.run_id))
+            _send(
+                part.run_id,
+                "matching.rematch_run_chunk",
+                RematchChunk.objects.filter(run_id=part.run_id).order_by("index"),
+            )
         return len(thresholds)
 
 
