@@ -13,8 +13,8 @@ county codes of Inner Mongolia, weighted like town sizes (a few big, many small:
 one seeker per household, a posting for every five seekers (``--postings`` to change it).
 
 Measured, with real Celery worker processes (prefork) on the broker, never eager:
-- the full re-match (``matching.services.rematch_all``: the plan with the postings' thresholds, then
-  its chunks taken by the workers) with 1 worker and with 2, each over the rows of the run before (as
+- the full re-match (``matching.services.rematch_all``: the plan, the postings' thresholds in parts,
+  then its chunks, both taken by the workers) with 1 worker and with 2, each over the rows of the run before (as
   every night); a first run fills the empty table. Wall time, rows written, rows/s, peak memory of each
   worker process;
 - the matched-jobs API (``GET /api/v1/matches/mine/``) p50/p95 while a fourth re-match runs (2 workers;
@@ -515,13 +515,14 @@ def rankings_only(figures: dict[str, Any]) -> dict[str, Any]:
         f"postings; peak RSS grew {figures['market_mb']:,} MB); feasible pairs {figures['feasible_pairs']:,}"
     )
     began, cpu = time.perf_counter(), time.process_time()
-    services.posting_thresholds(cached)
+    whole = services.posting_thresholds(cached)
     figures["thresholds_s"] = round(time.perf_counter() - began, 1)
     figures["thresholds_cpu_s"] = round(time.process_time() - cpu, 1)
     print(
         f"the plan's thresholds (every posting's ranking): {figures['thresholds_s']} s, "
         f"CPU {figures['thresholds_cpu_s']} s"
     )
+    threshold_parts(cached, figures, whole)
     ids = list(cached.seekers)
     part = max(1, int(settings.MATCHING_WRITE_PART))  # a chunk ranks its members part by part
     ranked = 0
@@ -540,6 +541,39 @@ def rankings_only(figures: dict[str, Any]) -> dict[str, Any]:
         f"(load {figures['load']})"
     )
     return figures
+
+
+def threshold_parts(cached: Any, figures: dict[str, Any], whole: list[list[float]]) -> None:
+    """What a re-match does with the thresholds since they are split: the planner only cuts the
+    postings into parts (``services.threshold_parts``), and workers rank a part each
+    (``posting_thresholds`` of its postings). Measured one part after the other in this process: the
+    CPU of the cut (the planner's share), of each part (what one task costs a worker), their sum (the
+    overhead of splitting), and that the parts put together are exactly the whole computation's."""
+    from django.conf import settings
+
+    from matching import services
+
+    cpu = time.process_time()
+    parts = services.threshold_parts(cached)
+    figures["threshold_cut_cpu_s"] = round(time.process_time() - cpu, 2)
+    each, rows = [], []
+    for part in parts:
+        cpu = time.process_time()
+        rows += services.posting_thresholds(cached, part)
+        each.append(time.process_time() - cpu)
+    if sorted(rows) != sorted(whole):
+        raise SystemExit("the threshold parts put together differ from the whole computation")
+    figures["threshold_parts"] = len(parts)
+    figures["threshold_pairs_per_part"] = int(settings.REMATCH_THRESHOLD_PAIRS)
+    figures["threshold_parts_cpu_s"] = round(sum(each), 1)
+    figures["threshold_part_max_cpu_s"] = round(max(each, default=0), 2)
+    figures["threshold_part_median_cpu_s"] = round(statistics.median(each), 2) if each else 0
+    print(
+        f"the thresholds in {len(parts)} parts of at most {figures['threshold_pairs_per_part']:,} pairs: the "
+        f"planner's cut CPU {figures['threshold_cut_cpu_s']} s; the parts CPU {figures['threshold_parts_cpu_s']} s "
+        f"in all, {figures['threshold_part_median_cpu_s']} s median, {figures['threshold_part_max_cpu_s']} s the "
+        f"largest; equal to the whole computation (load {' '.join(Path('/proc/loadavg').read_text().split()[:3])})"
+    )
 
 
 # --- growth ----------------------------------------------------------------------------------------------
@@ -561,6 +595,9 @@ def fit(path: Path) -> None:
         "matches table with indexes (MB)": lambda r: r["matches_mb"],
         "feasible pairs": lambda r: r["feasible_pairs"],
         "the plan's thresholds, CPU (s)": lambda r: r["thresholds_cpu_s"],
+        "the planner's cut into threshold parts, CPU (s)": lambda r: r["threshold_cut_cpu_s"],
+        "the threshold parts in all, CPU (s)": lambda r: r["threshold_parts_cpu_s"],
+        "the largest threshold part, CPU (s)": lambda r: r["threshold_part_max_cpu_s"],
         "every seeker's ranking, CPU (s)": lambda r: r["rankings_cpu_s"],
         "market in memory (MB)": lambda r: r["market_mb"],
     }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from matching.models import Match, RematchChunk, RematchRun
+from matching.models import Match, RematchChunk, RematchRun, RematchThresholdPart
 
 
 @admin.register(Match)
@@ -30,14 +30,22 @@ class RematchChunkInline(admin.TabularInline):
     can_delete = False
 
 
+class RematchThresholdPartInline(admin.TabularInline):
+    model = RematchThresholdPart
+    fields = readonly_fields = ("index", "state", "attempts", "started_at", "finished_at")
+    extra = 0
+    can_delete = False
+
+
 @admin.register(RematchRun)
 class RematchRunAdmin(admin.ModelAdmin):
-    """The nightly re-match runs and which of their chunks finished (``matching.services``)."""
+    """The nightly re-match runs and which of their threshold parts and chunks finished
+    (``matching.services``)."""
 
-    list_display = ["started_at", "state", "chunk_count", "finished_at"]
+    list_display = ["started_at", "state", "part_count", "thresholds_at", "chunk_count", "finished_at"]
     list_filter = ["state"]
-    fields = readonly_fields = ("state", "started_at", "finished_at", "chunk_count")
-    inlines = [RematchChunkInline]
+    fields = readonly_fields = ("state", "started_at", "part_count", "thresholds_at", "finished_at", "chunk_count")
+    inlines = [RematchThresholdPartInline, RematchChunkInline]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

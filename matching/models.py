@@ -119,9 +119,12 @@ class RematchRun(models.Model):
     state = models.CharField(_("state of the run"), max_length=12, choices=State.choices, default=State.RUNNING)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # [posting id, N-th best score overall, N-th best among consenting] (``services.posting_thresholds``).
+    # [posting id, N-th best score overall, N-th best among consenting] (``services.posting_thresholds``),
+    # assembled from the threshold parts when the last of them finishes; the seeker chunks are sent then.
     thresholds = models.JSONField(_("thresholds"), default=list)
+    thresholds_at = models.DateTimeField(_("thresholds assembled at"), null=True, blank=True)
     chunk_count = models.PositiveIntegerField(_("chunks"), default=0)
+    part_count = models.PositiveIntegerField(_("threshold parts"), default=0)
 
     class Meta:
         ordering = ["-started_at"]
@@ -155,6 +158,33 @@ class RematchChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.index} ({self.state})"
+
+
+class RematchThresholdPart(models.Model):
+    """Some postings' best lists, the run's first phase (``matching.services.rematch_run_part``): any
+    worker ranks a part's postings, and the last part to finish assembles ``RematchRun.thresholds``
+    and sends the seeker chunks, which need all of them. Recorded, retried and swept as the chunks are."""
+
+    run = models.ForeignKey(RematchRun, on_delete=models.CASCADE, related_name="threshold_parts", verbose_name=_("run"))
+    index = models.PositiveIntegerField(_("index"))
+    posting_ids = models.JSONField(_("postings"), default=list)
+    state = models.CharField(
+        _("state of the part"), max_length=8, choices=RematchChunk.State.choices, default=RematchChunk.State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The part's rows of ``RematchRun.thresholds``, kept until the last part assembles them.
+    thresholds = models.JSONField(_("thresholds"), default=list)
+
+    class Meta:
+        ordering = ["run", "index"]
+        verbose_name = _("re-match threshold part")
+        verbose_name_plural = _("re-match threshold parts")
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="one_threshold_part_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#t{self.index} ({self.state})"
 
 
 class MarketChange(models.Model):

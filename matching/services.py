@@ -50,7 +50,7 @@ from jobs.models import JobPosting
 from jobs.selectors import open_postings
 from matching import changes, engine, notices
 from matching.learning import current_weights
-from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun
+from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun, RematchThresholdPart
 from ml.best import BestLists, best_of
 from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
     ENGINE_VERSION,
@@ -1215,9 +1215,11 @@ def match_imported(member_ids: Sequence[int]) -> int:
 # --- everything, in chunks -----------------------------------------------------------------------------
 
 
-def posting_thresholds(cached: CachedMarket) -> list[list[float]]:
+def posting_thresholds(cached: CachedMarket, posting_ids: Sequence[int] | None = None) -> list[list[float]]:
     """For every open posting: [id, N-th best score overall, N-th best among people who agreed to be
     found] (0 when it has fewer). A seeker belongs to a posting's best lists when they reach it.
+    ``posting_ids``: only these postings (a re-match's threshold part; an id the market does not hold
+    is left out), with the figures the whole computation gives them.
 
     Deep enough for the N-th among those who agreed to be found (a third of people, or more, in
     practice); where fewer are found the threshold is 0 and every one of them reaches the list.
@@ -1225,13 +1227,20 @@ def posting_thresholds(cached: CachedMarket) -> list[list[float]]:
     posting at a time would read every seeker of the region for each posting."""
     n = per_side()
     market_ = cached.market
-    postings, seekers, micros = market_.top_seekers_rows(top_k=min(scan_depth(), 4 * n))
+    top_k = min(scan_depth(), 4 * n)
+    if posting_ids is None:
+        wanted = list(cached.postings)
+        postings, seekers, micros = market_.top_seekers_rows(top_k=top_k)
+    else:
+        wanted = [pid for pid in dict.fromkeys(int(pk) for pk in posting_ids) if pid in cached.posting_rows]
+        rows = np.array([cached.posting_rows[pid] for pid in wanted], dtype=np.int64)
+        postings, seekers, micros = market_.best_seekers_of_rows(rows, top_k)
     consent = _consent_of_rows(cached)
     overall = _nth_of_each(postings, micros, n)
     agreed = consent[seekers]
     among = _nth_of_each(postings[agreed], micros[agreed], n)
     out: list[list[float]] = []
-    for pid in cached.postings:
+    for pid in wanted:
         row = cached.posting_rows[pid]
         out.append([pid, overall.get(row, 0) / 1e6, among.get(row, 0) / 1e6])
     return out
@@ -1247,52 +1256,155 @@ def _nth_of_each(rows: np.ndarray, micros: np.ndarray, n: int) -> dict[int, int]
     return dict(zip(rows[at].tolist(), micros[at].tolist(), strict=True))
 
 
-def rematch_plan(*, chunk_size: int | None = None) -> tuple[list[list[int]], list[list[float]]]:
-    """Clear what can no longer be right, and cut the seekers into chunks. Returns the chunks and the
-    postings' thresholds (see ``posting_thresholds``) every chunk needs."""
+def threshold_parts(cached: CachedMarket) -> list[list[int]]:
+    """The open postings' ids cut into a re-match's threshold parts (``Market.posting_parts``: about
+    ``REMATCH_THRESHOLD_PAIRS`` pairs scored by each). Postings no feasible block names have nothing
+    to rank; they go with the last part, so that the parts together name every posting
+    ``posting_thresholds`` names."""
+    market_ = cached.market
+    pairs = int(settings.REMATCH_THRESHOLD_PAIRS)
+    parts = [[int(market_.postings[row].id) for row in rows.tolist()] for rows in market_.posting_parts(pairs)]
+    named = {pid for part in parts for pid in part}
+    rest = [pid for pid in cached.postings if pid not in named]
+    if rest and parts:
+        parts[-1].extend(rest)
+    elif rest:
+        parts.append(rest)
+    return parts
+
+
+def _cleared_and_cut(chunk_size: int | None) -> tuple[CachedMarket, list[list[int]]]:
+    """Clear what can no longer be right, and cut the seekers into chunks."""
     cached = market(current="both")
     changes.prune()
     Match.objects.exclude(member_id__in=engine.seekers_queryset().values("pk")).delete()
     Match.objects.exclude(posting_id__in=open_postings().values("pk")).delete()
     size = chunk_size or int(getattr(settings, "MATCHING_CHUNK_SIZE", 5000))
     ids = sorted(cached.seekers)
-    return [ids[i : i + size] for i in range(0, len(ids), size)], posting_thresholds(cached)
+    return cached, [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def rematch_plan(*, chunk_size: int | None = None) -> tuple[list[list[int]], list[list[float]]]:
+    """Clear what can no longer be right, and cut the seekers into chunks. Returns the chunks and the
+    postings' thresholds (see ``posting_thresholds``) every chunk needs, computed here: for a whole
+    re-match in one process (the demo); ``rematch_all`` leaves the thresholds to the workers."""
+    cached, chunks = _cleared_and_cut(chunk_size)
+    return chunks, posting_thresholds(cached)
 
 
 def rematch_all(*, chunk_size: int | None = None) -> int:
-    """The full re-match: one Celery task per chunk of seekers, as a group, so that more workers
-    finish it sooner (in-process, one after the other, in eager mode). Returns the number of chunks.
+    """The full re-match, in two phases of Celery tasks that any number of workers share (in-process,
+    one after the other, in eager mode). Returns the number of seeker chunks.
 
-    The run and its chunks are recorded first (``RematchRun``, ``RematchChunk``); each chunk task
-    marks its chunk done in the transaction that writes its rows, and ``rematch_sweep`` sends again
-    the chunks whose worker died or whose message was lost."""
-    from celery import current_app, group
-
-    chunks, thresholds = rematch_plan(chunk_size=chunk_size)
+    First the postings' thresholds, in parts (``threshold_parts``, ``rematch_run_part``): every chunk
+    needs all of them, and ranking every posting's people in the one planning process grew as the
+    square of the region. The last part to finish assembles them and sends the chunks of seekers
+    (``rematch_run_chunk``). The run, its parts and its chunks are recorded first (``RematchRun``,
+    ``RematchThresholdPart``, ``RematchChunk``); each task marks its piece done in the transaction
+    that writes its result, and ``rematch_sweep`` sends again what a dead worker or a lost message
+    left undone."""
+    cached, chunks = _cleared_and_cut(chunk_size)
+    parts = threshold_parts(cached) if chunks else []
     with transaction.atomic():
         now = timezone.now()
         RematchRun.objects.filter(state=RematchRun.State.RUNNING).update(
             state=RematchRun.State.SUPERSEDED, finished_at=now
         )
-        run = RematchRun.objects.create(thresholds=thresholds, chunk_count=len(chunks))
+        run = RematchRun.objects.create(chunk_count=len(chunks), part_count=len(parts))
         RematchChunk.objects.bulk_create(
             [RematchChunk(run=run, index=n, member_ids=chunk) for n, chunk in enumerate(chunks)]
         )
+        RematchThresholdPart.objects.bulk_create(
+            [RematchThresholdPart(run=run, index=n, posting_ids=part) for n, part in enumerate(parts)]
+        )
         if not chunks:
             run.state, run.finished_at = RematchRun.State.DONE, now
-            run.save(update_fields=["state", "finished_at"])
-    ids = list(run.chunks.order_by("index").values_list("pk", flat=True))
-    if ids:
-        try:
-            group(current_app.signature("matching.rematch_run_chunk", args=[pk]) for pk in ids).delay()
-        except Exception:  # the broker is away: the chunks are recorded, the sweeper sends them later
-            if current_app.conf.task_always_eager:
-                raise
-            log.exception("re-match run %s: chunks not sent; the sweeper will send them", run.pk)
+        elif not parts:  # no posting at all: nothing to rank, every threshold is known (none)
+            run.thresholds_at = now
+        run.save(update_fields=["state", "finished_at", "thresholds_at"])
+    if parts:
+        _send(run.pk, "matching.rematch_run_part", run.threshold_parts.order_by("index"))
+    elif chunks:
+        _send(run.pk, "matching.rematch_run_chunk", run.chunks.order_by("index"))
     return len(chunks)
 
 
+def _send(run_id: int, task: str, pieces: Any) -> None:
+    """Send a run's recorded parts or chunks as one group; with the broker away they stay recorded
+    and the sweeper sends them later."""
+    from celery import current_app, group
+
+    ids = list(pieces.values_list("pk", flat=True))
+    if not ids:
+        return
+    try:
+        group(current_app.signature(task, args=[pk]) for pk in ids).delay()
+    except Exception:
+        if current_app.conf.task_always_eager:
+            raise
+        log.exception("re-match run %s: %s not sent; the sweeper will send them", run_id, task)
+
+
 REMATCH_LEASE = "matching.rematch_chunk"
+REMATCH_PART_LEASE = "matching.rematch_part"
+
+
+def rematch_run_part(part_id: int) -> int:
+    """Rank one recorded threshold part's postings, once (what ``rematch_run_chunk`` does for a chunk:
+    a part done, given up, of a run no longer running, or held by a live worker is left alone). The
+    last part of its run to finish assembles the run's thresholds and sends its seeker chunks.
+    Returns the postings whose thresholds it recorded (0 when there was nothing to do)."""
+    with session_lease(REMATCH_PART_LEASE, part_id, wait=settings.REMATCH_LEASE_WAIT) as held:
+        if not held:
+            return 0
+        part = RematchThresholdPart.objects.select_related("run").filter(pk=part_id).first()
+        if part is None or part.state != RematchChunk.State.PENDING or part.run.state != RematchRun.State.RUNNING:
+            return 0
+        part.attempts += 1
+        part.started_at = timezone.now()
+        if part.attempts > settings.REMATCH_MAX_ATTEMPTS:
+            part.state, part.finished_at = RematchChunk.State.FAILED, timezone.now()
+            part.save(update_fields=["attempts", "started_at", "state", "finished_at"])
+            log.error("re-match threshold part %s given up after %d attempts", part, part.attempts - 1)
+            # No chunk can run without every posting's thresholds: the run ends here, its chunks unsent.
+            RematchRun.objects.filter(pk=part.run_id, state=RematchRun.State.RUNNING).update(
+                state=RematchRun.State.INCOMPLETE, finished_at=timezone.now()
+            )
+            return 0
+        part.save(update_fields=["attempts", "started_at"])
+        thresholds = posting_thresholds(market(current="both"), part.posting_ids)
+        with transaction.atomic():
+            RematchThresholdPart.objects.filter(pk=part.pk).update(
+                state=RematchChunk.State.DONE, finished_at=timezone.now(), thresholds=thresholds
+            )
+            assembled = _assemble_thresholds(part.run_id)
+        # Sent once the thresholds are committed: a chunk delivered before would read none. Should
+        # this process die first, the sweeper sends them (the run's thresholds are recorded).
+        if assembled:
+            _send(
+                part.run_id,
+                "matching.rematch_run_chunk",
+                RematchChunk.objects.filter(run_id=part.run_id).order_by("index"),
+            )
+        return len(thresholds)
+
+
+def _assemble_thresholds(run_id: int) -> bool:
+    """In the transaction that marks a part done: when no part of the run is left, put the parts'
+    thresholds together as the run's (by posting id). The run's row is locked first, so of parts
+    finishing at once exactly one sees the others done and does it. Returns whether this one did."""
+    run = RematchRun.objects.select_for_update().get(pk=run_id)
+    if run.state != RematchRun.State.RUNNING or run.thresholds_at is not None:
+        return False
+    parts = run.threshold_parts.all()
+    if parts.exclude(state=RematchChunk.State.DONE).exists():
+        return False
+    rows = [row for found in parts.order_by("index").values_list("thresholds", flat=True) for row in found]
+    run.thresholds = sorted(rows, key=lambda row: row[0])
+    run.thresholds_at = timezone.now()
+    run.save(update_fields=["thresholds", "thresholds_at"])
+    parts.update(thresholds=[])  # the run holds them now
+    return True
 
 
 def rematch_run_chunk(chunk_id: int) -> int:
@@ -1307,7 +1419,12 @@ def rematch_run_chunk(chunk_id: int) -> int:
         if not held:
             return 0
         chunk = RematchChunk.objects.select_related("run").filter(pk=chunk_id).first()
-        if chunk is None or chunk.state != RematchChunk.State.PENDING or chunk.run.state != RematchRun.State.RUNNING:
+        if (
+            chunk is None
+            or chunk.state != RematchChunk.State.PENDING
+            or chunk.run.state != RematchRun.State.RUNNING
+            or chunk.run.thresholds_at is None
+        ):
             return 0
         chunk.attempts += 1
         chunk.started_at = timezone.now()
@@ -1343,35 +1460,61 @@ def _close_run(run_id: int) -> None:
     analyze_matches()
 
 
-def rematch_sweep(*, stale_after: int | None = None) -> list[int]:
-    """Send again the chunks of running re-matches that nobody is running (Celery beat,
-    ``matching.sweep_rematch``). Returns the chunk ids sent.
+class Swept(NamedTuple):
+    """What ``rematch_sweep`` sent again: ids of threshold parts and of seeker chunks."""
 
-    A chunk is sent again when it was started but no live worker holds it (PostgreSQL: its worker
-    died; elsewhere: started ``REMATCH_STALE_SECONDS`` ago), or when it has waited that long
-    without being started (its message was lost). A chunk over its attempts is given up on its
-    next delivery."""
+    parts: list[int]
+    chunks: list[int]
+
+
+def rematch_sweep(*, stale_after: int | None = None) -> Swept:
+    """Send again the threshold parts and the chunks of running re-matches that nobody is running
+    (Celery beat, ``matching.sweep_rematch``).
+
+    A part or chunk is sent again when it was started but no live worker holds it (PostgreSQL: its
+    worker died; elsewhere: started ``REMATCH_STALE_SECONDS`` ago), or when it has waited that long
+    without being started (its message was lost; a chunk waits from when its run's thresholds were
+    assembled, and not at all before). A piece over its attempts is given up on its next delivery."""
     from celery import current_app
 
     stale = dt.timedelta(seconds=settings.REMATCH_STALE_SECONDS if stale_after is None else stale_after)
     now = timezone.now()
-    again = []
-    pending = RematchChunk.objects.filter(state=RematchChunk.State.PENDING, run__state=RematchRun.State.RUNNING)
-    for chunk in pending.select_related("run").order_by("pk"):
-        free = lease_is_free(REMATCH_LEASE, chunk.pk)
-        if free is False:
-            continue  # a live worker runs it
-        if chunk.started_at is None:
-            if chunk.run.started_at > now - stale:
-                continue  # waiting its turn in the queue
-        elif free is None and chunk.started_at > now - stale:
-            continue  # (no leases) started lately
-        again.append(chunk.pk)
-    for pk in again:
-        current_app.signature("matching.rematch_run_chunk", args=[pk]).delay()
-    if again:
-        log.warning("re-match sweep: sent %d chunk(s) again: %s", len(again), again)
-    return again
+
+    def orphaned(pieces: Any, lease: str, sent_at: Callable[[Any], datetime]) -> list[int]:
+        found = []
+        for piece in pieces.select_related("run").order_by("pk"):
+            free = lease_is_free(lease, piece.pk)
+            if free is False:
+                continue  # a live worker runs it
+            if piece.started_at is None:
+                if sent_at(piece.run) > now - stale:
+                    continue  # waiting its turn in the queue
+            elif free is None and piece.started_at > now - stale:
+                continue  # (no leases) started lately
+            found.append(piece.pk)
+        return found
+
+    running = {"state": RematchChunk.State.PENDING, "run__state": RematchRun.State.RUNNING}
+    swept = Swept(
+        parts=orphaned(RematchThresholdPart.objects.filter(**running), REMATCH_PART_LEASE, lambda run: run.started_at),
+        chunks=orphaned(
+            RematchChunk.objects.filter(**running, run__thresholds_at__isnull=False),
+            REMATCH_LEASE,
+            lambda run: run.thresholds_at,
+        ),
+    )
+    for task, ids in (("matching.rematch_run_part", swept.parts), ("matching.rematch_run_chunk", swept.chunks)):
+        for pk in ids:
+            current_app.signature(task, args=[pk]).delay()
+    if swept.parts or swept.chunks:
+        log.warning(
+            "re-match sweep: sent again %d threshold part(s) %s, %d chunk(s) %s",
+            len(swept.parts),
+            swept.parts,
+            len(swept.chunks),
+            swept.chunks,
+        )
+    return swept
 
 
 def rematch_chunk(
@@ -1381,7 +1524,7 @@ def rematch_chunk(
     then: Callable[[], None] | None = None,
 ) -> int:
     """Recompute the stored matches of these members: their best postings, and the postings whose
-    best lists they reach (``thresholds``, from ``rematch_plan``; computed here when not given).
+    best lists they reach (``thresholds``: a run's, or ``rematch_plan``'s; computed here when not given).
     ``then`` runs inside the transaction that writes the rows (a run's chunk is marked done there).
 
     The chunk is one transaction, written in parts of ``MATCHING_WRITE_PART`` members: only one

@@ -45,7 +45,15 @@ def rematch_run_chunk(chunk_id: int) -> int:
     return services.rematch_run_chunk(chunk_id)
 
 
+@shared_task(name="matching.rematch_run_part")
+def rematch_run_part(part_id: int) -> int:
+    """Some postings' thresholds, the nightly run's first phase; the last part sends the chunks.
+    Handed back to the queue if its worker dies, and safe to deliver twice."""
+    return services.rematch_run_part(part_id)
+
+
 @shared_task(name="matching.sweep_rematch", ignore_result=True)
 def sweep_rematch() -> int:
-    """Beat: send again the chunks of a running re-match that nobody is running."""
-    return len(services.rematch_sweep())
+    """Beat: send again the threshold parts and chunks of a running re-match that nobody is running."""
+    swept = services.rematch_sweep()
+    return len(swept.parts) + len(swept.chunks)

@@ -931,6 +931,21 @@ def _round(score: float) -> float:
     return round(float(score), 6)
 
 
+def _cut(weights: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Consecutive [start, stop) positions of ``weights`` whose sums stay within ``budget``, at least
+    one position each."""
+    ends = np.cumsum(weights)
+    cuts: list[tuple[int, int]] = []
+    at, held = 0, 0
+    while at < len(weights):
+        # The furthest position whose running total stays within the budget, at least one.
+        stop = max(at + 1, int(np.searchsorted(ends, held + budget, side="right")))
+        cuts.append((at, stop))
+        held = int(ends[stop - 1])
+        at = stop
+    return cuts
+
+
 def _topk_rows(
     a: sp.csr_matrix, b: sp.csr_matrix, top_k: int, *, transposed: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1533,16 +1548,22 @@ class Market:
         kept = np.concatenate([np.full(len(r), min(top_k, len(c)), dtype=np.int64) for r, c in blocks])
         per_row = np.bincount(rows, weights=kept).astype(np.int64)
         named = np.flatnonzero(per_row)
-        ends = np.cumsum(per_row[named])
-        ranges: list[tuple[int, int]] = []
-        at, held = 0, 0
-        while at < len(named):
-            # The furthest row whose running total stays within the budget, at least one row.
-            stop = max(at + 1, int(np.searchsorted(ends, held + self.KEPT_AT_ONCE, side="right")))
-            ranges.append((int(named[at]), int(named[stop - 1]) + 1))
-            held = int(ends[stop - 1])
-            at = stop
-        return ranges
+        return [(int(named[at]), int(named[stop - 1]) + 1) for at, stop in _cut(per_row[named], self.KEPT_AT_ONCE)]
+
+    def posting_parts(self, pairs: int) -> list[np.ndarray]:
+        """The rows of the postings some feasible block names, cut into parts that score at most
+        ``pairs`` (seeker, posting) pairs each (a posting with more is a part alone), for ranking them
+        on several workers: ``best_seekers_of_rows`` of a part gives exactly what ``top_seekers_rows``
+        gives for those rows, since a posting's ranking depends on its own blocks only. A county's
+        postings are kept together (row order within it), so that a part multiplies few blocks."""
+        if pairs < 1:
+            raise ValueError("pairs must be at least 1")
+        per_row = np.zeros(len(self.postings), dtype=np.int64)
+        for seekers, postings in self._blocks():
+            per_row[postings] += len(seekers)
+        named = np.flatnonzero(per_row)
+        named = named[np.argsort(self._p_county[named], kind="stable")]
+        return [named[at:stop] for at, stop in _cut(per_row[named], pairs)]
 
     def _ranked_range(
         self,

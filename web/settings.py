@@ -491,6 +491,9 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=10 * 60)
 # Re-match chunks: attempts before a chunk is given up, and how long one may run unfinished.
 REMATCH_MAX_ATTEMPTS = env.int("REMATCH_MAX_ATTEMPTS", default=3)
+# (seeker, posting) pairs one threshold part of a re-match scores: a few seconds of a core each
+# (docs/scaling.md), so that the workers share the postings' thresholds at region size.
+REMATCH_THRESHOLD_PAIRS = env.int("REMATCH_THRESHOLD_PAIRS", default=100_000_000)
 # Seconds a delivered chunk waits for a lease still held by a killed worker's session.
 REMATCH_LEASE_WAIT = env.float("REMATCH_LEASE_WAIT", default=10.0)
 REMATCH_STALE_SECONDS = env.int("REMATCH_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 5 * 60)

@@ -380,6 +380,38 @@ def test_rows_are_ranked_in_consecutive_ranges_within_the_budget(monkeypatch: py
         assert len(ranges) == np.count_nonzero(kept)
 
 
+@pytest.mark.parametrize("pairs", [1, 50, 400, 10**9])
+def test_postings_ranked_in_parts_give_every_postings_ranking(pairs: int) -> None:
+    """``Market.posting_parts`` and ``best_seekers_of_rows`` (the re-match's threshold parts): the parts
+    name every posting some block names, once, each within its budget of scored pairs unless it is
+    one posting alone, and their rankings put together are ``top_seekers_rows``, ties included."""
+    seekers, postings = random_market(12)
+    seekers += [replace(s, id=1000 + int(s.id)) for s in seekers[:30]]  # copies score alike: ties
+    postings += [replace(p, id=f"{p.id}-copy") for p in postings[:30]]
+    market = Market(seekers, postings)
+    market.drop_posting(postings[3].id)
+    per_posting = np.zeros(len(market.postings), dtype=np.int64)
+    for rows, columns in market._blocks():
+        per_posting[columns] += len(rows)
+    parts = market.posting_parts(pairs)
+    named = np.concatenate(parts)
+    assert sorted(named.tolist()) == np.flatnonzero(per_posting).tolist()
+    assert all(per_posting[part].sum() <= pairs or len(part) == 1 for part in parts)
+    if pairs == 10**9:
+        assert len(parts) == 1
+    if pairs == 1:
+        assert len(parts) == len(named)
+    for top_k in (1, 4, 1000):
+        whole = market.top_seekers_rows(top_k=top_k)
+        each = [market.best_seekers_of_rows(part, top_k) for part in parts]
+        mine, theirs, micros = (np.concatenate(column) for column in zip(*each, strict=True))
+        order = np.argsort(mine, kind="stable")  # a part's postings are its county's, not in row order
+        for got, expected in zip((mine[order], theirs[order], micros[order]), whole, strict=True):
+            assert got.tolist() == expected.tolist()
+    with pytest.raises(ValueError):
+        market.posting_parts(0)
+
+
 def test_feasible_pairs_counts_the_pairs_the_rankings_score() -> None:
     """Every pair ``infeasible_reason`` allows is in some block (so it is counted), and no more pairs
     are counted than allowed pairs plus those a seeker meets twice (home county and relocation pool)."""

@@ -19,7 +19,7 @@ from core.db import lease_is_free
 from households.models import Household, Member, MemberSkill
 from jobs.models import PostingSkill
 from matching import services
-from matching.models import Match, RematchChunk, RematchRun
+from matching.models import Match, RematchChunk, RematchRun, RematchThresholdPart
 from skills.models import Skill
 from tests.factories import fresh_id_number
 from tests.jobs.conftest import make_employer, make_posting
@@ -146,7 +146,27 @@ def test_a_chunk_whose_whole_worker_died_is_sent_again_by_the_sweeper(tree: Any,
         what="the killed worker's session to end",
     )
     sent = services.rematch_sweep(stale_after=0)
-    assert len(sent) == RematchChunk.objects.filter(state="pending").count() > 0
+    assert sent.parts == [] and len(sent.chunks) == RematchChunk.objects.filter(state="pending").count() > 0
     with celery_worker():
         wait_for(lambda: run_state()[0] != RematchRun.State.RUNNING, timeout=240, interval=0.5, what="the run")
     assert_every_chunk_ran_once()
+
+
+def test_threshold_parts_whose_messages_were_lost_are_sent_again_and_the_run_finishes(
+    tree: Any, people: Any, settings: Any
+) -> None:
+    """The run's first phase on real workers: its threshold parts lost with the broker's queue
+    before any worker took them; the sweeper sends them, and the last part sends the chunks."""
+    market(tree, people)
+    settings.REMATCH_THRESHOLD_PAIRS = 5000  # a few postings a part
+    purge_broker()
+    start_run(settings)
+    run = RematchRun.objects.get()
+    assert run.part_count > 1 and run.thresholds_at is None
+    purge_broker()
+    sent = services.rematch_sweep(stale_after=0)
+    assert sent.chunks == [] and len(sent.parts) == run.part_count
+    with celery_worker():
+        wait_for(lambda: run_state()[0] != RematchRun.State.RUNNING, timeout=240, interval=0.5, what="the run")
+    assert_every_chunk_ran_once()
+    assert set(RematchThresholdPart.objects.values_list("state", "attempts")) == {("done", 1)}
