@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -37,6 +38,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field, OuterRef, Q, Subquery
@@ -52,7 +54,7 @@ from matching import changes, engine, notices
 from matching.learning import current_weights
 from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun
 from ml.best import BestLists, best_of
-from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
+from ml.matching import (  # the underscored names: the rules ``_rows_of_pairs`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
     Explanation,
@@ -64,7 +66,6 @@ from ml.matching import (  # the underscored names: the rules ``_explanations`` 
     capacity_fact,
     infeasible_reason,
     posting_salary,
-    related_facts,
 )
 from ml.relatedness import Relatedness
 from notifications.services import Notice, notify_each
@@ -104,7 +105,7 @@ class CachedMarket:
     built_at: float  # time.monotonic()
     built_on: dt.date  # the day it was built: a posting past its ``valid_until`` closes by the date alone
     build_seconds: float
-    # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
+    # What ``_rows_of_pairs`` needs of a posting whatever the seeker, worked out once per posting.
     posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
     # Each row's best of the other side in this market (``MarketBest``), made on first use.
     best: MarketBest | None = None
@@ -545,97 +546,161 @@ def _explanation(explanation: Explanation | None) -> dict[str, Any] | None:
     return {f.name: getattr(explanation, f.name) for f in dataclasses.fields(explanation)}
 
 
-def _explanations(cached: CachedMarket, seeker: Seeker, postings: Sequence[Posting]) -> list[dict[str, Any] | None]:
-    """``Market.explain`` for one seeker against many postings of the market, as facts, at once.
+def _rows_of_pairs(
+    cached: CachedMarket, pairs: Sequence[tuple[Seeker, engine.SeekerFacts, Posting, float]], now: datetime
+) -> list[Row]:
+    """The stored rows of these pairs (seeker, their facts, posting, score): ``_match`` of each, the
+    infeasible ones left out, at once.
 
-    ``explain`` costs a quarter of a millisecond a pair even with memoised vectors, which is most of
-    a full re-match's time. Here the weighted parts of every pair come from one sparse product of
-    the seeker's vector with the postings' rows of the market, and the other facts from the same
-    rules as ``explain`` (the engine's). ``tests/matching/test_services.py`` checks that both agree
-    on every pair; without the engine internals this relies on, it falls back to ``explain``."""
+    ``explain`` costs a quarter of a millisecond a pair even with memoised vectors, which would be
+    most of a full re-match's time. Here the weighted parts of every pair come from one element-wise
+    product of the pairs' vectors (the market's own rows; a fresher seeker or posting vectorised
+    once), summed per part and rounded as arrays; each seeker's and posting's own facts are worked
+    out once, and each pair only compares the two. The rules are the engine's (``explain``,
+    ``related_facts``), and ``tests/matching/test_services.py`` checks that the rows equal
+    ``_match``'s through ``explain`` on every pair; without the engine internals this relies on, it
+    is that path."""
     market = cached.market
     space = getattr(market, "_space", None)
-    matrix = getattr(market, "_b", None)
-    rows = [cached.posting_rows.get(int(p.id)) for p in postings]
-    if space is None or matrix is None or getattr(space, "offsets", None) is None or None in rows or not postings:
-        return [_explanation(market.explain(seeker, p)) for p in postings]
-    sums = _part_sums(space, matrix[rows].multiply(space.seeker_matrix([seeker])), len(postings))
-    nearest: dict[str, tuple[str, float] | None] = {}
-    return [
-        _pair_facts(cached, seeker, posting, _posting_facts(cached, space, posting), sums[k], nearest)
-        for k, posting in enumerate(postings)
-    ]
+    if (
+        space is None
+        or getattr(market, "_a", None) is None
+        or getattr(market, "_b", None) is None
+        or getattr(space, "offsets", None) is None
+    ):
+        return [row for s, f, p, score in pairs if (row := _match(cached, s, f, p, score, now)) is not None]
+    if not pairs:
+        return []
+    seekers = _rows_of_vectors(
+        market._a, cached.seeker_rows, cached.seekers, space.seeker_matrix, [t[0] for t in pairs]
+    )
+    postings = _rows_of_vectors(
+        market._b, cached.posting_rows, cached.postings, space.posting_matrix, [t[2] for t in pairs]
+    )
+    sums = _part_sums(space, seekers[0][seekers[1]].multiply(postings[0][postings[1]]))
+    about = [_posting_facts(cached, space, p) for _s, _f, p, _score in pairs]
+    text_weights = np.array([a.text_weight for a in about])
+    similarity = np.divide(sums[:, _TEXT], text_weights, out=np.zeros(len(pairs)), where=text_weights != 0)
+    parts, text, scores = (
+        _rounded(sums, 4),
+        _rounded(similarity, 4),
+        _rounded(np.array([float(t[3]) for t in pairs]), 6),
+    )
+    relatedness = cached.market.relatedness
+    of_seeker: dict[int, tuple[set[str], dict[str, tuple[str, float]]]] = {}
+    occupations: dict[tuple[str, str], str] = {}
+    rows: list[Row] = []
+    for k, (seeker, facts, posting, _score) in enumerate(pairs):
+        if infeasible_reason(seeker, posting) is not None:
+            continue  # never stored
+        mine = of_seeker.get(id(seeker))
+        if mine is None:
+            # ``related_facts``' answer for each skill, from the same nearest held skill.
+            near = relatedness.nearest_of_each(seeker.skills) if relatedness is not None and seeker.skills else {}
+            mine = of_seeker[id(seeker)] = (set(seeker.skills), near)
+        has, near = mine
+        required, preferred, salary, _text_weight, no_skills = about[k]
+        expected = seeker.expected_salary
+        if salary is None or expected is None or expected <= 0:
+            salary_state, gap = "unknown", 0
+        elif salary >= expected:
+            salary_state, gap = "meets", 0
+        else:
+            salary_state, gap = "below", int(expected - salary)
+        codes = (seeker.occupation, posting.occupation)
+        occupation = occupations.get(codes)
+        if occupation is None:
+            occupation = occupations[codes] = _occupation_fit(*codes)
+        missing = [c for c in required if c not in has]
+        # The keys in ``_match``'s order: the stored JSON text is compared byte for byte.
+        found = {
+            "matched_required": [c for c in required if c in has],
+            "missing_required": missing,
+            "matched_preferred": [c for c in preferred if c in has],
+            "location": _location(seeker, posting),
+            "capacity": capacity_fact(seeker, posting),
+            "related_required": [[c, *near[c]] for c in missing if c in near],
+            "occupation_from_skills": seeker.occupation_from_skills,
+            "salary": salary_state,
+            "salary_gap": gap,
+            "occupation": occupation,
+            "text_similarity": text[k],
+            "no_resolved_skills": no_skills,
+            "parts": dict(zip(PARTS, parts[k], strict=True)),
+            "expected_salary": facts.expected_salary,
+            "salary_min": posting.salary_min,
+            "salary_max": posting.salary_max,
+            "seeker_region": seeker.region,
+            "posting_region": posting.region,
+        }
+        rows.append(Row(int(seeker.id), int(posting.id), scores[k], ENGINE_VERSION, now, found))
+    return rows
 
 
-def _explanations_of_posting(
-    cached: CachedMarket, posting: Posting, seekers: Sequence[Seeker]
-) -> list[dict[str, Any] | None]:
-    """The same for one posting (a fresh one: just published or edited) against many seekers of the
-    market: one product of the posting's vector with the seekers' rows."""
-    market = cached.market
-    space = getattr(market, "_space", None)
-    matrix = getattr(market, "_a", None)
-    rows = [cached.seeker_rows.get(int(s.id)) for s in seekers]
-    if space is None or matrix is None or getattr(space, "offsets", None) is None or None in rows or not seekers:
-        return [_explanation(market.explain(s, posting)) for s in seekers]
-    sums = _part_sums(space, matrix[rows].multiply(space.posting_matrix([posting])), len(seekers))
-    about = _posting_facts(cached, space, posting)
-    return [_pair_facts(cached, seeker, posting, about, sums[k], {}) for k, seeker in enumerate(seekers)]
+def _rows_of_vectors(
+    matrix: Any, rows_of: dict[int, int], own: dict[int, Any], vectorise: Callable[[Any], Any], objects: Sequence[Any]
+) -> tuple[Any, np.ndarray]:
+    """The vectors of ``objects`` (seekers or postings), each distinct one once, and each object's row
+    among them: the market's row for the market's own object (the same object), else the object
+    vectorised (a fresher copy, or a row the market does not hold)."""
+    where: dict[int, int] = {}
+    market_rows: list[int] = []
+    fresh: list[Any] = []
+    at = np.empty(len(objects), dtype=np.int64)
+    for k, obj in enumerate(objects):
+        key = id(obj)
+        row = where.get(key)
+        if row is None:
+            pk = int(obj.id)
+            if own.get(pk) is obj:
+                row = where[key] = len(market_rows)
+                market_rows.append(rows_of[pk])
+            else:
+                row = where[key] = -1 - len(fresh)
+                fresh.append(vectorise([obj]))
+        at[k] = row
+    at[at < 0] = len(market_rows) - 1 - at[at < 0]  # the fresh ones follow the market's
+    stacked = matrix[market_rows] if not fresh else sp.vstack([matrix[market_rows], *fresh], format="csr")
+    return stacked, at
 
 
-def _part_sums(space: Any, product: Any, n: int) -> list[list[float]]:
-    """Each row's sum per weighted part (``PARTS``) of an element-wise product of vectors."""
-    product = product.tocoo()
+def _part_sums(space: Any, product: Any) -> np.ndarray:
+    """Each row's sum per weighted part (``PARTS``) of an element-wise product of vectors.
+
+    Added up in the order ``Market.explain``'s sparse product adds them (the columns of a row from
+    the last to the first), so that the sums, and the figures rounded from them, are the same to
+    the last bit."""
+    product = product.tocsr()
+    product.sort_indices()
     part_of = np.full(product.shape[1], -1, dtype=np.int64)
     for i, name in enumerate(PARTS):
         start, end = space.offsets[name]
         part_of[start:end] = i
-    which = part_of[product.col]
+    row = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
+    which = part_of[product.indices]
     keep = which >= 0
-    sums = np.zeros((n, len(PARTS)))
-    np.add.at(sums, (product.row[keep], which[keep]), product.data[keep])
-    return cast(list[list[float]], sums.tolist())
+    cells = (row * len(PARTS) + which)[keep][::-1]
+    sums = np.bincount(cells, weights=product.data[keep][::-1], minlength=product.shape[0] * len(PARTS))
+    return sums.reshape(product.shape[0], len(PARTS))
+
+
+def _rounded(values: np.ndarray, digits: int) -> list[Any]:
+    """``round(v, digits)`` of each value as Python floats (nested as ``values`` is), vectorised.
+
+    Rounding the scaled value to the nearest integer and scaling back gives the same float as
+    ``round`` (both are the correctly rounded quotient) unless the scaled value is within reach of a
+    half, where its own rounding error could tip it: those few, and anything not finite or too
+    large, are rounded by ``round`` itself."""
+    scale = 10.0**digits
+    scaled = values * scale
+    out = np.rint(scaled) / scale
+    unsure = ~(np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6) | ~(np.abs(scaled) < 2.0**40)
+    for index in zip(*np.nonzero(unsure), strict=True):
+        out[index] = round(float(values[index]), digits)
+    return cast(list[Any], out.tolist())
 
 
 _TEXT = PARTS.index("text")
-
-
-def _pair_facts(
-    cached: CachedMarket,
-    seeker: Seeker,
-    posting: Posting,
-    about: PostingFacts,
-    sums: list[float],
-    nearest: dict[str, tuple[str, float] | None],
-) -> dict[str, Any] | None:
-    """``explain``'s facts of one pair from its part sums (None: the pair is infeasible).
-    ``nearest``: the seeker's nearest held skills found so far (``related_facts``' memo)."""
-    if infeasible_reason(seeker, posting) is not None:
-        return None
-    required, preferred, salary, text_weight, no_skills = about
-    if salary is None or seeker.expected_salary is None or seeker.expected_salary <= 0:
-        salary_state, gap = "unknown", 0
-    elif salary >= seeker.expected_salary:
-        salary_state, gap = "meets", 0
-    else:
-        salary_state, gap = "below", int(seeker.expected_salary - salary)
-    has = set(seeker.skills)
-    relatedness = cached.market.relatedness
-    return {
-        "matched_required": [c for c in required if c in has],
-        "missing_required": [c for c in required if c not in has],
-        "matched_preferred": [c for c in preferred if c in has],
-        "location": _location(seeker, posting),
-        "capacity": capacity_fact(seeker, posting),
-        "related_required": [list(r) for r in related_facts(relatedness, seeker, required, memo=nearest)],
-        "occupation_from_skills": seeker.occupation_from_skills,
-        "salary": salary_state,
-        "salary_gap": gap,
-        "occupation": _occupation_fit(seeker.occupation, posting.occupation),
-        "text_similarity": round(sums[_TEXT] / text_weight, 4) if text_weight else 0.0,
-        "no_resolved_skills": no_skills,
-        "parts": {name: round(value, 4) for name, value in zip(PARTS, sums, strict=True)},
-    }
 
 
 class Row(NamedTuple):
@@ -657,10 +722,10 @@ def _match(
     posting: Posting,
     score: float,
     now: datetime,
-    explanation: dict[str, Any] | None = None,
 ) -> Row | None:
-    # Facts from ``_explanations`` are ready for JSON; ``explain``'s go through ``_jsonable``.
-    found = explanation if explanation is not None else _jsonable(_explanation(cached.market.explain(seeker, posting)))
+    """One pair's row through ``Market.explain`` (None: infeasible): what ``_rows_of_pairs`` gives
+    at once, and its answer where the engine's internals are not there."""
+    found = _jsonable(_explanation(cached.market.explain(seeker, posting)))
     if found is None:  # infeasible after all: never stored
         return None
     # The values the sentences quote, as they were when the match was computed.
@@ -1044,14 +1109,9 @@ def refresh_posting(posting_id: int) -> int:
         thresholds = _member_thresholds(rest_ids, exclude_posting=posting_id)
     keep |= {sid for sid, score in rest if sid not in thresholds or score >= thresholds[sid] - TOLERANCE}
     now = timezone.now()
-    chosen = [(cached.seekers[sid], score) for sid, score in ranked if sid in keep]
+    chosen = [(cached.seekers[sid], cached.facts[sid], posting, score) for sid, score in ranked if sid in keep]
     with _vectors_reused(cached):
-        explained = _explanations_of_posting(cached, posting, [seeker for seeker, _s in chosen])
-    rows = [
-        row
-        for (seeker, score), facts_of in zip(chosen, explained, strict=True)
-        if (row := _match(cached, seeker, cached.facts[int(seeker.id)], posting, score, now, facts_of))
-    ]
+        rows = _rows_of_pairs(cached, chosen, now)
     return _replace(Q(posting_id=posting_id), rows)
 
 
@@ -1093,14 +1153,9 @@ def refresh_member(member_id: int) -> int:
             pid for pid, score in rest if pid not in among_consenting or score >= among_consenting[pid] - TOLERANCE
         }
     now = timezone.now()
-    chosen = [(cached.postings[pid], score) for pid, score in ranked if pid in keep]
+    chosen = [(seeker, facts, cached.postings[pid], score) for pid, score in ranked if pid in keep]
     with _vectors_reused(cached):
-        explained = _explanations(cached, seeker, [p for p, _s in chosen])
-    rows = [
-        row
-        for (posting, score), facts_of in zip(chosen, explained, strict=True)
-        if (row := _match(cached, seeker, facts, posting, score, now, facts_of))
-    ]
+        rows = _rows_of_pairs(cached, chosen, now)
     stored = _replace(Q(member_id=member_id), rows)
     PendingMatch.objects.filter(member_id=member_id).delete()
     return stored
@@ -1339,32 +1394,49 @@ def _rows_of_members(
 ) -> list[Row]:
     """The stored rows of these members: each one's best N postings, and every posting whose best
     lists (overall, or among people who agreed to be found: ``limits``) they reach."""
+    with _cycles_left_alone():
+        return _rows_of_part(cached, member_ids, limits, now)
+
+
+@contextmanager
+def _cycles_left_alone() -> Iterator[None]:
+    """The cyclic garbage collector paused while a part's rows are built. They are some 40,000
+    dicts and lists a thousand seekers, which set off collections that walk every object of the
+    process, the market's too (about half of the part's time at 10,000 seekers, more in a larger
+    market); nothing built here forms a cycle, so reference counting frees it all the same."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:  # left as found: if it was paused already, whoever paused it resumes it
+            gc.enable()
+
+
+def _rows_of_part(
+    cached: CachedMarket, member_ids: Sequence[int], limits: tuple[dict[int, float], dict[int, float]], now: datetime
+) -> list[Row]:
     overall, among_consenting = limits
     n = per_side()
-    rows: list[Row] = []
     # Every member's ranking at once, over the feasible blocks (``Market.postings_for_many``): one
     # member at a time would read every posting of the region for each member.
     ranked = cached.market.postings_for_many([m for m in member_ids if m in cached.seekers], top_k=scan_depth())
+    chosen = []
+    for member_id in member_ids:
+        seeker = cached.seekers.get(member_id)
+        if seeker is None:
+            continue  # no longer a seeker: the caller's write removes their rows
+        facts = cached.facts[member_id]
+        for rank, (pid, score) in enumerate(ranked.get(member_id, [])):
+            posting_id = int(pid)
+            reaches = score >= overall.get(posting_id, 0.0) - TOLERANCE or (
+                facts.consent and score >= among_consenting.get(posting_id, 0.0) - TOLERANCE
+            )
+            if rank < n or reaches:
+                chosen.append((seeker, facts, cached.postings[posting_id], score))
+    # Every pair of the part explained together: one product for all, each seeker's facts once.
     with _vectors_reused(cached):
-        for member_id in member_ids:
-            seeker = cached.seekers.get(member_id)
-            if seeker is None:
-                continue  # no longer a seeker: the caller's write removes their rows
-            facts = cached.facts[member_id]
-            chosen = []
-            for rank, (pid, score) in enumerate(ranked.get(member_id, [])):
-                posting_id = int(pid)
-                reaches = score >= overall.get(posting_id, 0.0) - TOLERANCE or (
-                    facts.consent and score >= among_consenting.get(posting_id, 0.0) - TOLERANCE
-                )
-                if rank < n or reaches:
-                    chosen.append((cached.postings[posting_id], score))
-            explained = _explanations(cached, seeker, [p for p, _s in chosen])
-            for (posting, score), facts_of in zip(chosen, explained, strict=True):
-                row = _match(cached, seeker, facts, posting, score, now, facts_of)
-                if row is not None:
-                    rows.append(row)
-    return rows
+        return _rows_of_pairs(cached, chosen, now)
 
 
 # --- telling workers of new jobs that suit them ----------------------------------------------------------
