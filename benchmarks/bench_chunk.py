@@ -7,10 +7,11 @@ The region is bench_scale.py's (skewed counties, a posting for every five seeker
 database that already holds seekers is reused as it is (``--fill`` to fill it again), so that two
 versions of the code can be compared on the same data. For the first ``--part`` seekers (by id) the
 script runs what ``matching.services.rematch_chunk`` runs for one part and prints process CPU seconds
-per stage: the rankings (``Market.postings_for_many``), the rows (``_rows_of_members`` minus the
-rankings: the choice of postings, the explanations and the rows), and the write (``_replace``, in a
-transaction rolled back, with the PostgreSQL backend's CPU beside it); rows per CPU second of the
-chunk's own work. ``--dump`` writes every row but ``computed_at`` as text (member, posting, score,
+per stage: the rows (``_rows_of_members``: the rankings, the choice of postings, the explanations),
+of which the rankings alone (``Market.postings_for_many``, timed apart), and the write (``_replace``,
+in a transaction rolled back, with the PostgreSQL backend's CPU beside it); rows per CPU second of
+the chunk's own work. Each stage starts after a full collection, so that one stage's garbage is not
+collected on the next one's clock. ``--dump`` writes every row but ``computed_at`` as text (member, posting, score,
 engine version, the explanation's JSON exactly as written), one a line, for an exact comparison of
 two versions: run this script from a worktree of each and ``cmp`` the files.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import random
@@ -92,17 +94,20 @@ def main() -> None:
     )
     now = services.timezone.now()
     for round_ in range(max(1, args.repeat)):
+        gc.collect()
         cpu = time.process_time()
         cached.market.postings_for_many(part, top_k=services.scan_depth())
         rankings = time.process_time() - cpu
         profile = cProfile.Profile() if args.profile and round_ == 0 else None
+        gc.collect()
         cpu = time.process_time()
         if profile is not None:
             profile.enable()
         rows = services._rows_of_members(cached, part, limits, now)
         if profile is not None:
             profile.disable()
-        built = time.process_time() - cpu - rankings
+        built = time.process_time() - cpu
+        gc.collect()
         before = backend_cpu(pid) if pid else 0.0
         cpu = time.process_time()
         with transaction.atomic():
@@ -110,9 +115,9 @@ def main() -> None:
             transaction.set_rollback(True)  # the next round writes the same range again
         write = time.process_time() - cpu
         backend = backend_cpu(pid) - before if pid else 0.0
-        own = rankings + built + write
+        own = built + write
         print(
-            f"{len(rows):,} rows: rankings {rankings:.2f} s CPU, rows {built:.2f} s, write {write:.2f} s "
+            f"{len(rows):,} rows: rows {built:.2f} s CPU (the rankings alone {rankings:.2f} s), write {write:.2f} s "
             f"(backend {backend:.2f} s); {len(rows) / own:,.0f} rows per CPU second of this process, "
             f"{len(rows) / (own + backend):,.0f} with the backend's (load {load()})"
         )
