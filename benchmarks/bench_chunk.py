@@ -10,7 +10,8 @@ script runs what ``matching.services.rematch_chunk`` runs for one part and print
 per stage: the rows (``_rows_of_members``: the rankings, the choice of postings, the explanations),
 of which the rankings alone (``Market.postings_for_many``, timed apart), and the write (``_replace``,
 in a transaction rolled back, with the PostgreSQL backend's CPU beside it); rows per CPU second of
-the chunk's own work. Each stage starts after a full collection, so that one stage's garbage is not
+the chunk's own work. ``--whole`` then runs ``rematch_chunk`` itself over the part, committed (wall
+time too). Each stage starts after a full collection, so that one stage's garbage is not
 collected on the next one's clock. ``--dump`` writes every row but ``computed_at`` as text (member, posting, score,
 engine version, the explanation's JSON exactly as written), one a line, for an exact comparison of
 two versions: run this script from a worktree of each and ``cmp`` the files.
@@ -55,6 +56,27 @@ def fill(seekers: int, postings: int, counties: int) -> None:
     print(f"filled {seekers:,} seekers x {postings:,} postings in {counties} counties in {took:.0f} s")
 
 
+def whole_chunk(part: list[int], thresholds: list[list[float]], pid: int | None) -> None:
+    """``rematch_chunk`` itself over the part, committed: into an emptied range, then over its own
+    rows unchanged (as every night after the first). Wall time as well as CPU: the commit and the
+    database's work included."""
+    from matching import services
+    from matching.models import Match
+
+    Match.objects.filter(member_id__in=part).delete()
+    for label in ("into an emptied range", "over its rows unchanged"):
+        gc.collect()
+        before = backend_cpu(pid) if pid else 0.0
+        began, cpu = time.perf_counter(), time.process_time()
+        stored = services.rematch_chunk(part, thresholds)
+        wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+        backend = backend_cpu(pid) - before if pid else 0.0
+        print(
+            f"rematch_chunk, {label}: {stored:,} rows in {wall:.2f} s ({stored / wall:,.0f} rows/s), CPU {cpu:.2f} s, "
+            f"backend {backend:.2f} s (load {load()})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seekers", type=int, default=10_000)
@@ -64,6 +86,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fill", action="store_true", help="fill the database again even if it holds seekers")
     parser.add_argument("--dump", type=Path, help="write the part's rows (all columns but computed_at) here")
+    parser.add_argument("--whole", action="store_true", help="then rematch_chunk itself over the part, committed")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of the rows stage")
     args = parser.parse_args()
 
@@ -123,6 +146,8 @@ def main() -> None:
         )
         if profile is not None:
             pstats.Stats(profile).sort_stats("tottime").print_stats(18)
+    if args.whole:
+        whole_chunk(part, thresholds, pid)
     if args.dump:
         from core.fields import JSONTextField
 
