@@ -669,9 +669,11 @@ def _part_sums(space: Any, seekers: Any, at_seeker: np.ndarray, postings: Any, a
     vector (row ``at_seeker`` of ``seekers``) and its posting's (row ``at_posting`` of ``postings``).
 
     Only the posting's vector is repeated for each pair (a third of a seeker's non-zeros here); the
-    seeker's value at each of its columns is looked up. Added up in the order ``Market.explain``'s
-    sparse product adds them (a row's columns from the last to the first), so that the sums, and the
-    figures rounded from them, are the same to the last bit."""
+    seeker's value at each of its columns is looked up. Added up in the order the stored figures were
+    always added in (one seeker's or posting's vector times the other side's rows, a scipy product
+    that sums a row's columns from the last to the first), so that the sums, and the figures rounded
+    from them, are the same to the last bit. ``Market.explain`` adds in another order (numpy's
+    pairwise sum); the four decimals kept hide the difference."""
     pairs = postings[at_posting].tocsr()
     pairs.sort_indices()
     seekers = seekers.tocsr()
