@@ -547,10 +547,15 @@ def _explanation(explanation: Explanation | None) -> dict[str, Any] | None:
 
 
 def _rows_of_pairs(
-    cached: CachedMarket, pairs: Sequence[tuple[Seeker, engine.SeekerFacts, Posting, float]], now: datetime
+    cached: CachedMarket,
+    pairs: Sequence[tuple[Seeker, engine.SeekerFacts, Posting, float]],
+    now: datetime,
+    *,
+    one_posting: bool = False,
 ) -> list[Row]:
     """The stored rows of these pairs (seeker, their facts, posting, score): ``_match`` of each, the
-    infeasible ones left out, at once.
+    infeasible ones left out, at once. ``one_posting``: the pairs are one posting's (its refresh),
+    which decides the order the parts are added in (``_part_sums``).
 
     ``explain`` costs a quarter of a millisecond a pair even with memoised vectors, which would be
     most of a full re-match's time. Here the weighted parts of every pair come from one element-wise
@@ -577,7 +582,10 @@ def _rows_of_pairs(
     of_postings, at_posting = _rows_of_vectors(
         market._b, cached.posting_rows, cached.postings, space.posting_matrix, [t[2] for t in pairs]
     )
-    sums = _part_sums(space, of_seekers, at_seeker, of_postings, at_posting)
+    if one_posting:  # one posting against many seekers: main's product took the seekers' rows
+        sums = _part_sums(space, of_seekers, at_seeker, of_postings, at_posting)
+    else:  # each seeker against many postings (mostly fewer non-zeros: less to repeat)
+        sums = _part_sums(space, of_postings, at_posting, of_seekers, at_seeker)
     about = [_posting_facts(cached, space, p) for _s, _f, p, _score in pairs]
     text_weights = np.array([a.text_weight for a in about])
     similarity = np.divide(sums[:, _TEXT], text_weights, out=np.zeros(len(pairs)), where=text_weights != 0)
@@ -664,32 +672,34 @@ def _rows_of_vectors(
     return stacked, at
 
 
-def _part_sums(space: Any, seekers: Any, at_seeker: np.ndarray, postings: Any, at_posting: np.ndarray) -> np.ndarray:
-    """Each pair's sum per weighted part (``PARTS``) of the element-wise product of its seeker's
-    vector (row ``at_seeker`` of ``seekers``) and its posting's (row ``at_posting`` of ``postings``).
+def _part_sums(space: Any, kept: Any, at_kept: np.ndarray, looked_up: Any, at_looked_up: np.ndarray) -> np.ndarray:
+    """Each pair's sum per weighted part (``PARTS``) of the element-wise product of its two vectors:
+    row ``at_kept`` of ``kept`` and row ``at_looked_up`` of ``looked_up``.
 
-    Only the posting's vector is repeated for each pair (a third of a seeker's non-zeros here); the
-    seeker's value at each of its columns is looked up. Added up in the order the stored figures were
-    always added in (one seeker's or posting's vector times the other side's rows, a scipy product
-    that sums a row's columns from the last to the first), so that the sums, and the figures rounded
-    from them, are the same to the last bit. ``Market.explain`` adds in another order (numpy's
-    pairwise sum); the four decimals kept hide the difference."""
-    pairs = postings[at_posting].tocsr()
-    pairs.sort_indices()
-    seekers = seekers.tocsr()
-    seekers.sum_duplicates()  # sorted, one entry a column: the keys below ascend
-    width = seekers.shape[1]
+    The ``kept`` side's vector is repeated for each pair, the other's value at each of its columns
+    looked up; the products are added up from the vector's last stored column to its first. That is
+    the order in which main's per-row products always added the stored figures (the rows of the side
+    ``kept`` times one vector of the other side: scipy's product with a diagonal), so the sums, and
+    the figures rounded from them, are the same to the last bit. ``Market.explain`` adds in another
+    order (numpy's pairwise sum); the four decimals kept hide that difference."""
+    pairs = kept[at_kept].tocsr()  # each row's columns in the order the market stores them
+    other = looked_up.tocsr(copy=True)
+    other.sum_duplicates()  # sorted (a copy: the caller's stays as it is), one entry a column: the keys ascend
+    width = other.shape[1]
     pair_of = np.repeat(np.arange(pairs.shape[0]), np.diff(pairs.indptr))
-    wanted = at_seeker[pair_of] * width + pairs.indices
-    held = np.repeat(np.arange(seekers.shape[0]), np.diff(seekers.indptr)) * width + seekers.indices
+    wanted = at_looked_up[pair_of] * width + pairs.indices
+    held = np.repeat(np.arange(other.shape[0]), np.diff(other.indptr)) * width + other.indices
     found = np.minimum(np.searchsorted(held, wanted), max(len(held) - 1, 0))
     part_of = np.full(width, -1, dtype=np.int64)
     for i, name in enumerate(PARTS):
         start, end = space.offsets[name]
         part_of[start:end] = i
     which = part_of[pairs.indices]
-    keep = (which >= 0) & (held[found] == wanted) if len(held) else np.zeros(len(wanted), dtype=bool)
-    values = (seekers.data[found] * pairs.data)[keep][::-1] if len(held) else np.zeros(0)
+    if len(held):
+        keep = (which >= 0) & (held[found] == wanted)
+        values = (pairs.data * other.data[found])[keep][::-1]
+    else:
+        keep, values = np.zeros(len(wanted), dtype=bool), np.zeros(0)
     cells = (pair_of * len(PARTS) + which)[keep][::-1]
     sums = np.bincount(cells, weights=values, minlength=pairs.shape[0] * len(PARTS))
     return sums.reshape(pairs.shape[0], len(PARTS))
@@ -1122,7 +1132,7 @@ def refresh_posting(posting_id: int) -> int:
     now = timezone.now()
     chosen = [(cached.seekers[sid], cached.facts[sid], posting, score) for sid, score in ranked if sid in keep]
     with _vectors_reused(cached):
-        rows = _rows_of_pairs(cached, chosen, now)
+        rows = _rows_of_pairs(cached, chosen, now, one_posting=True)
     return _replace(Q(posting_id=posting_id), rows)
 
 

@@ -5,10 +5,13 @@ with each match (score, explanation facts, engine version)."""
 from __future__ import annotations
 
 import dataclasses
+import types
 from typing import Any, cast
 
+import numpy as np
 import orjson
 import pytest
+import scipy.sparse as sp
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +21,7 @@ from households.models import Household, Member
 from jobs.models import Employer, JobPosting, PhysicalDemand
 from matching import engine, services
 from matching.models import Match
-from ml.matching import ENGINE_VERSION
+from ml.matching import ENGINE_VERSION, PARTS
 from tests.factories import HouseholdFactory, MemberFactory
 from tests.jobs.conftest import make_employer, make_posting
 from tests.matching.world import (
@@ -417,6 +420,46 @@ def test_the_batched_rows_and_reused_vectors_agree_with_the_engine(
     assert any(rows for rows, _pairs in compared) and any(rows < pairs for rows, pairs in compared), (
         "feasible and infeasible pairs were both compared"
     )
+
+
+def test_the_parts_of_many_pairs_add_up_bit_for_bit_as_one_row_against_the_other_side() -> None:
+    """``_part_sums`` gives every pair of a part the sums main's code got from one seeker's (or one
+    posting's) vector times the other side's rows, bit for bit: the stored figures are rounded from
+    them, and a sum added in another order differs in its last bits (enough, now and then, to round
+    the other way). Rows whose columns are stored out of order, as the market's are."""
+    rng = np.random.default_rng(20)
+    width = 70
+    space = types.SimpleNamespace(offsets={name: (10 * i, 10 * i + 10) for i, name in enumerate(PARTS)})
+
+    def shuffled(rows: int) -> sp.csr_matrix:
+        dense = rng.lognormal(0, 3, (rows, width)) * (rng.random((rows, width)) < 0.6)
+        matrix = sp.csr_matrix(dense)
+        for r in range(rows):  # each row's columns in a stored order of their own
+            lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
+            order = lo + rng.permutation(hi - lo)
+            matrix.indices[lo:hi], matrix.data[lo:hi] = matrix.indices[order], matrix.data[order]
+        matrix.has_sorted_indices = False
+        return matrix
+
+    def main_sums(rows: sp.csr_matrix, vector: sp.csr_matrix) -> np.ndarray:  # main's ``_part_sums``
+        product = rows.multiply(vector).tocoo()
+        part_of = np.full(width, -1)
+        for i, name in enumerate(PARTS):
+            part_of[slice(*space.offsets[name])] = i
+        which = part_of[product.col]
+        sums = np.zeros((rows.shape[0], len(PARTS)))
+        np.add.at(sums, (product.row[which >= 0], which[which >= 0]), product.data[which >= 0])
+        return sums
+
+    seekers, postings = shuffled(30), shuffled(40)
+    seeker_of, posting_of = np.repeat(np.arange(30), 40), np.tile(np.arange(40), 30)
+    by_seeker = services._part_sums(space, postings, posting_of, seekers, seeker_of).reshape(30, 40, len(PARTS))
+    by_posting = services._part_sums(space, seekers, seeker_of, postings, posting_of).reshape(30, 40, len(PARTS))
+    for s in range(30):
+        assert np.array_equal(by_seeker[s], main_sums(postings, seekers[s])), s
+    for p in range(40):
+        assert np.array_equal(by_posting[:, p], main_sums(seekers, postings[p])), p
+    assert not np.array_equal(by_seeker, by_posting), "the two orders differ on these figures"
 
 
 def test_a_part_of_many_seekers_stores_what_the_engine_explains_pair_by_pair(
