@@ -32,6 +32,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -1397,17 +1398,57 @@ def rematch_chunk(
     )
     wanted = [int(pk) for pk in member_ids]
     size = max(1, int(settings.MATCHING_WRITE_PART))
+    parts = [wanted[start : start + size] for start in range(0, len(wanted), size)]
     now = timezone.now()
-    stored = 0
     with transaction.atomic():
-        for start in range(0, len(wanted), size):
-            part = wanted[start : start + size]
-            stored += _replace(Q(member_id__in=part), _rows_of_members(cached, part, limits, now))
+        stored = _written_while_built(
+            parts,
+            lambda part: _rows_of_members(cached, part, limits, now),
+            lambda part, rows: _replace(Q(member_id__in=part), rows),
+        )
         if then is not None:
             then()
     statistics_keep_up(stored)
     PendingMatch.objects.filter(member_id__in=wanted).delete()
     return stored
+
+
+def _written_while_built(
+    parts: Sequence[list[int]],
+    build: Callable[[list[int]], list[Row]],
+    write: Callable[[list[int], list[Row]], int],
+) -> int:
+    """``write(part, build(part))`` for each part in turn, with the next part's rows built in a
+    helper thread while this part's are written. Returns the rows written.
+
+    The write waits on the database most of its time (the server takes in the ``COPY`` and runs the
+    merge: about as much CPU as the part's rows cost here), and the rows' numpy work releases the
+    interpreter too, so the two overlap. The write stays on this thread: the chunk is one
+    transaction on this thread's connection. The builder must not query (a thread's own connection
+    would be outside that transaction): a query there fails. At most two parts' rows are held: the
+    part being written and the next. A failure on either side is raised here, after the builder
+    has finished, so the caller's transaction is rolled back with no thread left running."""
+    if len(parts) < 2:
+        return sum(write(part, build(part)) for part in parts)
+    stored = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rematch-rows") as builder:
+        ahead = builder.submit(_built_without_queries, build, parts[0])
+        for k, part in enumerate(parts):
+            rows = ahead.result()
+            if k + 1 < len(parts):
+                ahead = builder.submit(_built_without_queries, build, parts[k + 1])
+            stored += write(part, rows)  # raising, the executor waits for the builder before leaving
+            del rows  # the part written is freed before the one after next is built
+    return stored
+
+
+def _built_without_queries(build: Callable[[list[int]], list[Row]], part: list[int]) -> list[Row]:
+    with connection.execute_wrapper(_no_queries_here):
+        return build(part)
+
+
+def _no_queries_here(*args: Any) -> Any:
+    raise RuntimeError("a part's rows are built in a helper thread, outside the chunk's transaction: no query there")
 
 
 def _rows_of_members(

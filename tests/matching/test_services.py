@@ -5,6 +5,8 @@ with each match (score, explanation facts, engine version)."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 import types
 from typing import Any, cast
 
@@ -12,7 +14,7 @@ import numpy as np
 import orjson
 import pytest
 import scipy.sparse as sp
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -332,6 +334,151 @@ def test_a_chunk_that_fails_in_a_later_part_leaves_every_part_as_it_was(
     assert len(calls) == 2
     assert snapshot() == before
     assert not marked
+
+
+def _chunk_of_three_parts(
+    settings: Any, employer: Employer, wang: Member, household_a: Household
+) -> tuple[list[int], list[tuple[Any, ...]]]:
+    """Five people whose re-match is written in three parts, their rows stored, then a second
+    posting the next re-match would add: the rows as they were, to compare after a failure."""
+    people = [wang.pk, *(m.pk for m in _town(household_a, 4))]
+    forklift_job(employer)
+    services.rematch_chunk(people)
+    before = snapshot()
+    forklift_job(employer, title="叉车司机（夜班）")
+    services.forget_market()
+    settings.MATCHING_WRITE_PART = 2
+    return people, before
+
+
+def _builder_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("rematch-rows")]
+
+
+def test_the_next_part_is_built_while_a_part_is_written_and_two_parts_at_most_are_held(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    """Each part's write waits until the next part's rows are being built (it would wait in vain if
+    they were built after it), and no part's rows are built before the write of the part two
+    before it is over."""
+    people, _before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    services.rematch_chunk(people)
+    whole = snapshot()
+    Match.objects.all().delete()
+    build, replace = services._rows_of_members, services._replace
+    events: list[str] = []
+    started = [threading.Event() for _ in range(3)]
+
+    def building(cached: Any, part: list[int], *args: Any) -> Any:
+        k = len([e for e in events if e.startswith("build")])
+        events.append(f"build {k}")
+        started[k].set()
+        return build(cached, part, *args)
+
+    def writing(delete: Q, rows: Any) -> int:
+        k = len([e for e in events if e.startswith("write")])
+        events.append(f"write {k}")
+        if k + 1 < len(started):
+            assert started[k + 1].wait(timeout=10), "the next part was not being built during this write"
+        written = replace(delete, rows)
+        events.append(f"written {k}")
+        return written
+
+    monkeypatch.setattr(services, "_rows_of_members", building)
+    monkeypatch.setattr(services, "_replace", writing)
+    stored_ = services.rematch_chunk(people)
+
+    assert snapshot() == whole and stored_ == len(whole)
+    assert events.index("build 2") > events.index("written 0")
+    assert not _builder_threads()
+
+
+def test_a_failure_building_the_next_part_during_a_write_leaves_the_chunk_undone(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    people, before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    build, replace = services._rows_of_members, services._replace
+    writing_first = threading.Event()
+    calls: list[int] = []
+
+    def second_part_fails(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            assert writing_first.wait(timeout=10)
+            raise RuntimeError("the builder failed in the second part")
+        return build(*args)
+
+    def writing(delete: Q, rows: Any) -> int:
+        writing_first.set()
+        return replace(delete, rows)
+
+    monkeypatch.setattr(services, "_rows_of_members", second_part_fails)
+    monkeypatch.setattr(services, "_replace", writing)
+    marked: list[bool] = []
+    with pytest.raises(RuntimeError, match="the builder failed"):
+        services.rematch_chunk(people, then=lambda: marked.append(True))
+
+    assert len(calls) == 2
+    assert snapshot() == before
+    assert not marked
+    assert not _builder_threads()
+
+
+def test_a_failed_write_while_the_next_part_is_built_leaves_the_chunk_undone_and_no_builder_running(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    people, before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    build, replace = services._rows_of_members, services._replace
+    second_started, second_built = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def slow_second_part(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            second_started.set()
+            time.sleep(0.2)  # still building when the write fails
+            rows = build(*args)
+            second_built.set()
+            return rows
+        return build(*args)
+
+    def first_write_fails(delete: Q, rows: Any) -> int:
+        assert second_started.wait(timeout=10)
+        replace(delete, rows)
+        raise DatabaseError("the connection broke after the first part's rows were written")
+
+    monkeypatch.setattr(services, "_rows_of_members", slow_second_part)
+    monkeypatch.setattr(services, "_replace", first_write_fails)
+    marked: list[bool] = []
+    with pytest.raises(DatabaseError):
+        services.rematch_chunk(people, then=lambda: marked.append(True))
+
+    assert second_built.is_set()  # waited for, not left running
+    assert len(calls) == 2  # and no third part started
+    assert not _builder_threads()
+    assert snapshot() == before
+    assert not marked
+
+
+def test_a_query_while_building_a_part_in_the_helper_thread_fails_and_writes_nothing(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    """The helper thread's connection would be outside the chunk's transaction."""
+    people, before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    build = services._rows_of_members
+    calls: list[int] = []
+
+    def second_part_queries(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            Member.objects.count()
+        return build(*args)
+
+    monkeypatch.setattr(services, "_rows_of_members", second_part_queries)
+    with pytest.raises(RuntimeError, match="no query there"):
+        services.rematch_chunk(people)
+
+    assert snapshot() == before
 
 
 def test_the_market_is_built_once_and_reused_until_the_other_side_changes_more_than_it_takes_in(
