@@ -1,7 +1,8 @@
 """A re-match chunk's own cost (issue 20): CPU per stage for one part of seekers, and the rows it stores.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/relief_bench \\
-        python benchmarks/bench_chunk.py --seekers 10000 [--part 1000] [--repeat 3] [--dump rows.txt] [--profile]
+        python benchmarks/bench_chunk.py --seekers 10000 [--part 1000] [--repeat 3] [--dump rows.txt] [--profile] \\
+        [--whole [--chunk 5000]]
 
 The region is bench_scale.py's (skewed counties, a posting for every five seekers), filled once: a
 database that already holds seekers is reused as it is (``--fill`` to fill it again), so that two
@@ -11,7 +12,8 @@ per stage: the rows (``_rows_of_members``: the rankings, the choice of postings,
 of which the rankings alone (``Market.postings_for_many``, timed apart), and the write (``_replace``,
 in a transaction rolled back, with the PostgreSQL backend's CPU beside it); rows per CPU second of
 the chunk's own work. ``--whole`` then runs ``rematch_chunk`` itself over the part, committed (wall
-time too). Each stage starts after a full collection, so that one stage's garbage is not
+time too), or over the first ``--chunk`` seekers (written in parts of ``MATCHING_WRITE_PART``, an
+environment variable). Each stage starts after a full collection, so that one stage's garbage is not
 collected on the next one's clock. ``--dump`` writes every row but ``computed_at`` as text (member, posting, score,
 engine version, the explanation's JSON exactly as written), one a line, for an exact comparison of
 two versions: run this script from a worktree of each and ``cmp`` the files.
@@ -57,11 +59,15 @@ def fill(seekers: int, postings: int, counties: int) -> None:
 
 
 def whole_chunk(part: list[int], thresholds: list[list[float]], pid: int | None) -> None:
-    """``rematch_chunk`` itself over the part, committed: into an emptied range, then over its own
+    """``rematch_chunk`` itself over these seekers, committed: into an emptied range, then over their
     rows unchanged (as every night after the first). Wall time as well as CPU: the commit and the
-    database's work included."""
+    database's work included. The chunk is written in parts of ``MATCHING_WRITE_PART`` seekers."""
+    from django.conf import settings
+
     from matching import services
     from matching.models import Match
+
+    print(f"a chunk of {len(part):,} seekers, written in parts of {settings.MATCHING_WRITE_PART:,}")
 
     Match.objects.filter(member_id__in=part).delete()
     for label in ("into an emptied range", "over its rows unchanged"):
@@ -87,6 +93,7 @@ def main() -> None:
     parser.add_argument("--fill", action="store_true", help="fill the database again even if it holds seekers")
     parser.add_argument("--dump", type=Path, help="write the part's rows (all columns but computed_at) here")
     parser.add_argument("--whole", action="store_true", help="then rematch_chunk itself over the part, committed")
+    parser.add_argument("--chunk", type=int, default=0, help="--whole over this many seekers (default: --part)")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of the rows stage")
     args = parser.parse_args()
 
@@ -147,7 +154,7 @@ def main() -> None:
         if profile is not None:
             pstats.Stats(profile).sort_stats("tottime").print_stats(18)
     if args.whole:
-        whole_chunk(part, thresholds, pid)
+        whole_chunk(sorted(cached.seekers)[: args.chunk or args.part], thresholds, pid)
     if args.dump:
         from core.fields import JSONTextField
 
