@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -62,10 +63,11 @@ from ml.matching import (  # the underscored names: the rules ``_rows_of_pairs``
     Market,
     Posting,
     Seeker,
-    _location,
     _occupation_fit,
     capacity_fact,
-    infeasible_reason,
+    check_posting,
+    check_seeker,
+    feasible_location,
     posting_salary,
 )
 from ml.relatedness import Relatedness
@@ -587,8 +589,17 @@ def _rows_of_pairs(
         sums = _part_sums(space, of_seekers, at_seeker, of_postings, at_posting)
     else:  # each seeker against many postings (mostly fewer non-zeros: less to repeat)
         sums = _part_sums(space, of_postings, at_posting, of_seekers, at_seeker)
-    about = [_posting_facts(cached, space, p) for _s, _f, p, _score in pairs]
-    text_weights = np.array([a.text_weight for a in about])
+    # Each posting's facts once (``_posting_facts``), and what each pair reads of its posting.
+    of_posting: dict[int, tuple[Any, ...]] = {}
+    about = []
+    for _s, _f, posting, _score in pairs:
+        mine_p = of_posting.get(id(posting))
+        if mine_p is None:
+            check_posting(posting)  # ``infeasible_reason``'s check of the posting, once
+            known = _posting_facts(cached, space, posting)
+            mine_p = of_posting[id(posting)] = (known, int(posting.id))
+        about.append(mine_p)
+    text_weights = np.array([a[0].text_weight for a in about])
     similarity = np.divide(sums[:, _TEXT], text_weights, out=np.zeros(len(pairs)), where=text_weights != 0)
     parts, text, scores = (
         _rounded(sums, 4),
@@ -596,19 +607,25 @@ def _rows_of_pairs(
         _rounded(np.array([float(t[3]) for t in pairs]), 6),
     )
     relatedness = cached.market.relatedness
-    of_seeker: dict[int, tuple[set[str], dict[str, tuple[str, float]]]] = {}
+    of_seeker: dict[int, tuple[Any, ...]] = {}
     occupations: dict[tuple[str, str], str] = {}
+    capacities: dict[tuple[str, str], str] = {}
     rows: list[Row] = []
-    for k, (seeker, facts, posting, _score) in enumerate(pairs):
-        if infeasible_reason(seeker, posting) is not None:
-            continue  # never stored
+    append, names = rows.append, PARTS
+    for (seeker, facts, posting, _score), (known, posting_id), parts_k, text_k, score_k in zip(
+        pairs, about, parts, text, scores, strict=True
+    ):
         mine = of_seeker.get(id(seeker))
         if mine is None:
+            check_seeker(seeker)  # ``infeasible_reason``'s check of the seeker, once
             # ``related_facts``' answer for each skill, from the same nearest held skill.
             near = relatedness.nearest_of_each(seeker.skills) if relatedness is not None and seeker.skills else {}
-            mine = of_seeker[id(seeker)] = (set(seeker.skills), near)
-        has, near = mine
-        required, preferred, salary, _text_weight, no_skills = about[k]
+            mine = of_seeker[id(seeker)] = (set(seeker.skills), near, int(seeker.id))
+        location = feasible_location(seeker, posting)
+        if location is None:
+            continue  # infeasible: never stored
+        has, near, seeker_id = mine
+        required, preferred, salary, _text_weight, no_skills = known
         expected = seeker.expected_salary
         if salary is None or expected is None or expected <= 0:
             salary_state, gap = "unknown", 0
@@ -620,29 +637,37 @@ def _rows_of_pairs(
         occupation = occupations.get(codes)
         if occupation is None:
             occupation = occupations[codes] = _occupation_fit(*codes)
-        missing = [c for c in required if c not in has]
+        demands = (seeker.capacity, posting.capacity_required)
+        capacity = capacities.get(demands)
+        if capacity is None:
+            capacity = capacities[demands] = capacity_fact(seeker, posting)
+        if required:
+            matched = [c for c in required if c in has]
+            missing = [c for c in required if c not in has] if len(matched) < len(required) else []
+        else:
+            matched, missing = [], []
         # The keys in ``_match``'s order: the stored JSON text is compared byte for byte.
         found = {
-            "matched_required": [c for c in required if c in has],
+            "matched_required": matched,
             "missing_required": missing,
-            "matched_preferred": [c for c in preferred if c in has],
-            "location": _location(seeker, posting),
-            "capacity": capacity_fact(seeker, posting),
-            "related_required": [[c, *near[c]] for c in missing if c in near],
+            "matched_preferred": [c for c in preferred if c in has] if preferred else [],
+            "location": location,
+            "capacity": capacity,
+            "related_required": [[c, *near[c]] for c in missing if c in near] if missing and near else [],
             "occupation_from_skills": seeker.occupation_from_skills,
             "salary": salary_state,
             "salary_gap": gap,
             "occupation": occupation,
-            "text_similarity": text[k],
+            "text_similarity": text_k,
             "no_resolved_skills": no_skills,
-            "parts": dict(zip(PARTS, parts[k], strict=True)),
+            "parts": dict(zip(names, parts_k, strict=True)),
             "expected_salary": facts.expected_salary,
             "salary_min": posting.salary_min,
             "salary_max": posting.salary_max,
             "seeker_region": seeker.region,
             "posting_region": posting.region,
         }
-        rows.append(Row(int(seeker.id), int(posting.id), scores[k], ENGINE_VERSION, now, found))
+        append(Row(seeker_id, posting_id, score_k, ENGINE_VERSION, now, found))
     return rows
 
 
@@ -1479,23 +1504,45 @@ def _rows_of_part(
     cached: CachedMarket, member_ids: Sequence[int], limits: tuple[dict[int, float], dict[int, float]], now: datetime
 ) -> list[Row]:
     overall, among_consenting = limits
-    n = per_side()
-    # Every member's ranking at once, over the feasible blocks (``Market.postings_for_many``): one
-    # member at a time would read every posting of the region for each member.
-    ranked = cached.market.postings_for_many([m for m in member_ids if m in cached.seekers], top_k=scan_depth())
-    chosen = []
+    market_ = cached.market
+    # Every member's ranking at once, over the feasible blocks (``Market.postings_for_many``, as
+    # arrays): one member at a time would read every posting of the region for each member. The
+    # rankings run some 1,000 postings deep, a few times the rows kept: which are kept is decided
+    # on the arrays, and only those become Python objects.
+    left, right, micros = market_.best_postings_of_rows(
+        market_.seeker_rows_of([m for m in member_ids if m in cached.seekers]), scan_depth()
+    )
+    if not len(left):
+        return []
+    starts = np.r_[0, np.flatnonzero(np.diff(left)) + 1]
+    ends = np.r_[starts[1:], len(left)]
+    rank = np.arange(len(left)) - np.repeat(starts, ends - starts)
+    scores = micros / 1e6  # the float ``postings_for_many`` gives, to the bit
+    postings_at, inverse = np.unique(right, return_inverse=True)
+    posting_ids = [int(pid) for pid in market_.posting_ids_at(postings_at)]
+    seeker_ids = [int(sid) for sid in market_.seeker_ids_at(left[starts])]
+    consents = np.array([cached.facts[sid].consent for sid in seeker_ids], dtype=bool)
+    kept = (
+        (rank < per_side())
+        | (scores >= np.array([overall.get(pid, 0.0) for pid in posting_ids])[inverse] - TOLERANCE)
+        | (
+            np.repeat(consents, ends - starts)
+            & (scores >= np.array([among_consenting.get(pid, 0.0) for pid in posting_ids])[inverse] - TOLERANCE)
+        )
+    )
+    # Each member's kept postings, best first, in the order the members were given.
+    kept_before = np.r_[0, np.cumsum(kept)]
+    span = {sid: (int(kept_before[a]), int(kept_before[b])) for sid, a, b in zip(seeker_ids, starts, ends, strict=True)}
+    kept_postings = [cached.postings[posting_ids[i]] for i in inverse[kept].tolist()]
+    kept_scores = scores[kept].tolist()
+    chosen: list[tuple[Seeker, engine.SeekerFacts, Posting, float]] = []
     for member_id in member_ids:
         seeker = cached.seekers.get(member_id)
         if seeker is None:
             continue  # no longer a seeker: the caller's write removes their rows
         facts = cached.facts[member_id]
-        for rank, (pid, score) in enumerate(ranked.get(member_id, [])):
-            posting_id = int(pid)
-            reaches = score >= overall.get(posting_id, 0.0) - TOLERANCE or (
-                facts.consent and score >= among_consenting.get(posting_id, 0.0) - TOLERANCE
-            )
-            if rank < n or reaches:
-                chosen.append((seeker, facts, cached.postings[posting_id], score))
+        a, b = span.get(member_id, (0, 0))
+        chosen += zip(repeat(seeker, b - a), repeat(facts, b - a), kept_postings[a:b], kept_scores[a:b], strict=True)
     # Every pair of the part explained together: one product for all, each seeker's facts once.
     with _vectors_reused(cached):
         return _rows_of_pairs(cached, chosen, now)
