@@ -579,26 +579,24 @@ def _rows_of_pairs(
         return [row for s, f, p, score in pairs if (row := _match(cached, s, f, p, score, now)) is not None]
     if not pairs:
         return []
+    postings = [t[2] for t in pairs]
     of_seekers, at_seeker = _rows_of_vectors(
         market._a, cached.seeker_rows, cached.seekers, space.seeker_matrix, [t[0] for t in pairs]
     )
     of_postings, at_posting = _rows_of_vectors(
-        market._b, cached.posting_rows, cached.postings, space.posting_matrix, [t[2] for t in pairs]
+        market._b, cached.posting_rows, cached.postings, space.posting_matrix, postings
     )
     if one_posting:  # one posting against many seekers: main's product took the seekers' rows
         sums = _part_sums(space, of_seekers, at_seeker, of_postings, at_posting)
     else:  # each seeker against many postings (mostly fewer non-zeros: less to repeat)
         sums = _part_sums(space, of_postings, at_posting, of_seekers, at_seeker)
     # Each posting's facts once (``_posting_facts``), and what each pair reads of its posting.
-    of_posting: dict[int, tuple[Any, ...]] = {}
-    about = []
-    for _s, _f, posting, _score in pairs:
-        mine_p = of_posting.get(id(posting))
-        if mine_p is None:
-            check_posting(posting)  # ``infeasible_reason``'s check of the posting, once
-            known = _posting_facts(cached, space, posting)
-            mine_p = of_posting[id(posting)] = (known, int(posting.id))
-        about.append(mine_p)
+    keys = list(map(id, postings))
+    of_posting: dict[int, Any] = dict(zip(keys, postings, strict=True))
+    for key, posting in of_posting.items():
+        check_posting(posting)  # ``infeasible_reason``'s check of the posting, once
+        of_posting[key] = (_posting_facts(cached, space, posting), int(posting.id))
+    about: list[tuple[PostingFacts, int]] = list(map(of_posting.__getitem__, keys))
     text_weights = np.array([a[0].text_weight for a in about])
     similarity = np.divide(sums[:, _TEXT], text_weights, out=np.zeros(len(pairs)), where=text_weights != 0)
     parts, text, scores = (
@@ -611,7 +609,7 @@ def _rows_of_pairs(
     occupations: dict[tuple[str, str], str] = {}
     capacities: dict[tuple[str, str], str] = {}
     rows: list[Row] = []
-    append, names = rows.append, PARTS
+    append, names, new_row = rows.append, PARTS, tuple.__new__  # a Row without its Python-level __new__
     for (seeker, facts, posting, _score), (known, posting_id), parts_k, text_k, score_k in zip(
         pairs, about, parts, text, scores, strict=True
     ):
@@ -667,7 +665,7 @@ def _rows_of_pairs(
             "seeker_region": seeker.region,
             "posting_region": posting.region,
         }
-        append(Row(seeker_id, posting_id, score_k, ENGINE_VERSION, now, found))
+        append(new_row(Row, (seeker_id, posting_id, score_k, ENGINE_VERSION, now, found)))
     return rows
 
 
@@ -677,22 +675,19 @@ def _rows_of_vectors(
     """The vectors of ``objects`` (seekers or postings), each distinct one once, and each object's row
     among them: the market's row for the market's own object (the same object), else the object
     vectorised (a fresher copy, or a row the market does not hold)."""
-    where: dict[int, int] = {}
+    keys = list(map(id, objects))
+    where: dict[int, Any] = dict(zip(keys, objects, strict=True))  # each object once, in order of first use
     market_rows: list[int] = []
     fresh: list[Any] = []
-    at = np.empty(len(objects), dtype=np.int64)
-    for k, obj in enumerate(objects):
-        key = id(obj)
-        row = where.get(key)
-        if row is None:
-            pk = int(obj.id)
-            if own.get(pk) is obj:
-                row = where[key] = len(market_rows)
-                market_rows.append(rows_of[pk])
-            else:
-                row = where[key] = -1 - len(fresh)
-                fresh.append(vectorise([obj]))
-        at[k] = row
+    for key, obj in where.items():
+        pk = int(obj.id)
+        if own.get(pk) is obj:
+            where[key] = len(market_rows)
+            market_rows.append(rows_of[pk])
+        else:
+            where[key] = -1 - len(fresh)
+            fresh.append(vectorise([obj]))
+    at = np.fromiter(map(where.__getitem__, keys), dtype=np.int64, count=len(keys))
     at[at < 0] = len(market_rows) - 1 - at[at < 0]  # the fresh ones follow the market's
     stacked = matrix[market_rows] if not fresh else sp.vstack([matrix[market_rows], *fresh], format="csr")
     return stacked, at
