@@ -1442,8 +1442,8 @@ def _written_while_built(
     helper thread while this part's are written. Returns the rows written.
 
     The write waits on the database most of its time (the server takes in the ``COPY`` and runs the
-    merge: about as much CPU as the part's rows cost here), and the rows' numpy work releases the
-    interpreter too, so the two overlap. The write stays on this thread: the chunk is one
+    merge: about as much CPU as the part's rows cost here), and the interpreter is free for the
+    builder while it waits. The write stays on this thread: the chunk is one
     transaction on this thread's connection. The builder must not query (a thread's own connection
     would be outside that transaction): a query there fails. At most two parts' rows are held: the
     part being written and the next. A failure on either side is raised here, after the builder
