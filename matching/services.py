@@ -27,16 +27,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
 from typing import Any, NamedTuple, cast
 
 import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field, OuterRef, Q, Subquery
@@ -52,19 +56,19 @@ from matching import changes, engine, notices
 from matching.learning import current_weights
 from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun, RematchThresholdPart
 from ml.best import BestLists, best_of
-from ml.matching import (  # the underscored names: the rules ``_explanations`` shares with ``Market.explain``
+from ml.matching import (  # the underscored names: the rules ``_rows_of_pairs`` shares with ``Market.explain``
     ENGINE_VERSION,
     PARTS,
     Explanation,
     Market,
     Posting,
     Seeker,
-    _location,
     _occupation_fit,
     capacity_fact,
-    infeasible_reason,
+    check_posting,
+    check_seeker,
+    feasible_location,
     posting_salary,
-    related_facts,
 )
 from ml.relatedness import Relatedness
 from notifications.services import Notice, notify_each
@@ -104,7 +108,7 @@ class CachedMarket:
     built_at: float  # time.monotonic()
     built_on: dt.date  # the day it was built: a posting past its ``valid_until`` closes by the date alone
     build_seconds: float
-    # What ``_explanations`` needs of a posting whatever the seeker, worked out once per posting.
+    # What ``_rows_of_pairs`` needs of a posting whatever the seeker, worked out once per posting.
     posting_facts: dict[int, PostingFacts] = field(default_factory=dict)
     # Each row's best of the other side in this market (``MarketBest``), made for the first refresh.
     best: MarketBest | None = None
@@ -620,97 +624,200 @@ def _explanation(explanation: Explanation | None) -> dict[str, Any] | None:
     return {f.name: getattr(explanation, f.name) for f in dataclasses.fields(explanation)}
 
 
-def _explanations(cached: CachedMarket, seeker: Seeker, postings: Sequence[Posting]) -> list[dict[str, Any] | None]:
-    """``Market.explain`` for one seeker against many postings of the market, as facts, at once.
+def _rows_of_pairs(
+    cached: CachedMarket,
+    pairs: Sequence[tuple[Seeker, engine.SeekerFacts, Posting, float]],
+    now: datetime,
+    *,
+    one_posting: bool = False,
+) -> list[Row]:
+    """The stored rows of these pairs (seeker, their facts, posting, score): ``_match`` of each, the
+    infeasible ones left out, at once. ``one_posting``: the pairs are one posting's (its refresh),
+    which decides the order the parts are added in (``_part_sums``).
 
-    ``explain`` costs a quarter of a millisecond a pair even with memoised vectors, which is most of
-    a full re-match's time. Here the weighted parts of every pair come from one sparse product of
-    the seeker's vector with the postings' rows of the market, and the other facts from the same
-    rules as ``explain`` (the engine's). ``tests/matching/test_services.py`` checks that both agree
-    on every pair; without the engine internals this relies on, it falls back to ``explain``."""
+    ``explain`` costs a quarter of a millisecond a pair even with memoised vectors, which would be
+    most of a full re-match's time. Here the weighted parts of every pair come from one element-wise
+    product of the pairs' vectors (the market's own rows; a fresher seeker or posting vectorised
+    once), summed per part and rounded as arrays; each seeker's and posting's own facts are worked
+    out once, and each pair only compares the two. The rules are the engine's (``explain``,
+    ``related_facts``), and ``tests/matching/test_services.py`` checks that the rows equal
+    ``_match``'s through ``explain`` on every pair; without the engine internals this relies on, it
+    is that path."""
     market = cached.market
     space = getattr(market, "_space", None)
-    matrix = getattr(market, "_b", None)
-    rows = [cached.posting_rows.get(int(p.id)) for p in postings]
-    if space is None or matrix is None or getattr(space, "offsets", None) is None or None in rows or not postings:
-        return [_explanation(market.explain(seeker, p)) for p in postings]
-    sums = _part_sums(space, matrix[rows].multiply(space.seeker_matrix([seeker])), len(postings))
-    nearest: dict[str, tuple[str, float] | None] = {}
-    return [
-        _pair_facts(cached, seeker, posting, _posting_facts(cached, space, posting), sums[k], nearest)
-        for k, posting in enumerate(postings)
-    ]
+    if (
+        space is None
+        or getattr(market, "_a", None) is None
+        or getattr(market, "_b", None) is None
+        or getattr(space, "offsets", None) is None
+    ):
+        return [row for s, f, p, score in pairs if (row := _match(cached, s, f, p, score, now)) is not None]
+    if not pairs:
+        return []
+    postings = [t[2] for t in pairs]
+    of_seekers, at_seeker = _rows_of_vectors(
+        market._a, cached.seeker_rows, cached.seekers, space.seeker_matrix, [t[0] for t in pairs]
+    )
+    of_postings, at_posting = _rows_of_vectors(
+        market._b, cached.posting_rows, cached.postings, space.posting_matrix, postings
+    )
+    if one_posting:  # one posting against many seekers: main's product took the seekers' rows
+        sums = _part_sums(space, of_seekers, at_seeker, of_postings, at_posting)
+    else:  # each seeker against many postings (mostly fewer non-zeros: less to repeat)
+        sums = _part_sums(space, of_postings, at_posting, of_seekers, at_seeker)
+    # Each posting's facts once (``_posting_facts``), and what each pair reads of its posting.
+    keys = list(map(id, postings))
+    of_posting: dict[int, Any] = dict(zip(keys, postings, strict=True))
+    for key, posting in of_posting.items():
+        check_posting(posting)  # ``infeasible_reason``'s check of the posting, once
+        of_posting[key] = (_posting_facts(cached, space, posting), int(posting.id))
+    about: list[tuple[PostingFacts, int]] = list(map(of_posting.__getitem__, keys))
+    text_weights = np.array([a[0].text_weight for a in about])
+    similarity = np.divide(sums[:, _TEXT], text_weights, out=np.zeros(len(pairs)), where=text_weights != 0)
+    parts, text, scores = (
+        _rounded(sums, 4),
+        _rounded(similarity, 4),
+        _rounded(np.array([float(t[3]) for t in pairs]), 6),
+    )
+    relatedness = cached.market.relatedness
+    of_seeker: dict[int, tuple[Any, ...]] = {}
+    occupations: dict[tuple[str, str], str] = {}
+    capacities: dict[tuple[str, str], str] = {}
+    rows: list[Row] = []
+    append, names, new_row = rows.append, PARTS, tuple.__new__  # a Row without its Python-level __new__
+    for (seeker, facts, posting, _score), (known, posting_id), parts_k, text_k, score_k in zip(
+        pairs, about, parts, text, scores, strict=True
+    ):
+        mine = of_seeker.get(id(seeker))
+        if mine is None:
+            check_seeker(seeker)  # ``infeasible_reason``'s check of the seeker, once
+            # ``related_facts``' answer for each skill, from the same nearest held skill.
+            near = relatedness.nearest_of_each(seeker.skills) if relatedness is not None and seeker.skills else {}
+            mine = of_seeker[id(seeker)] = (set(seeker.skills), near, int(seeker.id))
+        location = feasible_location(seeker, posting)
+        if location is None:
+            continue  # infeasible: never stored
+        has, near, seeker_id = mine
+        required, preferred, salary, _text_weight, no_skills = known
+        expected = seeker.expected_salary
+        if salary is None or expected is None or expected <= 0:
+            salary_state, gap = "unknown", 0
+        elif salary >= expected:
+            salary_state, gap = "meets", 0
+        else:
+            salary_state, gap = "below", int(expected - salary)
+        codes = (seeker.occupation, posting.occupation)
+        occupation = occupations.get(codes)
+        if occupation is None:
+            occupation = occupations[codes] = _occupation_fit(*codes)
+        demands = (seeker.capacity, posting.capacity_required)
+        capacity = capacities.get(demands)
+        if capacity is None:
+            capacity = capacities[demands] = capacity_fact(seeker, posting)
+        if required:
+            matched = [c for c in required if c in has]
+            missing = [c for c in required if c not in has] if len(matched) < len(required) else []
+        else:
+            matched, missing = [], []
+        # The keys in ``_match``'s order: the stored JSON text is compared byte for byte.
+        found = {
+            "matched_required": matched,
+            "missing_required": missing,
+            "matched_preferred": [c for c in preferred if c in has] if preferred else [],
+            "location": location,
+            "capacity": capacity,
+            "related_required": [[c, *near[c]] for c in missing if c in near] if missing and near else [],
+            "occupation_from_skills": seeker.occupation_from_skills,
+            "salary": salary_state,
+            "salary_gap": gap,
+            "occupation": occupation,
+            "text_similarity": text_k,
+            "no_resolved_skills": no_skills,
+            "parts": dict(zip(names, parts_k, strict=True)),
+            "expected_salary": facts.expected_salary,
+            "salary_min": posting.salary_min,
+            "salary_max": posting.salary_max,
+            "seeker_region": seeker.region,
+            "posting_region": posting.region,
+        }
+        append(new_row(Row, (seeker_id, posting_id, score_k, ENGINE_VERSION, now, found)))
+    return rows
 
 
-def _explanations_of_posting(
-    cached: CachedMarket, posting: Posting, seekers: Sequence[Seeker]
-) -> list[dict[str, Any] | None]:
-    """The same for one posting (a fresh one: just published or edited) against many seekers of the
-    market: one product of the posting's vector with the seekers' rows."""
-    market = cached.market
-    space = getattr(market, "_space", None)
-    matrix = getattr(market, "_a", None)
-    rows = [cached.seeker_rows.get(int(s.id)) for s in seekers]
-    if space is None or matrix is None or getattr(space, "offsets", None) is None or None in rows or not seekers:
-        return [_explanation(market.explain(s, posting)) for s in seekers]
-    sums = _part_sums(space, matrix[rows].multiply(space.posting_matrix([posting])), len(seekers))
-    about = _posting_facts(cached, space, posting)
-    return [_pair_facts(cached, seeker, posting, about, sums[k], {}) for k, seeker in enumerate(seekers)]
+def _rows_of_vectors(
+    matrix: Any, rows_of: dict[int, int], own: dict[int, Any], vectorise: Callable[[Any], Any], objects: Sequence[Any]
+) -> tuple[Any, np.ndarray]:
+    """The vectors of ``objects`` (seekers or postings), each distinct one once, and each object's row
+    among them: the market's row for the market's own object (the same object), else the object
+    vectorised (a fresher copy, or a row the market does not hold)."""
+    keys = list(map(id, objects))
+    where: dict[int, Any] = dict(zip(keys, objects, strict=True))  # each object once, in order of first use
+    market_rows: list[int] = []
+    fresh: list[Any] = []
+    for key, obj in where.items():
+        pk = int(obj.id)
+        if own.get(pk) is obj:
+            where[key] = len(market_rows)
+            market_rows.append(rows_of[pk])
+        else:
+            where[key] = -1 - len(fresh)
+            fresh.append(vectorise([obj]))
+    at = np.fromiter(map(where.__getitem__, keys), dtype=np.int64, count=len(keys))
+    at[at < 0] = len(market_rows) - 1 - at[at < 0]  # the fresh ones follow the market's
+    stacked = matrix[market_rows] if not fresh else sp.vstack([matrix[market_rows], *fresh], format="csr")
+    return stacked, at
 
 
-def _part_sums(space: Any, product: Any, n: int) -> list[list[float]]:
-    """Each row's sum per weighted part (``PARTS``) of an element-wise product of vectors."""
-    product = product.tocoo()
-    part_of = np.full(product.shape[1], -1, dtype=np.int64)
+def _part_sums(space: Any, kept: Any, at_kept: np.ndarray, looked_up: Any, at_looked_up: np.ndarray) -> np.ndarray:
+    """Each pair's sum per weighted part (``PARTS``) of the element-wise product of its two vectors:
+    row ``at_kept`` of ``kept`` and row ``at_looked_up`` of ``looked_up``.
+
+    The ``kept`` side's vector is repeated for each pair, the other's value at each of its columns
+    looked up; the products are added up from the vector's last stored column to its first. That is
+    the order in which main's per-row products always added the stored figures (the rows of the side
+    ``kept`` times one vector of the other side: scipy's product with a diagonal), so the sums, and
+    the figures rounded from them, are the same to the last bit. ``Market.explain`` adds in another
+    order (numpy's pairwise sum); the four decimals kept hide that difference."""
+    pairs = kept[at_kept].tocsr()  # each row's columns in the order the market stores them
+    other = looked_up.tocsr(copy=True)
+    other.sum_duplicates()  # sorted (a copy: the caller's stays as it is), one entry a column: the keys ascend
+    width = other.shape[1]
+    pair_of = np.repeat(np.arange(pairs.shape[0]), np.diff(pairs.indptr))
+    wanted = at_looked_up[pair_of] * width + pairs.indices
+    held = np.repeat(np.arange(other.shape[0]), np.diff(other.indptr)) * width + other.indices
+    found = np.minimum(np.searchsorted(held, wanted), max(len(held) - 1, 0))
+    part_of = np.full(width, -1, dtype=np.int64)
     for i, name in enumerate(PARTS):
         start, end = space.offsets[name]
         part_of[start:end] = i
-    which = part_of[product.col]
-    keep = which >= 0
-    sums = np.zeros((n, len(PARTS)))
-    np.add.at(sums, (product.row[keep], which[keep]), product.data[keep])
-    return cast(list[list[float]], sums.tolist())
+    which = part_of[pairs.indices]
+    if len(held):
+        keep = (which >= 0) & (held[found] == wanted)
+        values = (pairs.data * other.data[found])[keep][::-1]
+    else:
+        keep, values = np.zeros(len(wanted), dtype=bool), np.zeros(0)
+    cells = (pair_of * len(PARTS) + which)[keep][::-1]
+    sums = np.bincount(cells, weights=values, minlength=pairs.shape[0] * len(PARTS))
+    return sums.reshape(pairs.shape[0], len(PARTS))
+
+
+def _rounded(values: np.ndarray, digits: int) -> list[Any]:
+    """``round(v, digits)`` of each value as Python floats (nested as ``values`` is), vectorised.
+
+    Rounding the scaled value to the nearest integer and scaling back gives the same float as
+    ``round`` (both are the correctly rounded quotient) unless the scaled value is within reach of a
+    half, where its own rounding error could tip it: those few, and anything not finite or too
+    large, are rounded by ``round`` itself."""
+    scale = 10.0**digits
+    scaled = values * scale
+    out = np.rint(scaled) / scale
+    unsure = ~(np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6) | ~(np.abs(scaled) < 2.0**40)
+    for index in zip(*np.nonzero(unsure), strict=True):
+        out[index] = round(float(values[index]), digits)
+    return cast(list[Any], out.tolist())
 
 
 _TEXT = PARTS.index("text")
-
-
-def _pair_facts(
-    cached: CachedMarket,
-    seeker: Seeker,
-    posting: Posting,
-    about: PostingFacts,
-    sums: list[float],
-    nearest: dict[str, tuple[str, float] | None],
-) -> dict[str, Any] | None:
-    """``explain``'s facts of one pair from its part sums (None: the pair is infeasible).
-    ``nearest``: the seeker's nearest held skills found so far (``related_facts``' memo)."""
-    if infeasible_reason(seeker, posting) is not None:
-        return None
-    required, preferred, salary, text_weight, no_skills = about
-    if salary is None or seeker.expected_salary is None or seeker.expected_salary <= 0:
-        salary_state, gap = "unknown", 0
-    elif salary >= seeker.expected_salary:
-        salary_state, gap = "meets", 0
-    else:
-        salary_state, gap = "below", int(seeker.expected_salary - salary)
-    has = set(seeker.skills)
-    relatedness = cached.market.relatedness
-    return {
-        "matched_required": [c for c in required if c in has],
-        "missing_required": [c for c in required if c not in has],
-        "matched_preferred": [c for c in preferred if c in has],
-        "location": _location(seeker, posting),
-        "capacity": capacity_fact(seeker, posting),
-        "related_required": [list(r) for r in related_facts(relatedness, seeker, required, memo=nearest)],
-        "occupation_from_skills": seeker.occupation_from_skills,
-        "salary": salary_state,
-        "salary_gap": gap,
-        "occupation": _occupation_fit(seeker.occupation, posting.occupation),
-        "text_similarity": round(sums[_TEXT] / text_weight, 4) if text_weight else 0.0,
-        "no_resolved_skills": no_skills,
-        "parts": {name: round(value, 4) for name, value in zip(PARTS, sums, strict=True)},
-    }
 
 
 class Row(NamedTuple):
@@ -732,10 +839,10 @@ def _match(
     posting: Posting,
     score: float,
     now: datetime,
-    explanation: dict[str, Any] | None = None,
 ) -> Row | None:
-    # Facts from ``_explanations`` are ready for JSON; ``explain``'s go through ``_jsonable``.
-    found = explanation if explanation is not None else _jsonable(_explanation(cached.market.explain(seeker, posting)))
+    """One pair's row through ``Market.explain`` (None: infeasible): what ``_rows_of_pairs`` gives
+    at once, and its answer where the engine's internals are not there."""
+    found = _jsonable(_explanation(cached.market.explain(seeker, posting)))
     if found is None:  # infeasible after all: never stored
         return None
     # The values the sentences quote, as they were when the match was computed.
@@ -1119,14 +1226,9 @@ def refresh_posting(posting_id: int) -> int:
         thresholds = _member_thresholds(rest_ids, exclude_posting=posting_id)
     keep |= {sid for sid, score in rest if sid not in thresholds or score >= thresholds[sid] - TOLERANCE}
     now = timezone.now()
-    chosen = [(cached.seekers[sid], score) for sid, score in ranked if sid in keep]
+    chosen = [(cached.seekers[sid], cached.facts[sid], posting, score) for sid, score in ranked if sid in keep]
     with _vectors_reused(cached):
-        explained = _explanations_of_posting(cached, posting, [seeker for seeker, _s in chosen])
-    rows = [
-        row
-        for (seeker, score), facts_of in zip(chosen, explained, strict=True)
-        if (row := _match(cached, seeker, cached.facts[int(seeker.id)], posting, score, now, facts_of))
-    ]
+        rows = _rows_of_pairs(cached, chosen, now, one_posting=True)
     return _replace(Q(posting_id=posting_id), rows)
 
 
@@ -1168,14 +1270,9 @@ def refresh_member(member_id: int) -> int:
             pid for pid, score in rest if pid not in among_consenting or score >= among_consenting[pid] - TOLERANCE
         }
     now = timezone.now()
-    chosen = [(cached.postings[pid], score) for pid, score in ranked if pid in keep]
+    chosen = [(seeker, facts, cached.postings[pid], score) for pid, score in ranked if pid in keep]
     with _vectors_reused(cached):
-        explained = _explanations(cached, seeker, [p for p, _s in chosen])
-    rows = [
-        row
-        for (posting, score), facts_of in zip(chosen, explained, strict=True)
-        if (row := _match(cached, seeker, facts, posting, score, now, facts_of))
-    ]
+        rows = _rows_of_pairs(cached, chosen, now)
     stored = _replace(Q(member_id=member_id), rows)
     PendingMatch.objects.filter(member_id=member_id).delete()
     return stored
@@ -1539,12 +1636,14 @@ def rematch_chunk(
     )
     wanted = [int(pk) for pk in member_ids]
     size = max(1, int(settings.MATCHING_WRITE_PART))
+    parts = [wanted[start : start + size] for start in range(0, len(wanted), size)]
     now = timezone.now()
-    stored = 0
     with transaction.atomic():
-        for start in range(0, len(wanted), size):
-            part = wanted[start : start + size]
-            stored += _replace(Q(member_id__in=part), _rows_of_members(cached, part, limits, now))
+        stored = _written_while_built(
+            parts,
+            lambda part: _rows_of_members(cached, part, limits, now),
+            lambda part, rows: _replace(Q(member_id__in=part), rows),
+        )
         if then is not None:
             then()
     statistics_keep_up(stored)
@@ -1552,37 +1651,114 @@ def rematch_chunk(
     return stored
 
 
+def _written_while_built(
+    parts: Sequence[list[int]],
+    build: Callable[[list[int]], list[Row]],
+    write: Callable[[list[int], list[Row]], int],
+) -> int:
+    """``write(part, build(part))`` for each part in turn, with the next part's rows built in a
+    helper thread while this part's are written. Returns the rows written.
+
+    The write waits on the database most of its time (the server takes in the ``COPY`` and runs the
+    merge: about as much CPU as the part's rows cost here), and the interpreter is free for the
+    builder while it waits. The write stays on this thread: the chunk is one
+    transaction on this thread's connection. The builder must not query (a thread's own connection
+    would be outside that transaction): a query there fails. At most two parts' rows are held: the
+    part being written and the next. A failure on either side is raised here, after the builder
+    has finished, so the caller's transaction is rolled back with no thread left running."""
+    if len(parts) < 2:
+        return sum(write(part, build(part)) for part in parts)
+    stored = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rematch-rows") as builder:
+        ahead = builder.submit(_built_without_queries, build, parts[0])
+        for k, part in enumerate(parts):
+            rows = ahead.result()
+            if k + 1 < len(parts):
+                ahead = builder.submit(_built_without_queries, build, parts[k + 1])
+            stored += write(part, rows)  # raising, the executor waits for the builder before leaving
+            del rows  # the part written is freed before the one after next is built
+    return stored
+
+
+def _built_without_queries(build: Callable[[list[int]], list[Row]], part: list[int]) -> list[Row]:
+    with connection.execute_wrapper(_no_queries_here):
+        return build(part)
+
+
+def _no_queries_here(*args: Any) -> Any:
+    raise RuntimeError("a part's rows are built in a helper thread, outside the chunk's transaction: no query there")
+
+
 def _rows_of_members(
     cached: CachedMarket, member_ids: Sequence[int], limits: tuple[dict[int, float], dict[int, float]], now: datetime
 ) -> list[Row]:
     """The stored rows of these members: each one's best N postings, and every posting whose best
     lists (overall, or among people who agreed to be found: ``limits``) they reach."""
+    with _cycles_left_alone():
+        return _rows_of_part(cached, member_ids, limits, now)
+
+
+@contextmanager
+def _cycles_left_alone() -> Iterator[None]:
+    """The cyclic garbage collector paused while a part's rows are built. They are some 40,000
+    dicts and lists a thousand seekers, which set off collections that walk every object of the
+    process, the market's too (about half of the part's time at 10,000 seekers, more in a larger
+    market); nothing built here forms a cycle, so reference counting frees it all the same."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:  # left as found: if it was paused already, whoever paused it resumes it
+            gc.enable()
+
+
+def _rows_of_part(
+    cached: CachedMarket, member_ids: Sequence[int], limits: tuple[dict[int, float], dict[int, float]], now: datetime
+) -> list[Row]:
     overall, among_consenting = limits
-    n = per_side()
-    rows: list[Row] = []
-    # Every member's ranking at once, over the feasible blocks (``Market.postings_for_many``): one
-    # member at a time would read every posting of the region for each member.
-    ranked = cached.market.postings_for_many([m for m in member_ids if m in cached.seekers], top_k=scan_depth())
+    market_ = cached.market
+    # Every member's ranking at once, over the feasible blocks (``Market.postings_for_many``, as
+    # arrays): one member at a time would read every posting of the region for each member. The
+    # rankings run some 1,000 postings deep, a few times the rows kept: which are kept is decided
+    # on the arrays, and only those become Python objects.
+    left, right, micros = market_.best_postings_of_rows(
+        market_.seeker_rows_of([m for m in member_ids if m in cached.seekers]), scan_depth()
+    )
+    if not len(left):
+        return []
+    starts = np.r_[0, np.flatnonzero(np.diff(left)) + 1]
+    ends = np.r_[starts[1:], len(left)]
+    rank = np.arange(len(left)) - np.repeat(starts, ends - starts)
+    scores = micros / 1e6  # the float ``postings_for_many`` gives, to the bit
+    postings_at, inverse = np.unique(right, return_inverse=True)
+    posting_ids = [int(pid) for pid in market_.posting_ids_at(postings_at)]
+    seeker_ids = [int(sid) for sid in market_.seeker_ids_at(left[starts])]
+    consents = np.array([cached.facts[sid].consent for sid in seeker_ids], dtype=bool)
+    kept = (
+        (rank < per_side())
+        | (scores >= np.array([overall.get(pid, 0.0) for pid in posting_ids])[inverse] - TOLERANCE)
+        | (
+            np.repeat(consents, ends - starts)
+            & (scores >= np.array([among_consenting.get(pid, 0.0) for pid in posting_ids])[inverse] - TOLERANCE)
+        )
+    )
+    # Each member's kept postings, best first, in the order the members were given.
+    kept_before = np.r_[0, np.cumsum(kept)]
+    span = {sid: (int(kept_before[a]), int(kept_before[b])) for sid, a, b in zip(seeker_ids, starts, ends, strict=True)}
+    kept_postings = [cached.postings[posting_ids[i]] for i in inverse[kept].tolist()]
+    kept_scores = scores[kept].tolist()
+    chosen: list[tuple[Seeker, engine.SeekerFacts, Posting, float]] = []
+    for member_id in member_ids:
+        seeker = cached.seekers.get(member_id)
+        if seeker is None:
+            continue  # no longer a seeker: the caller's write removes their rows
+        facts = cached.facts[member_id]
+        a, b = span.get(member_id, (0, 0))
+        chosen += zip(repeat(seeker, b - a), repeat(facts, b - a), kept_postings[a:b], kept_scores[a:b], strict=True)
+    # Every pair of the part explained together: one product for all, each seeker's facts once.
     with _vectors_reused(cached):
-        for member_id in member_ids:
-            seeker = cached.seekers.get(member_id)
-            if seeker is None:
-                continue  # no longer a seeker: the caller's write removes their rows
-            facts = cached.facts[member_id]
-            chosen = []
-            for rank, (pid, score) in enumerate(ranked.get(member_id, [])):
-                posting_id = int(pid)
-                reaches = score >= overall.get(posting_id, 0.0) - TOLERANCE or (
-                    facts.consent and score >= among_consenting.get(posting_id, 0.0) - TOLERANCE
-                )
-                if rank < n or reaches:
-                    chosen.append((cached.postings[posting_id], score))
-            explained = _explanations(cached, seeker, [p for p, _s in chosen])
-            for (posting, score), facts_of in zip(chosen, explained, strict=True):
-                row = _match(cached, seeker, facts, posting, score, now, facts_of)
-                if row is not None:
-                    rows.append(row)
-    return rows
+        return _rows_of_pairs(cached, chosen, now)
 
 
 # --- telling workers of new jobs that suit them ----------------------------------------------------------

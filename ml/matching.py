@@ -276,6 +276,17 @@ def infeasible_reason(seeker: Seeker, posting: Posting) -> str | None:
     return None
 
 
+def feasible_location(seeker: Seeker, posting: Posting) -> str | None:
+    """The pair's location fact (``_location``) when the hard constraints allow it, None when
+    ``infeasible_reason`` names a reason: both answers in one pass, for a caller that stores many
+    pairs and checked each row once (``check_seeker``, ``check_posting``)."""
+    if posting.open_seats <= 0:
+        return None
+    if seeker.capacity == "none" or (seeker.capacity == "partial" and posting.capacity_required != "partial"):
+        return None
+    return _location(seeker, posting)
+
+
 # --- occupation codes -----------------------------------------------------------------------------
 
 
@@ -1466,15 +1477,25 @@ class Market:
         feature with the seeker, so a re-match of every seeker costs seekers x postings; here a
         seeker is multiplied only with the postings of the counties they may work in and the
         relocation pool, and the cost grows with the pairs people may actually form."""
-        if top_k < 1:
-            raise ValueError("top_k must be at least 1")
-        rows = np.array(sorted({self._seeker_row[i] for i in seeker_ids if i in self._seeker_row}), dtype=np.int64)
+        rows = self.seeker_rows_of(seeker_ids)
         left, right, micros = self.best_postings_of_rows(rows, top_k)
         out: dict[Any, list[tuple[Any, float]]] = {self._seeker_ids[int(r)]: [] for r in rows}
         ids = self._posting_ids
         for r, c, v in zip(left.tolist(), right.tolist(), micros.tolist(), strict=True):
             out[self._seeker_ids[r]].append((ids[c], v / 1e6))
         return out
+
+    def seeker_rows_of(self, seeker_ids: Iterable[Any]) -> np.ndarray:
+        """The rows of those of these seekers the market holds, ascending, each once."""
+        return np.array(sorted({self._seeker_row[i] for i in seeker_ids if i in self._seeker_row}), dtype=np.int64)
+
+    def seeker_ids_at(self, rows: np.ndarray) -> list[Any]:
+        ids = self._seeker_ids
+        return [ids[r] for r in rows.tolist()]
+
+    def posting_ids_at(self, rows: np.ndarray) -> list[Any]:
+        ids = self._posting_ids
+        return [ids[r] for r in rows.tolist()]
 
     def best_postings_of_rows(self, rows: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``postings_for_many`` of these seeker rows, as arrays (seeker row, posting row, score in

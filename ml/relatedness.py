@@ -153,5 +153,17 @@ class Relatedness:
                 best = (h, value)
         return best
 
+    def nearest_of_each(self, held: Iterable[str]) -> dict[str, tuple[str, float]]:
+        """``nearest_held(skill, held)`` of every skill that has one, in one pass over the held
+        skills' neighbours: a seeker explained against many postings asks about hundreds of skills,
+        each of which ``nearest_held`` would answer by walking the held skills again. Ties go to the
+        earlier held skill, as there."""
+        best: dict[str, tuple[str, float]] = {}
+        for h in held:
+            for skill, value in self._related.get(h, {}).items():
+                if value >= FLOOR and skill != h and (skill not in best or value > best[skill][1]):
+                    best[skill] = (h, value)
+        return best
+
     def __len__(self) -> int:
         return len(self._related)

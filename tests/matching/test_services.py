@@ -4,18 +4,26 @@ with each match (score, explanation facts, engine version)."""
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+import threading
+import time
+import types
+from typing import Any, cast
 
+import numpy as np
+import orjson
 import pytest
-from django.db import connection, transaction
+import scipy.sparse as sp
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from households.models import Household, Member
 from jobs.models import Employer, JobPosting, PhysicalDemand
 from matching import engine, services
 from matching.models import Match
-from ml.matching import ENGINE_VERSION
+from ml.matching import ENGINE_VERSION, PARTS
 from tests.factories import HouseholdFactory, MemberFactory
 from tests.jobs.conftest import make_employer, make_posting
 from tests.matching.world import (
@@ -328,6 +336,151 @@ def test_a_chunk_that_fails_in_a_later_part_leaves_every_part_as_it_was(
     assert not marked
 
 
+def _chunk_of_three_parts(
+    settings: Any, employer: Employer, wang: Member, household_a: Household
+) -> tuple[list[int], list[tuple[Any, ...]]]:
+    """Five people whose re-match is written in three parts, their rows stored, then a second
+    posting the next re-match would add: the rows as they were, to compare after a failure."""
+    people = [wang.pk, *(m.pk for m in _town(household_a, 4))]
+    forklift_job(employer)
+    services.rematch_chunk(people)
+    before = snapshot()
+    forklift_job(employer, title="叉车司机（夜班）")
+    services.forget_market()
+    settings.MATCHING_WRITE_PART = 2
+    return people, before
+
+
+def _builder_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("rematch-rows")]
+
+
+def test_the_next_part_is_built_while_a_part_is_written_and_two_parts_at_most_are_held(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    """Each part's write waits until the next part's rows are being built (it would wait in vain if
+    they were built after it), and no part's rows are built before the write of the part two
+    before it is over."""
+    people, _before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    services.rematch_chunk(people)
+    whole = snapshot()
+    Match.objects.all().delete()
+    build, replace = services._rows_of_members, services._replace
+    events: list[str] = []
+    started = [threading.Event() for _ in range(3)]
+
+    def building(cached: Any, part: list[int], *args: Any) -> Any:
+        k = len([e for e in events if e.startswith("build")])
+        events.append(f"build {k}")
+        started[k].set()
+        return build(cached, part, *args)
+
+    def writing(delete: Q, rows: Any) -> int:
+        k = len([e for e in events if e.startswith("write")])
+        events.append(f"write {k}")
+        if k + 1 < len(started):
+            assert started[k + 1].wait(timeout=10), "the next part was not being built during this write"
+        written = replace(delete, rows)
+        events.append(f"written {k}")
+        return written
+
+    monkeypatch.setattr(services, "_rows_of_members", building)
+    monkeypatch.setattr(services, "_replace", writing)
+    stored_ = services.rematch_chunk(people)
+
+    assert snapshot() == whole and stored_ == len(whole)
+    assert events.index("build 2") > events.index("written 0")
+    assert not _builder_threads()
+
+
+def test_a_failure_building_the_next_part_during_a_write_leaves_the_chunk_undone(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    people, before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    build, replace = services._rows_of_members, services._replace
+    writing_first = threading.Event()
+    calls: list[int] = []
+
+    def second_part_fails(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            assert writing_first.wait(timeout=10)
+            raise RuntimeError("the builder failed in the second part")
+        return build(*args)
+
+    def writing(delete: Q, rows: Any) -> int:
+        writing_first.set()
+        return replace(delete, rows)
+
+    monkeypatch.setattr(services, "_rows_of_members", second_part_fails)
+    monkeypatch.setattr(services, "_replace", writing)
+    marked: list[bool] = []
+    with pytest.raises(RuntimeError, match="the builder failed"):
+        services.rematch_chunk(people, then=lambda: marked.append(True))
+
+    assert len(calls) == 2
+    assert snapshot() == before
+    assert not marked
+    assert not _builder_threads()
+
+
+def test_a_failed_write_while_the_next_part_is_built_leaves_the_chunk_undone_and_no_builder_running(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    people, before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    build, replace = services._rows_of_members, services._replace
+    second_started, second_built = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def slow_second_part(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            second_started.set()
+            time.sleep(0.2)  # still building when the write fails
+            rows = build(*args)
+            second_built.set()
+            return rows
+        return build(*args)
+
+    def first_write_fails(delete: Q, rows: Any) -> int:
+        assert second_started.wait(timeout=10)
+        replace(delete, rows)
+        raise DatabaseError("the connection broke after the first part's rows were written")
+
+    monkeypatch.setattr(services, "_rows_of_members", slow_second_part)
+    monkeypatch.setattr(services, "_replace", first_write_fails)
+    marked: list[bool] = []
+    with pytest.raises(DatabaseError):
+        services.rematch_chunk(people, then=lambda: marked.append(True))
+
+    assert second_built.is_set()  # waited for, not left running
+    assert len(calls) == 2  # and no third part started
+    assert not _builder_threads()
+    assert snapshot() == before
+    assert not marked
+
+
+def test_a_query_while_building_a_part_in_the_helper_thread_fails_and_writes_nothing(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, employer: Employer, wang: Member, household_a: Household
+) -> None:
+    """The helper thread's connection would be outside the chunk's transaction."""
+    people, before = _chunk_of_three_parts(settings, employer, wang, household_a)
+    build = services._rows_of_members
+    calls: list[int] = []
+
+    def second_part_queries(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            Member.objects.count()
+        return build(*args)
+
+    monkeypatch.setattr(services, "_rows_of_members", second_part_queries)
+    with pytest.raises(RuntimeError, match="no query there"):
+        services.rematch_chunk(people)
+
+    assert snapshot() == before
+
+
 def test_the_market_is_built_once_and_reused_until_the_other_side_changes_more_than_it_takes_in(
     settings: Any, employer: Employer, wang: Member, household_b: Household
 ) -> None:
@@ -368,11 +521,12 @@ def test_seekers_and_postings_are_read_in_a_fixed_number_of_queries(
 # --- the fast paths agree with the engine ------------------------------------------------------------
 
 
-def test_the_batched_explanations_and_reused_vectors_agree_with_the_engine(
+def test_the_batched_rows_and_reused_vectors_agree_with_the_engine(
     employer: Employer, wang: Member, household_a: Household, household_b: Household
 ) -> None:
     """``matching.services`` explains many pairs at once and lets the engine reuse the market's own
-    vectors (a full re-match would take ten times longer without). Both must give the engine's answers."""
+    vectors (a full re-match would take ten times longer without). Both must give the engine's answers:
+    the rows of every pair, each way round, equal ``_match``'s through ``Market.explain``."""
     prefer(wang, expected_salary=9000, desired_work="叉车司机", willing_to_relocate=True)
     partial = give_skills(
         MemberFactory(household=household_a, relation=Member.Relation.SPOUSE, work_capacity="partial"), CLEANING
@@ -388,22 +542,137 @@ def test_the_batched_explanations_and_reused_vectors_agree_with_the_engine(
     ask_skills(make_posting(employer, title="电焊工"), WELDING, preferred=(FORKLIFT,))
 
     cached = services.market()
+    now = timezone.now()
     postings = list(cached.postings.values())
     for seeker in cached.seekers.values():
         plain_ranking = cached.market.postings_for(seeker, top_k=50)
-        slow = [services._jsonable(services._explanation(cached.market.explain(seeker, p))) for p in postings]
+        facts = cached.facts[int(seeker.id)]
+        pairs = [(seeker, facts, p, 0.5) for p in postings]
+        slow = [row for s, f, p, score in pairs if (row := services._match(cached, s, f, p, score, now))]
         with services._vectors_reused(cached):
             assert cached.market.postings_for(seeker, top_k=50) == plain_ranking
-            fast = services._explanations(cached, seeker, postings)
-        assert fast == slow
+            assert services._rows_of_pairs(cached, pairs, now) == slow
     seekers = list(cached.seekers.values())
-    for posting in postings:
+    # A fresher copy of a posting than the market's (one edited since): vectorised on its own.
+    edited = dataclasses.replace(postings[0], salary_max=15000, required=(WELDING,))
+    compared = []
+    for posting in [*postings, edited]:
         plain = cached.market.seekers_for(posting, top_k=50)
         with services._vectors_reused(cached):
             assert cached.market.seekers_for(posting, top_k=50) == plain
-        slow = [services._jsonable(services._explanation(cached.market.explain(s, posting))) for s in seekers]
-        assert services._explanations_of_posting(cached, posting, seekers) == slow
-    assert any(slow) and None in slow  # feasible and infeasible pairs were both compared
+        pairs = [(s, cached.facts[int(s.id)], posting, 0.25) for s in seekers]
+        slow = [row for s, f, p, score in pairs if (row := services._match(cached, s, f, p, score, now))]
+        assert services._rows_of_pairs(cached, pairs, now) == slow
+        compared.append((len(slow), len(pairs)))
+    assert any(rows for rows, _pairs in compared) and any(rows < pairs for rows, pairs in compared), (
+        "feasible and infeasible pairs were both compared"
+    )
+
+
+def test_the_parts_of_many_pairs_add_up_bit_for_bit_as_one_row_against_the_other_side() -> None:
+    """``_part_sums`` gives every pair of a part the sums main's code got from one seeker's (or one
+    posting's) vector times the other side's rows, bit for bit: the stored figures are rounded from
+    them, and a sum added in another order differs in its last bits (enough, now and then, to round
+    the other way). Rows whose columns are stored out of order, as the market's are."""
+    rng = np.random.default_rng(20)
+    width = 70
+    space = types.SimpleNamespace(offsets={name: (10 * i, 10 * i + 10) for i, name in enumerate(PARTS)})
+
+    def shuffled(rows: int) -> sp.csr_matrix:
+        dense = rng.lognormal(0, 3, (rows, width)) * (rng.random((rows, width)) < 0.6)
+        matrix = sp.csr_matrix(dense)
+        for r in range(rows):  # each row's columns in a stored order of their own
+            lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
+            order = lo + rng.permutation(hi - lo)
+            matrix.indices[lo:hi], matrix.data[lo:hi] = matrix.indices[order], matrix.data[order]
+        matrix.has_sorted_indices = False
+        return matrix
+
+    def main_sums(rows: sp.csr_matrix, vector: sp.csr_matrix) -> np.ndarray:  # main's ``_part_sums``
+        product = rows.multiply(vector).tocoo()
+        part_of = np.full(width, -1)
+        for i, name in enumerate(PARTS):
+            part_of[slice(*space.offsets[name])] = i
+        which = part_of[product.col]
+        sums = np.zeros((rows.shape[0], len(PARTS)))
+        np.add.at(sums, (product.row[which >= 0], which[which >= 0]), product.data[which >= 0])
+        return sums
+
+    seekers, postings = shuffled(30), shuffled(40)
+    seeker_of, posting_of = np.repeat(np.arange(30), 40), np.tile(np.arange(40), 30)
+    by_seeker = services._part_sums(space, postings, posting_of, seekers, seeker_of).reshape(30, 40, len(PARTS))
+    by_posting = services._part_sums(space, seekers, seeker_of, postings, posting_of).reshape(30, 40, len(PARTS))
+    for s in range(30):
+        assert np.array_equal(by_seeker[s], main_sums(postings, seekers[s])), s
+    for p in range(40):
+        assert np.array_equal(by_posting[:, p], main_sums(seekers, postings[p])), p
+    assert not np.array_equal(by_seeker, by_posting), "the two orders differ on these figures"
+
+
+def test_a_part_of_many_seekers_stores_what_the_engine_explains_pair_by_pair(
+    settings: Any, employer: Employer, household_a: Household
+) -> None:
+    """The re-match explains a whole part of seekers at once (one product over every pair, each
+    seeker's related skills looked up once); each row must be the one ``Market.explain`` gives for
+    that pair, value for value and of the same types: with and without skills, with a related
+    skill's credit, required skills missing, with and without consent to be found."""
+    settings.MATCHES_PER_SIDE = 3
+    nurse, elderly = "care.home_elderly_care", "care.elderly_care"
+    people = [
+        give_skills(MemberFactory(household=HouseholdFactory(org_unit=household_a.org_unit), **values), *codes)
+        for codes, values in cast(
+            list[tuple[tuple[str, ...], dict[str, Any]]],
+            [
+                ((FORKLIFT,), {}),
+                ((FORKLIFT, CLEANING), {"consent_to_be_found": True}),
+                ((elderly,), {}),  # related to the home care a posting asks for
+                ((elderly, CLEANING), {"consent_to_be_found": True, "work_capacity": "partial"}),
+                ((), {}),  # no skills
+                ((WELDING,), {"consent_to_be_found": True}),
+            ],
+        )
+    ]
+    prefer(people[0], expected_salary=6000)
+    prefer(people[3], expected_salary=20000)
+    forklift_job(employer, salary_max=7000)
+    ask_skills(make_posting(employer, title="居家养老护理员", physical_demand=PhysicalDemand.LIGHT), nurse, CLEANING)
+    ask_skills(make_posting(employer, title="电焊工", salary_max=5000), WELDING, FORKLIFT)
+    make_posting(employer, title="仓库叉车工", description="叉车 装卸")  # no skill understood
+    cached = services.market()
+    thresholds = services.posting_thresholds(cached)
+    limits = ({int(t[0]): float(t[1]) for t in thresholds}, {int(t[0]): float(t[2]) for t in thresholds})
+    ids = [m.pk for m in people]
+    now = timezone.now()
+
+    rows = services._rows_of_members(cached, ids, limits, now)
+
+    def chosen(member: int, rank: int, posting: int, score: float) -> bool:
+        overall, among_consenting = limits[0].get(posting, 0.0), limits[1].get(posting, 0.0)
+        return (
+            rank < 3
+            or score >= overall - services.TOLERANCE
+            or (cached.facts[member].consent and score >= among_consenting - services.TOLERANCE)
+        )
+
+    ranked = cached.market.postings_for_many(ids, top_k=services.scan_depth())
+    reference = [
+        services._match(cached, cached.seekers[m], cached.facts[m], cached.postings[int(pid)], score, now)
+        for m in ids
+        for rank, (pid, score) in enumerate(ranked.get(m, []))
+        if chosen(m, rank, int(pid), score)
+    ]
+    # Equal values of equal types (1 is not 1.0 in the JSON text); the keys' order is the stored rows'
+    # own, compared with main's by benchmarks/bench_chunk.py --dump.
+    assert [orjson.dumps(r._asdict(), option=orjson.OPT_SORT_KEYS) for r in rows] == [
+        orjson.dumps(r._asdict(), option=orjson.OPT_SORT_KEYS) for r in reference if r
+    ]
+    assert rows == [r for r in reference if r]
+    explained = [r.explanation for r in rows]
+    assert any(e["related_required"] for e in explained), "a related skill's credit was compared"
+    assert any(e["missing_required"] and not e["related_required"] for e in explained)
+    assert any(not e["matched_required"] and not e["missing_required"] for e in explained)
+    assert {r.member_id for r in rows} >= {people[3].pk, people[4].pk}
+    assert any(e["salary"] == "below" for e in explained) and any(e["salary"] == "meets" for e in explained)
 
 
 # --- the words -----------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from ml.matching import (
     Posting,
     Seeker,
     Weights,
+    _location,
+    feasible_location,
     infeasible_reason,
     read_postings,
     read_seekers,
@@ -58,6 +60,27 @@ def test_infeasible_reason(seeker: Seeker, posting: Posting, reason: str | None)
     assert (market.explain(seeker, posting) is None) == (reason is not None)
     assert (market.postings_for(seeker) == []) == (reason is not None)
     assert (market.seekers_for(posting) == []) == (reason is not None)
+
+
+def test_feasible_location_is_the_location_of_every_pair_infeasible_reason_allows_and_none_otherwise() -> None:
+    seekers = [
+        Seeker(1, region=region, regions=regions, willing_to_relocate=willing, capacity=capacity)
+        for region, regions, willing, capacity in itertools.product(
+            (HOME, ""), ((), (OTHER,)), (False, True), ("full", "partial", "none")
+        )
+    ]
+    postings = [
+        Posting("p", region=region, cross_region=cross, capacity_required=demand, open_seats=seats)
+        for region, cross, demand, seats in itertools.product(
+            (HOME, OTHER, THIRD, ""), (False, True), ("full", "partial"), (0, 1)
+        )
+    ]
+    answers = set()
+    for seeker, posting in itertools.product(seekers, postings):
+        expected = _location(seeker, posting) if infeasible_reason(seeker, posting) is None else None
+        assert feasible_location(seeker, posting) == expected, (seeker, posting)
+        answers.add(expected)
+    assert answers == {None, "same_region", "preferred_region", "relocation"}
 
 
 def test_unknown_capacity_is_an_error() -> None:

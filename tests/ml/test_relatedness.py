@@ -63,6 +63,25 @@ def test_credit_is_full_for_a_held_skill_and_partial_for_a_related_one(related: 
     assert related.nearest_held("gas_inspection", ["welding", "gas_drainage"]) == ("gas_drainage", SAME_OCCUPATION)
 
 
+def test_the_nearest_held_skill_of_every_skill_at_once_is_nearest_helds_answer() -> None:
+    # Lopsided on purpose: "a" keeps only some neighbours, ties (b and c equally close to d) go to the
+    # skill held first, a held skill's own entry is never its answer, values under the floor are none.
+    related = Relatedness(
+        {
+            "a": {"a": 0.9, "d": 0.5, "e": 0.2},
+            "b": {"d": 0.6, "f": 0.4},
+            "c": {"d": 0.6, "f": 0.7, "b": 0.35},
+            "d": {"a": 0.5},
+        }
+    )
+    skills = ["a", "b", "c", "d", "e", "f", "g"]
+    for held in (["a", "b", "c"], ["c", "b", "a"], ["b", "b", "d"], [], ["g"]):
+        expected = {s: near for s in skills if (near := related.nearest_held(s, held)) is not None}
+        assert related.nearest_of_each(held) == expected, held
+    assert related.nearest_of_each(["a", "b", "c"])["d"] == ("b", 0.6)
+    assert related.nearest_of_each(["c", "b"])["b"] == ("c", 0.35)
+
+
 def test_matching_gives_a_related_skill_part_of_the_credit_and_explains_it(related: Relatedness) -> None:
     job = Posting("p", title="瓦斯检查工", required=("gas_inspection",), region="150624")
     exact = Seeker("exact", skills=("gas_inspection",), region="150624")
