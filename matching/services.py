@@ -1533,11 +1533,13 @@ def rematch_run_chunk(chunk_id: int) -> int:
             return 0
         chunk.save(update_fields=["attempts", "started_at"])
 
-        def mark_done() -> None:
-            RematchChunk.objects.filter(pk=chunk.pk).update(state=RematchChunk.State.DONE, finished_at=timezone.now())
+        def mark_done(written: int) -> None:
+            # With its count: another chunk may close the run (and a reader sum it) as soon as this commits.
+            RematchChunk.objects.filter(pk=chunk.pk).update(
+                state=RematchChunk.State.DONE, finished_at=timezone.now(), written=written
+            )
 
         written = rematch_chunk(chunk.member_ids, chunk.run.thresholds, then=mark_done)
-        RematchChunk.objects.filter(pk=chunk.pk).update(written=written)
         _close_run(chunk.run_id)
         return written
 
@@ -1618,11 +1620,12 @@ def rematch_chunk(
     member_ids: Sequence[int],
     thresholds: Sequence[Sequence[float]] | None = None,
     *,
-    then: Callable[[], None] | None = None,
+    then: Callable[[int], None] | None = None,
 ) -> int:
     """Recompute the stored matches of these members: their best postings, and the postings whose
     best lists they reach (``thresholds``: a run's, or ``rematch_plan``'s; computed here when not given).
-    ``then`` runs inside the transaction that writes the rows (a run's chunk is marked done there).
+    ``then`` runs inside the transaction that writes the rows, given their number (a run's chunk is
+    marked done there, with its count).
 
     The chunk is one transaction, written in parts of ``MATCHING_WRITE_PART`` members: only one
     part's rows (with their explanations, a few KB each) are held at once, so a worker's memory is
@@ -1645,7 +1648,7 @@ def rematch_chunk(
             lambda part, rows: _replace(Q(member_id__in=part), rows),
         )
         if then is not None:
-            then()
+            then(stored)
     statistics_keep_up(stored)
     PendingMatch.objects.filter(member_id__in=wanted).delete()
     return stored

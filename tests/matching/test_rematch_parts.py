@@ -16,7 +16,7 @@ from django.urls import reverse
 from households.models import Member
 from jobs.models import JobPosting
 from matching import services
-from matching.models import RematchChunk, RematchRun, RematchThresholdPart
+from matching.models import Match, RematchChunk, RematchRun, RematchThresholdPart
 from tests.matching.world import Broker, broker, fresh_market, region, whole
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +177,26 @@ def test_the_admin_shows_a_runs_parts_and_chunks(
     assert listed.status_code == page.status_code == 200
     text = page.content.decode()
     assert text.count("threshold_parts-") >= run.part_count and text.count("chunks-") >= run.chunk_count
+
+
+def test_a_chunk_is_marked_done_with_its_count_in_the_transaction_that_writes_its_rows(
+    region: list[Member], broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.rematch_all(chunk_size=5)
+    run = RematchRun.objects.get()
+    for pk in parts(run):
+        services.rematch_run_part(pk)
+    chunk = run.chunks.order_by("index").first()
+    assert chunk is not None
+    seen: list[tuple[str, int]] = []
+    keep_up = services.statistics_keep_up
+
+    def right_after_the_commit(written: int, *args: Any) -> None:
+        # What another chunk closing the run (or the worker killed) would find at this moment.
+        seen.append(RematchChunk.objects.filter(pk=chunk.pk).values_list("state", "written").get())
+        keep_up(written, *args)
+
+    monkeypatch.setattr(services, "statistics_keep_up", right_after_the_commit)
+    written = services.rematch_run_chunk(chunk.pk)
+    assert written == Match.objects.filter(member_id__in=chunk.member_ids).count() > 0
+    assert seen[-1] == (RematchChunk.State.DONE, written), "done, but its rows not counted yet"

@@ -329,7 +329,7 @@ def test_a_chunk_that_fails_in_a_later_part_leaves_every_part_as_it_was(
     monkeypatch.setattr(services, "_rows_of_members", second_part_fails)
     marked: list[bool] = []
     with pytest.raises(RuntimeError):
-        services.rematch_chunk(people, then=lambda: marked.append(True))
+        services.rematch_chunk(people, then=lambda written: marked.append(True))
 
     assert len(calls) == 2
     assert snapshot() == before
@@ -416,7 +416,7 @@ def test_a_failure_building_the_next_part_during_a_write_leaves_the_chunk_undone
     monkeypatch.setattr(services, "_replace", writing)
     marked: list[bool] = []
     with pytest.raises(RuntimeError, match="the builder failed"):
-        services.rematch_chunk(people, then=lambda: marked.append(True))
+        services.rematch_chunk(people, then=lambda written: marked.append(True))
 
     assert len(calls) == 2
     assert snapshot() == before
@@ -451,7 +451,7 @@ def test_a_failed_write_while_the_next_part_is_built_leaves_the_chunk_undone_and
     monkeypatch.setattr(services, "_replace", first_write_fails)
     marked: list[bool] = []
     with pytest.raises(DatabaseError):
-        services.rematch_chunk(people, then=lambda: marked.append(True))
+        services.rematch_chunk(people, then=lambda written: marked.append(True))
 
     assert second_built.is_set()  # waited for, not left running
     assert len(calls) == 2  # and no third part started
