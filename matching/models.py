@@ -135,19 +135,30 @@ class RematchRun(models.Model):
         return f"re-match {self.started_at:%Y-%m-%d %H:%M} ({self.state})"
 
 
-class RematchChunk(models.Model):
+class RematchPiece(models.Model):
+    """What a run's seeker chunks and threshold parts share: recorded before they are sent, each run
+    once by any worker, tried again up to ``REMATCH_MAX_ATTEMPTS`` times, then given up."""
+
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to run")
         DONE = "done", _("Done")
         FAILED = "failed", _("Given up")
 
-    run = models.ForeignKey(RematchRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run"))
     index = models.PositiveIntegerField(_("index"))
-    member_ids = models.JSONField(_("seekers"), default=list)
-    state = models.CharField(_("state of the chunk"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     started_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class RematchChunk(RematchPiece):
+    run = models.ForeignKey(RematchRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run"))
+    member_ids = models.JSONField(_("seekers"), default=list)
+    state = models.CharField(
+        _("state of the chunk"), max_length=8, choices=RematchPiece.State.choices, default=RematchPiece.State.PENDING
+    )
     written = models.PositiveIntegerField(_("matches written"), default=0)
 
     class Meta:
@@ -160,20 +171,16 @@ class RematchChunk(models.Model):
         return f"{self.run_id}#{self.index} ({self.state})"
 
 
-class RematchThresholdPart(models.Model):
+class RematchThresholdPart(RematchPiece):
     """Some postings' best lists, the run's first phase (``matching.services.rematch_run_part``): any
     worker ranks a part's postings, and the last part to finish assembles ``RematchRun.thresholds``
     and sends the seeker chunks, which need all of them. Recorded, retried and swept as the chunks are."""
 
     run = models.ForeignKey(RematchRun, on_delete=models.CASCADE, related_name="threshold_parts", verbose_name=_("run"))
-    index = models.PositiveIntegerField(_("index"))
     posting_ids = models.JSONField(_("postings"), default=list)
     state = models.CharField(
-        _("state of the part"), max_length=8, choices=RematchChunk.State.choices, default=RematchChunk.State.PENDING
+        _("state of the part"), max_length=8, choices=RematchPiece.State.choices, default=RematchPiece.State.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    started_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The part's rows of ``RematchRun.thresholds``, kept until the last part assembles them.
     thresholds = models.JSONField(_("thresholds"), default=list)
 

@@ -54,7 +54,15 @@ from jobs.models import JobPosting
 from jobs.selectors import open_postings
 from matching import changes, engine, notices
 from matching.learning import current_weights
-from matching.models import MarketChange, Match, PendingMatch, RematchChunk, RematchRun, RematchThresholdPart
+from matching.models import (
+    MarketChange,
+    Match,
+    PendingMatch,
+    RematchChunk,
+    RematchPiece,
+    RematchRun,
+    RematchThresholdPart,
+)
 from ml.best import BestLists, best_of
 from ml.matching import (  # the underscored names: the rules ``_rows_of_pairs`` shares with ``Market.explain``
     ENGINE_VERSION,
@@ -1457,18 +1465,12 @@ def rematch_run_part(part_id: int) -> int:
         part = RematchThresholdPart.objects.select_related("run").filter(pk=part_id).first()
         if part is None or part.state != RematchChunk.State.PENDING or part.run.state != RematchRun.State.RUNNING:
             return 0
-        part.attempts += 1
-        part.started_at = timezone.now()
-        if part.attempts > settings.REMATCH_MAX_ATTEMPTS:
-            part.state, part.finished_at = RematchChunk.State.FAILED, timezone.now()
-            part.save(update_fields=["attempts", "started_at", "state", "finished_at"])
-            log.error("re-match threshold part %s given up after %d attempts", part, part.attempts - 1)
+        if not _attempted(part, "threshold part"):
             # No chunk can run without every posting's thresholds: the run ends here, its chunks unsent.
             RematchRun.objects.filter(pk=part.run_id, state=RematchRun.State.RUNNING).update(
                 state=RematchRun.State.INCOMPLETE, finished_at=timezone.now()
             )
             return 0
-        part.save(update_fields=["attempts", "started_at"])
         thresholds = posting_thresholds(market(current="both"), part.posting_ids)
         with transaction.atomic():
             RematchThresholdPart.objects.filter(pk=part.pk).update(
@@ -1484,6 +1486,20 @@ def rematch_run_part(part_id: int) -> int:
                 RematchChunk.objects.filter(run_id=part.run_id).order_by("index"),
             )
         return len(thresholds)
+
+
+def _attempted(piece: RematchChunk | RematchThresholdPart, what: str) -> bool:
+    """Record one more attempt at a run's chunk or threshold part; past ``REMATCH_MAX_ATTEMPTS`` it
+    is given up instead (False)."""
+    piece.attempts += 1
+    piece.started_at = timezone.now()
+    if piece.attempts <= settings.REMATCH_MAX_ATTEMPTS:
+        piece.save(update_fields=["attempts", "started_at"])
+        return True
+    piece.state, piece.finished_at = RematchPiece.State.FAILED, timezone.now()
+    piece.save(update_fields=["attempts", "started_at", "state", "finished_at"])
+    log.error("re-match %s %s given up after %d attempts", what, piece, piece.attempts - 1)
+    return False
 
 
 def _assemble_thresholds(run_id: int) -> bool:
@@ -1523,15 +1539,9 @@ def rematch_run_chunk(chunk_id: int) -> int:
             or chunk.run.thresholds_at is None
         ):
             return 0
-        chunk.attempts += 1
-        chunk.started_at = timezone.now()
-        if chunk.attempts > settings.REMATCH_MAX_ATTEMPTS:
-            chunk.state, chunk.finished_at = RematchChunk.State.FAILED, timezone.now()
-            chunk.save(update_fields=["attempts", "started_at", "state", "finished_at"])
-            log.error("re-match chunk %s given up after %d attempts", chunk, chunk.attempts - 1)
+        if not _attempted(chunk, "chunk"):
             _close_run(chunk.run_id)
             return 0
-        chunk.save(update_fields=["attempts", "started_at"])
 
         def mark_done(written: int) -> None:
             # With its count: another chunk may close the run (and a reader sum it) as soon as this commits.
