@@ -692,7 +692,7 @@ def _rows_of_pairs(
     occupations: dict[tuple[str, str], str] = {}
     capacities: dict[tuple[str, str], str] = {}
     rows: list[Row] = []
-    append, names, new_row = rows.append, PARTS, tuple.__new__  # a Row without its Python-level __new__
+    append, names, new_row = rows.append, PARTS, Row._make
     for (seeker, facts, posting, _score), (known, posting_id), parts_k, text_k, score_k in zip(
         pairs, about, parts, text, scores, strict=True
     ):
@@ -748,7 +748,7 @@ def _rows_of_pairs(
             "seeker_region": seeker.region,
             "posting_region": posting.region,
         }
-        append(new_row(Row, (seeker_id, posting_id, score_k, ENGINE_VERSION, now, found)))
+        append(new_row((seeker_id, posting_id, score_k, ENGINE_VERSION, now, found)))
     return rows
 
 
