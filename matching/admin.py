@@ -1,26 +1,12 @@
 from django.contrib import admin
 
-from matching.models import Match, RematchChunk, RematchRun, RematchThresholdPart
+from matching.models import RematchChunk, RematchRun, RematchThresholdPart
 
 
-@admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
-    """Stored matches are computed (``matching.services``): read them here, never edit them by hand;
-    the next refresh would undo it anyway."""
-
-    list_display = ["member", "posting", "score", "engine_version", "computed_at"]
-    list_filter = ["engine_version"]
-    search_fields = ["posting__title"]
-    raw_id_fields = ["member", "posting"]
-    list_select_related = ["member", "posting"]
-    ordering = ["-computed_at"]
-    show_full_result_count = False  # millions of rows: no COUNT(*) on every page
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+# Stored matches (``Match``) have no page here: they are keyed by (member, posting), and Django's
+# admin does not take models with a composite primary key. They are computed rows, never edited by
+# hand; people read them on a posting's candidates page and a member's matched jobs, and the runs
+# that wrote them are below.
 
 
 class RematchChunkInline(admin.TabularInline):
