@@ -218,7 +218,11 @@ def api_while_running(run_pk: int) -> dict[str, Any]:
 def write_alone(members: int) -> dict[str, Any]:
     """Stored rows of ``members`` seekers read back and written again through ``_replace`` (the
     re-match's write: COPY into a staging table, then delete what differs and insert what is new),
-    in parts of 1,000 seekers: into an emptied range, over themselves unchanged, and all changed."""
+    in parts of 1,000 seekers: into a range just emptied (its deleted rows still in the table and
+    its indexes, as within one night), into that range emptied and vacuumed (a first fill, or a
+    night after autovacuum), over themselves unchanged, and all changed. Each case also gives the
+    write-ahead log it wrote per row: bytes the server had to produce, whatever the load."""
+    from django.db import connection
     from django.db.models import Q
 
     from matching import services
@@ -232,12 +236,24 @@ def write_alone(members: int) -> dict[str, Any]:
     changed = [row._replace(score=round(row.score + 1e-6, 6)) for row in rows]
     parts = [set(ids[i : i + 1000]) for i in range(0, len(ids), 1000)]
     out: dict[str, Any] = {"write_rows": len(rows)}
-    Match.objects.filter(member_id__in=ids).delete()
-    for label, batch in (("empty", rows), ("unchanged", rows), ("changed", changed)):
+
+    def wal() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")
+            return int(cursor.fetchone()[0])
+
+    for label, batch in (("empty", rows), ("vacuumed", rows), ("unchanged", rows), ("changed", changed)):
+        if label in ("empty", "vacuumed"):
+            Match.objects.filter(member_id__in=ids).delete()
+        if label == "vacuumed":
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM {connection.ops.quote_name(Match._meta.db_table)}")
+        logged = wal()
         started = time.perf_counter()
         for part in parts:
             services._replace(Q(member_id__in=part), [r for r in batch if r.member_id in part])
         out[f"write_{label}_rows_per_s"] = round(len(batch) / (time.perf_counter() - started))
+        out[f"write_{label}_wal_bytes_per_row"] = round((wal() - logged) / max(1, len(batch)))
     return out
 
 
@@ -422,7 +438,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     print(
         f"stored rows written alone ({figures['write_rows']:,} rows with their real explanations, parts of 1,000 "
         f"seekers): into an emptied range {rate:,} rows/s (target {TARGET_ROWS_S:,}) "
-        f"{'OK' if rate >= TARGET_ROWS_S else 'UNDER TARGET'}; over themselves unchanged "
+        f"{'OK' if rate >= TARGET_ROWS_S else 'UNDER TARGET'}; emptied and vacuumed "
+        f"{figures['write_vacuumed_rows_per_s']:,} rows/s; over themselves unchanged "
         f"{figures['write_unchanged_rows_per_s']:,} rows/s; every score changed "
         f"{figures['write_changed_rows_per_s']:,} rows/s"
     )
@@ -460,8 +477,12 @@ def write_only(args: argparse.Namespace) -> dict[str, Any]:
         runs.append(figures)
         print(
             f"write path alone ({figures['write_rows']:,} rows, parts of 1,000 seekers): into an emptied range "
-            f"{figures['write_empty_rows_per_s']:,} rows/s, over rows unchanged "
+            f"{figures['write_empty_rows_per_s']:,} rows/s, emptied and vacuumed "
+            f"{figures['write_vacuumed_rows_per_s']:,}, over rows unchanged "
             f"{figures['write_unchanged_rows_per_s']:,}, every score changed {figures['write_changed_rows_per_s']:,} "
+            f"(write-ahead log per row: {figures['write_empty_wal_bytes_per_row']}, "
+            f"{figures['write_vacuumed_wal_bytes_per_row']}, {figures['write_unchanged_wal_bytes_per_row']}, "
+            f"{figures['write_changed_wal_bytes_per_row']} bytes) "
             f"(load {figures['load']})"
         )
     best = {key: max(run[key] for run in runs) for key in runs[0] if key.endswith("_rows_per_s")}

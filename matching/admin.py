@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from matching.models import RematchChunk, RematchRun, RematchThresholdPart
 
-
 # Stored matches (``Match``) have no page here: they are keyed by (member, posting), and Django's
 # admin does not take models with a composite primary key. They are computed rows, never edited by
 # hand; people read them on a posting's candidates page and a member's matched jobs, and the runs
