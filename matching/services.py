@@ -591,16 +591,17 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
     the salary table), though the market holds the vector of each of its own rows already. For the
     block, the market's one-row vectorisers answer with the market's own row for a seeker or posting
     of the market (the same object), and memoise any other row. This reaches into the engine's
-    ``_space``, ``_a`` and ``_b``; tests/matching/test_services.py checks that the answers do not
-    change, and without those names everything runs at the engine's own speed."""
+    ``_space``; tests/matching/test_services.py checks that the answers do not change, and without
+    it everything runs at the engine's own speed."""
     market_ = cached.market
     space = getattr(market_, "_space", None)
-    own_seekers, own_postings = getattr(market_, "_a", None), getattr(market_, "_b", None)
-    if space is None or own_seekers is None or own_postings is None:
+    if space is None:
         yield
         return
 
-    def reused(original: Any, matrix: str, rows_of: dict[int, int], objects: dict[int, Any]) -> Any:
+    def reused(
+        original: Any, vectors: Callable[[list[int]], Any], rows_of: dict[int, int], objects: dict[int, Any]
+    ) -> Any:
         memo: dict[int, tuple[Any, Any]] = {}
 
         def one_row(rows: Sequence[Any]) -> Any:
@@ -609,7 +610,7 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
             obj = rows[0]
             key = int(obj.id)
             if objects.get(key) is obj:  # the market's matrix now: a row taken in meanwhile replaced it
-                return getattr(market_, matrix)[rows_of[key] : rows_of[key] + 1]
+                return vectors([rows_of[key]])
             hit = memo.get(id(obj))
             if hit is None or hit[0] is not obj:  # keep the object: its id cannot be reused meanwhile
                 hit = memo[id(obj)] = (obj, original(rows))
@@ -618,8 +619,10 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
         return one_row
 
     with _vectors_lock:
-        space.seeker_matrix = reused(space.seeker_matrix, "_a", cached.seeker_rows, cached.seekers)
-        space.posting_matrix = reused(space.posting_matrix, "_b", cached.posting_rows, cached.postings)
+        space.seeker_matrix = reused(space.seeker_matrix, market_.seeker_vectors, cached.seeker_rows, cached.seekers)
+        space.posting_matrix = reused(
+            space.posting_matrix, market_.posting_vectors, cached.posting_rows, cached.postings
+        )
         try:
             yield
         finally:
@@ -653,21 +656,16 @@ def _rows_of_pairs(
     is that path."""
     market = cached.market
     space = getattr(market, "_space", None)
-    if (
-        space is None
-        or getattr(market, "_a", None) is None
-        or getattr(market, "_b", None) is None
-        or getattr(space, "offsets", None) is None
-    ):
+    if space is None or getattr(space, "offsets", None) is None:
         return [row for s, f, p, score in pairs if (row := _match(cached, s, f, p, score, now)) is not None]
     if not pairs:
         return []
     postings = [t[2] for t in pairs]
     of_seekers, at_seeker = _rows_of_vectors(
-        market._a, cached.seeker_rows, cached.seekers, space.seeker_matrix, [t[0] for t in pairs]
+        market.seeker_vectors, cached.seeker_rows, cached.seekers, space.seeker_matrix, [t[0] for t in pairs]
     )
     of_postings, at_posting = _rows_of_vectors(
-        market._b, cached.posting_rows, cached.postings, space.posting_matrix, postings
+        market.posting_vectors, cached.posting_rows, cached.postings, space.posting_matrix, postings
     )
     if one_posting:  # one posting against many seekers: main's product took the seekers' rows
         sums = _part_sums(space, of_seekers, at_seeker, of_postings, at_posting)
@@ -753,7 +751,11 @@ def _rows_of_pairs(
 
 
 def _rows_of_vectors(
-    matrix: Any, rows_of: dict[int, int], own: dict[int, Any], vectorise: Callable[[Any], Any], objects: Sequence[Any]
+    market_rows_of: Callable[[list[int]], Any],
+    rows_of: dict[int, int],
+    own: dict[int, Any],
+    vectorise: Callable[[Any], Any],
+    objects: Sequence[Any],
 ) -> tuple[Any, np.ndarray]:
     """The vectors of ``objects`` (seekers or postings), each distinct one once, and each object's row
     among them: the market's row for the market's own object (the same object), else the object
@@ -772,7 +774,8 @@ def _rows_of_vectors(
             fresh.append(vectorise([obj]))
     at = np.fromiter(map(where.__getitem__, keys), dtype=np.int64, count=len(keys))
     at[at < 0] = len(market_rows) - 1 - at[at < 0]  # the fresh ones follow the market's
-    stacked = matrix[market_rows] if not fresh else sp.vstack([matrix[market_rows], *fresh], format="csr")
+    ours = market_rows_of(market_rows)  # the market's rows (``Market.seeker_vectors``), as its matrix holds them
+    stacked = ours if not fresh else sp.vstack([ours, *fresh], format="csr")
     return stacked, at
 
 
