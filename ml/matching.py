@@ -926,6 +926,8 @@ class _Rows:
         if not self._put:
             return self._whole[rows]
         put = self._put
+        if len(rows) == 1 and int(rows[0]) in put:  # one row (a refresh's scores): no copy at all
+            return put[int(rows[0])]
         at = [k for k, row in enumerate(rows.tolist()) if row in put]
         if not at:
             return self._whole[rows]
