@@ -928,15 +928,15 @@ class _Rows:
         put = self._put
         if len(rows) == 1 and int(rows[0]) in put:  # one row (a refresh's scores): no copy at all
             return put[int(rows[0])]
-        at = [k for k, row in enumerate(rows.tolist()) if row in put]
-        if not at:
+        at = np.flatnonzero(np.isin(rows, np.fromiter(put, dtype=np.int64, count=len(put))))
+        if not len(at):
             return self._whole[rows]
         have = self._whole.shape[0]
         if not have:
             return sp.vstack([put[int(row)] for row in rows], format="csr")
         picked = self._whole[np.where(rows < have, rows, 0)]  # an added row's place is filled below
-        vectors = sp.vstack([put[int(rows[k])] for k in at], format="csr")
-        return _with_rows(picked, np.array(at, dtype=np.int64), vectors)
+        vectors = sp.vstack([put[row] for row in rows[at].tolist()], format="csr")
+        return _with_rows(picked, at, vectors)
 
     def __getitem__(self, rows: Sequence[int] | np.ndarray) -> sp.csr_matrix:
         return self.rows(rows)
