@@ -225,38 +225,58 @@ def _micros(scores: np.ndarray) -> np.ndarray:
 Scores = tuple[np.ndarray, np.ndarray]  # one row's (other side's rows, scores): ``Market.seeker_scores`` ...
 
 
+def _in_micros(scores: Scores | None) -> tuple[np.ndarray, np.ndarray]:
+    if scores is None:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return scores[0], _micros(scores[1])
+
+
 def _best_posting_changed(cached: CachedMarket, row: int, scores: Scores | None) -> None:
     """Posting ``row`` was put into the market with these ``scores`` with the seekers (or taken out:
     None): the best lists follow."""
+    _best_postings_changed(cached, [(row, scores)])
+
+
+def _best_postings_changed(cached: CachedMarket, changed: Sequence[tuple[int, Scores | None]]) -> None:
+    """``_best_posting_changed`` of each (posting row, scores), in turn: the same lists, but the
+    seekers' lists searched once for all of them (``BestLists.others_changed``: each search reads
+    every seeker's list, 5 ms at 50,000 seekers)."""
     best = cached.best
-    if best is None:
+    if best is None or not changed:
         return
-    if scores is None:
-        seekers, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    else:
-        seekers, micros = scores[0], _micros(scores[1])
-    best.seekers.other_changed(row, seekers, micros)
-    best.postings.set_row(row, seekers, micros)
-    agreed = best.consent[seekers] if len(seekers) else np.zeros(0, dtype=bool)
-    best.consenting.set_row(row, seekers[agreed], micros[agreed])
+    moves = [(row, *_in_micros(scores)) for row, scores in changed]
+    best.seekers.others_changed(moves)
+    for row, seekers, micros in moves:
+        best.postings.set_row(row, seekers, micros)
+        agreed = best.consent[seekers] if len(seekers) else np.zeros(0, dtype=bool)
+        best.consenting.set_row(row, seekers[agreed], micros[agreed])
 
 
 def _best_seeker_changed(cached: CachedMarket, row: int, scores: Scores | None, consent: bool) -> None:
     """Seeker ``row`` was put into the market with these ``scores`` with the postings (or taken out:
     None): the best lists follow."""
+    _best_seekers_changed(cached, [(row, scores, consent)])
+
+
+def _best_seekers_changed(cached: CachedMarket, changed: Sequence[tuple[int, Scores | None, bool]]) -> None:
+    """``_best_seeker_changed`` of each (seeker row, scores, consent), in turn: the same lists, each
+    list of the postings searched once for all of them (see ``_best_postings_changed``)."""
     best = cached.best
-    if best is None:
+    if best is None or not changed:
         return
-    if row >= len(best.consent):
-        best.consent = np.concatenate([best.consent, np.zeros(row + 1 - len(best.consent), dtype=bool)])
-    best.consent[row] = consent and scores is not None
-    if scores is None:
-        postings, micros = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    else:
-        postings, micros = scores[0], _micros(scores[1])
-    best.postings.other_changed(row, postings, micros)
-    best.consenting.other_changed(row, postings, micros if best.consent[row] else micros[:0])
-    best.seekers.set_row(row, postings, micros)
+    last = max(row for row, _scores, _consent in changed)
+    if last >= len(best.consent):
+        best.consent = np.concatenate([best.consent, np.zeros(last + 1 - len(best.consent), dtype=bool)])
+    moves, agreed = [], []
+    for row, scores, consent in changed:
+        best.consent[row] = consent and scores is not None
+        postings, micros = _in_micros(scores)
+        moves.append((row, postings, micros))
+        agreed.append((row, postings, micros if best.consent[row] else micros[:0]))
+    best.postings.others_changed(moves)
+    best.consenting.others_changed(agreed)
+    for row, postings, micros in moves:
+        best.seekers.set_row(row, postings, micros)
 
 
 class PostingFacts(NamedTuple):
@@ -499,9 +519,12 @@ def _take_in_postings(cached: CachedMarket, found: Sequence[tuple[int, Posting |
     if None in rows:
         return False
     put = dict(zip([pk for pk, _p in changed], rows, strict=True))
+    lists: list[tuple[int, Scores | None]] = []  # the best lists' changes, made together in order
     for pk, posting in found:
         row = put.get(pk)
         if row is None:
+            _best_postings_changed(cached, lists)
+            lists = []
             if not _take_in_posting(cached, pk, posting)():
                 return False
             continue
@@ -509,7 +532,8 @@ def _take_in_postings(cached: CachedMarket, found: Sequence[tuple[int, Posting |
         cached.postings[pk] = posting
         cached.posting_rows[pk] = row
         cached.posting_facts.pop(pk, None)
-        _best_posting_changed(cached, row, cached.market.seeker_scores(posting))
+        lists.append((row, cached.market.seeker_scores(posting)))
+    _best_postings_changed(cached, lists)
     return True
 
 
@@ -524,9 +548,12 @@ def _take_in_seekers(
     if None in rows:
         return False
     put = dict(zip([pk for pk, _s, _f in changed], rows, strict=True))
+    lists: list[tuple[int, Scores | None, bool]] = []  # the best lists' changes, made together in order
     for pk, seeker, facts in found:
         row = put.get(pk)
         if row is None:
+            _best_seekers_changed(cached, lists)
+            lists = []
             if not _take_in_seeker(cached, pk, seeker, facts)():
                 return False
             continue
@@ -534,7 +561,8 @@ def _take_in_seekers(
         cached.seekers[pk] = seeker
         cached.facts[pk] = facts
         cached.seeker_rows[pk] = row
-        _best_seeker_changed(cached, row, cached.market.posting_scores_of_row(row), facts.consent)
+        lists.append((row, cached.market.posting_scores_of_row(row), facts.consent))
+    _best_seekers_changed(cached, lists)
     return True
 
 
@@ -591,16 +619,17 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
     the salary table), though the market holds the vector of each of its own rows already. For the
     block, the market's one-row vectorisers answer with the market's own row for a seeker or posting
     of the market (the same object), and memoise any other row. This reaches into the engine's
-    ``_space``, ``_a`` and ``_b``; tests/matching/test_services.py checks that the answers do not
-    change, and without those names everything runs at the engine's own speed."""
+    ``_space``; tests/matching/test_services.py checks that the answers do not change, and without
+    it everything runs at the engine's own speed."""
     market_ = cached.market
     space = getattr(market_, "_space", None)
-    own_seekers, own_postings = getattr(market_, "_a", None), getattr(market_, "_b", None)
-    if space is None or own_seekers is None or own_postings is None:
+    if space is None:
         yield
         return
 
-    def reused(original: Any, matrix: str, rows_of: dict[int, int], objects: dict[int, Any]) -> Any:
+    def reused(
+        original: Any, vectors: Callable[[list[int]], Any], rows_of: dict[int, int], objects: dict[int, Any]
+    ) -> Any:
         memo: dict[int, tuple[Any, Any]] = {}
 
         def one_row(rows: Sequence[Any]) -> Any:
@@ -609,7 +638,7 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
             obj = rows[0]
             key = int(obj.id)
             if objects.get(key) is obj:  # the market's matrix now: a row taken in meanwhile replaced it
-                return getattr(market_, matrix)[rows_of[key] : rows_of[key] + 1]
+                return vectors([rows_of[key]])
             hit = memo.get(id(obj))
             if hit is None or hit[0] is not obj:  # keep the object: its id cannot be reused meanwhile
                 hit = memo[id(obj)] = (obj, original(rows))
@@ -618,8 +647,10 @@ def _vectors_reused(cached: CachedMarket) -> Iterator[None]:
         return one_row
 
     with _vectors_lock:
-        space.seeker_matrix = reused(space.seeker_matrix, "_a", cached.seeker_rows, cached.seekers)
-        space.posting_matrix = reused(space.posting_matrix, "_b", cached.posting_rows, cached.postings)
+        space.seeker_matrix = reused(space.seeker_matrix, market_.seeker_vectors, cached.seeker_rows, cached.seekers)
+        space.posting_matrix = reused(
+            space.posting_matrix, market_.posting_vectors, cached.posting_rows, cached.postings
+        )
         try:
             yield
         finally:
@@ -653,21 +684,16 @@ def _rows_of_pairs(
     is that path."""
     market = cached.market
     space = getattr(market, "_space", None)
-    if (
-        space is None
-        or getattr(market, "_a", None) is None
-        or getattr(market, "_b", None) is None
-        or getattr(space, "offsets", None) is None
-    ):
+    if space is None or getattr(space, "offsets", None) is None:
         return [row for s, f, p, score in pairs if (row := _match(cached, s, f, p, score, now)) is not None]
     if not pairs:
         return []
     postings = [t[2] for t in pairs]
     of_seekers, at_seeker = _rows_of_vectors(
-        market._a, cached.seeker_rows, cached.seekers, space.seeker_matrix, [t[0] for t in pairs]
+        market.seeker_vectors, cached.seeker_rows, cached.seekers, space.seeker_matrix, [t[0] for t in pairs]
     )
     of_postings, at_posting = _rows_of_vectors(
-        market._b, cached.posting_rows, cached.postings, space.posting_matrix, postings
+        market.posting_vectors, cached.posting_rows, cached.postings, space.posting_matrix, postings
     )
     if one_posting:  # one posting against many seekers: main's product took the seekers' rows
         sums = _part_sums(space, of_seekers, at_seeker, of_postings, at_posting)
@@ -753,7 +779,11 @@ def _rows_of_pairs(
 
 
 def _rows_of_vectors(
-    matrix: Any, rows_of: dict[int, int], own: dict[int, Any], vectorise: Callable[[Any], Any], objects: Sequence[Any]
+    market_rows_of: Callable[[list[int]], Any],
+    rows_of: dict[int, int],
+    own: dict[int, Any],
+    vectorise: Callable[[Any], Any],
+    objects: Sequence[Any],
 ) -> tuple[Any, np.ndarray]:
     """The vectors of ``objects`` (seekers or postings), each distinct one once, and each object's row
     among them: the market's row for the market's own object (the same object), else the object
@@ -772,7 +802,8 @@ def _rows_of_vectors(
             fresh.append(vectorise([obj]))
     at = np.fromiter(map(where.__getitem__, keys), dtype=np.int64, count=len(keys))
     at[at < 0] = len(market_rows) - 1 - at[at < 0]  # the fresh ones follow the market's
-    stacked = matrix[market_rows] if not fresh else sp.vstack([matrix[market_rows], *fresh], format="csr")
+    ours = market_rows_of(market_rows)  # the market's rows (``Market.seeker_vectors``), as its matrix holds them
+    stacked = ours if not fresh else sp.vstack([ours, *fresh], format="csr")
     return stacked, at
 
 

@@ -840,23 +840,9 @@ def _csr(data: list[float], indices: list[int], indptr: list[int], shape: tuple[
     )
 
 
-def _with_row(matrix: sp.csr_matrix, row: int, vector: sp.csr_matrix) -> sp.csr_matrix:
-    """``matrix`` with its row ``row`` replaced by the one-row ``vector`` (same width), exactly."""
-    start, end = matrix.indptr[row], matrix.indptr[row + 1]
-    vector = vector.tocsr()
-    size = vector.indptr[1]
-    data = np.concatenate([matrix.data[:start], vector.data[:size].astype(matrix.dtype), matrix.data[end:]])
-    indices = np.concatenate(
-        [matrix.indices[:start], vector.indices[:size].astype(matrix.indices.dtype), matrix.indices[end:]]
-    )
-    indptr = matrix.indptr.copy()
-    indptr[row + 1 :] += size - (end - start)
-    return sp.csr_matrix((data, indices, indptr), shape=matrix.shape)
-
-
 def _with_rows(matrix: sp.csr_matrix, rows: np.ndarray, vectors: sp.csr_matrix) -> sp.csr_matrix:
     """``matrix`` with its rows ``rows`` (distinct) replaced by the rows of ``vectors`` in that order
-    (same width), exactly: ``_with_row`` of each, in one copy of the matrix."""
+    (same width), exactly, in one copy of the matrix."""
     order = np.argsort(rows, kind="stable")
     rows, vectors = rows[order], vectors.tocsr()[order]
     starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
@@ -875,6 +861,85 @@ def _with_rows(matrix: sp.csr_matrix, rows: np.ndarray, vectors: sp.csr_matrix) 
     indptr = np.zeros_like(matrix.indptr)
     np.cumsum(lengths, out=indptr[1:])
     return sp.csr_matrix((np.concatenate(pieces_data), np.concatenate(pieces_indices), indptr), shape=matrix.shape)
+
+
+class _Rows:
+    """One side's row-major matrix, with the rows put into it since it was last made whole kept
+    beside it (as the column-major copies keep their changed rows, ``Market._stale``): putting a
+    row into the matrix itself copies the whole matrix (63 MB at 50,000 seekers), which in a
+    process's first rounds cost 100-200 ms, most of the first refresh after other workers changed a
+    few rows. A reader of some rows (``rows``, ``[]``) gets the rows kept beside it in their place;
+    the whole matrix (``whole``) is made, with one copy, only when something reads all of it, or
+    when more than ``KEPT`` rows are kept. The values are the same either way, byte for byte."""
+
+    #: Rows kept beside the matrix before it is made whole again (each read of rows pays for them).
+    KEPT = 256
+
+    def __init__(self, matrix: sp.csr_matrix) -> None:
+        self._whole = matrix
+        self._put: dict[int, sp.csr_matrix] = {}  # row -> its one-row vector, in the matrix's dtypes
+        self.shape: tuple[int, int] = matrix.shape  # rows added beside it counted
+
+    @property
+    def whole(self) -> sp.csr_matrix:
+        if self._put:
+            self._merge()
+        return self._whole
+
+    def put(self, rows: Sequence[int], vectors: sp.csr_matrix) -> None:
+        """Row ``rows[k]`` becomes the k-th row of ``vectors`` (same width); a row past the end is
+        added (rows added in order, without gaps)."""
+        if not len(rows):
+            return
+        vectors = vectors.tocsr()
+        whole = self._whole
+        for k, row in enumerate(rows):
+            lo, hi = vectors.indptr[k], vectors.indptr[k + 1]
+            self._put[int(row)] = sp.csr_matrix(
+                (
+                    vectors.data[lo:hi].astype(whole.dtype),
+                    vectors.indices[lo:hi].astype(whole.indices.dtype),
+                    np.array([0, hi - lo], dtype=whole.indptr.dtype),
+                ),
+                shape=(1, whole.shape[1]),
+            )
+        self.shape = (max(self.shape[0], max(rows) + 1), whole.shape[1])
+        if len(self._put) > self.KEPT:
+            self._merge()
+
+    def _merge(self) -> None:
+        """The rows kept beside the matrix put into it: what putting each into it would have made."""
+        whole, have = self._whole, self._whole.shape[0]
+        old = sorted(row for row in self._put if row < have)
+        new = sorted(row for row in self._put if row >= have)
+        assert new == list(range(have, have + len(new))), "rows are added at the end, in order"
+        if old:
+            vectors = sp.vstack([self._put[row] for row in old], format="csr")
+            whole = _with_rows(whole, np.array(old, dtype=np.int64), vectors)
+        if new:
+            whole = sp.vstack([whole, *(self._put[row] for row in new)], format="csr")
+        self._whole, self._put = whole, {}
+
+    def rows(self, rows: Sequence[int] | np.ndarray) -> sp.csr_matrix:
+        """These rows (any order, repeats allowed), as ``whole[rows]`` without making it whole."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not self._put:
+            return self._whole[rows]
+        put = self._put
+        if len(rows) == 1 and int(rows[0]) in put:  # one row (a refresh's scores): no copy at all
+            return put[int(rows[0])]
+        at = np.flatnonzero(np.isin(rows, np.fromiter(put, dtype=np.int64, count=len(put))))
+        if not len(at):
+            return self._whole[rows]
+        have = self._whole.shape[0]
+        if not have:
+            return sp.vstack([put[int(row)] for row in rows], format="csr")
+        picked = self._whole[np.where(rows < have, rows, 0)]  # an added row's place is filled below
+        vectors = sp.vstack([put[row] for row in rows[at].tolist()], format="csr")
+        return _with_rows(picked, at, vectors)
+
+    def __getitem__(self, rows: Sequence[int] | np.ndarray) -> sp.csr_matrix:
+        return self.rows(rows)
 
 
 def _set_or_append(
@@ -1091,8 +1156,8 @@ class Market:
         self.postings = list(postings)
         self.relatedness = relatedness
         self._space = _Space(self.seekers, self.postings, weights, skill_names or {}, relatedness)
-        self._a = self._space.seeker_matrix(self.seekers)
-        self._b = self._space.posting_matrix(self.postings)
+        self._seeker_vectors = _Rows(self._space.seeker_matrix(self.seekers))
+        self._posting_vectors = _Rows(self._space.posting_matrix(self.postings))
         self._a_csc: sp.csc_matrix | None = None  # column-major copies, made on first use
         self._b_csc: sp.csc_matrix | None = None
         # Rows changed since the copy was made: read from the row-major matrix (``_gather_rows``).
@@ -1140,6 +1205,24 @@ class Market:
         self._posting_ids = [p.id for p in self.postings]
         self._seeker_row = {s.id: i for i, s in enumerate(self.seekers)}
         self._posting_row = {p.id: i for i, p in enumerate(self.postings)}
+
+    @property
+    def _a(self) -> sp.csr_matrix:
+        """The seekers' row-major matrix, whole (see ``_Rows``)."""
+        return self._seeker_vectors.whole
+
+    @property
+    def _b(self) -> sp.csr_matrix:
+        """The postings' row-major matrix, whole."""
+        return self._posting_vectors.whole
+
+    def seeker_vectors(self, rows: Sequence[int] | np.ndarray) -> sp.csr_matrix:
+        """These seeker rows of the matrix (``_a[rows]``), without making it whole."""
+        return self._seeker_vectors.rows(rows)
+
+    def posting_vectors(self, rows: Sequence[int] | np.ndarray) -> sp.csr_matrix:
+        """These posting rows of the matrix (``_b[rows]``), without making it whole."""
+        return self._posting_vectors.rows(rows)
 
     # -- one row changed ------------------------------------------------------------------------------
 
@@ -1202,7 +1285,7 @@ class Market:
 
     def _put_rows(self, rows_in: Sequence[Seeker] | Sequence[Posting], *, seekers: bool) -> list[int]:
         """Put these rows' vectors and objects into one side (their old row, or new rows at the end in
-        order), with one copy of its row-major matrix; returns their rows. The per-row arrays are
+        order), the vectors kept beside its row-major matrix (``_Rows``); returns their rows. The per-row arrays are
         the caller's, set after this: a reader in another thread never meets a candidate row the
         matrices do not have yet."""
         if not rows_in:
@@ -1211,17 +1294,13 @@ class Market:
         objects: list[Any]
         if seekers:
             vectors = space.seeker_matrix(cast(Sequence[Seeker], rows_in))
-            objects, ids, row_of, matrix = self.seekers, self._seeker_ids, self._seeker_row, self._a
+            objects, ids, row_of, store = self.seekers, self._seeker_ids, self._seeker_row, self._seeker_vectors
         else:
             vectors = space.posting_matrix(cast(Sequence[Posting], rows_in))
-            objects, ids, row_of, matrix = self.postings, self._posting_ids, self._posting_row, self._b
+            objects, ids, row_of, store = self.postings, self._posting_ids, self._posting_row, self._posting_vectors
         known = [row_of.get(r.id) for r in rows_in]
         old = [k for k, row in enumerate(known) if row is not None]
         new = [k for k, row in enumerate(known) if row is None]
-        if old:
-            matrix = _with_rows(matrix, np.array([known[k] for k in old], dtype=np.int64), vectors[old])
-        if new:
-            matrix = sp.vstack([matrix, vectors[new]], format="csr")
         if seekers:
             for k in old:
                 self._unplace(cast(int, known[k]))
@@ -1233,10 +1312,11 @@ class Market:
             rows[k] = len(objects)
             objects.append(rows_in[k])
         ids = [*ids, *(rows_in[k].id for k in new)]
+        store.put(rows, vectors)
         if seekers:
-            self.seekers, self._seeker_ids, self._a = cast(list[Seeker], objects), ids, matrix
+            self.seekers, self._seeker_ids = cast(list[Seeker], objects), ids
         else:
-            self.postings, self._posting_ids, self._b = cast(list[Posting], objects), ids, matrix
+            self.postings, self._posting_ids = cast(list[Posting], objects), ids
         for row in rows:
             self._stale(self._a_stale if seekers else self._b_stale, row, seekers=seekers)
         return rows
@@ -1250,7 +1330,7 @@ class Market:
         self.postings = [*self.postings]
         self.postings[row] = replace(self.postings[row], open_seats=0)
         self._p_open[row] = False
-        self._b = _with_row(self._b, row, sp.csr_matrix((1, self._b.shape[1]), dtype=FLOAT))
+        self._posting_vectors.put([row], sp.csr_matrix((1, self._posting_vectors.shape[1]), dtype=FLOAT))
         self._stale(self._b_stale, row, seekers=False)
 
     def put_seeker(self, seeker: Seeker) -> int | None:
@@ -1307,7 +1387,7 @@ class Market:
         self.seekers[row] = replace(self.seekers[row], capacity="none")
         self._s_capacity[row] = SEEKER_CAPACITIES.index("none")
         self._s_relocate[row] = False
-        self._a = _with_row(self._a, row, sp.csr_matrix((1, self._a.shape[1]), dtype=FLOAT))
+        self._seeker_vectors.put([row], sp.csr_matrix((1, self._seeker_vectors.shape[1]), dtype=FLOAT))
         self._stale(self._a_stale, row, seekers=True)
 
     #: Rows changed since a column-major copy was made are read from the row-major matrix instead;
@@ -1347,7 +1427,7 @@ class Market:
         """``matrix @ v`` for every row of one side's matrix (v sparse: ``columns``, ``values``) through
         its column-major copy (made here when there is none), the rows changed since the copy was made
         read from the row-major matrix."""
-        matrix, stale = (self._a, self._a_stale) if seekers else (self._b, self._b_stale)
+        matrix, stale = (self._seeker_vectors, self._a_stale) if seekers else (self._posting_vectors, self._b_stale)
         scores = _gather(self._column_major(seekers), columns, values)
         if len(scores) < matrix.shape[0]:  # rows added since
             scores = np.concatenate([scores, np.zeros(matrix.shape[0] - len(scores))])
@@ -1355,7 +1435,7 @@ class Market:
             rows = np.fromiter(sorted(stale), dtype=np.int64, count=len(stale))
             vector = np.zeros(matrix.shape[1])
             np.add.at(vector, columns, values)
-            scores[rows] = matrix[rows] @ vector
+            scores[rows] = matrix.rows(rows) @ vector
         return scores
 
     def _unplace(self, row: int) -> None:
@@ -1505,7 +1585,7 @@ class Market:
         wanted = np.zeros(len(self.seekers), dtype=bool)
         wanted[rows] = True
         blocks = ((seekers[wanted[seekers]], postings) for seekers, postings in self._blocks())
-        return self._ranked(self._a, self._b, blocks, top_k)
+        return self._ranked(self._seeker_vectors, self._posting_vectors, blocks, top_k)
 
     def best_seekers_of_rows(
         self, rows: np.ndarray, top_k: int, among: np.ndarray | None = None
@@ -1521,7 +1601,7 @@ class Market:
             (postings[wanted[postings]], seekers if among is None else seekers[among[seekers]])
             for seekers, postings in self._blocks()
         )
-        return self._ranked(self._b, self._a, blocks, top_k)
+        return self._ranked(self._posting_vectors, self._seeker_vectors, blocks, top_k)
 
     def top_seekers_rows(self, top_k: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every posting's ``seekers_for``, as arrays (posting row, seeker row, score in millionths),
@@ -1530,12 +1610,12 @@ class Market:
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         blocks = ((postings, seekers) for seekers, postings in self._blocks())
-        return self._ranked(self._b, self._a, blocks, top_k)
+        return self._ranked(self._posting_vectors, self._seeker_vectors, blocks, top_k)
 
     def _ranked(
         self,
-        left: sp.csr_matrix,
-        right: sp.csr_matrix,
+        left: _Rows,
+        right: _Rows,
         blocks: Iterable[tuple[np.ndarray, np.ndarray]],
         top_k: int,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1588,8 +1668,8 @@ class Market:
 
     def _ranked_range(
         self,
-        left: sp.csr_matrix,
-        right: sp.csr_matrix,
+        left: _Rows,
+        right: _Rows,
         blocks: list[tuple[np.ndarray, np.ndarray]],
         top_k: int,
         width: int,
@@ -1647,7 +1727,7 @@ class Market:
         candidates = np.flatnonzero(where)
         if not len(candidates):
             return none
-        a = self._space.seeker_matrix([seeker]) if row is None else self._a[row]
+        a = self._space.seeker_matrix([seeker]) if row is None else self._seeker_vectors.rows([row])
         return candidates, self._gather_rows(False, a.indices.astype(np.int64), a.data)[candidates]
 
     def posting_scores_of_row(self, row: int) -> tuple[np.ndarray, np.ndarray]:

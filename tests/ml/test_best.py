@@ -115,3 +115,32 @@ def test_lists_filled_ahead_are_the_lists_filled_on_first_use() -> None:
     for _ in range(20):
         lazy.change_other(int(rng.integers(25)))
     assert ahead.nth_without(np.arange(30), 4, 3).tolist() == lazy.expected(np.arange(30), 4, 3).tolist()
+
+
+@pytest.mark.parametrize("changed", [1, 2, 3, 8, 20])
+def test_rows_changed_together_leave_the_lists_one_by_one_leaves(changed: int) -> None:
+    """``others_changed`` (the lists searched once for all the rows) makes exactly the lists that
+    ``other_changed`` of each in turn makes, ties and cut lists included, also when a row entering
+    a cut list pushes out one changed after it."""
+    rng = np.random.default_rng(changed)
+    table = Table(rng, rows=60, others=40, depth=5)
+    twin = BestLists(5, table.fill)
+    for lists in (table.lists, twin):
+        lists.fill_rows(np.arange(60))
+    for _round in range(4):
+        moves = []
+        for other in rng.choice(40, size=changed, replace=False).tolist():
+            column = table.random((60,)) if rng.random() < 0.8 else np.zeros(60, dtype=np.int64)
+            column = np.where(rng.random(60) < 0.3, 400_000, column)  # high ties: cut lists enter and push out
+            table.scores[:, other] = column
+            rows = np.flatnonzero((column > 0) | (rng.random(60) < 0.5))
+            moves.append((other, rows, table.scores[rows, other]))
+        before = twin.others.copy()
+        for other, rows, micros in moves:
+            table.lists.other_changed(other, rows, micros)
+        twin.others_changed(moves)
+        assert (twin.others != before).any(), "the changes moved the lists"
+        for part in ("others", "micros", "length", "state"):
+            assert (getattr(twin, part) == getattr(table.lists, part)).all(), part
+    other = int(moves[-1][0])
+    assert table.lists.nth_without(np.arange(60), other, 3).tolist() == table.expected(np.arange(60), other, 3).tolist()

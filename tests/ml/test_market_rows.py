@@ -175,3 +175,33 @@ def test_a_row_twice_in_one_call_is_refused() -> None:
     with pytest.raises(ValueError, match="at most once"):
         m.put_postings([postings[2], postings[2]])
     assert m.seekers[1] is seekers[1]
+
+
+def test_rows_put_in_are_kept_beside_the_matrix_and_read_as_if_in_it() -> None:
+    """A changed, added or dropped row is kept beside its side's row-major matrix, not copied into
+    it, until something reads the whole matrix; meanwhile every read of some rows, and every score,
+    is what the whole matrix gives once they are put into it."""
+    m, seekers, postings = market()
+    matrices = m._seeker_vectors._whole, m._posting_vectors._whole
+    m.put_seekers([dataclasses.replace(seekers[3], skills=("cook",), region=OTHER), Seeker(99, skills=("weld",))])
+    m.drop_seeker(seekers[7].id)
+    m.put_postings([dataclasses.replace(postings[2], required=("clean",)), Posting("new", required=("cook",))])
+    m.drop_posting(postings[4].id)
+
+    assert (m._seeker_vectors._whole, m._posting_vectors._whole) == matrices, "no copy of either matrix"
+    rows = np.array([40, 3, 0, 7, 3, 40, 12])
+    got = m.seeker_vectors(rows).toarray(), m.posting_vectors(np.array([12, 2, 4, 0, 12])).toarray()
+    scores = [m.posting_scores_of_row(row) for row in range(len(m.seekers))], [m.seeker_scores(p) for p in m.postings]
+    one = m.seeker_vectors([3])
+    assert m._seeker_vectors._put and m._posting_vectors._put
+
+    assert m._a.shape == (41, matrices[0].shape[1]) and not m._seeker_vectors._put  # made whole when read whole
+    assert m._b.shape[0] == 13 and not m._posting_vectors._put
+    assert (got[0] == m._a[rows].toarray()).all() and (got[1] == m._b[np.array([12, 2, 4, 0, 12])].toarray()).all()
+    assert (one.toarray() == m._a[[3]].toarray()).all()
+    assert not m._a[[7]].nnz and not m._b[[4]].nnz
+    for before, after in zip(scores[0], [m.posting_scores_of_row(row) for row in range(41)], strict=True):
+        assert (before[0] == after[0]).all() and (before[1] == after[1]).all()
+    for before, after in zip(scores[1], [m.seeker_scores(p) for p in m.postings], strict=True):
+        assert (before[0] == after[0]).all() and (before[1] == after[1]).all()
+    agrees(m)
