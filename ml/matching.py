@@ -893,9 +893,11 @@ class _Rows:
             return
         vectors = vectors.tocsr()
         whole = self._whole
+        # A new dict, swapped in whole: a reader in another thread iterates the one it took.
+        put = dict(self._put)
         for k, row in enumerate(rows):
             lo, hi = vectors.indptr[k], vectors.indptr[k + 1]
-            self._put[int(row)] = sp.csr_matrix(
+            put[int(row)] = sp.csr_matrix(
                 (
                     vectors.data[lo:hi].astype(whole.dtype),
                     vectors.indices[lo:hi].astype(whole.indices.dtype),
@@ -904,37 +906,40 @@ class _Rows:
                 shape=(1, whole.shape[1]),
             )
         self.shape = (max(self.shape[0], max(rows) + 1), whole.shape[1])
-        if len(self._put) > self.KEPT:
+        self._put = put
+        if len(put) > self.KEPT:
             self._merge()
 
     def _merge(self) -> None:
         """The rows kept beside the matrix put into it: what putting each into it would have made."""
-        whole, have = self._whole, self._whole.shape[0]
-        old = sorted(row for row in self._put if row < have)
-        new = sorted(row for row in self._put if row >= have)
+        put, whole = self._put, self._whole
+        have = whole.shape[0]
+        old = sorted(row for row in put if row < have)
+        new = sorted(row for row in put if row >= have)
         assert new == list(range(have, have + len(new))), "rows are added at the end, in order"
         if old:
-            vectors = sp.vstack([self._put[row] for row in old], format="csr")
+            vectors = sp.vstack([put[row] for row in old], format="csr")
             whole = _with_rows(whole, np.array(old, dtype=np.int64), vectors)
         if new:
-            whole = sp.vstack([whole, *(self._put[row] for row in new)], format="csr")
-        self._whole, self._put = whole, {}
+            whole = sp.vstack([whole, *(put[row] for row in new)], format="csr")
+        self._whole, self._put = whole, {}  # in this order (see ``rows``)
 
     def rows(self, rows: Sequence[int] | np.ndarray) -> sp.csr_matrix:
         """These rows (any order, repeats allowed), as ``whole[rows]`` without making it whole."""
         rows = np.asarray(rows, dtype=np.int64)
-        if not self._put:
-            return self._whole[rows]
-        put = self._put
+        put = self._put  # first: a merge sets the whole matrix before it empties the rows kept
+        whole = self._whole
+        if not put:
+            return whole[rows]
         if len(rows) == 1 and int(rows[0]) in put:  # one row (a refresh's scores): no copy at all
             return put[int(rows[0])]
         at = np.flatnonzero(np.isin(rows, np.fromiter(put, dtype=np.int64, count=len(put))))
         if not len(at):
-            return self._whole[rows]
-        have = self._whole.shape[0]
+            return whole[rows]
+        have = whole.shape[0]
         if not have:
             return sp.vstack([put[int(row)] for row in rows], format="csr")
-        picked = self._whole[np.where(rows < have, rows, 0)]  # an added row's place is filled below
+        picked = whole[np.where(rows < have, rows, 0)]  # an added row's place is filled below
         vectors = sp.vstack([put[row] for row in rows[at].tolist()], format="csr")
         return _with_rows(picked, at, vectors)
 
