@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from households.models import Household, Member
 from jobs.models import Employer, JobPosting
+from jobs.selectors import open_postings
 from matching import engine, services
 from matching.models import Match
 from tests.factories import HouseholdFactory, MemberFactory
@@ -494,6 +495,27 @@ def test_a_refresh_reads_its_row_and_the_rows_of_its_side_changed_behind_the_mar
     assert asked == [], "the changed rows were taken in: the market's lists answered"
     assert services.market(current="both") is built
     assert_holds_the_database(built)
+
+
+def test_a_small_read_names_its_ids_and_reads_what_the_subquery_reads(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefer(world.wang, expected_salary=6000)
+    members = engine.seekers_queryset().filter(pk__in=[m.pk for m in world.members])
+    postings = open_postings().filter(pk__in=[p.pk for p in world.postings])
+    with CaptureQueriesContext(connection) as queries:
+        seekers, open_ = engine.build_seekers(members), engine.build_postings(postings)
+
+    related = ("households_memberskill", "households_jobpreference_", "jobs_postingskill")
+    nested = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(f'FROM "{table}' in q["sql"] for table in related) and q["sql"].count("SELECT") > 1
+    ]
+    assert nested == [], "the related queries name the ids read, not the rows' filter again"
+    monkeypatch.setattr(engine, "IDS_INLINE", 0)  # as a market's build reads them
+    assert (seekers, open_) == (engine.build_seekers(members), engine.build_postings(postings))
+    assert seekers.seekers and open_
 
 
 def the_same(one: services.CachedMarket, two: services.CachedMarket) -> None:
