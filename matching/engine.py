@@ -83,12 +83,12 @@ def build_seekers(members: QuerySet[Member] | None = None) -> Built:
         ).order_by("id")
     )
     ids = [r["id"] for r in rows]
+    in_scope = _in_scope(members, ids)
     skills: dict[int, list[tuple[str | None, str, bool]]] = defaultdict(list)
     regions: dict[int, list[str]] = defaultdict(list)
     occupations: dict[int, list[str]] = defaultdict(list)
     strongest: dict[int, tuple[tuple[int, int], str]] = {}  # member -> ((level, years), skill code)
     if ids:
-        in_scope = members.values("pk")
         for member_id, code, phrase, is_certified, level, years in (
             MemberSkill.objects.filter(member_id__in=in_scope)
             .order_by("member_id", "id")
@@ -152,6 +152,21 @@ def build_seekers(members: QuerySet[Member] | None = None) -> Built:
     return built
 
 
+#: Up to this many rows read, the queries of their skills, regions and occupations name the ids
+#: read; more (a market's build), they repeat the first query's filter as a subquery.
+IDS_INLINE = 1000
+
+
+def _in_scope(rows: QuerySet[Any], ids: list[int]) -> QuerySet[Any] | list[int]:
+    """The rows the related queries read for: the ids just read when they are few (a refresh's row,
+    the rows a catch-up reads), as a subquery of ``rows`` otherwise. The subquery repeats the
+    seekers' or open postings' conditions (joins and all), which the ORM compiles again for each
+    related query: a third of a small read's CPU (9 seekers: 6.9 ms against 4.3-4.7), where a list
+    of a few ids is a plain index range. A row changed between the queries is read again either
+    way: the change log lists it after the snapshot taken before the read."""
+    return ids if len(ids) <= IDS_INLINE else rows.values("pk")
+
+
 _LEVELS = {level: rank for rank, level in enumerate(MemberSkill.Level.values)}
 
 
@@ -193,7 +208,7 @@ def build_postings(postings: QuerySet[JobPosting] | None = None) -> list[Posting
     skills: dict[int, list[tuple[str | None, str, bool]]] = defaultdict(list)
     if rows:
         for posting_id, code, phrase, required in (
-            PostingSkill.objects.filter(posting_id__in=postings.values("pk"))
+            PostingSkill.objects.filter(posting_id__in=_in_scope(postings, [r["id"] for r in rows]))
             .order_by("posting_id", "-required", "id")
             .values_list("posting_id", "skill__code", "phrase", "required")
         ):

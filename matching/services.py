@@ -577,21 +577,42 @@ def _caught_up(cached: CachedMarket, side: str) -> bool:
     log's snapshot that listed it, and put into the market and the best lists as a refresh puts its
     own row. With more, or a side not checked for long, nothing is read: False, as before (the
     caller rebuilds or asks the stored rows). A row the market cannot take in drops it (False)."""
-    global _cached
-    seen = cached.seeker_state if side == MarketChange.SEEKERS else cached.posting_state
-    found = seen.unseen(side)
+    found = _state(cached, side).unseen(side)
     if found is None:
         return False
     then, rows = found
+    if rows and (len(rows) > catch_up_limit() or _cached is not cached):
+        return False
+    return _take_in_changed(cached, side, then, rows, _read_rows(side, rows) if rows else None)
+
+
+def _state(cached: CachedMarket, side: str) -> changes.Seen:
+    return cached.seeker_state if side == MarketChange.SEEKERS else cached.posting_state
+
+
+SideRows = engine.Built | list[Posting]  # rows of one side as read: seekers and their facts, or postings
+
+
+def _read_rows(side: str, pks: Sequence[int]) -> SideRows:
+    """The rows of ``side`` with these ids as they are now (fewer: those no longer seeking or open)."""
+    if side == MarketChange.SEEKERS:
+        return engine.build_seekers(engine.seekers_queryset().filter(pk__in=pks))
+    return engine.build_postings(open_postings().filter(pk__in=pks))
+
+
+def _take_in_changed(
+    cached: CachedMarket, side: str, then: changes.Snapshot, rows: Sequence[int], read: SideRows | None
+) -> bool:
+    """``_caught_up``'s second half (``_lock`` held): the changed ``rows`` of ``side``, as ``read``
+    after the snapshot ``then`` that listed them, taken into the market; ``then`` is then the side's."""
+    global _cached
     if rows:
-        if len(rows) > catch_up_limit() or _cached is not cached:
-            return False
-        if side == MarketChange.SEEKERS:
-            built = engine.build_seekers(engine.seekers_queryset().filter(pk__in=rows))
-            seekers = {int(s.id): s for s in built.seekers}
-            taken = _take_in_seekers(cached, [(pk, seekers.get(pk), built.facts.get(pk)) for pk in rows])
+        assert read is not None
+        if isinstance(read, engine.Built):
+            seekers = {int(s.id): s for s in read.seekers}
+            taken = _take_in_seekers(cached, [(pk, seekers.get(pk), read.facts.get(pk)) for pk in rows])
         else:
-            postings = {int(p.id): p for p in engine.build_postings(open_postings().filter(pk__in=rows))}
+            postings = {int(p.id): p for p in read}
             taken = _take_in_postings(cached, [(pk, postings.get(pk)) for pk in rows])
         if not taken:
             _cached = None
@@ -601,8 +622,30 @@ def _caught_up(cached: CachedMarket, side: str) -> bool:
             len(rows),
             "seekers" if side == MarketChange.SEEKERS else "postings",
         )
-    seen.moved_on(then)
+    _state(cached, side).moved_on(then)
     return True
+
+
+def _read_own(side: str, pk: int) -> tuple[Read, SideRows]:
+    """A refresh's read of its own row (``read_row`` and the row), and, in the same queries, the rows
+    of its side changed behind the process's market, which are taken in (``_caught_up``) before the
+    refresh asks for that side's best lists: one read of each table, not one for the refresh's row
+    and another for the catch-up (each read is a handful of queries, most of its cost the ORM's and
+    the round trips', whatever the rows). The log's snapshot that lists the changes is taken before
+    the read, so it serves as the row's own. The returned rows may hold others than ``pk``."""
+    with _lock:
+        cached = _cached
+        found = None if cached is None or cached.built_on != timezone.localdate() else _state(cached, side).unseen(side)
+        if found is None:
+            return read_row(), _read_rows(side, [pk])
+        then, rows = found
+        changed = rows if len(rows) <= catch_up_limit() else []
+        read = Read(then, time.monotonic())
+        built = _read_rows(side, [pk, *changed])
+        if len(changed) == len(rows):
+            assert cached is not None
+            _take_in_changed(cached, side, then, rows, built)
+        return read, built
 
 
 # --- rows ----------------------------------------------------------------------------------------------
@@ -1234,22 +1277,17 @@ def _insert_values(rows: Sequence[Match | Row]) -> None:
 def refresh_posting(posting_id: int) -> int:
     """Score one posting against every seeker and replace its stored matches; a posting that is no
     longer open loses them. Returns the number of rows stored."""
-    read = read_row()
-    built = engine.build_postings(open_postings().filter(pk=posting_id))
-    if not built or built[0].open_seats <= 0:
+    read, read_rows = _read_own(MarketChange.POSTINGS, posting_id)
+    assert isinstance(read_rows, list)
+    built = next((p for p in read_rows if int(p.id) == posting_id), None)
+    if built is None or built.open_seats <= 0:
         cached = _cached  # no market is built for a posting that is gone; one cached is kept current
         if cached is not None:
-            _overlay(
-                cached,
-                cached.posting_state,
-                posting_id,
-                read,
-                _take_in_posting(cached, posting_id, next(iter(built), None)),
-            )
+            _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, built))
         Match.objects.filter(posting_id=posting_id).delete()
         return 0
     cached = market(current="seekers", lists=True)
-    posting = built[0]
+    posting = built
     scores = cached.market.seeker_scores(posting)  # once: ranked here, and the best lists follow them
     _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, posting, scores))
     if cached.postings.get(posting_id) == posting:
@@ -1274,16 +1312,16 @@ def refresh_posting(posting_id: int) -> int:
 def refresh_member(member_id: int) -> int:
     """Score one member against every open posting and replace their stored matches; a member who
     no longer seeks work (left, closed archive, no capacity) loses them."""
-    read = read_row()
-    built = engine.build_seekers(engine.seekers_queryset().filter(pk=member_id))
-    if not built.seekers:
+    read, built = _read_own(MarketChange.SEEKERS, member_id)
+    assert isinstance(built, engine.Built)
+    if member_id not in built.facts:
         cached = _cached  # as for a posting that is gone
         if cached is not None:
             _overlay(cached, cached.seeker_state, member_id, read, _take_in_seeker(cached, member_id, None, None))
         Match.objects.filter(member_id=member_id).delete()
         PendingMatch.objects.filter(member_id=member_id).delete()
         return 0
-    seeker, facts = built.seekers[0], built.facts[member_id]
+    seeker, facts = next(s for s in built.seekers if int(s.id) == member_id), built.facts[member_id]
     cached = market(current="postings", lists=True)
     with _vectors_reused(cached):  # the seeker vectorised once, for the scores, the market and the facts
         scores = cached.market.posting_scores(seeker)

@@ -11,10 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from households.models import Household, Member
 from jobs.models import Employer, JobPosting
+from jobs.selectors import open_postings
 from matching import engine, services
 from matching.models import Match
 from tests.factories import HouseholdFactory, MemberFactory
@@ -460,6 +462,60 @@ def test_more_rows_changed_behind_the_market_than_it_takes_in_fall_back(
         assert asked == []
         assert services.market(current="both") is built
         assert_holds_the_database(built)
+
+
+def reads_of(table: str, queries: Any) -> int:
+    return sum(f'FROM "{table}"' in q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize("side", ["member", "posting"])
+def test_a_refresh_reads_its_row_and_the_rows_of_its_side_changed_behind_the_market_at_once(
+    settings: Any, world: World, monkeypatch: pytest.MonkeyPatch, side: str
+) -> None:
+    settings.MATCHES_PER_SIDE = 1
+    world.refresh_all(rebuild=False)
+    built = services.market(current="both")
+    asked = asking_the_stored_rows(monkeypatch)
+
+    if side == "member":  # two people changed by another process, not refreshed here
+        add_a_skill_elsewhere(world)
+        give_skills(world.town[2], CLEANING)
+    else:
+        edit_posting(world)
+        edit_the_same_posting_again(world)
+        ask_skills(JobPosting.objects.get(pk=world.postings[2].pk), CLEANING)
+    with CaptureQueriesContext(connection) as queries:
+        if side == "member":
+            services.refresh_member(world.town[0].pk)
+        else:
+            services.refresh_posting(world.postings[1].pk)
+
+    skills = "households_memberskill" if side == "member" else "jobs_postingskill"
+    assert reads_of(skills, queries.captured_queries) == 1, "one read of the side's rows, the refresh's and the changed"
+    assert asked == [], "the changed rows were taken in: the market's lists answered"
+    assert services.market(current="both") is built
+    assert_holds_the_database(built)
+
+
+def test_a_small_read_names_its_ids_and_reads_what_the_subquery_reads(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefer(world.wang, expected_salary=6000)
+    members = engine.seekers_queryset().filter(pk__in=[m.pk for m in world.members])
+    postings = open_postings().filter(pk__in=[p.pk for p in world.postings])
+    with CaptureQueriesContext(connection) as queries:
+        seekers, open_ = engine.build_seekers(members), engine.build_postings(postings)
+
+    related = ("households_memberskill", "households_jobpreference_", "jobs_postingskill")
+    nested = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(f'FROM "{table}' in q["sql"] for table in related) and q["sql"].count("SELECT") > 1
+    ]
+    assert nested == [], "the related queries name the ids read, not the rows' filter again"
+    monkeypatch.setattr(engine, "IDS_INLINE", 0)  # as a market's build reads them
+    assert (seekers, open_) == (engine.build_seekers(members), engine.build_postings(postings))
+    assert seekers.seekers and open_
 
 
 def the_same(one: services.CachedMarket, two: services.CachedMarket) -> None:
