@@ -1279,15 +1279,14 @@ def refresh_posting(posting_id: int) -> int:
     longer open loses them. Returns the number of rows stored."""
     read, read_rows = _read_own(MarketChange.POSTINGS, posting_id)
     assert isinstance(read_rows, list)
-    built = next((p for p in read_rows if int(p.id) == posting_id), None)
-    if built is None or built.open_seats <= 0:
+    posting = next((p for p in read_rows if int(p.id) == posting_id), None)
+    if posting is None or posting.open_seats <= 0:
         cached = _cached  # no market is built for a posting that is gone; one cached is kept current
         if cached is not None:
-            _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, built))
+            _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, posting))
         Match.objects.filter(posting_id=posting_id).delete()
         return 0
     cached = market(current="seekers", lists=True)
-    posting = built
     scores = cached.market.seeker_scores(posting)  # once: ranked here, and the best lists follow them
     _overlay(cached, cached.posting_state, posting_id, read, _take_in_posting(cached, posting_id, posting, scores))
     if cached.postings.get(posting_id) == posting:
